@@ -1,0 +1,477 @@
+"""The :class:`Arrangement` value: n affine hyperplanes in R^d, kept exact.
+
+Sign convention (the seed sheet's, used everywhere in hyperarr): neuron i
+computes ``a_i = w_i · x − θ_i``; hyperplane i is ``{x : normals[i] · x =
+offsets[i]}``; side +1 is ``a_i > 0``, where the step neuron
+``g(a) = ½(1 + sgn a)`` fires.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from hyperarr import _exact
+from hyperarr.exceptions import ArrangementError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from hyperarr.regions import Regions
+
+__all__ = ["Arrangement", "Hyperplane"]
+
+Exact = int | Fraction
+
+
+@dataclass(frozen=True)
+class Hyperplane:
+    """One hyperplane ``{x : normal · x = offset}``, with exact entries."""
+
+    normal: tuple[Exact, ...]
+    offset: Exact
+
+
+def _exact_matrix(name: str, value: ArrayLike, ndim: int) -> tuple[list[list[Exact]], tuple[int, ...]]:
+    """Validate ``value`` as an ndim-array of exact real numbers."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu" and value.ndim == ndim:
+        arr = value
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            bad = np.argwhere(~np.isfinite(arr))[0]
+            raise ArrangementError(
+                f"{name} must be finite; got {arr[tuple(bad)]!r} at index {tuple(bad.tolist())}"
+            )
+        shape = arr.shape
+        items = arr.reshape(-1).tolist()
+    else:
+        try:
+            arr = np.asarray(value, dtype=object)
+        except (ValueError, TypeError) as exc:
+            raise ArrangementError(f"{name} must be a rectangular array of numbers; got {value!r}") from exc
+        if arr.ndim != ndim:
+            want = "(n, d)" if ndim == 2 else "(n,)"
+            raise ArrangementError(f"{name} must have shape {want}; got {arr.shape}")
+        shape = arr.shape
+        items = arr.reshape(-1).tolist()
+    exact: list[Exact] = []
+    for k, v in enumerate(items):
+        try:
+            exact.append(_exact.to_exact(v))
+        except TypeError:
+            idx = np.unravel_index(k, shape)
+            raise ArrangementError(
+                f"{name} entries must be real numbers (int, float, Fraction); "
+                f"got {type(v).__name__} {v!r} at index {tuple(int(i) for i in idx)}"
+            ) from None
+        except ValueError:
+            idx = np.unravel_index(k, shape)
+            raise ArrangementError(
+                f"{name} must be finite; got {v!r} at index {tuple(int(i) for i in idx)}"
+            ) from None
+    if ndim == 1:
+        return [exact], shape
+    rows = [exact[i * shape[1] : (i + 1) * shape[1]] for i in range(shape[0])]
+    return rows, shape
+
+
+class Arrangement:
+    """A finite arrangement of affine hyperplanes in R^d, with exact data.
+
+    Parameters
+    ----------
+    normals : array_like, shape (n, d)
+        Row i is the weight vector w_i of neuron i.  Entries may be int,
+        float, :class:`fractions.Fraction` or numpy numbers.  Every entry is
+        kept exactly; a float is the binary rational it stores.
+    offsets : array_like, shape (n,)
+        Entry i is the threshold θ_i.
+
+    Notes
+    -----
+    Hyperplane i is ``{x : normals[i] · x = offsets[i]}`` and side +1 is
+    ``normals[i] · x − offsets[i] > 0``, where neuron i fires.  The value is
+    immutable and hashable; every "change" returns a new arrangement.
+    Duplicated hyperplanes (same or opposite orientation) are allowed and keep
+    their own sign column.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, Fraction(1, 2)])
+    >>> A.n, A.dim, A.rank()
+    (3, 2, 2)
+    >>> A.signs([[1, 1], [0, 0.5]]).tolist()
+    [[1, 1, 1], [0, 1, 0]]
+    """
+
+    __slots__ = ("_rows", "_n", "_d", "__dict__")
+
+    def __init__(self, normals: ArrayLike, offsets: ArrayLike) -> None:
+        rows, shape = _exact_matrix("normals", normals, 2)
+        (offs,), oshape = _exact_matrix("offsets", offsets, 1)
+        n, d = shape
+        if d == 0:
+            raise ArrangementError(
+                f"normals must have shape (n, d) with d >= 1; got {tuple(shape)} (d = 0)"
+            )
+        if oshape[0] != n:
+            raise ArrangementError(
+                f"offsets must have shape (n,) = ({n},) to match normals {tuple(shape)}; "
+                f"got {tuple(oshape)}"
+            )
+        for i, row in enumerate(rows):
+            if not any(row):
+                raise ArrangementError(
+                    f"normals row {i} is zero; a hyperplane needs a nonzero normal"
+                )
+        self._rows: tuple[tuple[Exact, ...], ...] = tuple(
+            tuple(r) + (o,) for r, o in zip(rows, offs)
+        )
+        self._n = n
+        self._d = d
+
+    # ------------------------------------------------------------------
+    # Constructors
+    # ------------------------------------------------------------------
+    @classmethod
+    def from_matrix(cls, matrix: ArrayLike) -> "Arrangement":
+        """Build from one (n, d+1) matrix ``[W | θ]``.
+
+        Examples
+        --------
+        >>> Arrangement.from_matrix([[1, 0, 2], [0, 1, 3]]).offsets.tolist()
+        [2.0, 3.0]
+        """
+        rows, shape = _exact_matrix("matrix", matrix, 2)
+        if shape[1] < 2:
+            raise ArrangementError(
+                f"matrix must have shape (n, d+1) with d >= 1; got {tuple(shape)}"
+            )
+        normals = np.array([r[:-1] for r in rows], dtype=object).reshape(shape[0], shape[1] - 1)
+        offsets = np.array([r[-1] for r in rows], dtype=object).reshape(shape[0])
+        return cls(normals, offsets)
+
+    @classmethod
+    def empty(cls, dim: int) -> "Arrangement":
+        """The arrangement of no hyperplanes in R^dim (one region).
+
+        Examples
+        --------
+        >>> Arrangement.empty(3).n
+        0
+        """
+        return cls(np.zeros((0, int(dim)), dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def _from_rows(cls, rows: Sequence[Sequence[Exact]], dim: int) -> "Arrangement":
+        obj = cls.__new__(cls)
+        obj._rows = tuple(tuple(r) for r in rows)
+        obj._n = len(obj._rows)
+        obj._d = dim
+        return obj
+
+    # ------------------------------------------------------------------
+    # Basic properties
+    # ------------------------------------------------------------------
+    @property
+    def n(self) -> int:
+        """Number of hyperplanes as given, duplicates included."""
+        return self._n
+
+    @property
+    def dim(self) -> int:
+        """Dimension d of the ambient space."""
+        return self._d
+
+    @cached_property
+    def _float_rows(self) -> NDArray[np.float64]:
+        arr = np.array([[float(v) for v in r] for r in self._rows], dtype=np.float64)
+        arr = arr.reshape(self._n, self._d + 1)
+        arr.setflags(write=False)
+        return arr
+
+    @property
+    def normals(self) -> NDArray[np.float64]:
+        """ndarray of float64, shape (n, d): the normals rounded to float64 (read-only)."""
+        return self._float_rows[:, :-1]
+
+    @property
+    def offsets(self) -> NDArray[np.float64]:
+        """ndarray of float64, shape (n,): the offsets rounded to float64 (read-only)."""
+        return self._float_rows[:, -1]
+
+    @property
+    def exact_rows(self) -> tuple[tuple[Exact, ...], ...]:
+        """The exact rows ``(w_i..., θ_i)`` as ints and Fractions."""
+        return self._rows
+
+    @cached_property
+    def _int_rows(self) -> tuple[tuple[int, ...], ...]:
+        """Rows scaled by positive rationals to coprime integers (same hyperplanes)."""
+        return tuple(_exact.integer_row(r) for r in self._rows)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Hyperplane]:
+        for i in range(self._n):
+            yield self[i]
+
+    def __getitem__(self, key: Any) -> Any:
+        """``A[i]`` is a :class:`Hyperplane`; a slice or index array gives an Arrangement."""
+        if isinstance(key, (int, np.integer)):
+            i = int(key)
+            if not -self._n <= i < self._n:
+                raise IndexError(f"hyperplane index must be in [-{self._n}, {self._n}); got {i}")
+            r = self._rows[i]
+            return Hyperplane(r[:-1], r[-1])
+        idx = self._index_list("key", key)
+        return Arrangement._from_rows([self._rows[i] for i in idx], self._d)
+
+    def _index_list(self, name: str, key: Any) -> list[int]:
+        if isinstance(key, slice):
+            return list(range(self._n))[key]
+        arr = np.asarray(key)
+        if arr.dtype == bool:
+            if arr.shape != (self._n,):
+                raise ArrangementError(f"{name} mask must have shape ({self._n},); got {arr.shape}")
+            return np.flatnonzero(arr).tolist()
+        if arr.dtype.kind not in "iu":
+            raise ArrangementError(f"{name} must be integer indices; got dtype {arr.dtype}")
+        out = arr.reshape(-1).tolist()
+        for i in out:
+            if not -self._n <= i < self._n:
+                raise ArrangementError(f"{name} must be in [-{self._n}, {self._n}); got {i}")
+        return [i % self._n for i in out]
+
+    def __repr__(self) -> str:
+        if self._n <= 6:
+            body = ", ".join(
+                "(" + ", ".join(str(v) for v in r[:-1]) + f" | {r[-1]})" for r in self._rows
+            )
+            return f"Arrangement(n={self._n}, d={self._d}: {body})"
+        return f"Arrangement(n={self._n}, d={self._d})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Arrangement):
+            return NotImplemented
+        return self._d == other._d and self._rows == other._rows
+
+    def __hash__(self) -> int:
+        return hash((self._d, self._rows))
+
+    # ------------------------------------------------------------------
+    # Exact structure
+    # ------------------------------------------------------------------
+    def rank(self) -> int:
+        """Rank of the normals (exact).
+
+        Examples
+        --------
+        >>> Arrangement([[1, 1], [2, 2]], [0, 1]).rank()
+        1
+        """
+        return _exact.rank_exact(r[:-1] for r in self._rows)
+
+    def is_central(self) -> bool:
+        """True if all hyperplanes share a common point (exact).
+
+        Examples
+        --------
+        >>> Arrangement([[1, 0], [0, 1], [1, 1]], [1, 1, 2]).is_central()
+        True
+        """
+        return _exact.rank_exact(r for r in self._int_rows) == self.rank()
+
+    def is_essential(self) -> bool:
+        """True if the normals span R^d (no lineality space)."""
+        return self.rank() == self._d
+
+    def is_generic(self) -> bool:
+        """True if the hyperplanes are in general position, decided exactly.
+
+        General position: every k <= d normals are linearly independent and
+        no d+1 hyperplanes share a point.
+
+        Examples
+        --------
+        >>> Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1]).is_generic()
+        True
+        >>> Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 0]).is_generic()
+        False
+        """
+        n, d = self._n, self._d
+        rows = self._int_rows
+        if n < d:
+            return self.rank() == n
+        normals = [r[:-1] for r in rows]
+        if len(set(_exact.canonical_row(_exact.integer_row(v))[0] for v in normals)) < n:
+            return False  # two parallel hyperplanes
+        big = max((abs(v) for r in rows for v in r), default=0) >= 2**62
+        mat = np.array(rows, dtype=object if big else np.int64).reshape(n, d + 1)
+        for k, cols in ((d, slice(0, d)), (d + 1, slice(0, d + 1))):
+            for chunk in _chunks(itertools.combinations(range(n), k), 20_000):
+                idx = np.array(chunk, dtype=np.intp)
+                if not _exact.nonsingular(mat[idx][:, :, cols]).all():
+                    return False
+        return True
+
+    # ------------------------------------------------------------------
+    # Signs
+    # ------------------------------------------------------------------
+    def signs(self, points: ArrayLike) -> NDArray[np.int8]:
+        """Exact side of each hyperplane for each point.
+
+        Parameters
+        ----------
+        points : array_like, shape (..., d)
+            Floats are taken as the binary rationals they store; an object
+            array of ints/Fractions is evaluated exactly too.
+
+        Returns
+        -------
+        ndarray of int8, shape (..., n)
+            +1 where ``normals[i] · x > offsets[i]``, −1 where it is smaller,
+            0 on the hyperplane.  No tolerance is involved.
+
+        Examples
+        --------
+        >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3])
+        >>> int(A.signs([0.1, 0.2])[2])
+        1
+        """
+        pts = self._points("points", points)
+        flat = pts.reshape(-1, self._d)
+        out = _exact.affine_signs(self._float_rows, self._rows, flat)
+        return out.reshape(pts.shape[:-1] + (self._n,))
+
+    def _points(self, name: str, points: ArrayLike) -> NDArray[Any]:
+        arr = np.asarray(points)
+        if arr.dtype == object:
+            try:
+                arr = np.vectorize(_exact.to_exact, otypes=[object])(arr)
+            except (TypeError, ValueError) as exc:
+                raise ArrangementError(f"{name} must hold finite real numbers; got {exc}") from None
+        elif arr.dtype.kind in "iub":
+            arr = arr.astype(np.float64) if np.abs(arr).max(initial=0) < 2**53 else arr.astype(object)
+        elif arr.dtype.kind == "f":
+            arr = arr.astype(np.float64)
+            if not np.isfinite(arr).all():
+                raise ArrangementError(f"{name} must be finite; got a NaN or inf entry")
+        else:
+            raise ArrangementError(f"{name} must be numeric with shape (..., {self._d}); got dtype {arr.dtype}")
+        if arr.ndim == 0 or arr.shape[-1] != self._d:
+            raise ArrangementError(f"{name} must have shape (..., {self._d}); got {arr.shape}")
+        return arr
+
+    # ------------------------------------------------------------------
+    # New arrangements from old
+    # ------------------------------------------------------------------
+    def delete(self, i: int | Sequence[int]) -> "Arrangement":
+        """The arrangement without hyperplane(s) ``i``.
+
+        Examples
+        --------
+        >>> Arrangement([[1, 0], [0, 1]], [0, 0]).delete(0).n
+        1
+        """
+        drop = set(self._index_list("i", [i] if np.isscalar(i) else i))
+        return Arrangement._from_rows([r for k, r in enumerate(self._rows) if k not in drop], self._d)
+
+    def restrict(self, i: int) -> "Arrangement":
+        """The arrangement induced on hyperplane ``i``, in coordinates of that hyperplane.
+
+        Let k be the first coordinate with ``normals[i][k] != 0``.  Points of
+        H_i are parametrized by the other d−1 coordinates (x_k is solved
+        from the equation of H_i).  Each other hyperplane meeting H_i in a
+        hyperplane of H_i is kept, in input order, with its orientation;
+        hyperplanes parallel to or equal to H_i have no trace and are dropped.
+
+        Examples
+        --------
+        >>> A = Arrangement([[1, 0], [0, 1], [1, 1], [1, 0]], [0, 0, 1, 2])
+        >>> A.restrict(0)
+        Arrangement(n=2, d=1: (1 | 0), (1 | 1))
+        """
+        if not isinstance(i, (int, np.integer)) or not -self._n <= int(i) < self._n:
+            raise ArrangementError(f"i must be a hyperplane index in [0, {self._n}); got {i!r}")
+        if self._d == 1:
+            raise ArrangementError("restrict needs dim >= 2; got dim = 1 (a hyperplane of R^1 is a point)")
+        i = int(i) % self._n
+        h = self._rows[i]
+        k = next(j for j in range(self._d) if h[j])
+        out = []
+        for j, r in enumerate(self._rows):
+            if j == i:
+                continue
+            f = Fraction(r[k]) / h[k]
+            new = [_simplify(r[c] - f * h[c]) for c in range(self._d + 1) if c != k]
+            if any(new[:-1]):
+                out.append(new)
+        return Arrangement._from_rows(out, self._d - 1)
+
+    # ------------------------------------------------------------------
+    # Regions, counting and the graph (implemented in their own modules)
+    # ------------------------------------------------------------------
+    def regions(self, max_regions: int | None = None) -> "Regions":
+        """All regions: sign vectors, exact witness points, boundedness.
+
+        See :func:`hyperarr.regions.regions`.
+        """
+        from hyperarr.regions import regions
+
+        return regions(self, max_regions=max_regions)
+
+    def iter_regions(self, chunk_size: int = 100_000) -> Iterator["Regions"]:
+        """Stream the regions in chunks; see :func:`hyperarr.regions.iter_regions`."""
+        from hyperarr.regions import iter_regions
+
+        return iter_regions(self, chunk_size=chunk_size)
+
+    def region_of(self, points: ArrayLike) -> NDArray[np.int64]:
+        """Index in ``self.regions()`` of the region holding each point (−1 on a hyperplane)."""
+        return self.regions().locate(self.signs(points))
+
+    def characteristic_polynomial(self) -> tuple[int, ...]:
+        """Coefficients of χ(t), constant term first; see :mod:`hyperarr.counting`."""
+        from hyperarr.counting import characteristic_polynomial
+
+        return characteristic_polynomial(self)
+
+    def n_regions(self) -> int:
+        """Number of regions, (−1)^d χ(−1), without enumerating them."""
+        from hyperarr.counting import n_regions
+
+        return n_regions(self)
+
+    def n_bounded_regions(self) -> int:
+        """Number of bounded regions, (−1)^rank χ(1), without enumerating them."""
+        from hyperarr.counting import n_bounded_regions
+
+        return n_bounded_regions(self)
+
+    def adjacency_graph(self) -> "nx.Graph":
+        """The region adjacency graph; see :func:`hyperarr.adjacency.adjacency_graph`."""
+        from hyperarr.adjacency import adjacency_graph
+
+        return adjacency_graph(self)
+
+
+def _simplify(v: Exact) -> Exact:
+    if isinstance(v, Fraction) and v.denominator == 1:
+        return int(v)
+    return v
+
+
+def _chunks(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        block = list(itertools.islice(it, size))
+        if not block:
+            return
+        yield block

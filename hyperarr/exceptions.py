@@ -1,0 +1,38 @@
+"""Exceptions raised by hyperarr.
+
+All of them derive from :class:`HyperarrError`.  Those that report bad input
+also derive from :class:`ValueError`, so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "HyperarrError",
+    "ArrangementError",
+    "OutputTooLargeError",
+    "WitnessError",
+]
+
+
+class HyperarrError(Exception):
+    """Base class of every error raised by hyperarr."""
+
+
+class ArrangementError(HyperarrError, ValueError):
+    """The data given for an arrangement, a point set or a labelling is invalid."""
+
+
+class OutputTooLargeError(HyperarrError, MemoryError):
+    """An output would exceed the requested limit; nothing was allocated.
+
+    The message names the bound and the streaming alternative.
+    """
+
+
+class WitnessError(HyperarrError, ArithmeticError):
+    """A region exists but no float64 point lies strictly inside it.
+
+    This happens only for regions thinner than the float grid (for example two
+    hyperplanes one unit in the last place apart).  The sign vectors are still
+    exact; only a float witness is impossible.
+    """

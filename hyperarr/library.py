@@ -1,0 +1,458 @@
+"""Classic hyperplane arrangements, with exact integer data.
+
+Every function returns an :class:`~hyperarr.arrangement.Arrangement` whose
+normals and offsets are Python ints, so every later decision on it is exact.
+Hyperplane ``i`` is ``{x : normals[i] · x = offsets[i]}`` and side ``+1`` is
+``normals[i] · x − offsets[i] > 0``, as everywhere in hyperarr.
+
+The region counts quoted in the docstrings are classical:
+
+========== ======================= ================================================
+family     hyperplanes             regions
+========== ======================= ================================================
+coordinate ``d``                   ``2**d``
+braid      ``C(d, 2)``             ``d!``
+Shi        ``2 C(d, 2)``           ``(d + 1)**(d − 1)``
+Catalan    ``3 C(d, 2)``           ``d! · Cat(d)``, ``Cat(d) = C(2d, d) / (d + 1)``
+resonance  ``2**d − 1``            2, 6, 32, 370, 11292, 1066044 (d = 1..6)
+threshold  ``2**d`` in ``R^{d+1}`` 4, 14, 104, 1882 (d = 1..4)
+generic    ``n``                   :func:`~hyperarr.counting.max_regions`
+five_lines 5                       16 (6 bounded)
+========== ======================= ================================================
+
+Examples
+--------
+>>> A = braid(3)
+>>> A.n, A.dim
+(3, 3)
+>>> A.normals.astype(int).tolist()
+[[1, -1, 0], [1, 0, -1], [0, 1, -1]]
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr.arrangement import Arrangement
+from hyperarr.counting import _as_count
+from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
+
+__all__ = [
+    "coordinate",
+    "braid",
+    "shi",
+    "catalan",
+    "resonance",
+    "threshold",
+    "generic",
+    "five_lines",
+]
+
+#: Default refusal bound for the families with ``2**d`` hyperplanes.
+_MAX_HYPERPLANES = 2**20
+
+#: Half-width of the first coefficient range tried by :func:`generic`.
+_GENERIC_RANGE = 50
+#: Attempts made by :func:`generic` before giving up; the range doubles every
+#: ``_GENERIC_GROW`` attempts.
+_GENERIC_ATTEMPTS = 100
+_GENERIC_GROW = 10
+
+
+def _as_dim(d: Any) -> int:
+    """Return ``d`` as a positive Python int, or raise naming ``d``."""
+    try:
+        d = _as_count(d, "d")
+    except ArrangementError:
+        raise ArrangementError(f"d must be a positive integer; got {d!r}") from None
+    if d == 0:
+        raise ArrangementError("d must be a positive integer; got 0")
+    return d
+
+
+def _as_limit(max_hyperplanes: Any) -> int:
+    try:
+        return _as_count(max_hyperplanes, "max_hyperplanes")
+    except ArrangementError:
+        raise ArrangementError(
+            f"max_hyperplanes must be a non-negative integer; got {max_hyperplanes!r}"
+        ) from None
+
+
+def _check_size(name: str, count: int, max_hyperplanes: int) -> None:
+    if count > max_hyperplanes:
+        raise OutputTooLargeError(
+            f"{name} would have {count} hyperplanes, more than "
+            f"max_hyperplanes = {max_hyperplanes}; pass a larger max_hyperplanes "
+            "to build it anyway"
+        )
+
+
+def _arrangement(normals: list[list[int]], offsets: list[int], d: int) -> Arrangement:
+    """Build an Arrangement from integer rows; ``normals`` may be empty."""
+    w = np.array(normals, dtype=np.int64).reshape(len(normals), d)
+    b = np.array(offsets, dtype=np.int64).reshape(len(offsets))
+    return Arrangement(w, b)
+
+
+def _difference_arrangement(d: int, values: tuple[int, ...]) -> Arrangement:
+    """Hyperplanes ``x_i − x_j = c`` for ``i < j`` (lexicographic) and ``c`` in ``values``."""
+    normals: list[list[int]] = []
+    offsets: list[int] = []
+    for i, j in itertools.combinations(range(d), 2):
+        row = [0] * d
+        row[i] = 1
+        row[j] = -1
+        for c in values:
+            normals.append(row)
+            offsets.append(c)
+    return _arrangement(normals, offsets, d)
+
+
+def coordinate(d: int) -> Arrangement:
+    """Return the coordinate arrangement ``x_i = 0`` in ``R^d``.
+
+    Parameters
+    ----------
+    d : int
+        Dimension, ``d >= 1``.
+
+    Returns
+    -------
+    Arrangement
+        ``d`` hyperplanes; row ``i`` has normal ``e_i`` and offset 0.
+
+    Raises
+    ------
+    ArrangementError
+        If ``d`` is not a positive integer (a ``ValueError``).
+
+    Notes
+    -----
+    The regions are the ``2**d`` orthants.  The normals are independent, so the
+    arrangement is in general position and ``2**d = max_regions(d, d)``.
+
+    Examples
+    --------
+    >>> A = coordinate(2)
+    >>> A.n, A.dim, A.is_central()
+    (2, 2, True)
+    >>> A.normals.astype(int).tolist(), A.offsets.astype(int).tolist()
+    ([[1, 0], [0, 1]], [0, 0])
+    """
+    d = _as_dim(d)
+    normals = [[int(i == j) for j in range(d)] for i in range(d)]
+    return _arrangement(normals, [0] * d, d)
+
+
+def braid(d: int) -> Arrangement:
+    """Return the braid arrangement ``x_i − x_j = 0`` (``i < j``) in ``R^d``.
+
+    Parameters
+    ----------
+    d : int
+        Dimension, ``d >= 1``.  ``braid(1)`` has no hyperplanes.
+
+    Returns
+    -------
+    Arrangement
+        ``C(d, 2)`` hyperplanes, pairs ``(i, j)`` in lexicographic order;
+        normal ``e_i − e_j``, offset 0.
+
+    Raises
+    ------
+    ArrangementError
+        If ``d`` is not a positive integer (a ``ValueError``).
+
+    Notes
+    -----
+    Also called the type A_{d−1} Coxeter arrangement.  Its ``d!`` regions are
+    the orderings ``x_{σ(1)} > … > x_{σ(d)}``: one region per permutation.
+    It is central, of rank ``d − 1`` (the line ``x_1 = … = x_d`` lies in every
+    hyperplane).
+
+    Examples
+    --------
+    >>> A = braid(3)
+    >>> A.n, A.rank()
+    (3, 2)
+    >>> A.normals.astype(int).tolist()
+    [[1, -1, 0], [1, 0, -1], [0, 1, -1]]
+    """
+    return _difference_arrangement(_as_dim(d), (0,))
+
+
+def shi(d: int) -> Arrangement:
+    """Return the Shi arrangement ``x_i − x_j ∈ {0, 1}`` (``i < j``) in ``R^d``.
+
+    Parameters
+    ----------
+    d : int
+        Dimension, ``d >= 1``.
+
+    Returns
+    -------
+    Arrangement
+        ``2 C(d, 2)`` hyperplanes.  For each pair ``(i, j)`` in lexicographic
+        order, two rows with normal ``e_i − e_j``: offset 0, then offset 1.
+
+    Raises
+    ------
+    ArrangementError
+        If ``d`` is not a positive integer (a ``ValueError``).
+
+    Notes
+    -----
+    It has ``(d + 1)**(d − 1)`` regions (Shi 1986): 1, 3, 16, 125 for
+    ``d = 1..4``, the number of parking functions of length ``d``.
+
+    Examples
+    --------
+    >>> A = shi(3)
+    >>> A.n
+    6
+    >>> A.offsets.astype(int).tolist()
+    [0, 1, 0, 1, 0, 1]
+    """
+    return _difference_arrangement(_as_dim(d), (0, 1))
+
+
+def catalan(d: int) -> Arrangement:
+    """Return the Catalan arrangement ``x_i − x_j ∈ {−1, 0, 1}`` in ``R^d``.
+
+    Parameters
+    ----------
+    d : int
+        Dimension, ``d >= 1``.
+
+    Returns
+    -------
+    Arrangement
+        ``3 C(d, 2)`` hyperplanes.  For each pair ``i < j`` in lexicographic
+        order, three rows with normal ``e_i − e_j`` and offsets −1, 0, 1.
+
+    Raises
+    ------
+    ArrangementError
+        If ``d`` is not a positive integer (a ``ValueError``).
+
+    Notes
+    -----
+    It has ``d! · Cat(d)`` regions with ``Cat(d) = C(2d, d) / (d + 1)``:
+    1, 4, 30, 336 for ``d = 1..4``.
+
+    Examples
+    --------
+    >>> A = catalan(2)
+    >>> A.normals.astype(int).tolist(), A.offsets.astype(int).tolist()
+    ([[1, -1], [1, -1], [1, -1]], [-1, 0, 1])
+    """
+    return _difference_arrangement(_as_dim(d), (-1, 0, 1))
+
+
+def _bit_rows(d: int, with_zero: bool) -> list[list[int]]:
+    """All 0/1 vectors of length ``d`` in lexicographic order.
+
+    Lexicographic order is the order of the integer whose binary digits,
+    most significant first, are the vector.
+    """
+    rows = [list(v) for v in itertools.product((0, 1), repeat=d)]
+    return rows if with_zero else rows[1:]
+
+
+def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement:
+    """Return the resonance arrangement in ``R^d``: ``Σ_{i∈S} x_i = 0`` for ``S ≠ ∅``.
+
+    Parameters
+    ----------
+    d : int
+        Dimension, ``d >= 1``.
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+
+    Returns
+    -------
+    Arrangement
+        ``2**d − 1`` hyperplanes through the origin, one for every nonzero
+        0/1 vector.  Row ``k − 1`` is the binary expansion of ``k`` for
+        ``k = 1, …, 2**d − 1``, most significant bit first (``x_1`` is the
+        most significant), which is lexicographic order.
+
+    Raises
+    ------
+    ArrangementError
+        If ``d`` is not a positive integer (a ``ValueError``).
+    OutputTooLargeError
+        If ``2**d − 1 > max_hyperplanes``; nothing is allocated.
+
+    Notes
+    -----
+    Also called the all-subset arrangement.  Its region counts are
+    2, 6, 32, 370, 11292, 1066044 for ``d = 1..6`` (OEIS A034997); no closed
+    formula is known.
+
+    Examples
+    --------
+    >>> A = resonance(2)
+    >>> A.normals.astype(int).tolist()
+    [[0, 1], [1, 0], [1, 1]]
+    """
+    d = _as_dim(d)
+    _check_size("resonance(d)", 2**d - 1, _as_limit(max_hyperplanes))
+    rows = _bit_rows(d, with_zero=False)
+    return _arrangement(rows, [0] * len(rows), d)
+
+
+def threshold(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement:
+    """Return the threshold arrangement: the dichotomies of one threshold neuron.
+
+    Parameters
+    ----------
+    d : int
+        Number of Boolean inputs, ``d >= 1``.
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+
+    Returns
+    -------
+    Arrangement
+        ``2**d`` central hyperplanes in ``R^{d+1}``.  Row ``k`` has normal
+        ``(v, 1)`` where ``v ∈ {0, 1}^d`` is the binary expansion of ``k``
+        (most significant bit first, i.e. lexicographic order), and offset 0.
+
+    Raises
+    ------
+    ArrangementError
+        If ``d`` is not a positive integer (a ``ValueError``).
+    OutputTooLargeError
+        If ``2**d > max_hyperplanes``; nothing is allocated.
+
+    Notes
+    -----
+    This arrangement lives in the parameter space of a neuron.  A point
+    ``(w, b)`` of ``R^{d+1}`` is a neuron with weights ``w`` and threshold
+    ``θ = −b``; it lies on side +1 of hyperplane ``v`` exactly when the neuron
+    fires on input ``v`` (``w · v − θ > 0``).  So the sign vector of a region
+    is the truth table of a Boolean function, and the regions are the
+    linearly separable (threshold) Boolean functions of ``d`` inputs:
+    4, 14, 104, 1882 for ``d = 1..4`` (OEIS A000609).
+
+    Examples
+    --------
+    >>> A = threshold(2)
+    >>> A.n, A.dim, A.is_central()
+    (4, 3, True)
+    >>> A.normals.astype(int).tolist()
+    [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]]
+
+    The neuron ``w = (1, 1)``, ``θ = 1.5`` computes AND:
+
+    >>> A.signs([1, 1, -1.5]).tolist()
+    [-1, -1, -1, 1]
+    """
+    d = _as_dim(d)
+    _check_size("threshold(d)", 2**d, _as_limit(max_hyperplanes))
+    rows = [v + [1] for v in _bit_rows(d, with_zero=True)]
+    return _arrangement(rows, [0] * len(rows), d + 1)
+
+
+def generic(n: int, d: int, seed: Any = None) -> Arrangement:
+    """Return ``n`` random hyperplanes with small integer data in general position.
+
+    Parameters
+    ----------
+    n : int
+        Number of hyperplanes, ``n >= 0``.
+    d : int
+        Dimension, ``d >= 1``.
+    seed : None, int, array_like or numpy.random.Generator, optional
+        Passed to :func:`numpy.random.default_rng`.  The same seed gives the
+        same arrangement.
+
+    Returns
+    -------
+    Arrangement
+        An arrangement ``A`` with ``A.is_generic()`` true, so it has
+        ``max_regions(n, d)`` regions.  Normals and offsets are integers,
+        drawn uniformly from ``[−50, 50]``.
+
+    Raises
+    ------
+    ArrangementError
+        If ``n`` or ``d`` is invalid (a ``ValueError``).
+    HyperarrError
+        If no generic draw was found in 100 attempts.
+
+    Notes
+    -----
+    Draws are repeated with the same generator until the result is generic
+    (zero normals are redrawn too); the coefficient range doubles after
+    every 10 failed draws, so large ``n`` still succeeds.  Each check costs
+    ``C(n, d) + C(n, d + 1)`` exact determinants.
+
+    Examples
+    --------
+    >>> from hyperarr.counting import max_regions
+    >>> A = generic(5, 2, seed=0)
+    >>> A.n, A.dim, A.is_generic()
+    (5, 2, True)
+    >>> A == generic(5, 2, seed=0)
+    True
+    >>> max_regions(A.n, A.dim)
+    16
+    """
+    n = _as_count(n, "n")
+    d = _as_dim(d)
+    rng = np.random.default_rng(seed)
+    for attempt in range(_GENERIC_ATTEMPTS):
+        bound = _GENERIC_RANGE << (attempt // _GENERIC_GROW)
+        data: NDArray[np.int64] = rng.integers(-bound, bound, size=(n, d + 1), endpoint=True)
+        if n and not data[:, :d].any(axis=1).all():
+            continue
+        A = Arrangement(data[:, :d], data[:, d])
+        if A.is_generic():
+            return A
+    raise HyperarrError(
+        f"generic(n={n}, d={d}) found no arrangement in general position in "
+        f"{_GENERIC_ATTEMPTS} random draws; try another seed"
+    )
+
+
+def five_lines() -> Arrangement:
+    """Return five lines in general position shaped like a pentagram.
+
+    The lines carry the sides of a (nearly) regular pentagon centred at the
+    origin, with integer data, for Exercise 3 of the seed (5 generic lines,
+    one hidden neuron each).
+
+    Returns
+    -------
+    Arrangement
+        Normals, clockwise from the top side: ``(0, 10)``, ``(10, 3)``,
+        ``(6, −8)``, ``(−6, −8)``, ``(−10, 3)``, all with offset 10.
+
+    Notes
+    -----
+    The normals point outward, 72° ± 2° apart, so side +1 of every line is the
+    side away from the origin, and the inner pentagon is the region with sign
+    vector ``(−1, −1, −1, −1, −1)``.  The configuration is symmetric under
+    ``x ↦ −x``.  No two lines are parallel and no three meet, so there are
+    ``max_regions(5, 2) = 16`` regions: the inner pentagon, the 5 triangles
+    of the star (6 bounded regions) and 10 unbounded ones.  The pentagon's
+    corners lie at distance about 1.2 from the origin, the star's points at
+    about 3.2.
+
+    Examples
+    --------
+    >>> A = five_lines()
+    >>> A.n, A.is_generic()
+    (5, True)
+    >>> A.signs([[0, 0], [0, 2]]).tolist()
+    [[-1, -1, -1, -1, -1], [1, -1, -1, -1, -1]]
+    """
+    normals = [[0, 10], [10, 3], [6, -8], [-6, -8], [-10, 3]]
+    return _arrangement(normals, [10] * 5, 2)
