@@ -5,19 +5,47 @@ hyperplane ``{x : w_i · x = θ_i}`` cuts the input space in two, and n of
 them form an *arrangement* whose regions are named by their sign vectors.
 """
 
+from hyperarr import counting, library
+from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement, Hyperplane
+from hyperarr.counting import (
+    approx_regions,
+    characteristic_polynomial,
+    max_bounded_regions,
+    max_regions,
+    n_bounded_regions,
+    n_regions,
+    region_count_table,
+)
 from hyperarr.exceptions import (
     ArrangementError,
     HyperarrError,
     OutputTooLargeError,
     WitnessError,
 )
+from hyperarr.regions import Region, Regions
+from hyperarr.synthesis import ThresholdNetwork, synthesize
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Arrangement",
     "Hyperplane",
+    "Regions",
+    "Region",
+    "adjacency_graph",
+    "adjacency_edges",
+    "ThresholdNetwork",
+    "synthesize",
+    "max_regions",
+    "max_bounded_regions",
+    "approx_regions",
+    "region_count_table",
+    "characteristic_polynomial",
+    "n_regions",
+    "n_bounded_regions",
+    "library",
+    "counting",
     "HyperarrError",
     "ArrangementError",
     "OutputTooLargeError",

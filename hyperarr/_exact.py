@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 # Unit roundoff of float64, doubled as a safety margin.
 _EPS = 2.0**-52
 # Smallest normal float64; absorbs underflow in the error bound.
-_TINY = 2.0**-1000
+_TINY = 2.0**-1000  # >> 2**-1074 (one subnormal ulp), absorbs underflow
 
 
 def to_exact(value: Any) -> int | Fraction:
@@ -37,13 +37,21 @@ def to_exact(value: Any) -> int | Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, (float, np.floating)):
-        f = float(value)
-        if not math.isfinite(f):
-            raise ValueError(repr(f))
-        return Fraction(f)
+        if not np.isfinite(value):
+            raise ValueError(repr(value))
+        # as_integer_ratio is exact for float64 and for wider numpy floats.
+        return Fraction(*value.as_integer_ratio())
     if isinstance(value, Rational):
         return Fraction(int(value.numerator), int(value.denominator))
     raise TypeError(type(value).__name__)
+
+
+def to_float(value: int | Fraction) -> float:
+    """Nearest float64, with ±inf instead of OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def integer_row(row: Sequence[int | Fraction]) -> tuple[int, ...]:
@@ -162,7 +170,8 @@ def affine_signs(
         val = points @ a.T - b
         bound = np.abs(points) @ np.abs(a).T + np.abs(b)
         bound *= (rows_f.shape[1] + 2) * _EPS
-        bound += _TINY
+        # Entries of rows_f that underflowed carry an absolute error < 2**-1074.
+        bound += _TINY * (np.abs(points).sum(axis=1, keepdims=True) + 1.0)
         unsure = ~(np.abs(val) > bound)  # also catches nan/inf
     out = np.sign(val).astype(np.int8)
     if unsure.any():

@@ -24,6 +24,7 @@ characteristic polynomial (:mod:`hyperarr.counting`) walk this lattice.
 
 from __future__ import annotations
 
+import bisect
 import math
 from fractions import Fraction
 from typing import Any, Sequence
@@ -42,33 +43,26 @@ _INT_SAFE = 2**31  # entries below this keep fraction-free products in int64
 class Flat:
     """One flat of the lattice (see the module docstring)."""
 
-    __slots__ = ("key", "free", "rows", "rows_f", "rows_exact", "tmap", "tsign",
-                 "trace_min", "rep", "group_mask", "children", "regions", "chi")
+    __slots__ = ("key", "free", "rows_exact", "tmap", "tsign", "trace_min", "rep",
+                 "group_mask", "pivot", "children", "regions", "chi", "_rows_f")
 
-    def __init__(self, key: int, free: tuple[int, ...], rows: NDArray[Any],
+    def __init__(self, key: int, free: tuple[int, ...], rows: list[tuple[int, ...]],
                  tmap: NDArray[np.int64], tsign: NDArray[np.int8],
-                 trace_min: NDArray[np.int64]) -> None:
+                 trace_min: list[int], group_mask: list[int], rep: list[int]) -> None:
         self.key = key
         self.free = free
-        self.rows = rows
-        self.rows_f = rows.astype(np.float64)
-        self.rows_exact = [tuple(int(v) for v in r) for r in rows.tolist()]
+        self.rows_exact = rows
         self.tmap = tmap
         self.tsign = tsign
         self.trace_min = trace_min
-        t = rows.shape[0]
-        rep = np.full(t, -1, dtype=np.int64)
-        masks = [0] * t
-        for u, l in enumerate(tmap.tolist()):
-            if l >= 0:
-                masks[l] |= 1 << u
-                if rep[l] < 0:
-                    rep[l] = u
-        self.rep = rep
-        self.group_mask = masks
-        self.children: dict[int, tuple["Flat", int]] = {}
+        self.group_mask = group_mask
+        self.rep = np.array(rep, dtype=np.int64)
+        # The coordinate each trace eliminates: its first nonzero coefficient.
+        self.pivot = [next(c for c, v in enumerate(r) if v) for r in rows]
+        self.children: dict[int, "Flat"] = {}
         self.regions: tuple[NDArray[np.int8], NDArray[np.float64]] | None = None
         self.chi: Any = None
+        self._rows_f: NDArray[np.float64] | None = None
 
     @property
     def dim(self) -> int:
@@ -76,52 +70,18 @@ class Flat:
 
     @property
     def n_traces(self) -> int:
-        return self.rows.shape[0]
+        return len(self.rows_exact)
 
-
-def _normalize(rows: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.int8], NDArray[np.bool_]]:
-    """Make integer rows primitive with a positive leading coefficient.
-
-    Returns (rows, orientation, is_constant): ``orientation`` is the factor's
-    sign (row_in = positive * orientation * row_out); ``is_constant`` marks rows
-    whose normal part vanished (the hyperplane is parallel to the flat).
-    """
-    m = rows.shape[1] - 1
-    if rows.dtype == object:
-        out = []
-        orient = np.ones(rows.shape[0], dtype=np.int8)
-        const = np.zeros(rows.shape[0], dtype=bool)
-        for i, r in enumerate(rows.tolist()):
-            g = 0
-            for v in r:
-                g = math.gcd(g, v)
-            if g > 1:
-                r = [v // g for v in r]
-            lead = next((v for v in r[:m] if v), 0)
-            if lead == 0:
-                const[i] = True
-                orient[i] = 1 if r[m] < 0 else -1  # constant sign of 0·y − b
-            elif lead < 0:
-                r = [-v for v in r]
-                orient[i] = -1
-            out.append(r)
-        arr = np.array(out, dtype=object).reshape(rows.shape)
-        if arr.size and max(abs(v) for v in arr.ravel().tolist()) < _INT_SAFE:
-            arr = arr.astype(np.int64)
-        return arr, orient, const
-    g = np.gcd.reduce(rows, axis=1)
-    g[g == 0] = 1
-    rows = rows // g[:, None]
-    normal = rows[:, :m]
-    nz = normal != 0
-    const = ~nz.any(axis=1)
-    lead = normal[np.arange(rows.shape[0]), np.argmax(nz, axis=1)]
-    orient = np.where(lead < 0, -1, 1).astype(np.int8)
-    orient[const] = np.where(rows[const, m] < 0, 1, -1)
-    flip = (lead < 0) & ~const
-    rows = rows.copy()
-    rows[flip] = -rows[flip]
-    return rows, orient, const
+    @property
+    def rows_f(self) -> NDArray[np.float64]:
+        """The trace rows in float64 (overflowing entries become ±inf)."""
+        if self._rows_f is None:
+            try:
+                arr = np.array(self.rows_exact, dtype=np.float64)
+            except OverflowError:
+                arr = np.array([[_exact.to_float(v) for v in r] for r in self.rows_exact])
+            self._rows_f = arr.reshape(len(self.rows_exact), self.dim + 1)
+        return self._rows_f
 
 
 class Lattice:
@@ -142,92 +102,97 @@ class Lattice:
         self.witnesses = witnesses
         self.h = len(rows)
         self.d = dim
-        big = any(abs(v) >= _INT_SAFE for r in rows for v in r)
-        arr = np.array([list(r) for r in rows], dtype=object if big else np.int64)
-        arr = arr.reshape(self.h, dim + 1)
         tmap = np.arange(self.h, dtype=np.int64)
         tsign = np.ones(self.h, dtype=np.int8)
-        self.top = Flat(0, tuple(range(dim)), arr, tmap, tsign, np.arange(self.h, dtype=np.int64))
+        self.top = Flat(0, tuple(range(dim)), [tuple(int(v) for v in r) for r in rows],
+                        tmap, tsign, list(range(self.h)), [1 << u for u in range(self.h)],
+                        list(range(self.h)))
         self.flats: dict[int, Flat] = {0: self.top}
 
     # ------------------------------------------------------------------
-    def child(self, flat: Flat, j: int) -> tuple[Flat, int]:
-        """The flat ``flat ∩ trace j`` and the position (in ``flat.free``) of
-        the coordinate it eliminates."""
+    def child(self, flat: Flat, j: int) -> Flat:
+        """The flat ``flat ∩ trace j``; it eliminates coordinate ``flat.pivot[j]``."""
         hit = flat.children.get(j)
         if hit is not None:
             return hit
-        rows = flat.rows
-        m = flat.dim
-        rj = rows[j]
-        k = int(np.flatnonzero(rj[:m])[0]) if rows.dtype != object else next(
-            c for c in range(m) if rj[c])
         key = flat.key | flat.group_mask[j]
         known = self.flats.get(key)
         if known is not None:
-            flat.children[j] = (known, k)
-            return known, k
+            flat.children[j] = known
+            return known
+        rows = flat.rows_exact
+        m = flat.dim
+        rj = rows[j]
+        k = flat.pivot[j]
         a = rj[k]  # positive by normalization
-        if rows.dtype != object and np.abs(rows).max(initial=0) >= _INT_SAFE:
-            rows = rows.astype(object)
-            rj = rows[j]
-        new = a * rows - rows[:, k : k + 1] * rj[None, :]
-        new = np.delete(new, k, axis=1)
-        keep = np.ones(rows.shape[0], dtype=bool)
-        keep[j] = False
-        sub = new[keep]
-        norm, orient, const = _normalize(sub)
-        old_index = np.flatnonzero(keep)
-        # Distinct traces on the child, ordered by the first input hyperplane.
-        live = ~const
-        live_rows = norm[live]
-        mins = flat.trace_min[old_index[live]]
-        if live_rows.shape[0]:
-            if live_rows.dtype == object:
-                seen: dict[tuple[int, ...], int] = {}
-                inv = np.empty(live_rows.shape[0], dtype=np.int64)
-                for i, r in enumerate(map(tuple, live_rows.tolist())):
-                    inv[i] = seen.setdefault(r, len(seen))
-                uniq = np.array([list(r) for r in seen], dtype=object).reshape(len(seen), m)
+        keep = [c for c in range(m + 1) if c != k]
+        index: dict[tuple[int, ...], int] = {}
+        trace_min: list[int] = []
+        masks: list[int] = []
+        rep: list[int] = []
+        trace_of = [-1] * len(rows)
+        orient_of = [0] * len(rows)
+        for l, r in enumerate(rows):
+            if l == j:
+                continue
+            f = r[k]
+            new = [a * r[c] - f * rj[c] for c in keep] if f else [r[c] for c in keep]
+            g = math.gcd(*new)
+            if g > 1:
+                new = [v // g for v in new]
+            lead = next((v for v in new[:-1] if v), 0)
+            if lead == 0:  # parallel to the child: constant sign of 0·y − b
+                trace_of[l] = -2
+                orient_of[l] = 1 if new[-1] < 0 else -1
+                continue
+            if lead < 0:
+                new = [-v for v in new]
+                orient_of[l] = -1
             else:
-                uniq, inv = np.unique(live_rows, axis=0, return_inverse=True)
-                inv = inv.reshape(-1)
-            umin = np.full(uniq.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
-            np.minimum.at(umin, inv, mins)
-            order = np.argsort(umin, kind="stable")
-            rank = np.empty_like(order)
-            rank[order] = np.arange(order.size)
-            uniq = uniq[order]
-            umin = umin[order]
-            inv = rank[inv]
-        else:
-            uniq = np.zeros((0, m), dtype=np.int64)
-            umin = np.zeros(0, dtype=np.int64)
-            inv = np.zeros(0, dtype=np.int64)
-        # Map every input hyperplane u to its trace on the child.
-        trace_of_old = np.full(rows.shape[0], -2, dtype=np.int64)
-        orient_of_old = np.zeros(rows.shape[0], dtype=np.int8)
-        live_old = old_index[live]
-        trace_of_old[live_old] = inv
-        orient_of_old[old_index] = orient
-        trace_of_old[j] = -1
+                orient_of[l] = 1
+            tup = tuple(new)
+            idx = index.get(tup)
+            if idx is None:
+                idx = index[tup] = len(trace_min)
+                trace_min.append(flat.trace_min[l])
+                masks.append(flat.group_mask[l])
+                rep.append(int(flat.rep[l]))
+            else:
+                masks[idx] |= flat.group_mask[l]
+            trace_of[l] = idx
         tmap = flat.tmap.copy()
         tsign = flat.tsign.copy()
         on = tmap >= 0
         old = tmap[on]
-        tmap[on] = trace_of_old[old]
-        tsign[on] = tsign[on] * orient_of_old[old]
+        tmap[on] = np.array(trace_of, dtype=np.int64)[old]
+        tsign[on] = tsign[on] * np.array(orient_of, dtype=np.int8)[old]
         tsign[tmap == -1] = 0
         free = flat.free[:k] + flat.free[k + 1 :]
-        child = Flat(key, free, uniq, tmap, tsign, umin)
+        child = Flat(key, free, list(index), tmap, tsign, trace_min, masks, rep)
         self.flats[key] = child
-        flat.children[j] = (child, k)
-        return child, k
+        flat.children[j] = child
+        return child
 
 
 # ----------------------------------------------------------------------
 # Regions of a flat
 # ----------------------------------------------------------------------
+
+
+def levels(lat: Lattice, flat: Flat) -> list[list[Flat]]:
+    """All flats below ``flat`` (itself included), by dimension, discovered
+    breadth-first in trace order (so the order is deterministic)."""
+    by_dim: list[list[Flat]] = [[] for _ in range(flat.dim + 1)]
+    seen = {flat.key}
+    by_dim[flat.dim].append(flat)
+    for dim in range(flat.dim, 1, -1):
+        for f in by_dim[dim]:
+            for j in range(f.n_traces):
+                child = lat.child(f, j)
+                if child.key not in seen:
+                    seen.add(child.key)
+                    by_dim[dim - 1].append(child)
+    return by_dim
 
 
 def flat_regions(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
@@ -236,32 +201,97 @@ def flat_regions(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np
     Returns ``(S, W)``: S is int8 (m, h), the sign of every input hyperplane
     (0 for those containing the flat), and W is float64 (m, dim), witnesses
     in the flat's free coordinates, each checked exactly.
+
+    The flats below ``flat`` are processed bottom-up, one dimension at a
+    time; the tables of a level are released once the level above is built,
+    so memory peaks at two consecutive levels.
     """
     if flat.regions is not None:
         return flat.regions
+    by_dim = levels(lat, flat)
+    for dim in range(1, flat.dim + 1):
+        for f in by_dim[dim]:
+            if f.regions is None:
+                f.regions = _regions_of(lat, f)
+        if dim >= 2:
+            for f in by_dim[dim - 1]:
+                f.regions = None
+    result = flat.regions
+    assert result is not None
+    return result
+
+
+def _regions_of(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
     if flat.n_traces == 0:
         S = flat.tsign[None, :].copy()
         W = np.zeros((1, flat.dim))
     elif flat.dim == 1:
         S, W = _line_regions(flat, lat.witnesses)
     else:
-        parts_S = []
-        parts_W = []
-        for j in range(flat.n_traces):
-            child, k = lat.child(flat, j)
-            Sc, Wc = flat_regions(lat, child)
-            s2, w2 = _lift(lat, flat, j, k, Sc, Wc)
-            parts_S.append(s2)
-            parts_W.append(w2)
-        S = np.concatenate(parts_S)
-        W = np.concatenate(parts_W)
-        _, first = np.unique(pack(S), return_index=True)
-        first.sort()
-        S, W = S[first], W[first]
+        S, W = _lift_all(lat, flat)
     S.setflags(write=False)
     W.setflags(write=False)
-    flat.regions = (S, W)
-    return flat.regions
+    return S, W
+
+
+def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    """Regions of ``flat`` as lifts of the regions of its children.
+
+    Each region of the child ``flat ∩ trace j`` is a facet; the two regions
+    on its sides have the child's signs with trace j set to ±.  Sign vectors
+    are deduplicated first, then one witness per region is lifted: the
+    child's witness, plus the eliminated coordinate chosen between the
+    crossing with trace j and the nearest other crossing on that line.
+    """
+    m = flat.dim
+    t = flat.n_traces
+    h = flat.tmap.size
+    kids = [lat.child(flat, j) for j in range(t)]
+    tables = [c.regions for c in kids]
+    counts = np.array([tb[0].shape[0] for tb in tables])  # type: ignore[index]
+    Sc = np.concatenate([tb[0] for tb in tables])  # type: ignore[index]
+    jj = np.repeat(np.arange(t), counts)
+    total = Sc.shape[0]
+    group = flat.tmap[None, :] == np.arange(t)[:, None]  # (t, h)
+    g = group[jj]
+    S = np.concatenate([np.where(g, flat.tsign[None, :], Sc), np.where(g, -flat.tsign[None, :], Sc)])
+    S = S.astype(np.int8, copy=False)
+    _, first = np.unique(pack(S), return_index=True)
+    first.sort()
+    S = S[first]
+    if not lat.witnesses:
+        return S, np.full((first.size, m), np.nan)
+    side = np.where(first < total, 1.0, -1.0)
+    src = first % total
+    rj = jj[src]
+    kk = np.array(flat.pivot, dtype=np.intp)[rj]
+    # Child witnesses placed in the flat's coordinates, eliminated one = 0.
+    Wc = np.concatenate([tb[1] for tb in tables])[src]  # type: ignore[index]
+    ar = np.arange(first.size)
+    colidx = np.arange(m)[None, :]
+    gather = colidx - (colidx > kk[:, None])
+    Y = Wc[ar[:, None], np.minimum(gather, m - 2)] if m >= 2 else np.zeros((first.size, m))
+    Y[ar, kk] = 0.0
+    R = flat.rows_f
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        V = Y @ R[:, :m].T - R[:, m]
+        coef = R[:, kk].T  # (rows, t): coefficient of the eliminated coordinate
+        tc = -V / coef
+        t0 = tc[ar, rj]
+        valid = coef != 0
+        valid[ar, rj] = False
+        up = np.where(valid & (tc > t0[:, None]), tc, np.inf).min(axis=1)
+        down = np.where(valid & (tc < t0[:, None]), tc, -np.inf).max(axis=1)
+        step = np.maximum(1.0, np.abs(t0))
+        t_plus = np.where(np.isfinite(up), 0.5 * (t0 + up), t0 + step)
+        t_minus = np.where(np.isfinite(down), 0.5 * (t0 + down), t0 - step)
+    Y[ar, kk] = np.where(side > 0, t_plus, t_minus)
+    expected = S[:, flat.rep] * flat.tsign[flat.rep]
+    got = _exact.affine_signs(R, flat.rows_exact, Y)
+    bad = np.flatnonzero((got != expected).any(axis=1))
+    for r in bad.tolist():
+        Y[r, kk[r]] = _repair(flat, int(rj[r]), int(kk[r]), Y[r], int(side[r]))
+    return S, Y
 
 
 def _expand(flat: Flat, trace_signs: NDArray[np.int8]) -> NDArray[np.int8]:
@@ -314,48 +344,6 @@ def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
         f"no float64 lies strictly between {float(lo)!r} and {float(hi)!r}; "
         "the region is thinner than the float grid"
     )
-
-
-def _lift(lat: Lattice, flat: Flat, j: int, k: int, Sc: NDArray[np.int8],
-          Wc: NDArray[np.float64]) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
-    """Regions of ``flat`` on both sides of trace j, from the regions (Sc, Wc)
-    of the child flat ∩ trace j: each region of the child is a facet, and the
-    sign vectors of the two lifts follow from it combinatorially."""
-    mc = Sc.shape[0]
-    S = np.concatenate([Sc, Sc])
-    group = flat.tmap == j
-    S[:mc, group] = flat.tsign[group]
-    S[mc:, group] = -flat.tsign[group]
-    if not lat.witnesses:
-        return S, np.full((2 * mc, flat.dim), np.nan)
-    R = flat.rows_f
-    m = flat.dim
-    cols = [c for c in range(m) if c != k]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        V = Wc @ R[:, cols].T - R[:, m]
-        coef = R[:, k]
-        tc = -V / coef
-        t0 = tc[:, j]
-        other = coef != 0
-        other[j] = False
-        tco = tc[:, other]
-        above = np.where(tco > t0[:, None], tco, np.inf).min(axis=1, initial=np.inf)
-        below = np.where(tco < t0[:, None], tco, -np.inf).max(axis=1, initial=-np.inf)
-        step = np.maximum(1.0, np.abs(t0))
-        t_plus = np.where(np.isfinite(above), 0.5 * (t0 + above), t0 + step)
-        t_minus = np.where(np.isfinite(below), 0.5 * (t0 + below), t0 - step)
-    W = np.empty((2 * mc, m))
-    W[:mc, cols] = Wc
-    W[mc:, cols] = Wc
-    W[:mc, k] = t_plus
-    W[mc:, k] = t_minus
-    # Check every witness exactly against the expected trace signs.
-    expected = S[:, flat.rep] * flat.tsign[flat.rep]
-    got = _exact.affine_signs(R, flat.rows_exact, W)
-    bad = np.flatnonzero((got != expected).any(axis=1))
-    for r in bad.tolist():
-        W[r, k] = _repair(flat, j, k, W[r], +1 if r < mc else -1)
-    return S, W
 
 
 def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> float:
@@ -435,10 +423,10 @@ def flat_chi(lat: Lattice, flat: Flat) -> list[list[int]]:
         flat.chi = table
         return table
     for s in range(flat.n_traces):
-        child, _ = lat.child(flat, s)
+        child = lat.child(flat, s)
         bound = flat.trace_min[s]
         ctab = flat_chi(lat, child)
-        cnt = int(np.searchsorted(child.trace_min, bound, side="left"))
+        cnt = bisect.bisect_left(child.trace_min, bound)
         sub = ctab[cnt]
         cur = list(table[-1])
         for p, c in enumerate(sub):

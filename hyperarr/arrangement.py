@@ -191,20 +191,26 @@ class Arrangement:
 
     @cached_property
     def _float_rows(self) -> NDArray[np.float64]:
-        arr = np.array([[float(v) for v in r] for r in self._rows], dtype=np.float64)
+        # Private: the filter of the exact predicates reads it.  Entries too
+        # large for float64 become ±inf, which sends the filter to exact code.
+        arr = np.array([[_exact.to_float(v) for v in r] for r in self._rows], dtype=np.float64)
         arr = arr.reshape(self._n, self._d + 1)
         arr.setflags(write=False)
         return arr
 
-    @property
+    @cached_property
     def normals(self) -> NDArray[np.float64]:
-        """ndarray of float64, shape (n, d): the normals rounded to float64 (read-only)."""
-        return self._float_rows[:, :-1]
+        """ndarray of float64, shape (n, d): the normals rounded to float64 (read-only copy)."""
+        arr = self._float_rows[:, :-1].copy()
+        arr.setflags(write=False)
+        return arr
 
-    @property
+    @cached_property
     def offsets(self) -> NDArray[np.float64]:
-        """ndarray of float64, shape (n,): the offsets rounded to float64 (read-only)."""
-        return self._float_rows[:, -1]
+        """ndarray of float64, shape (n,): the offsets rounded to float64 (read-only copy)."""
+        arr = self._float_rows[:, -1].copy()
+        arr.setflags(write=False)
+        return arr
 
     @property
     def exact_rows(self) -> tuple[tuple[Exact, ...], ...]:
@@ -238,6 +244,8 @@ class Arrangement:
         if isinstance(key, slice):
             return list(range(self._n))[key]
         arr = np.asarray(key)
+        if arr.size == 0 and arr.dtype != bool:
+            return []
         if arr.dtype == bool:
             if arr.shape != (self._n,):
                 raise ArrangementError(f"{name} mask must have shape ({self._n},); got {arr.shape}")
@@ -311,7 +319,7 @@ class Arrangement:
         if n < d:
             return self.rank() == n
         normals = [r[:-1] for r in rows]
-        if len(set(_exact.canonical_row(_exact.integer_row(v))[0] for v in normals)) < n:
+        if d >= 2 and len(set(_exact.canonical_row(_exact.integer_row(v))[0] for v in normals)) < n:
             return False  # two parallel hyperplanes
         big = max((abs(v) for r in rows for v in r), default=0) >= 2**62
         mat = np.array(rows, dtype=object if big else np.int64).reshape(n, d + 1)

@@ -8,7 +8,7 @@ on a new pyplot figure if ``ax`` is None, and returns the Axes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_gradients"]
+__all__ = ["plot_gradients", "plot_arrangement", "plot_network", "plot_region_counts"]
 
 
 def _pyplot() -> Any:
@@ -97,4 +97,382 @@ def plot_gradients(
     ax.set_ylabel(r"$|dy_T / dW^{in}|$")
     ax.set_title("Vanishing gradients: RNN against LSTM")
     ax.legend(fontsize="small")
+    return ax
+
+
+# ----------------------------------------------------------------------
+# Exercise 3: the plane, the network, the counts
+# ----------------------------------------------------------------------
+
+
+def _highlight_indices(A: Any, highlight: Any, labels: list[str]) -> list[int]:
+    """Region indices from labels ("A", "A,D,G") or indices, validated."""
+    from hyperarr.exceptions import ArrangementError
+    from hyperarr.plane import region_by_label
+
+    if highlight is None:
+        return []
+    items = highlight.split(",") if isinstance(highlight, str) else list(highlight)
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(region_by_label(A, item))
+        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            if not 0 <= int(item) < len(labels):
+                raise ArrangementError(
+                    f"highlight index must be in [0, {len(labels)}); got {int(item)}"
+                )
+            out.append(int(item))
+        else:
+            raise ArrangementError(
+                f"highlight entries must be region labels or indices; got {item!r}"
+            )
+    return out
+
+
+def _line_segments(A: Any, bbox: Sequence[float]) -> list[tuple[list[int], Any]]:
+    """Each distinct line clipped to the box: (input indices, (2, 2) array of ends) or None."""
+    import shapely
+
+    from hyperarr import _exact
+    from hyperarr.plane import _unit_line
+
+    box = shapely.box(*bbox)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, row in enumerate(A.exact_rows):
+        groups.setdefault(_exact.canonical_row(_exact.integer_row(row))[0], []).append(i)
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    span = float(np.hypot(bbox[2] - bbox[0], bbox[3] - bbox[1]))
+    out = []
+    for line, idx in groups.items():
+        n, off = _unit_line(line)  # type: ignore[arg-type]
+        p0 = np.array([cx, cy]) - (n @ [cx, cy] - off) * n
+        v = np.array([-n[1], n[0]]) * 2 * span
+        seg = shapely.intersection(box, shapely.LineString([p0 - v, p0 + v]))
+        if isinstance(seg, shapely.LineString) and seg.length > 0:
+            out.append((idx, np.asarray(seg.coords)[[0, -1]]))
+    return out
+
+
+def plot_arrangement(
+    A: Any,
+    highlight: Any = None,
+    labels: bool = True,
+    ax: Axes | None = None,
+    bbox: Sequence[float] | None = None,
+) -> Axes:
+    """Draw a line arrangement with the regions labelled as in the course sheet.
+
+    The seed's Figure 2 (Exercise 3a-e): the lines numbered 1..n near one
+    end, the regions named A, B, ... by :func:`hyperarr.plane.seed_labels`,
+    and chosen regions shaded grey.
+
+    Parameters
+    ----------
+    A : Arrangement
+        Lines in the plane (``A.dim == 2``).
+    highlight : str or sequence of str or int, optional
+        Regions to shade: labels (``["A", "D", "G"]`` or ``"A,D,G"``) or
+        indices into ``A.regions()``.
+    labels : bool, default True
+        Write the region labels, at each clipped region's
+        ``representative_point()``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new pyplot figure.
+    bbox : sequence of 4 floats, optional
+        ``(minx, miny, maxx, maxy)``; default as in
+        :func:`hyperarr.plane.region_polygons`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With equal aspect, limits at the box, no ticks.
+
+    Raises
+    ------
+    ArrangementError
+        If ``A`` is not in the plane, a label is unknown or an index is out
+        of range (checked before anything is drawn).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from hyperarr.library import five_lines
+    >>> ax = plot_arrangement(five_lines(), highlight="A,D,G", ax=Figure().add_subplot())
+    >>> sorted(t.get_text() for t in ax.texts if t.get_text().isalpha())[:3]
+    ['A', 'B', 'C']
+    >>> len(ax.patches)  # the three grey regions
+    3
+    """
+    from hyperarr.plane import _check_bbox, _check_plane, _default_bbox, region_polygons, seed_labels
+
+    _check_plane(A, "plot_arrangement")
+    box = _default_bbox(A) if bbox is None else _check_bbox(bbox)
+    polys = region_polygons(A, box)
+    names = seed_labels(A)
+    shaded = _highlight_indices(A, highlight, names)
+    segments = _line_segments(A, box)
+
+    from matplotlib.patches import Polygon as PolygonPatch
+
+    ax = _axes(ax)
+    for r in dict.fromkeys(shaded):
+        if not polys[r].is_empty:
+            ax.add_patch(PolygonPatch(np.asarray(polys[r].exterior.coords), closed=True,
+                                      facecolor="0.78", edgecolor="none", zorder=1))
+    size = max(box[2] - box[0], box[3] - box[1])
+    for idx, ends in segments:
+        ax.plot(ends[:, 0], ends[:, 1], color="black", lw=1.3, solid_capstyle="butt", zorder=2)
+        # the number sits on the line near its upper end (right end if horizontal)
+        k = int(np.lexsort((ends[:, 0], ends[:, 1]))[-1])
+        top, other = ends[k], ends[1 - k]
+        step = (other - top) / np.linalg.norm(other - top) * 0.045 * size
+        x, y = top + step
+        ax.text(x, y, ",".join(str(i + 1) for i in idx), ha="center", va="center",
+                fontsize=9, zorder=4,
+                bbox=dict(boxstyle="circle,pad=0.25", facecolor="white", edgecolor="black",
+                          linewidth=0.8))
+    if labels:
+        for name, poly in zip(names, polys):
+            if not poly.is_empty:
+                p = poly.representative_point()
+                ax.text(p.x, p.y, name, ha="center", va="center", fontsize=12,
+                        fontstyle="italic", zorder=3)
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _network_layers(net: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``net.layers`` as float arrays, shapes checked: weights (k, k_prev), thresholds (k,)."""
+    from hyperarr.exceptions import ArrangementError
+
+    layers = getattr(net, "layers", None)
+    if layers is None:
+        raise TypeError(
+            f"plot_network expects a ThresholdNetwork (an object with .layers); "
+            f"got {type(net).__name__}"
+        )
+    out = []
+    width = None
+    for k, layer in enumerate(layers):
+        try:
+            W, t = layer
+            W = np.asarray(W, dtype=np.float64)
+            t = np.asarray(t, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ArrangementError(
+                f"net.layers[{k}] must be a pair (weights, thresholds) of numbers; got {layer!r}"
+            ) from None
+        if W.ndim != 2 or t.shape != (W.shape[0],) or (width is not None and W.shape[1] != width):
+            want = "(units, inputs)" if width is None else f"(units, {width})"
+            raise ArrangementError(
+                f"net.layers[{k}] needs weights of shape {want} and thresholds of shape "
+                f"(units,); got {W.shape} and {t.shape}"
+            )
+        width = W.shape[0]
+        out.append((W, t))
+    if not out:
+        raise ArrangementError("net.layers is empty; a network needs at least one layer")
+    return out
+
+
+def _fmt_weight(w: float) -> str:
+    """+1 → '+', −1 → '−', others compactly."""
+    if w == 1:
+        return "+"
+    if w == -1:
+        return "\u2212"
+    return f"{w:.3g}".replace("-", "\u2212")
+
+
+def plot_network(net: Any, ax: Axes | None = None) -> Axes:
+    """Draw a threshold network as layered nodes, with weights and thresholds.
+
+    The seed's Figure 3 (Exercise 3f): inputs x_1..x_d, the first hidden
+    layer (one unit per line), the second hidden layer (AND units) and the
+    output.  Each unit shows its threshold θ inside its circle and fires iff
+    ``weights · x − θ > 0``.  Only nonzero weights are drawn; +1 and −1 are
+    written ``+`` and ``−`` (edges of negative weight are dashed).
+
+    Parameters
+    ----------
+    net : ThresholdNetwork
+        Anything with ``.layers``, a list of ``(weights, thresholds)``: layer
+        ℓ has weights of shape ``(units_ℓ, inputs_ℓ)`` and thresholds of
+        shape ``(units_ℓ,)``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new pyplot figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``net`` has no ``.layers``.
+    ArrangementError
+        If the layer shapes do not chain.
+
+    Notes
+    -----
+    With more than 80 drawn edges the weight labels are left out (the line
+    style still shows the sign).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from matplotlib.figure import Figure
+    >>> net = SimpleNamespace(layers=[([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [1.5])])
+    >>> ax = plot_network(net, ax=Figure().add_subplot())
+    >>> len(ax.patches)  # 2 inputs, 2 hidden units, 1 output
+    5
+    """
+    layers = _network_layers(net)
+    from matplotlib.patches import Circle
+
+    ax = _axes(ax)
+    sizes = [layers[0][0].shape[1]] + [W.shape[0] for W, _ in layers]
+    tall = max(sizes)
+    dx = max(4.0, 0.4 * tall)
+    xs = [k * dx for k in range(len(sizes))]
+    ys = [np.arange(s)[::-1] - (s - 1) / 2 for s in sizes]  # first unit on top
+    radius = 0.3
+    n_edges = sum(int(np.count_nonzero(W)) for W, _ in layers)
+    for k, (W, _) in enumerate(layers):
+        for j, i in zip(*np.nonzero(W)):
+            x0, y0, x1, y1 = xs[k], ys[k][i], xs[k + 1], ys[k + 1][j]
+            w = W[j, i]
+            ax.plot([x0, x1], [y0, y1], color="0.25", lw=0.9, zorder=1,
+                    linestyle="--" if w < 0 else "-")
+            if n_edges <= 80:
+                # the label sits at a fixed distance before the receiving unit,
+                # where the edges coming in are spread apart by their angles
+                f = 1.0 - (radius + 0.75) / float(np.hypot(x1 - x0, y1 - y0))
+                ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), _fmt_weight(w), fontsize=7,
+                        ha="center", va="center", zorder=3,
+                        bbox=dict(boxstyle="round,pad=0.1", facecolor="white",
+                                  edgecolor="none"))
+    d = sizes[0]
+    for i in range(d):
+        ax.add_patch(Circle((xs[0], ys[0][i]), radius, facecolor="white", edgecolor="black",
+                            zorder=2))
+        ax.text(xs[0], ys[0][i], f"$x_{{{i + 1}}}$", ha="center", va="center", fontsize=10,
+                zorder=4)
+    for k, (_, t) in enumerate(layers, start=1):
+        for j in range(sizes[k]):
+            ax.add_patch(Circle((xs[k], ys[k][j]), radius, facecolor="0.93", edgecolor="black",
+                                zorder=2))
+            ax.text(xs[k], ys[k][j], f"{t[j]:.3g}".replace("-", "\u2212"), ha="center",
+                    va="center", fontsize=8, zorder=4)
+            if k == 1:
+                ax.text(xs[k], ys[k][j] + radius + 0.08, str(j + 1), ha="center",
+                        va="bottom", fontsize=8, color="0.3", zorder=4)
+    L = len(layers)
+    titles = ["input"]
+    for k in range(1, L + 1):
+        if k == L:
+            titles.append("output")
+        elif k == 1:
+            titles.append("layer 1\n(lines)")
+        elif k == 2 and L == 3:
+            titles.append("layer 2\n(AND)")
+        else:
+            titles.append(f"layer {k}")
+    top = (tall - 1) / 2 + radius + 0.6
+    for x, title in zip(xs, titles):
+        ax.text(x, top, title, ha="center", va="bottom", fontsize=10)
+    ax.text(xs[-1] / 2, -(tall - 1) / 2 - radius - 0.5,
+            "in the circles: thresholds θ; a unit fires iff w · x − θ > 0.  "
+            "Edges: weights w (+ is +1, − is −1); dashed if negative.",
+            ha="center", va="top", fontsize=8, color="0.3")
+    ax.set_xlim(-1.0, xs[-1] + 1.0)
+    ax.set_ylim(-(tall - 1) / 2 - radius - 1.1, top + 0.9)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def plot_region_counts(
+    ns: int | Iterable[int], ds: int | Iterable[int], ax: Axes | None = None
+) -> Axes:
+    """Exact region counts against n^d and n^d/d!, on a log scale, against n.
+
+    For each dimension d (one colour) three curves: the exact maximum
+    number of regions of n hyperplanes in R^d,
+    :func:`hyperarr.counting.max_regions` = Σ_{k≤d} C(n, k) (solid), the
+    class estimate n^d (dashed) and its sharper form n^d/d! (dotted).
+
+    Parameters
+    ----------
+    ns : int or iterable of int
+        Numbers of hyperplanes, each >= 0.
+    ds : int or iterable of int
+        Dimensions, each >= 0.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new pyplot figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The y data are log10 of the counts, computed from the exact
+        integers, so huge n and d do not overflow; the ticks read 10^k.
+
+    Raises
+    ------
+    ArrangementError
+        If an entry of ``ns`` or ``ds`` is not a non-negative integer.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_region_counts(range(1, 21), [2, 10], ax=Figure().add_subplot())
+    >>> len(ax.get_lines())
+    6
+    >>> round(float(max(ax.get_lines()[0].get_ydata())), 3)  # log10(max_regions(20, 2))
+    2.324
+    """
+    import math
+
+    from hyperarr.counting import region_count_table
+
+    rows = region_count_table(ns, ds)
+    d_list = list(dict.fromkeys(r.d for r in rows))
+    ax = _axes(ax)
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab10" if len(d_list) <= 10 else "viridis"]
+    for k, d in enumerate(d_list):
+        sel = sorted((r for r in rows if r.d == d), key=lambda r: r.n)
+        color = cmap(k) if len(d_list) <= 10 else cmap(k / max(len(d_list) - 1, 1))
+        n = np.array([r.n for r in sel], dtype=np.float64)
+        exact = np.array([r.log10_exact for r in sel])
+        approx = np.array([r.log10_approx for r in sel])
+        approx_fact = approx - math.lgamma(d + 1) / math.log(10)
+        ok = np.isfinite(approx)
+        ax.plot(n, exact, "-", color=color, lw=1.8, label=f"d = {d}")
+        ax.plot(n[ok], approx[ok], "--", color=color, lw=0.9)
+        ax.plot(n[ok], approx_fact[ok], ":", color=color, lw=0.9)
+    from matplotlib.lines import Line2D
+
+    style = [
+        Line2D([], [], color="0.3", ls="-", label=r"exact $\sum_{k\leq d}\binom{n}{k}$"),
+        Line2D([], [], color="0.3", ls="--", label="$n^d$"),
+        Line2D([], [], color="0.3", ls=":", label="$n^d/d!$"),
+    ]
+    first = ax.legend(handles=style, loc="upper left", fontsize="small")
+    ax.add_artist(first)
+    ax.legend(loc="lower right", fontsize="small", ncol=2 if len(d_list) > 5 else 1)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_ylim(bottom=-0.5)  # n^d/d! < 1 for n < d says nothing
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(round(v))}}}$"))
+    ax.set_xlabel("n (hyperplanes = first-layer neurons)")
+    ax.set_ylabel("number of regions (log scale)")
+    ax.set_title("Regions of n hyperplanes in general position in $R^d$")
     return ax

@@ -400,7 +400,7 @@ def _generic(rows: Sequence[Sequence[int]], d: int) -> tuple[Any, Any, Any] | No
     """
     n = len(rows)
     exact_rows = [tuple(r) for r in rows]
-    F = np.array([[float(v) for v in r] for r in rows], dtype=np.float64).reshape(n, d + 1)
+    F = np.array([[_exact.to_float(v) for v in r] for r in rows], dtype=np.float64).reshape(n, d + 1)
     if not np.isfinite(F).all():
         return None
     F /= np.abs(F).max(axis=1, keepdims=True).clip(min=np.finfo(float).tiny)
@@ -416,7 +416,7 @@ def _generic(rows: Sequence[Sequence[int]], d: int) -> tuple[Any, Any, Any] | No
         return None
     if not np.isfinite(W).all():
         return None
-    Fe = np.array([[float(v) for v in r] for r in rows], dtype=np.float64).reshape(n, d + 1)
+    Fe = np.array([[_exact.to_float(v) for v in r] for r in rows], dtype=np.float64).reshape(n, d + 1)
     if not np.array_equal(_exact.affine_signs(Fe, exact_rows, W), S):
         return None
     # Unbounded: the region, or its negative, is a region at infinity below.

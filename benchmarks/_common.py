@@ -1,0 +1,118 @@
+"""Shared pieces of the benchmark scripts: headers, formatting, atomic writes."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import IO
+
+__all__ = [
+    "DEFAULT_OUT",
+    "machine_lines",
+    "markdown_table",
+    "write_atomic",
+    "write_text_atomic",
+    "fmt_seconds",
+    "fmt_count",
+]
+
+#: Where results go unless ``--out`` says otherwise.
+DEFAULT_OUT = Path(__file__).resolve().parent / "results"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine_lines(seed: int | None = None, extra: Sequence[str] = ()) -> list[str]:
+    """Markdown bullet lines naming the machine, the versions, the date and the seed."""
+    import hyperarr
+
+    cpus = os.cpu_count()
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = cpus
+    lines = [
+        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- machine: {platform.platform()} ({platform.machine()}), "
+        f"{cpus} logical CPUs ({usable} usable), processor: {platform.processor() or 'n/a'}",
+        f"- python: {platform.python_implementation()} {sys.version.split()[0]}",
+        f"- hyperarr {hyperarr.__version__}, numpy {_version('numpy')}, scipy {_version('scipy')}, "
+        f"networkx {_version('networkx')}, matplotlib {_version('matplotlib')}",
+    ]
+    if seed is not None:
+        lines.append(f"- seed: {seed}")
+    lines.extend(extra)
+    return lines
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]],
+                   align: str | None = None) -> str:
+    """A GitHub-flavoured markdown table; ``align`` is one of 'l'/'r' per column."""
+    cells = [[str(h) for h in header]] + [[str(c) for c in r] for r in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(header))]
+    align = align or "l" * len(header)
+
+    def line(row: Sequence[str]) -> str:
+        out = []
+        for j, c in enumerate(row):
+            out.append(c.rjust(widths[j]) if align[j] == "r" else c.ljust(widths[j]))
+        return "| " + " | ".join(out) + " |"
+
+    rule = "|" + "|".join(
+        ("-" * (w + 1) + ":") if a == "r" else ("-" * (w + 2)) for w, a in zip(widths, align)
+    ) + "|"
+    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
+
+
+def write_atomic(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
+    """Write ``path`` via a temporary file in the same folder and :func:`os.replace`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write_fn(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write UTF-8 text atomically; see :func:`write_atomic`."""
+    write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def fmt_seconds(t: float | None) -> str:
+    """``0.0123`` → ``12.3 ms``; ``4.56`` → ``4.56 s``."""
+    if t is None:
+        return "n/a"
+    if t < 1e-3:
+        return f"{t * 1e6:.0f} µs"
+    if t < 1.0:
+        return f"{t * 1e3:.1f} ms"
+    if t < 100:
+        return f"{t:.2f} s"
+    return f"{t:.0f} s"
+
+
+def fmt_count(v: int | None) -> str:
+    """Thousands separated with commas; ``n/a`` for None."""
+    return "n/a" if v is None else f"{v:,}"

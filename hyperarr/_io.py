@@ -1,0 +1,156 @@
+"""Files for the command-line interface (private): atomic writes, CSV input.
+
+A file written by ``hyperarr`` is either the complete new file or the old one
+(or nothing): the content goes to a temporary file in the same folder, which
+then replaces the target with :func:`os.replace`, an atomic rename on POSIX and
+Windows.  An interrupted run leaves no half-written figure or table behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.arrangement import Arrangement
+
+__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text",
+           "read_arrangement_csv", "load_arrangement", "EXAMPLES"]
+
+
+def atomic_write(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
+    """Write ``path`` atomically: ``write_fn`` fills a binary file object.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target.  Its folder must exist; the file may exist and is then
+        replaced.
+    write_fn : callable
+        Called once with a binary file object open for writing, for example
+        ``lambda fh: fig.savefig(fh, format="png")``.
+
+    Notes
+    -----
+    The temporary file is created next to ``path`` (``os.replace`` is only
+    atomic within one file system), flushed and fsynced before the rename, and
+    removed if ``write_fn`` or the rename raises.  The new file gets the usual
+    permissions ``0o666 & ~umask`` rather than the ``0o600`` of
+    :func:`tempfile.mkstemp`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> target = os.path.join(folder, "hello.txt")
+    >>> atomic_write(target, lambda fh: fh.write(b"hello"))
+    >>> open(target, "rb").read()
+    b'hello'
+    >>> os.listdir(folder)
+    ['hello.txt']
+    """
+    target = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write_fn(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically; see :func:`atomic_write`."""
+    atomic_write(path, lambda fh: fh.write(data))
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` atomically in ``encoding``; see :func:`atomic_write`."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+# --------------------------------------------------------------------------
+# Arrangements from the command line: CSV files and built-in examples
+# --------------------------------------------------------------------------
+
+#: Built-in examples by CLI name: (library function name, arguments).
+EXAMPLES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "five-lines": ("five_lines", ()),
+    "braid-4": ("braid", (4,)),
+    "shi-3": ("shi", (3,)),
+    "resonance-4": ("resonance", (4,)),
+    "threshold-3": ("threshold", (3,)),
+}
+
+
+def read_arrangement_csv(path: str | os.PathLike[str], dim: int | None = None) -> "Arrangement":
+    """Read an arrangement from a CSV file, one row ``w_1, ..., w_d, θ`` per hyperplane.
+
+    Numbers are read exactly (``0.1`` is 1/10).  Blank lines and ``#``
+    comments are skipped; a first row that is not numeric is taken as a
+    header.  With ``dim`` given, every row must have ``dim + 1`` numbers.
+    """
+    import csv
+    import io as _stdio
+    from fractions import Fraction
+
+    from hyperarr.arrangement import Arrangement
+
+    name = os.fspath(path)
+    if not os.path.isfile(name):
+        raise ValueError(f"FILE.csv must be an existing CSV file; no file {name!r}")
+    with open(name, newline="", encoding="utf-8") as fh:
+        text = fh.read()
+    rows: list[list[Fraction]] = []
+    width = None if dim is None else dim + 1
+    for lineno, cells in enumerate(csv.reader(_stdio.StringIO(text)), start=1):
+        cells = [c.strip() for c in cells]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        try:
+            values = [Fraction(c) for c in cells]
+        except (ValueError, ZeroDivisionError):
+            if not rows and lineno == 1:
+                continue  # a header row such as w1,w2,theta
+            raise ValueError(
+                f"{name} line {lineno}: expected numbers w_1,...,w_d,theta; got {','.join(cells)!r}"
+            ) from None
+        if len(values) < 2:
+            raise ValueError(f"{name} line {lineno}: a row needs d >= 1 weights and theta; got {len(values)} value")
+        if width is None:
+            width = len(values)
+        if len(values) != width:
+            raise ValueError(f"{name} line {lineno}: expected {width} numbers; got {len(values)}")
+        rows.append(values)
+    if not rows:
+        raise ValueError(f"{name} holds no hyperplanes; write one row w_1,...,w_d,theta per line")
+    simple = [[int(v) if v.denominator == 1 else v for v in r] for r in rows]
+    return Arrangement.from_matrix(np.array(simple, dtype=object))
+
+
+def load_arrangement(path: str | None, example: str | None) -> "Arrangement":
+    """The arrangement named on a command line: a CSV file or ``--example NAME``."""
+    from hyperarr import library
+
+    if (path is None) == (example is None):
+        raise ValueError("give either FILE.csv or --example NAME (exactly one)")
+    if example is not None:
+        if example not in EXAMPLES:
+            raise ValueError(f"--example must be one of {', '.join(EXAMPLES)}; got {example!r}")
+        func, params = EXAMPLES[example]
+        return getattr(library, func)(*params)  # type: ignore[no-any-return]
+    return read_arrangement_csv(path)  # type: ignore[arg-type]

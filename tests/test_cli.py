@@ -1,0 +1,273 @@
+"""Tests for hyperarr.cli (run in-process) and the atomic writer hyperarr._io."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+import hyperarr
+from hyperarr import _io, cli
+from hyperarr.counting import approx_regions, max_regions
+from hyperarr.exceptions import OutputTooLargeError
+
+
+def _run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _table_rows(out: str) -> dict[tuple[int, int], list[str]]:
+    """Table rows keyed by (n, d): every line whose first two cells are integers."""
+    rows = {}
+    for line in out.splitlines():
+        cells = line.split()
+        if len(cells) >= 3 and cells[0].isdigit() and cells[1].isdigit():
+            rows[int(cells[0]), int(cells[1])] = cells[2:]
+    return rows
+
+
+def _assert_one_line_error(code, out, err, prefix):
+    assert code == 2
+    assert out == ""
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith(f"{prefix}: error: "), err
+    assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------
+# hyperarr count
+# --------------------------------------------------------------------------
+
+
+def test_count_single_pair(capsys):
+    code, out, err = _run(capsys, "count", "--n", "20", "--d", "10")
+    assert code == 0 and err == ""
+    rows = _table_rows(out)
+    assert list(rows) == [(20, 10)]
+    exact, approx = rows[20, 10][:2]
+    assert exact == str(max_regions(20, 10))
+    assert approx == str(approx_regions(20, 10))
+
+
+def test_count_range_table_is_aligned(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "5:15:5", "--d", "1:2,4")
+    assert code == 0
+    rows = _table_rows(out)
+    assert list(rows) == [(n, d) for n in (5, 10, 15) for d in (1, 2, 4)]
+    for (n, d), cells in rows.items():
+        assert cells[0] == str(max_regions(n, d))
+        assert cells[1] == str(n**d)
+    table = out.splitlines()[1:]  # header and rows, after the title
+    assert len({len(line) for line in table}) == 1
+
+
+def test_count_large_numbers_are_scientific(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "1000", "--d", "256")
+    assert code == 0
+    exact, approx = _table_rows(out)[1000, 256][:2]
+    lg = math.log10(max_regions(1000, 256))
+    assert exact == f"{10 ** (lg - math.floor(lg)):.2f}e{math.floor(lg)}"
+    assert approx == "1.00e768"
+
+
+def test_count_prints_up_to_30_digits_exactly(capsys):
+    # 10**29 has 30 digits and is printed in full; 10**30 has 31.
+    code, out, _ = _run(capsys, "count", "--n", "10", "--d", "29,30")
+    assert code == 0
+    rows = _table_rows(out)
+    assert rows[10, 29][1] == str(10**29)
+    assert rows[10, 30][1] == "1.00e30"
+
+
+def test_count_json_single_pair(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "20", "--d", "10", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert isinstance(data, dict)
+    assert (data["n"], data["d"], data["central"]) == (20, 10, False)
+    assert data["exact"] == max_regions(20, 10)
+    assert data["approx"] == approx_regions(20, 10)
+    assert Fraction(data["approx_factorial"]) == Fraction(20**10, math.factorial(10))
+    assert data["ratio"] == pytest.approx(20**10 / max_regions(20, 10))
+
+
+def test_count_json_range_is_a_list(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "3,4", "--d", "1:2", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [(r["n"], r["d"]) for r in data] == [(3, 1), (3, 2), (4, 1), (4, 2)]
+    assert [r["exact"] for r in data] == [max_regions(r["n"], r["d"]) for r in data]
+
+
+def test_count_json_keeps_huge_integers_exact(capsys):
+    # n**d has 6001 digits, beyond Python's default int-to-str limit of 4300.
+    code, out, _ = _run(capsys, "count", "--n", "1000", "--d", "2000", "--json")
+    assert code == 0
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        data = json.loads(out)
+    finally:
+        sys.set_int_max_str_digits(old)
+    assert data["exact"] == max_regions(1000, 2000)
+    assert data["approx"] == 1000**2000
+    assert data["ratio"] is None  # beyond the float range
+    assert sys.get_int_max_str_digits() == old
+
+
+def test_count_central_uses_covers_count(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "20", "--d", "10", "--central", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["central"] is True
+    assert data["exact"] == max_regions(20, 10, central=True) != max_regions(20, 10)
+    assert data["ratio"] == pytest.approx(20**10 / max_regions(20, 10, central=True))
+
+    code, out, _ = _run(capsys, "count", "--n", "20", "--d", "10", "--central")
+    assert code == 0
+    assert _table_rows(out)[20, 10][0] == str(max_regions(20, 10, central=True))
+
+
+# --------------------------------------------------------------------------
+# hyperarr demo
+# --------------------------------------------------------------------------
+
+
+def test_demo_shows_the_sheets_counts(capsys, tmp_path):
+    out_dir = tmp_path / "new" / "folder"
+    code, out, err = _run(capsys, "demo", "--out", str(out_dir))
+    assert code == 0 and err == ""
+    assert out_dir.is_dir()
+    rows = _table_rows(out)
+    assert rows[5, 2][:2] == [str(max_regions(5, 2)), str(5**2)]
+    assert rows[20, 10][0] == str(max_regions(20, 10))
+    assert "616666" in out
+    assert f"10^{math.log10(max_regions(1000, 256)):.1f}" in out
+    assert "10^768" in out
+
+
+def test_demo_defaults_to_current_folder(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0 and "616666" in out
+
+
+def test_demo_out_is_a_file(capsys, tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    code, out, err = _run(capsys, "demo", "--out", str(target))
+    _assert_one_line_error(code, out, err, "hyperarr demo")
+    assert "--out" in err
+
+
+# --------------------------------------------------------------------------
+# Errors, help, version
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "prefix", "needle"),
+    [
+        (["count", "--n", "abc", "--d", "2"], "hyperarr count", "--n"),
+        (["count", "--n", "-1", "--d", "2"], "hyperarr count", "got -1"),
+        (["count", "--n", "5", "--d", "0"], "hyperarr count", "--d"),
+        (["count", "--n", "5:1", "--d", "2"], "hyperarr count", "a <= b"),
+        (["count", "--n", "1:5:0", "--d", "2"], "hyperarr count", "step"),
+        (["count", "--n", "1:2:3:4", "--d", "2"], "hyperarr count", "--n"),
+        (["count", "--n", "5"], "hyperarr count", "--d"),
+        (["count", "--n", "5", "--d", "2", "--bogus"], "hyperarr count", "--bogus"),
+        (["count", "--n", "0:100000", "--d", "1:100"], "hyperarr count", "at most"),
+        (["frobnicate"], "hyperarr", "frobnicate"),
+        ([], "hyperarr", "command"),
+        (["demo", "extra"], "hyperarr demo", "extra"),
+        (["rnn", "--n", "3"], "hyperarr rnn", "--n"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_status_2(capsys, argv, prefix, needle):
+    code, out, err = _run(capsys, *argv)
+    _assert_one_line_error(code, out, err, prefix)
+    assert needle in err
+
+
+def test_library_errors_inside_a_command_become_one_line(capsys, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OutputTooLargeError("too many rows;\nlimit is 10")
+
+    monkeypatch.setattr(cli, "region_count_table", refuse)
+    code, out, err = _run(capsys, "count", "--n", "3", "--d", "2")
+    _assert_one_line_error(code, out, err, "hyperarr count")
+    assert "too many rows; limit is 10" in err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["count", "--help"], ["demo", "--help"], ["rnn", "--help"]])
+def test_help(capsys, argv):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: hyperarr {argv[0] if len(argv) > 1 else ''}".rstrip())
+    if argv != ["rnn", "--help"]:  # the rnn subcommand is documented by its own module
+        assert "examples:" in out
+    if argv == ["--help"]:
+        for command in ("count", "demo", "rnn"):
+            assert command in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"hyperarr {hyperarr.__version__}\n"
+
+
+def test_python_dash_m_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "hyperarr", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: hyperarr")
+
+
+# --------------------------------------------------------------------------
+# hyperarr._io
+# --------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_the_file(tmp_path):
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old")
+    _io.atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"new"
+    _io.atomic_write_text(target, "ε")
+    assert target.read_text(encoding="utf-8") == "ε"
+    assert os.listdir(tmp_path) == ["out.bin"]
+
+
+def test_atomic_write_keeps_old_file_and_cleans_up_on_error(tmp_path):
+    target = tmp_path / "out.bin"
+    target.write_bytes(b"old")
+
+    def fail(fh):
+        fh.write(b"partial")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        _io.atomic_write(target, fail)
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["out.bin"]
+
+
+def test_atomic_write_uses_umask_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        _io.atomic_write_bytes(tmp_path / "f", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
