@@ -50,6 +50,12 @@ def machine_lines(seed: int | None = None, extra: Sequence[str] = ()) -> list[st
         f"- hyperarr {hyperarr.__version__}, numpy {_version('numpy')}, scipy {_version('scipy')}, "
         f"networkx {_version('networkx')}, matplotlib {_version('matplotlib')}",
     ]
+    try:
+        load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+        lines.append(f"- load average (1, 5, 15 min) when the header was written: {load} "
+                     "(other processes share the machine; timings are noisy)")
+    except (AttributeError, OSError):
+        pass
     if seed is not None:
         lines.append(f"- seed: {seed}")
     lines.extend(extra)

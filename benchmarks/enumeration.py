@@ -136,10 +136,10 @@ def _plan(quick: bool) -> list[Task]:
             Task("generic(15, 5)", "n_regions", 10),
             Task("resonance(4)", "regions", 10),
             Task("resonance(4)", "n_regions", 10),
-            Task("generic(12, 4)", "sage_regions", 15),
-            Task("generic(12, 4)", "sage_n_regions", 10),
-            Task("resonance(4)", "sage_regions", 15),
+            Task("resonance(4)", "sage_regions", 10),
             Task("resonance(4)", "sage_n_regions", 10),
+            Task("generic(12, 4)", "sage_n_regions", 10),
+            Task("generic(12, 4)", "sage_regions", 20),
         ]
     # Ordered by priority: the rows with targets first, the rest while the
     # time budget lasts.
@@ -440,7 +440,10 @@ def _sage_cell(workload: str, op: str, results: dict[str, dict[str, Any]],
     res = results.get(f"{workload}|sage_{op}")
     if sage_on and res is not None:
         if "sage" in res and "time" in res["sage"]:
-            return fmt_seconds(res["sage"]["time"]), res["sage"]["time"], True
+            text = fmt_seconds(res["sage"]["time"])
+            if res["sage"]["count"] != WORKLOADS[workload][2]:
+                text += f" (SAGE COUNT {res['sage']['count']:,})"
+            return text, res["sage"]["time"], True
         if "timeout" in res:
             return f"> {res['timeout']:.0f} s (timed out)", res["timeout"], True
     quoted = QUOTED_SAGE.get((workload, op))

@@ -54,6 +54,28 @@ def to_float(value: int | Fraction) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+def float_rows(rows: Sequence[Sequence[int | Fraction]], width: int) -> NDArray[np.float64]:
+    """Rows as float64, each divided by a power of two so that it fits.
+
+    Dividing a row by 2**e is a positive scaling, so it keeps the
+    hyperplane and its sign; without it an integer row with entries beyond
+    1e308 would turn into infinities.  Tiny entries may underflow, which the
+    filter of :func:`affine_signs` accounts for.
+    """
+    out = np.empty((len(rows), width))
+    for i, r in enumerate(rows):
+        big = max((abs(v) for v in r), default=0)
+        shift = 0
+        if big and big > 2**1000:
+            shift = int(math.log2(big)) - 1000
+        if shift:
+            scale = Fraction(1, 2**shift)
+            out[i] = [float(v * scale) for v in r]
+        else:
+            out[i] = [float(v) for v in r]
+    return out
+
+
 def integer_row(row: Sequence[int | Fraction]) -> tuple[int, ...]:
     """Scale an exact row by a positive rational to coprime integers.
 

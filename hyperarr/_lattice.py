@@ -74,13 +74,10 @@ class Flat:
 
     @property
     def rows_f(self) -> NDArray[np.float64]:
-        """The trace rows in float64 (overflowing entries become ±inf)."""
+        """The trace rows in float64, each scaled by a power of two (exact
+        positive factor) so that no entry overflows."""
         if self._rows_f is None:
-            try:
-                arr = np.array(self.rows_exact, dtype=np.float64)
-            except OverflowError:
-                arr = np.array([[_exact.to_float(v) for v in r] for r in self.rows_exact])
-            self._rows_f = arr.reshape(len(self.rows_exact), self.dim + 1)
+            self._rows_f = _exact.float_rows(self.rows_exact, self.dim + 1)
         return self._rows_f
 
 
@@ -323,26 +320,35 @@ def _line_regions(flat: Flat, witnesses: bool) -> tuple[NDArray[np.int8], NDArra
 
 
 def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
-    """A float64 strictly inside the open interval (lo, hi) of rationals."""
+    """A float64 strictly inside the open interval (lo, hi) of rationals.
+
+    Every candidate is checked exactly; above 2**53 a step of one unit does
+    not move a float, so the search then walks the float grid instead.
+    """
     if lo is None and hi is None:
         return 0.0
     if lo is None:
         assert hi is not None
-        x = math.floor(hi) - 1.0
-        return float(x)
+        x = _exact.to_float(hi - max(1, abs(hi)))
+        while not Fraction(x) < hi:
+            x = math.nextafter(x, -math.inf)
+        return x
     if hi is None:
-        return float(math.ceil(lo) + 1.0)
-    cand = float((lo + hi) / 2)
-    if lo < Fraction(cand) < hi:
+        x = _exact.to_float(lo + max(1, abs(lo)))
+        while not Fraction(x) > lo:
+            x = math.nextafter(x, math.inf)
+        return x
+    cand = _exact.to_float((lo + hi) / 2)
+    if math.isfinite(cand) and lo < Fraction(cand) < hi:
         return cand
-    x = math.nextafter(float(lo), math.inf)
-    while Fraction(x) <= lo:
+    x = math.nextafter(_exact.to_float(lo), math.inf)
+    while math.isfinite(x) and Fraction(x) <= lo:
         x = math.nextafter(x, math.inf)
-    if Fraction(x) < hi:
+    if math.isfinite(x) and Fraction(x) < hi:
         return x
     raise WitnessError(
         f"no float64 lies strictly between {float(lo)!r} and {float(hi)!r}; "
-        "the region is thinner than the float grid"
+        "the region is thinner than the float grid along this line"
     )
 
 

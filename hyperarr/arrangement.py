@@ -25,7 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hyperarr.regions import Regions
 
-__all__ = ["Arrangement", "Hyperplane"]
+__all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS"]
+
+#: Default ``max_regions`` of :meth:`Arrangement.regions`: a table of this
+#: many regions takes about 1 GB for n = 64 hyperplanes in d = 12.
+DEFAULT_MAX_REGIONS = 10_000_000
 
 Exact = int | Fraction
 
@@ -427,7 +431,7 @@ class Arrangement:
     # ------------------------------------------------------------------
     # Regions, counting and the graph (implemented in their own modules)
     # ------------------------------------------------------------------
-    def regions(self, max_regions: int | None = None) -> "Regions":
+    def regions(self, max_regions: int | None = DEFAULT_MAX_REGIONS) -> "Regions":
         """All regions: sign vectors, exact witness points, boundedness.
 
         See :func:`hyperarr.regions.regions`.

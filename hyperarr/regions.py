@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from hyperarr import _exact, _lattice
+from hyperarr.arrangement import DEFAULT_MAX_REGIONS
 from hyperarr.counting import max_regions as _max_regions
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
@@ -52,8 +53,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Regions", "Region", "regions", "iter_regions", "DEFAULT_MAX_REGIONS"]
 
-#: Default limit of :func:`regions`: about 1 GB of output for n = 64, d = 12.
-DEFAULT_MAX_REGIONS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -203,14 +202,15 @@ class Regions:
         n = self._signs.shape[1]
         if s.shape[-1:] != (n,):
             raise ArrangementError(f"signs must have shape (..., {n}); got {s.shape}")
-        flat = s.reshape(-1, n)
+        lead = s.shape[:-1]
+        flat = s.reshape(int(np.prod(lead, dtype=np.int64)), n)
         out = np.full(flat.shape[0], -1, dtype=np.int64)
         ok = (flat != 0).all(axis=1)
         if ok.any():
             table = self._lookup()
             keys = _lattice.pack(flat[ok]).tolist()
             out[ok] = [table.get(k, -1) for k in keys]
-        return out.reshape(s.shape[:-1])
+        return out.reshape(lead)
 
     def to_numpy(self) -> dict[str, NDArray[Any]]:
         """The three arrays, by name."""
@@ -281,8 +281,19 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
 def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Regions]:
     """Yield the regions of ``A`` in chunks of at most ``chunk_size`` rows.
 
-    The concatenation of the chunks equals ``regions(A, max_regions=None)``,
-    in the same order.
+    The concatenation of the chunks equals ``A.regions(max_regions=None)``,
+    in the same order.  No limit applies: this is the way to walk outputs
+    that do not fit in memory.
+
+    Notes
+    -----
+    In general position (decided exactly up front) the regions are produced
+    block by block and only an 8-byte key per region is kept: a first pass
+    proves, from the keys, that the count is complete and that all sign
+    vectors are distinct; the second pass rebuilds each block with its
+    witnesses, checks them exactly, and yields it.  Other arrangements are
+    enumerated over the intersection lattice, whose memory peaks at two
+    consecutive levels of flats, and then yielded in chunks.
 
     Examples
     --------
@@ -293,9 +304,80 @@ def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Region
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
+    return _iter_chunks(A, int(chunk_size))
+
+
+def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
+    prep = _prepare(A)
+    streaming = (
+        A.__dict__.get("_regions") is None
+        and len(prep.rows) == A.n
+        and A.n > A.dim
+        and _max_regions(A.n, A.dim) > 4 * _Generic.BLOCK
+        and A.is_generic()
+    )
+    if streaming:
+        stream = _generic_stream(A, prep, chunk)
+        if stream is not None:
+            yield from stream
+            return
     table = _compute(A)
-    for start in range(0, len(table), int(chunk_size)):
-        yield table[start : start + int(chunk_size)]
+    for start in range(0, len(table), chunk):
+        yield table[start : start + chunk]
+
+
+def _generic_stream(A: "Arrangement", prep: "_Prepared", chunk: int) -> Iterator[Regions] | None:
+    """Two-pass streaming enumeration of a general-position arrangement."""
+    g = _Generic(prep.rows, A.dim)
+    sec = g.section()
+    if sec is None or not np.isfinite(g.F).all():
+        return None
+    # Pass 1: keys only, to prove completeness and distinctness.
+    keys = [_lattice.pack(sec[0])]
+    for blk in g.blocks(witnesses=False):
+        if blk is None:
+            return None
+        keys.append(_lattice.pack(blk[0]))
+    allkeys = np.concatenate(keys)
+    if allkeys.size != g.expected or not _all_distinct(allkeys):
+        return None
+    del keys, allkeys
+    inf_keys = g.infinity_keys(sec[0])
+    if not g.verified(*sec):
+        return None
+    return _generic_pass2(A, prep, g, sec, inf_keys, chunk)
+
+
+def _generic_pass2(A: "Arrangement", prep: "_Prepared", g: "_Generic", sec: Any,
+                   inf_keys: NDArray[Any], chunk: int) -> Iterator[Regions]:
+    from hyperarr.exceptions import HyperarrError
+
+    def finish(S: NDArray[np.int8], W: NDArray[np.float64], bounded: NDArray[np.bool_]) -> Regions:
+        signs = S[:, prep.column] * prep.orient[None, :]
+        return Regions._wrap(np.ascontiguousarray(signs, dtype=np.int8), W, bounded)
+
+    pending: list[tuple[Any, Any, Any]] = []
+    size = 0
+    sources = itertools.chain(g.blocks(), [sec])
+    for blk in sources:
+        if blk is None:  # pragma: no cover - pass 1 succeeded on the same data
+            raise HyperarrError("general-position enumeration failed on its second pass")
+        S, W = blk
+        if not g.verified(S, W):  # pragma: no cover - floats are deterministic
+            raise HyperarrError("a witness failed its exact check on the second pass")
+        bounded = ~_member(_lattice.pack(S), inf_keys)
+        pending.append((S, W, bounded))
+        size += S.shape[0]
+        while size >= chunk:
+            S_all = np.concatenate([p[0] for p in pending])
+            W_all = np.concatenate([p[1] for p in pending])
+            B_all = np.concatenate([p[2] for p in pending])
+            yield finish(S_all[:chunk], W_all[:chunk], B_all[:chunk])
+            pending = [(S_all[chunk:], W_all[chunk:], B_all[chunk:])]
+            size -= chunk
+    if size:
+        yield finish(np.concatenate([p[0] for p in pending]), np.concatenate([p[1] for p in pending]),
+                     np.concatenate([p[2] for p in pending]))
 
 
 def _check_limit(A: "Arrangement", limit: int | None) -> None:
@@ -391,94 +473,171 @@ def _section_direction(d: int) -> NDArray[np.float64]:
     return rng.standard_normal(d - 1)
 
 
-def _generic(rows: Sequence[Sequence[int]], d: int) -> tuple[Any, Any, Any] | None:
-    """Regions of a general-position arrangement, or None if it is not one.
+class _Generic:
+    """The general-position algorithm on the distinct rows of an arrangement.
 
-    The candidates are computed in floats; the answer is accepted only after
-    every witness is checked exactly and the count of distinct sign vectors
-    reaches Σ_{k≤d} C(n, k), which proves completeness.
+    Candidates are computed in floats; they are accepted only after every
+    witness is checked exactly and the number of distinct sign vectors
+    reaches Σ_{k≤d} C(n, k), which proves completeness (no arrangement of n
+    hyperplanes in R^d has more regions) and general position.
     """
-    n = len(rows)
-    exact_rows = [tuple(r) for r in rows]
-    F = np.array([[_exact.to_float(v) for v in r] for r in rows], dtype=np.float64).reshape(n, d + 1)
-    if not np.isfinite(F).all():
-        return None
-    F /= np.abs(F).max(axis=1, keepdims=True).clip(min=np.finfo(float).tiny)
-    expected = _max_regions(n, d)
-    out = _generic_rows(F, d, with_section=True)
-    if out is None:
-        return None
-    S, W, S_sec = out
-    if S.shape[0] != expected:
-        return None
-    keys = _lattice.pack(S)
-    if np.unique(keys).size != expected:
-        return None
-    if not np.isfinite(W).all():
-        return None
-    Fe = np.array([[_exact.to_float(v) for v in r] for r in rows], dtype=np.float64).reshape(n, d + 1)
-    if not np.array_equal(_exact.affine_signs(Fe, exact_rows, W), S):
-        return None
-    # Unbounded: the region, or its negative, is a region at infinity below.
-    sec_keys = np.concatenate([_lattice.pack(S_sec), _lattice.pack(-S_sec)])
-    unbounded = np.isin(keys, sec_keys)
-    if int((~unbounded).sum()) != (math.comb(n - 1, d) if n >= 1 else 0):
-        return None
-    return S, W, ~unbounded
 
+    BLOCK = 16384
 
-def _generic_rows(F: NDArray[np.float64], d: int, with_section: bool = False) -> Any:
-    """Candidate regions from lowest vertices plus the section at −∞ (recursive)."""
-    n = F.shape[0]
-    if n == 0:
-        S0, W0 = np.zeros((1, 0), dtype=np.int8), np.zeros((1, d))
-        return (S0, W0, S0) if with_section else (S0, W0)
-    if d == 0:
-        s = -np.sign(F[:, 0]).astype(np.int8)
-        if (s == 0).any():
+    def __init__(self, rows: Sequence[Sequence[int]], d: int) -> None:
+        self.rows = [tuple(r) for r in rows]
+        self.n = len(rows)
+        self.d = d
+        self.F_exact = _exact.float_rows(rows, d + 1)
+        F = self.F_exact.copy()
+        F /= np.abs(F).max(axis=1, keepdims=True).clip(min=np.finfo(float).tiny)
+        self.F = F
+        self.expected = _max_regions(self.n, d)
+        self.n_bounded = math.comb(self.n - 1, d) if self.n >= 1 else 0
+
+    def section(self) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+        """Regions unbounded below: from the section at c·x = −1 (recursive)."""
+        return _section(self.F, self.d)
+
+    def blocks(self, witnesses: bool = True) -> Iterator[tuple[NDArray[np.int8], NDArray[np.float64]] | None]:
+        """Regions above each vertex, in blocks of vertex subsets (lexicographic)."""
+        for combos in _combination_blocks(self.n, self.d, self.BLOCK):
+            yield _vertex_block(self.F, self.d, combos, witnesses)
+
+    def verified(self, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
+        if not np.isfinite(W).all():
+            return False
+        return np.array_equal(_exact.affine_signs(self.F_exact, self.rows, W), S)
+
+    def table(self) -> tuple[Any, Any, Any] | None:
+        if self.n == 0:
+            return np.zeros((1, 0), dtype=np.int8), np.zeros((1, self.d)), np.zeros(1, dtype=bool)
+        sec = self.section()
+        if sec is None:
             return None
-        S = s[None, :]
-        return (S, np.zeros((1, 0)), None) if with_section else (S, np.zeros((1, 0)))
+        parts = list(self.blocks())
+        if any(p is None for p in parts):
+            return None
+        S = np.concatenate([p[0] for p in parts] + [sec[0]])  # type: ignore[index]
+        W = np.concatenate([p[1] for p in parts] + [sec[1]])  # type: ignore[index]
+        if S.shape[0] != self.expected:
+            return None
+        keys = _lattice.pack(S)
+        if not _all_distinct(keys) or not self.verified(S, W):
+            return None
+        unbounded = _member(keys, self.infinity_keys(sec[0]))
+        if int((~unbounded).sum()) != self.n_bounded:
+            return None
+        return S, W, ~unbounded
+
+    @staticmethod
+    def infinity_keys(S_sec: NDArray[np.int8]) -> NDArray[Any]:
+        """Sorted keys of the regions unbounded below or above.
+
+        The section at c·x = +1 is the antipodal image of the one at −1 (the
+        central part is symmetric), so its sign vectors are the negatives.
+        In general position every unbounded region has a full-dimensional
+        recession cone, so it is unbounded below or above.
+        """
+        return np.sort(np.concatenate([_lattice.pack(S_sec), _lattice.pack(-S_sec)]))
+
+
+def _generic(rows: Sequence[Sequence[int]], d: int) -> tuple[Any, Any, Any] | None:
+    """Regions of a general-position arrangement, or None if it is not one."""
+    g = _Generic(rows, d)
+    if not np.isfinite(g.F).all():
+        return None
+    return g.table()
+
+
+def _all_distinct(keys: NDArray[Any]) -> bool:
+    """True if no key repeats (sort-based; fast for uint64 and void keys)."""
+    s = np.sort(keys)
+    return bool((s[1:] != s[:-1]).all())
+
+
+def _member(keys: NDArray[Any], sorted_table: NDArray[Any]) -> NDArray[np.bool_]:
+    """``keys[i] in sorted_table`` for every i, by binary search."""
+    if sorted_table.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    pos = np.searchsorted(sorted_table, keys).clip(max=sorted_table.size - 1)
+    return sorted_table[pos] == keys
+
+
+def _combinations(n: int, k: int) -> NDArray[np.intp]:
+    """All k-subsets of range(n) as rows, in itertools.combinations order."""
+    c = np.arange(n - k + 1, dtype=np.intp)[:, None] if k else np.zeros((1, 0), dtype=np.intp)
+    for s in range(1, k):
+        last = c[:, -1]
+        counts = (n - (k - s) + 1) - (last + 1)
+        counts = np.maximum(counts, 0)
+        total = int(counts.sum())
+        starts = np.repeat(last + 1, counts)
+        offs = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        c = np.hstack([np.repeat(c, counts, axis=0), (starts + offs)[:, None]])
+    return c
+
+
+def _combination_blocks(n: int, k: int, limit: int) -> Iterator[NDArray[np.intp]]:
+    """The k-subsets of range(n) in lexicographic order, in blocks of bounded size."""
+    if math.comb(n, k) <= limit or k == 0:
+        if n >= k:
+            yield _combinations(n, k)
+        return
+    for i in range(n - k + 1):
+        for blk in _combination_blocks(n - i - 1, k - 1, limit):
+            yield np.hstack([np.full((blk.shape[0], 1), i, dtype=np.intp), blk + (i + 1)])
+
+
+def _vertex_block(F: NDArray[np.float64], d: int, sub: NDArray[np.intp],
+                  witnesses: bool = True) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """The region above each vertex p_S (S a row of ``sub``) under c = (c', 1).
+
+    With c = Σ λ_j n_j over the normals of S, the region lies in the cone
+    σ_j n_j·(x − p_S) > 0 with σ_j = sign(λ_j); its witness is p_S + ε N_S⁻¹σ.
+    """
+    N, b = F[:, :d], F[:, d]
+    K = sub.shape[0]
+    c = np.append(_section_direction(d), 1.0)
+    ar = np.arange(K)[:, None]
+    NS = N[sub]
+    try:
+        lam = np.linalg.solve(np.swapaxes(NS, 1, 2), np.broadcast_to(c, (K, d))[..., None])[..., 0]
+        sig = np.sign(lam)
+        if (sig == 0).any():
+            return None
+        rhs = np.stack([b[sub], sig], axis=2) if witnesses else b[sub][..., None]
+        sol = np.linalg.solve(NS, rhs)
+    except np.linalg.LinAlgError:
+        return None
+    p = sol[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        V = p @ N.T - b
+        V[ar, sub] = 0.0
+        S = np.sign(V).astype(np.int8)
+        S[ar, sub] = sig.astype(np.int8)
+        if not witnesses:
+            return S, np.empty((K, 0))
+        u = sol[..., 1]
+        G = u @ N.T
+        ratio = np.abs(V) / np.abs(G)
+        ratio[ar, sub] = np.inf
+        eps = 0.5 * np.min(ratio, axis=1)
+    eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
+    return S, p + eps[:, None] * u
+
+
+def _section(F: NDArray[np.float64], d: int) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """Regions unbounded below, from the section at c·x = −1, x = t·(y, −1 − c'·y)."""
+    n = F.shape[0]
     N, b = F[:, :d], F[:, d]
     cp = _section_direction(d)
-    c = np.append(cp, 1.0)
-    parts_S, parts_W = [], []
-    if n >= d:
-        combos = np.array(list(itertools.combinations(range(n), d)), dtype=np.intp).reshape(-1, d)
-        ar_cache: dict[int, NDArray[np.intp]] = {}
-        for start in range(0, combos.shape[0], 16384):
-            sub = combos[start : start + 16384]
-            K = sub.shape[0]
-            ar = ar_cache.setdefault(K, np.arange(K)[:, None])
-            NS = N[sub]
-            try:
-                lam = np.linalg.solve(np.swapaxes(NS, 1, 2), np.broadcast_to(c, (K, d))[..., None])[..., 0]
-                sig = np.sign(lam)
-                if (sig == 0).any():
-                    return None
-                sol = np.linalg.solve(NS, np.stack([b[sub], sig], axis=2))
-            except np.linalg.LinAlgError:
-                return None
-            p, u = sol[..., 0], sol[..., 1]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                V = p @ N.T - b
-                G = u @ N.T
-                V[ar, sub] = 0.0
-                ratio = np.abs(V) / np.abs(G)
-                ratio[ar, sub] = np.inf
-                eps = 0.5 * np.min(ratio, axis=1)
-            eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
-            S = np.sign(V).astype(np.int8)
-            S[ar, sub] = sig.astype(np.int8)
-            parts_S.append(S)
-            parts_W.append(p + eps[:, None] * u)
-    # Section of the central part at c·x = −1: x = (y, −1 − c'·y).
     sec = np.empty((n, d))
     sec[:, : d - 1] = N[:, : d - 1] - N[:, d - 1 : d] * cp[None, :]
     sec[:, d - 1] = N[:, d - 1]
-    scale = np.abs(sec).max(axis=1, keepdims=True)
     if d > 1 and not (np.abs(sec[:, : d - 1]).max(axis=1) > 0).all():
         return None
+    scale = np.abs(sec).max(axis=1, keepdims=True)
     sec /= np.where(scale > 0, scale, 1.0)
     inner = _generic_rows(sec, d - 1)
     if inner is None:
@@ -487,15 +646,29 @@ def _generic_rows(F: NDArray[np.float64], d: int, with_section: bool = False) ->
     r = np.empty((Y.shape[0], d))
     r[:, : d - 1] = Y
     r[:, d - 1] = -1.0 - Y @ cp
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ar_ = r @ N.T
-        scale = np.abs(b)[None, :] / np.abs(ar_)
-        t = 2.0 * np.maximum(1.0, np.max(np.where(np.isfinite(scale), scale, 0.0), axis=1))
-    parts_S.append(S_sec)
-    parts_W.append(t[:, None] * r)
-    S = np.concatenate(parts_S)
-    W = np.concatenate(parts_W)
-    return (S, W, S_sec) if with_section else (S, W)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.abs(b)[None, :] / np.abs(r @ N.T)
+        t = 2.0 * np.maximum(1.0, np.max(np.where(np.isfinite(ratio), ratio, 0.0), axis=1, initial=0.0))
+    return S_sec, t[:, None] * r
+
+
+def _generic_rows(F: NDArray[np.float64], d: int) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """Candidate regions (vertices, then the section at −∞) in dimension d."""
+    n = F.shape[0]
+    if n == 0:
+        return np.zeros((1, 0), dtype=np.int8), np.zeros((1, d))
+    if d == 0:
+        s = -np.sign(F[:, 0]).astype(np.int8)
+        if (s == 0).any():
+            return None
+        return s[None, :], np.zeros((1, 0))
+    parts = [_vertex_block(F, d, blk) for blk in _combination_blocks(n, d, _Generic.BLOCK)]
+    sec = _section(F, d)
+    if sec is None or any(p is None for p in parts):
+        return None
+    S = np.concatenate([p[0] for p in parts] + [sec[0]])  # type: ignore[index]
+    W = np.concatenate([p[1] for p in parts] + [sec[1]])  # type: ignore[index]
+    return S, W
 
 
 # ----------------------------- boundedness -----------------------------
