@@ -242,22 +242,37 @@ def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.fl
     """
     m = flat.dim
     t = flat.n_traces
-    h = flat.tmap.size
     kids = [lat.child(flat, j) for j in range(t)]
     tables = [c.regions for c in kids]
     counts = np.array([tb[0].shape[0] for tb in tables])  # type: ignore[index]
     Sc = np.concatenate([tb[0] for tb in tables])  # type: ignore[index]
     jj = np.repeat(np.arange(t), counts)
     total = Sc.shape[0]
+    # Candidate lifts are numbered 0..2*total-1: c < total is the + side of
+    # child row c, c >= total the − side of child row c - total.
+    linear = all(r[-1] == 0 for r in flat.rows_exact) and not (flat.tmap == -2).any()
+    if linear:
+        # A linear arrangement (every trace through the origin of the free
+        # coordinates, no hyperplane parallel to the flat) is symmetric under
+        # y -> -y: build the regions on the + side of trace 0 only, and add
+        # their negatives at the end.
+        r0 = int(flat.rep[0])
+        pos0 = flat.tsign[r0] * Sc[:, r0] > 0
+        cand = np.concatenate([np.flatnonzero((jj == 0) | pos0),
+                               total + np.flatnonzero((jj != 0) & pos0)])
+    else:
+        cand = np.arange(2 * total)
+    src = cand % total
+    side8 = np.where(cand < total, 1, -1).astype(np.int8)
     group = flat.tmap[None, :] == np.arange(t)[:, None]  # (t, h)
-    g = group[jj]
-    S = np.concatenate([np.where(g, flat.tsign[None, :], Sc), np.where(g, -flat.tsign[None, :], Sc)])
-    S = S.astype(np.int8, copy=False)
+    S = np.where(group[jj[src]], side8[:, None] * flat.tsign[None, :], Sc[src]).astype(np.int8)
     _, first = np.unique(pack(S), return_index=True)
     first.sort()
     S = S[first]
+    first = cand[first]
     if not lat.witnesses:
-        return S, np.full((first.size, m), np.nan)
+        W = np.full((first.size, m), np.nan)
+        return (np.concatenate([S, -S]), np.concatenate([W, W])) if linear else (S, W)
     side = np.where(first < total, 1.0, -1.0)
     src = first % total
     rj = jj[src]
@@ -288,6 +303,8 @@ def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.fl
     bad = np.flatnonzero((got != expected).any(axis=1))
     for r in bad.tolist():
         Y[r, kk[r]] = _repair(flat, int(rj[r]), int(kk[r]), Y[r], int(side[r]))
+    if linear:
+        return np.concatenate([S, -S]), np.concatenate([Y, -Y])
     return S, Y
 
 

@@ -542,8 +542,31 @@ class _Generic:
         return np.sort(np.concatenate([_lattice.pack(S_sec), _lattice.pack(-S_sec)]))
 
 
+def _probably_generic(rows: Sequence[Sequence[int]], d: int, samples: int = 256) -> bool:
+    """Cheap exact screen: False if a random sample finds d dependent normals
+    or d + 1 hyperplanes through one point.  True proves nothing; it only
+    says the general-position algorithm is worth trying."""
+    n = len(rows)
+    if n <= d:
+        return True
+    rng = np.random.default_rng(0)
+    mat = np.array(rows, dtype=object).reshape(n, d + 1)
+    small = max((abs(v) for r in rows for v in r), default=0) < 2**62
+    if small:
+        mat = mat.astype(np.int64)
+    for k, cols in ((d, slice(0, d)), (d + 1, slice(0, d + 1))):
+        if k > n:
+            continue
+        idx = np.array([rng.choice(n, size=k, replace=False) for _ in range(samples)])
+        if not _exact.nonsingular(mat[idx][:, :, cols]).all():
+            return False
+    return True
+
+
 def _generic(rows: Sequence[Sequence[int]], d: int) -> tuple[Any, Any, Any] | None:
     """Regions of a general-position arrangement, or None if it is not one."""
+    if not _probably_generic(rows, d):
+        return None
     g = _Generic(rows, d)
     if not np.isfinite(g.F).all():
         return None
