@@ -18,21 +18,19 @@ matplotlib, gives status 1.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import os
 import sys
-from fractions import Fraction
 from typing import Any
 
-import numpy as np
 
+from hyperarr._io import EXAMPLES, load_arrangement, read_arrangement_csv
 from hyperarr.exceptions import HyperarrError
 
 __all__ = ["add_parser", "run", "demo_step"]
 
 _PROG = "hyperarr plot"
-_EXAMPLES = ("five-lines",)
+_EXAMPLES = tuple(EXAMPLES)
 _FORMATS = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp")
 
 
@@ -196,50 +194,16 @@ def _check_output(path: str) -> None:
 
 
 def _arrangement(what: str, example: str | None) -> Any:
-    """The arrangement named by WHAT / --example."""
-    from hyperarr.library import five_lines
-
+    """The arrangement named by WHAT / --example (five-lines by default)."""
     if what == "arrangement":
-        return five_lines()  # the only example so far; --example five-lines or default
+        return load_arrangement(None, example or "five-lines")
     if example is not None:
         raise ValueError(f"give either a CSV file or --example, not both; got {what!r} and --example {example}")
-    return _read_csv(what)
-
-
-def _read_csv(path: str) -> Any:
-    """Lines from a CSV file, rows ``w1,w2,theta`` read exactly (``0.1`` is 1/10)."""
-    from hyperarr.arrangement import Arrangement
-
-    if not os.path.isfile(path):
+    if not os.path.isfile(what):
         raise ValueError(
-            f"WHAT must be 'arrangement', 'counts' or an existing CSV file; no file {path!r}"
+            f"WHAT must be 'arrangement', 'counts' or an existing CSV file; no file {what!r}"
         )
-    with open(path, newline="", encoding="utf-8") as fh:
-        text = fh.read()
-    rows: list[list[Fraction]] = []
-    for lineno, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [c.strip() for c in cells]
-        if not any(cells) or cells[0].startswith("#"):
-            continue
-        try:
-            values = [Fraction(c) for c in cells]
-        except (ValueError, ZeroDivisionError):
-            if not rows and lineno == 1 and len(cells) == 3:
-                continue  # a header row such as w1,w2,theta
-            raise ValueError(
-                f"{path} line {lineno}: expected three numbers w1,w2,theta; got {','.join(cells)!r}"
-            ) from None
-        if len(values) != 3:
-            raise ValueError(
-                f"{path} line {lineno}: expected three numbers w1,w2,theta; got {len(values)} values"
-            )
-        if values[0] == 0 and values[1] == 0:
-            raise ValueError(f"{path} line {lineno}: w1 = w2 = 0 is not a line")
-        rows.append(values)
-    if not rows:
-        raise ValueError(f"{path} holds no lines; write one row w1,w2,theta per line")
-    table = np.array(rows, dtype=object)  # Fractions, kept exact
-    return Arrangement(table[:, :2], table[:, 2])
+    return read_arrangement_csv(what, dim=2)
 
 
 def _bbox(text: str) -> tuple[float, ...]:

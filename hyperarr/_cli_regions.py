@@ -8,20 +8,16 @@ a built-in example with ``--example five-lines``.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import time
 from typing import Any
-
-import numpy as np
 
 from hyperarr._io import EXAMPLES, atomic_write_bytes, load_arrangement
 
 __all__ = ["add_parser", "run", "demo_step"]
 
 _FORMATS = (".npz", ".csv", ".json")
-
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``regions`` on an argparse subparsers object."""
@@ -51,7 +47,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.set_defaults(func=run)
     return p
 
-
 def run(args: argparse.Namespace) -> int:
     """Run ``hyperarr regions``; errors propagate as ValueError (exit status 2)."""
     A = load_arrangement(args.file, args.example)
@@ -78,7 +73,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(table)} regions ({int(table.bounded.sum())} bounded) written to {out}")
     return 0
 
-
 def demo_step(out_dir: str) -> list[str]:
     """Demo step: the regions of the five lines, with their sign vectors."""
     from hyperarr.library import five_lines
@@ -90,7 +84,6 @@ def demo_step(out_dir: str) -> list[str]:
     lines += _text(table)
     return lines
 
-
 def _text(table: Any) -> list[str]:
     lines = ["  #  signs" + " " * max(0, table.signs.shape[1] * 2 - 5) + "  bounded  witness"]
     for i in range(len(table)):
@@ -100,12 +93,9 @@ def _text(table: Any) -> list[str]:
         lines.append(f"{i:3d}  {signs:<{max(5, len(signs))}}  {str(r.bounded):<7}  ({point})")
     return lines
 
-
 def _encode(table: Any, path: str) -> bytes:
     if path.endswith(".npz"):
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **table.to_numpy())
-        return buf.getvalue()
+        return table._npz_bytes()  # type: ignore[no-any-return]
     if path.endswith(".json"):
         data = {
             "signs": table.signs.tolist(),
@@ -121,7 +111,6 @@ def _encode(table: Any, path: str) -> bytes:
     for s, p, b in zip(table.signs.tolist(), table.points.tolist(), table.bounded.tolist()):
         lines.append(",".join([str(v) for v in s] + [repr(v) for v in p] + [str(int(b))]))
     return ("\n".join(lines) + "\n").encode()
-
 
 class _Progress:
     """Minimal progress reporting on stderr (one line per stage)."""

@@ -20,10 +20,10 @@ import argparse
 import json
 import os
 import sys
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
+
+from hyperarr._io import EXAMPLES, load_arrangement
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["add_parser", "run", "demo_step"]
 
 _PROG = "hyperarr synthesize"
-_EXAMPLES = ("five-lines",)
+_EXAMPLES = tuple(EXAMPLES)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -167,42 +167,7 @@ def _error(message: str, status: int) -> int:
 
 
 def _arrangement(path: str | None, example: str | None) -> "Arrangement":
-    from hyperarr.arrangement import Arrangement
-    from hyperarr.library import five_lines
-
-    if (path is None) == (example is None):
-        raise ValueError("give either FILE.csv or --example NAME (exactly one)")
-    if example is not None:
-        if example not in _EXAMPLES:
-            raise ValueError(f"--example must be one of {', '.join(_EXAMPLES)}; got {example!r}")
-        return five_lines()
-    rows: list[list[Fraction]] = []
-    with open(path, encoding="utf-8") as fh:  # type: ignore[arg-type]
-        for lineno, line in enumerate(fh, 1):
-            text = line.split("#", 1)[0].strip()
-            if not text:
-                continue
-            try:
-                row = [Fraction(item.strip()) for item in text.split(",")]
-            except (ValueError, ZeroDivisionError):
-                raise ValueError(
-                    f"{path} line {lineno}: expected numbers w_1,...,w_d,theta; got {text!r}"
-                ) from None
-            if len(row) < 2:
-                raise ValueError(f"{path} line {lineno}: a row needs d >= 1 weights and theta; got {text!r}")
-            if rows and len(row) != len(rows[0]):
-                raise ValueError(
-                    f"{path} line {lineno}: expected {len(rows[0])} numbers like the first row; got {len(row)}"
-                )
-            rows.append(row)
-    if not rows:
-        raise ValueError(f"{path} holds no hyperplanes")
-    matrix = np.array([[_simple(v) for v in r] for r in rows], dtype=object)
-    return Arrangement.from_matrix(matrix)
-
-
-def _simple(v: Fraction) -> int | Fraction:
-    return int(v) if v.denominator == 1 else v
+    return load_arrangement(path, example)
 
 
 def _positive(A: "Arrangement", text: str) -> list[Any]:

@@ -64,7 +64,7 @@ def float_rows(rows: Sequence[Sequence[int | Fraction]], width: int) -> NDArray[
     """
     out = np.empty((len(rows), width))
     for i, r in enumerate(rows):
-        big = max((abs(v) for v in r), default=0)
+        big = max((abs(Fraction(v)) for v in r), default=Fraction(0))
         shift = 0
         if big and big > 2**1000:
             shift = int(math.log2(big)) - 1000

@@ -346,12 +346,12 @@ def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
         return 0.0
     if lo is None:
         assert hi is not None
-        x = _exact.to_float(hi - max(1, abs(hi)))
+        x = _exact.to_float(hi - max(Fraction(1), abs(hi)))
         while not Fraction(x) < hi:
             x = math.nextafter(x, -math.inf)
         return x
     if hi is None:
-        x = _exact.to_float(lo + max(1, abs(lo)))
+        x = _exact.to_float(lo + max(Fraction(1), abs(lo)))
         while not Fraction(x) > lo:
             x = math.nextafter(x, math.inf)
         return x

@@ -34,6 +34,7 @@ otherwise a region is unbounded iff it meets one of the hyperplanes
 
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import os
@@ -220,11 +221,12 @@ class Regions:
         """Write an ``.npz`` file atomically (temp file in the same folder, then rename)."""
         from hyperarr._io import atomic_write_bytes
 
-        import io
+        atomic_write_bytes(path, self._npz_bytes())
 
+    def _npz_bytes(self) -> bytes:
         buf = io.BytesIO()
-        np.savez_compressed(buf, **self.to_numpy())
-        atomic_write_bytes(path, buf.getvalue())
+        np.savez_compressed(buf, signs=self._signs, points=self._points, bounded=self._bounded)
+        return buf.getvalue()
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Regions":
@@ -720,7 +722,6 @@ def _bounded_general(A: "Arrangement", prep: _Prepared, S: NDArray[np.int8]) -> 
 def _restricted_signs(rows: Sequence[Sequence[int]], d: int, j: int, value: int) -> NDArray[np.int8]:
     """Sign vectors of the regions of A that meet the hyperplane x_j = value."""
     h = len(rows)
-    out_rows: list[tuple[int, ...]] = []
     col: list[int] = []
     orient: list[int] = []
     const = np.zeros(h, dtype=np.int8)

@@ -271,3 +271,63 @@ def test_atomic_write_uses_umask_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
+
+
+# --------------------------------------------------------------------------
+# hyperarr regions
+# --------------------------------------------------------------------------
+
+
+def test_regions_example_prints_every_region(capsys):
+    from hyperarr.library import five_lines
+
+    code, out, err = _run(capsys, "regions", "--example", "five-lines")
+    assert code == 0 and err == ""
+    table = five_lines().regions()
+    lines = [ln for ln in out.splitlines() if ln[:3].strip().isdigit()]
+    assert len(lines) == len(table)
+    for line, signs in zip(lines, table.signs.tolist()):
+        assert line.split()[1] == "".join("+" if s > 0 else "-" for s in signs)
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".csv", ".json"])
+def test_regions_output_files_round_trip(capsys, tmp_path, suffix):
+    from hyperarr.regions import Regions
+
+    csv_in = tmp_path / "lines.csv"
+    csv_in.write_text("w1,w2,theta\n1,0,0\n0,1,0\n1,1,1/2\n1,0,0\n")
+    out = tmp_path / f"regions{suffix}"
+    code, text, _ = _run(capsys, "regions", str(csv_in), "-o", str(out), "--progress")
+    assert code == 0 and out.exists()
+    A = _io.read_arrangement_csv(csv_in)
+    expected = A.regions()
+    if suffix == ".npz":
+        assert Regions.load(out) == expected
+    elif suffix == ".json":
+        data = json.loads(out.read_text())
+        assert data["signs"] == expected.signs.tolist()
+        assert [[float.fromhex(v) for v in p] for p in data["points"]] == expected.points.tolist()
+        assert data["bounded"] == expected.bounded.tolist()
+    else:
+        rows = out.read_text().splitlines()
+        assert len(rows) == len(expected) + 1
+        assert rows[0].startswith("s1,s2,s3,s4,x1,x2")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert f"{len(expected)} regions" in text
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["regions"], "exactly one"),
+        (["regions", "--example", "nope"], "--example must be one of"),
+        (["regions", "--example", "five-lines", "-o", "x.txt"], "-o must end in"),
+        (["regions", "--example", "five-lines", "--max-regions", "3"], "more than max_regions=3"),
+        (["regions", "--example", "five-lines", "--max-regions", "many"], "--max-regions must be"),
+    ],
+)
+def test_regions_errors(capsys, argv, needle):
+    code, out, err = _run(capsys, *argv)
+    assert code == 2
+    assert needle in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

@@ -279,10 +279,10 @@ def test_cli_output_errors(tmp_path, capsys):
 @pytest.mark.parametrize(
     "content, text",
     [
-        ("1,0\n", "line 1: expected three numbers w1,w2,theta; got 2 values"),
-        ("1,0,0\n1,x,0\n", "line 2: expected three numbers"),
-        ("0,0,1\n", "line 1: w1 = w2 = 0 is not a line"),
-        ("# nothing\n", "holds no lines"),
+        ("1,0\n", "line 1: expected 3 numbers; got 2"),
+        ("1,0,0\n1,x,0\n", "line 2: expected numbers w_1,...,w_d,theta"),
+        ("0,0,1\n", "normals row 0 is zero"),
+        ("# nothing\n", "holds no hyperplanes"),
     ],
 )
 def test_cli_bad_csv(tmp_path, capsys, content, text):

@@ -446,7 +446,7 @@ def test_cli_csv_file(tmp_path, capsys):
         (["--example", "five-lines", "--positive", "0,,1"], "comma-separated list"),
         (["--example", "five-lines", "--positive", "0", "--method", "big"], "method must be one of"),
         (["--example", "five-lines", "--positive", "0", "--time-limit", "-1"], "positive finite"),
-        (["nonexistent.csv", "--positive", "0"], "cannot read nonexistent.csv"),
+        (["nonexistent.csv", "--positive", "0"], "no file 'nonexistent.csv'"),
     ],
 )
 def test_cli_errors(argv, match, capsys):
