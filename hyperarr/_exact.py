@@ -64,10 +64,11 @@ def float_rows(rows: Sequence[Sequence[int | Fraction]], width: int) -> NDArray[
     """
     out = np.empty((len(rows), width))
     for i, r in enumerate(rows):
-        big = max((abs(Fraction(v)) for v in r), default=Fraction(0))
+        big: int | Fraction = max([abs(v) for v in r], default=0)  # type: ignore[type-var,assignment]
         shift = 0
-        if big and big > 2**1000:
-            shift = int(math.log2(big)) - 1000
+        if big > 2**1000:
+            fb = Fraction(big)
+            shift = fb.numerator.bit_length() - fb.denominator.bit_length() - 1000
         if shift:
             scale = Fraction(1, 2**shift)
             out[i] = [float(v * scale) for v in r]
