@@ -185,6 +185,10 @@ def affine_signs(
     n = rows_f.shape[0]
     if m == 0 or n == 0:
         return np.zeros((m, n), dtype=np.int8)
+    block = max(1, 2**22 // max(n, 1))  # bound the float temporaries to ~32 MB each
+    if m > block and points.dtype != object:
+        return np.concatenate([affine_signs(rows_f, rows_exact, points[i : i + block])
+                               for i in range(0, m, block)])
     if points.dtype == object:
         return _exact_block(rows_exact, points, np.ones((m, n), dtype=bool), None)
     a = rows_f[:, :-1]
