@@ -19,6 +19,7 @@ __all__ = ["add_parser", "run", "demo_step"]
 
 _FORMATS = (".npz", ".csv", ".json")
 
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``regions`` on an argparse subparsers object."""
     p = subparsers.add_parser(
@@ -39,13 +40,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
     p.add_argument("--example", default=None, metavar="NAME", help="a built-in arrangement")
-    p.add_argument("-o", "--output", default=None, metavar="OUT",
-                   help="write the table to OUT (.npz, .csv or .json), atomically")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="OUT",
+        help="write the table to OUT (.npz, .csv or .json), atomically",
+    )
     p.add_argument("--progress", action="store_true", help="show progress on stderr")
-    p.add_argument("--max-regions", default=None, metavar="N",
-                   help="refuse arrangements with more regions (default: the library's limit)")
+    p.add_argument(
+        "--max-regions",
+        default=None,
+        metavar="N",
+        help="refuse arrangements with more regions (default: the library's limit)",
+    )
     p.set_defaults(func=run)
     return p
+
 
 def run(args: argparse.Namespace) -> int:
     """Run ``hyperarr regions``; errors propagate as ValueError (exit status 2)."""
@@ -58,14 +69,21 @@ def run(args: argparse.Namespace) -> int:
         try:
             limit = {"max_regions": int(args.max_regions)}
         except ValueError:
-            raise ValueError(f"--max-regions must be an integer; got {args.max_regions!r}") from None
+            raise ValueError(
+                f"--max-regions must be an integer; got {args.max_regions!r}"
+            ) from None
     progress = _Progress(enabled=args.progress)
     progress.say(f"arrangement: n = {A.n} hyperplanes in R^{A.dim}")
     start = time.perf_counter()
     table = A.regions(**limit)
     progress.say(f"enumerated {len(table)} regions in {time.perf_counter() - start:.2f} s")
     if out is None:
-        for line in _text(table):
+        labels = None
+        if A.dim == 2 and len(table) <= 26 * 27:
+            from hyperarr.plane import seed_labels
+
+            labels = seed_labels(A)
+        for line in _text(table, labels):
             print(line)
         return 0
     atomic_write_bytes(out, _encode(table, out))
@@ -73,25 +91,35 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(table)} regions ({int(table.bounded.sum())} bounded) written to {out}")
     return 0
 
+
 def demo_step(out_dir: str) -> list[str]:
     """Demo step: the regions of the five lines, with their sign vectors."""
     from hyperarr.library import five_lines
+    from hyperarr.plane import seed_labels
 
-    table = five_lines().regions()
+    A = five_lines()
+    table = A.regions()
     b = int(table.bounded.sum())
-    lines = [f"The five lines cut the plane into {len(table)} regions: "
-             f"{len(table) - b} unbounded and {b} bounded."]
-    lines += _text(table)
+    lines = [
+        f"The five lines cut the plane into {len(table)} regions: "
+        f"{len(table) - b} unbounded and {b} bounded (labels as in the sheet, 3c)."
+    ]
+    lines += _text(table, seed_labels(A))
     return lines
 
-def _text(table: Any) -> list[str]:
-    lines = ["  #  signs" + " " * max(0, table.signs.shape[1] * 2 - 5) + "  bounded  witness"]
+
+def _text(table: Any, labels: list[str] | None = None) -> list[str]:
+    width = max(5, table.signs.shape[1])
+    head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  bounded  witness"
+    lines = [head]
     for i in range(len(table)):
         r = table[i]
         signs = "".join("+" if s > 0 else "-" for s in r.signs)
         point = ", ".join(f"{v:.4g}" for v in r.point)
-        lines.append(f"{i:3d}  {signs:<{max(5, len(signs))}}  {str(r.bounded):<7}  ({point})")
+        label = f"{labels[i]:<5}  " if labels else ""
+        lines.append(f"{i:3d}  {label}{signs:<{width}}  {str(r.bounded):<7}  ({point})")
     return lines
+
 
 def _encode(table: Any, path: str) -> bytes:
     if path.endswith(".npz"):
@@ -111,6 +139,7 @@ def _encode(table: Any, path: str) -> bytes:
     for s, p, b in zip(table.signs.tolist(), table.points.tolist(), table.bounded.tolist()):
         lines.append(",".join([str(v) for v in s] + [repr(v) for v in p] + [str(int(b))]))
     return ("\n".join(lines) + "\n").encode()
+
 
 class _Progress:
     """Minimal progress reporting on stderr (one line per stage)."""

@@ -280,14 +280,16 @@ def test_atomic_write_uses_umask_permissions(tmp_path):
 
 def test_regions_example_prints_every_region(capsys):
     from hyperarr.library import five_lines
+    from hyperarr.plane import seed_labels
 
     code, out, err = _run(capsys, "regions", "--example", "five-lines")
     assert code == 0 and err == ""
     table = five_lines().regions()
     lines = [ln for ln in out.splitlines() if ln[:3].strip().isdigit()]
     assert len(lines) == len(table)
-    for line, signs in zip(lines, table.signs.tolist()):
-        assert line.split()[1] == "".join("+" if s > 0 else "-" for s in signs)
+    labels = seed_labels(five_lines())
+    for line, signs, label in zip(lines, table.signs.tolist(), labels):
+        assert line.split()[1:3] == [label, "".join("+" if s > 0 else "-" for s in signs)]
 
 
 @pytest.mark.parametrize("suffix", [".npz", ".csv", ".json"])
