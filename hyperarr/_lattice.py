@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hyperarr import _exact
-from hyperarr.exceptions import WitnessError
+from hyperarr.exceptions import OutputTooLargeError, WitnessError
 
 __all__: list[str] = []
 
@@ -94,6 +94,9 @@ class Lattice:
         If False, regions carry sign vectors only (their witness columns are
         left as NaN); used where only the combinatorics is needed.
     """
+
+    #: Refuse lattices larger than this (about 1 KB per flat, plus regions).
+    max_flats = 500_000
 
     def __init__(self, rows: Sequence[Sequence[int]], dim: int, witnesses: bool = True) -> None:
         self.witnesses = witnesses
@@ -167,6 +170,12 @@ class Lattice:
         free = flat.free[:k] + flat.free[k + 1 :]
         child = Flat(key, free, list(index), tmap, tsign, trace_min, masks, rep)
         self.flats[key] = child
+        if len(self.flats) > self.max_flats:
+            raise OutputTooLargeError(
+                f"the intersection lattice has more than max_flats={self.max_flats} flats "
+                f"(an arrangement of {self.h} distinct hyperplanes in R^{self.d}); "
+                "this exact computation would not fit in memory"
+            )
         flat.children[j] = child
         return child
 

@@ -9,6 +9,7 @@ offsets[i]}``; side +1 is ``a_i > 0``, where the step neuron
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -305,11 +306,24 @@ class Arrangement:
         """True if the normals span R^d (no lineality space)."""
         return self.rank() == self._d
 
-    def is_generic(self) -> bool:
+    def is_generic(self, max_checks: int = 50_000_000) -> bool:
         """True if the hyperplanes are in general position, decided exactly.
 
         General position: every k <= d normals are linearly independent and
         no d+1 hyperplanes share a point.
+
+        Parameters
+        ----------
+        max_checks : int
+            Refuse (``OutputTooLargeError``, before any work) when more than
+            this many minors, C(n, d) + C(n, d+1), would have to be checked.
+
+        Notes
+        -----
+        Minors are proved nonzero by a float certificate (‖I − R·M‖∞ < ½
+        for an approximate inverse R, with the rounding bounded); the others
+        are decided by determinants modulo primes, until the primes' product
+        exceeds twice Hadamard's bound.  The answer is cached.
 
         Examples
         --------
@@ -318,6 +332,23 @@ class Arrangement:
         >>> Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 0]).is_generic()
         False
         """
+        n, d = self._n, self._d
+        cached = self.__dict__.get("_is_generic")
+        if cached is not None:
+            return bool(cached)
+        checks = math.comb(n, d) + math.comb(n, d + 1)
+        if n >= d and checks > max_checks:
+            from hyperarr.exceptions import OutputTooLargeError
+
+            raise OutputTooLargeError(
+                f"is_generic would check C(n, d) + C(n, d+1) = {checks} minors for n = {n}, "
+                f"d = {d}, more than max_checks={max_checks}; pass a larger max_checks"
+            )
+        result = self._is_generic_uncached()
+        self.__dict__["_is_generic"] = result
+        return result
+
+    def _is_generic_uncached(self) -> bool:
         n, d = self._n, self._d
         rows = self._int_rows
         if n < d:

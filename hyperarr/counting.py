@@ -472,7 +472,7 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
     """
     from hyperarr.regions import _lattice_of, _prepare
 
-    if len(_prepare(A).rows) == A.n and A.n > A.dim and A.is_generic():
+    if len(_prepare(A).rows) == A.n and A.n > A.dim and _known_generic(A):
         # General position: every set of k <= d hyperplanes is a flat of
         # codimension k with Möbius value (-1)^k, and there are no others.
         d = A.dim
@@ -481,8 +481,31 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
             coeffs[d - k] = (-1) ** k * math.comb(A.n, k)
         return tuple(coeffs)
     lat = _lattice_of(A)
+    h = len(_prepare(A).rows)
+    flats_bound = max_regions(h, A.rank())
+    if flats_bound > lat.max_flats:
+        from hyperarr.exceptions import OutputTooLargeError
+        from hyperarr.regions import _probably_generic
+
+        if _probably_generic(_prepare(A).rows, A.dim):
+            raise OutputTooLargeError(
+                f"the arrangement looks generic, so its lattice would have Σ_k C({h}, k) = "
+                f"{flats_bound} flats (limit {lat.max_flats}), and deciding general position "
+                "exactly exceeds the default max_checks; call A.is_generic(max_checks=...) "
+                "first, after which χ has a closed form"
+            )
     table = _lattice.flat_chi(lat, lat.top)
     return tuple(int(c) for c in table[-1])
+
+
+def _known_generic(A: "Arrangement") -> bool:
+    """``A.is_generic()``, or False when that check itself would be too large."""
+    from hyperarr.exceptions import OutputTooLargeError
+
+    try:
+        return A.is_generic()
+    except OutputTooLargeError:
+        return False
 
 
 def n_regions(A: "Arrangement") -> int:

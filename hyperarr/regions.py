@@ -328,9 +328,20 @@ def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
         yield table[start : start + chunk]
 
 
+#: Memory budget of the keys kept by the first streaming pass.
+_STREAM_KEY_BYTES = 4 * 2**30
+
+
 def _generic_stream(A: "Arrangement", prep: "_Prepared", chunk: int) -> Iterator[Regions] | None:
     """Two-pass streaming enumeration of a general-position arrangement."""
     g = _Generic(prep.rows, A.dim)
+    key_bytes = g.expected * max(8, (A.n + 7) // 8)
+    if key_bytes > _STREAM_KEY_BYTES:
+        raise OutputTooLargeError(
+            f"streaming the {g.expected} regions would keep {key_bytes} bytes of keys to prove "
+            f"the list complete, more than {_STREAM_KEY_BYTES}; count them with A.n_regions() "
+            "(closed form in general position)"
+        )
     sec = g.section()
     if sec is None or not np.isfinite(g.F).all():
         return None

@@ -920,3 +920,44 @@ def test_regions_constructor_validates():
         Regions([[1], [-1]], np.zeros((3, 2)), [False] * 2)
     with pytest.raises(ArrangementError, match=r"bounded must have shape \(2,\); got \(3,\)"):
         Regions([[1], [-1]], np.zeros((2, 2)), [False] * 3)
+
+
+# --------------------------------------------------------------------------
+# Work that would explode is refused up front, with the bound in the message
+# --------------------------------------------------------------------------
+
+
+def test_is_generic_refuses_too_many_minors():
+    rng = np.random.default_rng(0)
+    A = Arrangement(rng.integers(-9, 9, (200, 12)), rng.integers(-9, 9, 200))
+    bound = math.comb(200, 12) + math.comb(200, 13)
+    with pytest.raises(hyperarr.OutputTooLargeError, match=str(bound)):
+        A.is_generic()
+
+
+def test_n_regions_refuses_a_generic_looking_giant_before_building_the_lattice():
+    rng = np.random.default_rng(0)
+    A = Arrangement(rng.integers(-9, 9, (40, 8)), rng.integers(-9, 9, 40))
+    with pytest.raises(hyperarr.OutputTooLargeError, match=str(max_regions(40, 8))):
+        A.n_regions()
+    # Once general position is decided (here: by the cheaper flag the caller
+    # sets after an exact check elsewhere), the closed form answers at once.
+    A.__dict__["_is_generic"] = True
+    assert A.n_regions() == max_regions(40, 8)
+
+
+def test_lattice_size_limit(monkeypatch):
+    from hyperarr import _lattice
+
+    monkeypatch.setattr(_lattice.Lattice, "max_flats", 10)
+    with pytest.raises(hyperarr.OutputTooLargeError, match="max_flats=10"):
+        library.braid(5).n_regions()
+
+
+def test_streaming_key_budget(monkeypatch):
+    from hyperarr import regions as regions_module
+
+    monkeypatch.setattr(regions_module, "_STREAM_KEY_BYTES", 1000)
+    A = library.generic(20, 7, seed=1)  # 137,980 regions: the streaming path
+    with pytest.raises(hyperarr.OutputTooLargeError, match="bytes of keys"):
+        next(iter(A.iter_regions(chunk_size=1000)))
