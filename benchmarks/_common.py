@@ -6,7 +6,6 @@ import datetime
 import os
 import platform
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -82,28 +81,18 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]],
 
 
 def write_atomic(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
-    """Write ``path`` via a temporary file in the same folder and :func:`os.replace`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_fn(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write ``path`` atomically (the library's writer: temp file, then rename)."""
+    from hyperarr._io import atomic_write
+
+    atomic_write(path, write_fn)
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 text atomically; see :func:`write_atomic`."""
-    write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+    from hyperarr._io import atomic_write_text
+
+    atomic_write_text(path, text)
+
 
 
 def fmt_seconds(t: float | None) -> str:

@@ -24,7 +24,7 @@ import sys
 from typing import Any
 
 
-from hyperarr._io import EXAMPLES, load_arrangement, read_arrangement_csv
+from hyperarr._io import EXAMPLES, load_arrangement, parse_int_ranges, read_arrangement_csv
 from hyperarr.exceptions import HyperarrError
 
 __all__ = ["add_parser", "run", "demo_step"]
@@ -218,22 +218,7 @@ def _bbox(text: str) -> tuple[float, ...]:
 
 def _range(option: str, text: str, low: int) -> list[int]:
     """Integers from ``a:b`` (inclusive), ``a:b:s``, ``n`` or a comma list of those."""
-    values: list[int] = []
-    for item in text.split(","):
-        try:
-            ints = [int(p) for p in item.strip().split(":")]
-        except ValueError:
-            ints = []
-        if not 1 <= len(ints) <= 3:
-            raise ValueError(f"{option} expects integers n, a:b, a:b:s or a comma list; got {text!r}")
-        a, b = ints[0], ints[min(1, len(ints) - 1)]
-        step = ints[2] if len(ints) == 3 else 1
-        if b < a or step < 1:
-            raise ValueError(f"{option} range {item.strip()!r} needs a <= b and a step >= 1")
-        if a < low or b > 10_000:
-            raise ValueError(f"{option} values must be in [{low}, 10000]; got {item.strip()!r}")
-        values.extend(range(a, b + 1, step))
-    return values
+    return parse_int_ranges(option, text, low, 10_000)
 
 
 def _synthesize(A: Any, positive: str, method: str) -> Any:

@@ -114,25 +114,9 @@ def _numbers(option: str, text: str) -> list[float]:
 
 def _range(option: str, text: str) -> list[int]:
     """Integers from ``a:b`` (inclusive), ``a:b:s``, ``n`` or a list of those."""
-    values: list[int] = []
-    for item in text.split(","):
-        parts = item.strip().split(":")
-        try:
-            ints = [int(p) for p in parts]
-        except ValueError:
-            raise ValueError(
-                f"{option} expects integers a:b, a:b:s or a list; got {text!r}"
-            ) from None
-        if len(ints) == 1:
-            values.append(ints[0])
-        elif len(ints) in (2, 3):
-            a, b, s = ints[0], ints[1], ints[2] if len(ints) == 3 else 1
-            if s <= 0 or b < a:
-                raise ValueError(f"{option} range {item.strip()!r} needs a <= b and a step s >= 1")
-            values.extend(range(a, b + 1, s))
-        else:
-            raise ValueError(f"{option} expects integers a:b, a:b:s or a list; got {text!r}")
-    return values
+    from hyperarr._io import parse_int_ranges
+
+    return parse_int_ranges(option, text, -(10**9), 10**9)
 
 
 def _figure_format(path: str) -> str:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
 
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text",
-           "read_arrangement_csv", "load_arrangement", "EXAMPLES"]
+           "read_arrangement_csv", "load_arrangement", "EXAMPLES", "parse_int_ranges"]
 
 
 def atomic_write(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
@@ -154,3 +154,36 @@ def load_arrangement(path: str | None, example: str | None) -> "Arrangement":
         func, params = EXAMPLES[example]
         return getattr(library, func)(*params)  # type: ignore[no-any-return]
     return read_arrangement_csv(path)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------
+# Command-line values
+# --------------------------------------------------------------------------
+
+
+def parse_int_ranges(option: str, text: str, low: int, high: int) -> list[int]:
+    """Integers from ``n``, ``a:b`` (inclusive), ``a:b:s`` or a comma list of those.
+
+    Raises ValueError naming ``option`` for malformed text, an empty or
+    descending range, a step below 1, or a value outside [low, high].
+    """
+    values: list[int] = []
+    for item in text.split(","):
+        try:
+            ints = [int(p) for p in item.strip().split(":")]
+        except ValueError:
+            ints = []
+        if not 1 <= len(ints) <= 3:
+            raise ValueError(
+                f"{option} expects an integer, a range a:b or a:b:s, or a comma list of them; "
+                f"got {text!r}"
+            )
+        a, b = ints[0], ints[min(1, len(ints) - 1)]
+        step = ints[2] if len(ints) == 3 else 1
+        for v in (a, b):
+            if not low <= v <= high:
+                raise ValueError(f"{option} values must be integers in [{low}, {high}]; got {v}")
+        if b < a or step < 1:
+            raise ValueError(f"{option} range {item.strip()!r} needs a <= b and a step >= 1")
+        values.extend(range(a, b + 1, step))
+    return values

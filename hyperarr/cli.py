@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, NamedTuple, NoReturn
 
+from hyperarr._io import parse_int_ranges
 from hyperarr import __version__, _cli_plot, _cli_regions, _cli_rnn, _cli_synthesize
 from hyperarr.counting import RegionCountRow, max_regions, region_count_table
 from hyperarr.exceptions import HyperarrError
@@ -84,26 +85,10 @@ def _int_spec(option: str, low: int, high: int) -> Callable[[str], _IntSpec]:
     """An argparse ``type`` for ``a``, ``a:b`` (inclusive), ``a:b:s`` and comma lists of them."""
 
     def parse(text: str) -> _IntSpec:
-        values: list[int] = []
-        for item in text.split(","):
-            try:
-                ints = [int(p) for p in item.strip().split(":")]
-            except ValueError:
-                ints = []
-            if not 1 <= len(ints) <= 3:
-                raise argparse.ArgumentTypeError(
-                    f"expected an integer, a range a:b or a:b:s, or a comma list of them; got {text!r}"
-                )
-            a, b = ints[0], ints[min(1, len(ints) - 1)]
-            step = ints[2] if len(ints) == 3 else 1
-            for v in (a, b):
-                if not low <= v <= high:
-                    raise argparse.ArgumentTypeError(
-                        f"values must be integers in [{low}, {high}]; got {v}"
-                    )
-            if b < a or step < 1:
-                raise argparse.ArgumentTypeError(f"range {item.strip()!r} needs a <= b and a step >= 1")
-            values.extend(range(a, b + 1, step))
+        try:
+            values = parse_int_ranges(option, text, low, high)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
         return _IntSpec(tuple(values), single="," not in text and ":" not in text)
 
     parse.__name__ = option  # argparse names the type in some messages

@@ -255,7 +255,7 @@ def test_cli_network(tmp_path, capsys):
         (["counts", "--highlight", "A"], "--highlight cannot be used with 'plot counts'"),
         (["--n", "3"], "--n only apply to 'plot counts'"),
         (["counts", "--n", "5:1"], "--n range '5:1' needs a <= b"),
-        (["counts", "--d", "x"], "--d expects integers"),
+        (["counts", "--d", "x"], "--d expects an integer"),
         (["--network", "--highlight", "A"], "--highlight cannot be used with --network"),
         (["--positive", "A"], "--positive only apply with --network"),
         (["missing.csv"], "no file 'missing.csv'"),

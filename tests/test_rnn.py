@@ -743,7 +743,7 @@ def test_cli_writes_png_atomically(tmp_path, capsys):
     [
         (["--T", "1:5"], "T must be >= 2"),
         (["--T", "5:2"], "--T range '5:2' needs a <= b"),
-        (["--T", "2:x"], "--T expects integers"),
+        (["--T", "2:x"], "--T expects an integer"),
         (["--w-rec", "0.5,,2"], "--w-rec expects a comma-separated list"),
         (["--f", "nan"], "--f expects a finite number"),
         (["--w-in", "abc"], "--w-in expects a number; got 'abc'"),
