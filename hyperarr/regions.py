@@ -126,14 +126,17 @@ class Regions:
 
     @property
     def signs(self) -> NDArray[np.int8]:
+        """ndarray of int8, shape (m, n): sign vectors, entries ±1 (read-only)."""
         return self._signs
 
     @property
     def points(self) -> NDArray[np.float64]:
+        """ndarray of float64, shape (m, d): interior witnesses, exact (read-only)."""
         return self._points
 
     @property
     def bounded(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): whether each region is bounded (read-only)."""
         return self._bounded
 
     def __len__(self) -> int:

@@ -409,14 +409,17 @@ class RNN:
 
     @property
     def n_in(self) -> int:
+        """Number of inputs."""
         return int(self.W_in.shape[1])
 
     @property
     def n_h(self) -> int:
+        """Number of hidden units."""
         return int(self.W_rec.shape[0])
 
     @property
     def n_out(self) -> int:
+        """Number of outputs."""
         return int(self.W_out.shape[0])
 
     def __repr__(self) -> str:

@@ -193,6 +193,7 @@ class ThresholdNetwork:
 
     @property
     def layers(self) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """List of ``(weights, thresholds)`` per layer; a unit fires iff ``weights @ x − thresholds > 0``."""
         A = self._arrangement
         first = (np.array(A.normals), np.array(A.offsets))
         for a in first:
@@ -201,6 +202,7 @@ class ThresholdNetwork:
 
     @property
     def hidden_sizes(self) -> tuple[int, ...]:
+        """Units per hidden layer: the first layer (one per hyperplane), then the AND layer."""
         return (self._arrangement.n,) + tuple(w.shape[0] for w, _ in self._layers[:-1])
 
     @property
@@ -210,10 +212,12 @@ class ThresholdNetwork:
 
     @property
     def method(self) -> str:
+        """The synthesis method: "per-region", "minimal" or "threshold"."""
         return self._method
 
     @property
     def optimal(self) -> bool:
+        """True when the number of second-layer units is proven minimal."""
         return self._optimal
 
     @property
