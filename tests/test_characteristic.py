@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
 from hyperarr import Arrangement, library
 from hyperarr.counting import characteristic_polynomial, n_bounded_regions, n_regions
 
@@ -84,37 +85,15 @@ def _whitney(A: Arrangement) -> tuple[int, ...]:
     return tuple(coeffs)
 
 
-def _arr(rows, d: int) -> Arrangement:
-    rows = [list(r) for r in rows]
-    normals = np.array([r[:d] for r in rows], dtype=object).reshape(len(rows), d)
-    offsets = np.array([r[d] for r in rows], dtype=object).reshape(len(rows))
-    return Arrangement(normals, offsets)
+_arr = arrangement_from_rows
 
 
 def _same_hyperplane(r, s) -> bool:
     return _rank([r, s]) == 1
 
 
-_coef = st.integers(-3, 3)
-_normal_coef = st.one_of(st.just(0), st.integers(-3, 3))
 
 
-@st.composite
-def degenerate_arrangements(draw, max_n: int = 8, min_d: int = 1, max_d: int = 4):
-    """Small-integer arrangements with parallels, concurrences and repeated rows."""
-    d = draw(st.integers(min_d, max_d))
-    n_base = draw(st.integers(0, max_n))
-    rows = []
-    for _ in range(n_base):
-        normal = draw(st.lists(_normal_coef, min_size=d, max_size=d).filter(any))
-        rows.append(normal + [draw(_coef)])
-    if rows:
-        for _ in range(draw(st.integers(0, min(3, max_n - n_base)))):
-            src = draw(st.sampled_from(rows))
-            factor = draw(st.sampled_from([1, -1, 2, -2, 3]))
-            rows.append([factor * v for v in src])
-    order = draw(st.permutations(range(len(rows))))
-    return _arr([rows[i] for i in order], d)
 
 
 _settings = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
