@@ -275,8 +275,16 @@ def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.fl
     side8 = np.where(cand < total, 1, -1).astype(np.int8)
     group = flat.tmap[None, :] == np.arange(t)[:, None]  # (t, h)
     S = np.where(group[jj[src]], side8[:, None] * flat.tsign[None, :], Sc[src]).astype(np.int8)
-    _, first = np.unique(pack(S), return_index=True)
-    first.sort()
+    Wc_all = np.concatenate([tb[1] for tb in tables])  # type: ignore[index]
+    if lat.witnesses and m >= 2:
+        # Lift each region through a facet whose witness exists, if it has one.
+        missing = ~np.isfinite(Wc_all[src]).all(axis=1)
+        prefer = np.argsort(missing, kind="stable")
+        _, pos = np.unique(pack(S[prefer]), return_index=True)
+        first = np.sort(prefer[pos])
+    else:
+        _, first = np.unique(pack(S), return_index=True)
+        first.sort()
     S = S[first]
     first = cand[first]
     if not lat.witnesses:
@@ -287,7 +295,7 @@ def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.fl
     rj = jj[src]
     kk = np.array(flat.pivot, dtype=np.intp)[rj]
     # Child witnesses placed in the flat's coordinates, eliminated one = 0.
-    Wc = np.concatenate([tb[1] for tb in tables])[src]  # type: ignore[index]
+    Wc = Wc_all[src]
     ar = np.arange(first.size)
     colidx = np.arange(m)[None, :]
     gather = colidx - (colidx > kk[:, None])
@@ -308,10 +316,15 @@ def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.fl
         t_minus = np.where(np.isfinite(down), 0.5 * (t0 + down), t0 - step)
     Y[ar, kk] = np.where(side > 0, t_plus, t_minus)
     expected = S[:, flat.rep] * flat.tsign[flat.rep]
-    got = _exact.affine_signs(R, flat.rows_exact, Y)
-    bad = np.flatnonzero((got != expected).any(axis=1))
+    ok = np.asarray(np.isfinite(Y).all(axis=1), dtype=bool)
+    got = _exact.affine_signs(R, flat.rows_exact, np.where(ok[:, None], Y, 0.0))
+    bad = np.flatnonzero((got != expected).any(axis=1) & ok)
     for r in bad.tolist():
-        Y[r, kk[r]] = _repair(flat, int(rj[r]), int(kk[r]), Y[r], int(side[r]))
+        try:
+            Y[r] = _repair_point(flat, int(rj[r]), int(kk[r]), Y[r], int(side[r]), expected[r])
+        except WitnessError:
+            Y[r] = np.nan  # thinner than the float grid here; the caller decides
+
     if linear:
         return np.concatenate([S, -S]), np.concatenate([Y, -Y])
     return S, Y
@@ -337,7 +350,10 @@ def _line_regions(flat: Flat, witnesses: bool) -> tuple[NDArray[np.int8], NDArra
         wit[0] = _float_in(None, sorted_pts[0])
         wit[t] = _float_in(sorted_pts[-1], None)
         for i in range(1, t):
-            wit[i] = _float_in(sorted_pts[i - 1], sorted_pts[i])
+            try:
+                wit[i] = _float_in(sorted_pts[i - 1], sorted_pts[i])
+            except WitnessError:
+                pass  # no float on this line; a parent may still lift through another facet
     rank = np.empty(t, dtype=np.int64)
     rank[order] = np.arange(t)
     interval = np.arange(t + 1)[:, None]
@@ -376,6 +392,40 @@ def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
         f"no float64 lies strictly between {float(lo)!r} and {float(hi)!r}; "
         "the region is thinner than the float grid along this line"
     )
+
+
+def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
+                  expected: NDArray[np.int8]) -> NDArray[np.float64]:
+    """An exact witness for one lifted region whose float lift missed.
+
+    First the exact interval along coordinate k through the child's witness
+    (always right when it holds a float).  If the region is thinner than
+    the float grid along that line, the other coordinates are nudged by a
+    few units in the last place, growing, and each candidate is accepted
+    only if its exact signs on every trace are the expected ones.
+    """
+    w = w.copy()
+    try:
+        w[k] = _repair(flat, j, k, w, side)
+        return w
+    except WitnessError as exc:
+        failure = exc
+    m = flat.dim
+    scale = max(1.0, float(np.abs(w).max(initial=0.0)))
+    others = [c for c in range(m) if c != k]
+    for e in range(0, 64, 2):
+        for c in others:
+            for sgn in (1.0, -1.0):
+                cand = w.copy()
+                cand[c] += sgn * math.ldexp(max(abs(w[c]), scale), e - 53)
+                try:
+                    cand[k] = _repair(flat, j, k, cand, side)
+                except WitnessError:
+                    continue
+                got = _exact.affine_signs(flat.rows_f, flat.rows_exact, cand[None, :])[0]
+                if np.array_equal(got, expected):
+                    return cand
+    raise failure
 
 
 def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> float:

@@ -47,7 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 from hyperarr import _exact, _lattice
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS
 from hyperarr.counting import max_regions as _max_regions
-from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError, WitnessError
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
@@ -470,6 +470,13 @@ def _compute(A: "Arrangement") -> Regions:
         result = _generic(rows, d)
     if result is None:
         S, W = _lattice.flat_regions(_lattice_of(A), _lattice_of(A).top)
+        if not np.isfinite(W).all():
+            lost = int((~np.isfinite(W).all(axis=1)).sum())
+            raise WitnessError(
+                f"{lost} region(s) of this arrangement contain no float64 point that the "
+                "lifting could find (thinner than the float grid); their sign vectors are "
+                "exact, but no float witness can be returned"
+            )
         bounded = _bounded_general(A, prep, S)
     else:
         S, W, bounded = result

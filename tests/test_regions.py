@@ -546,14 +546,9 @@ def test_huge_float_offset_triangle():
     assert int(R.bounded.sum()) == 1
 
 
-_THIN_WEDGE_BUG = ("BUG: WitnessError for the wedge between x + y = 0 and x + (1 + 2**-52) y = 0 "
-                   "although (0.75, -0.75 + 2**-53) is a float64 point strictly inside it")
-
-
 @pytest.mark.parametrize("eps", [
     1e-12, 1e-14, 1e-15,
-    pytest.param(2.0**-52, marks=pytest.mark.xfail(strict=True, raises=WitnessError,
-                                                   reason=_THIN_WEDGE_BUG)),
+    2.0**-52,  # a wedge one ulp wide: the witness needs a nudged child point
 ])
 def test_nearly_equal_normals_are_distinct_lines(eps):
     """Normals (1, 1) and (1, 1 + eps) through 0: two distinct lines, 4 sectors.
@@ -572,10 +567,7 @@ def test_nearly_equal_normals_are_distinct_lines(eps):
 @pytest.mark.parametrize("eps", [
     1e-12,
     1e-15,
-    pytest.param(2.0**-52, marks=pytest.mark.xfail(
-        strict=True, raises=WitnessError,
-        reason="BUG: WitnessError although (1, 2**-53) and (2**-53, 1) are float witnesses "
-               "(see test_diagonal_ulp_strip)")),
+    2.0**-52,  # the strip's trace on x = y holds no float: lifted through another facet
 ])
 def test_nearly_equal_parallel_lines(eps):
     """x + y = 1 and x + y = 1 + eps (exact float), plus x − y = 0: 6 regions, 0 bounded."""
@@ -594,8 +586,6 @@ def test_thin_wedge_has_float_points():
     assert inside.tolist() == [[1, -1, -1], [1, -1, -1]]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: WitnessError for the strip 1 < x + y < 1 + 2**-52 "
-                   "although (1.0, 2**-53) is a float64 point strictly inside it")
 def test_diagonal_ulp_strip():
     A = Arrangement([[1.0, 1.0], [1.0, 1.0]], [1.0, 1.0 + 2.0**-52])
     # The witness the WitnessError docstring says cannot exist:
