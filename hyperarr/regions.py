@@ -27,8 +27,10 @@ Two algorithms, one answer:
   witness that misses is recomputed with exact rationals.
 
 Boundedness is decided without tolerance: in general position, a region is
-unbounded iff it (or its negative) is a region of the section at infinity;
-otherwise a region is unbounded iff it meets one of the hyperplanes
+unbounded iff it (or its negative) is a region of the section at infinity,
+whose witness is checked exactly to be a recession direction too, and the
+remaining count must equal C(n − 1, d); for other arrangements
+a region is unbounded iff it meets one of the hyperplanes
 ``x_j = ±M``, where M exceeds every vertex coordinate (Hadamard's bound).
 """
 
@@ -359,7 +361,7 @@ def _generic_stream(A: "Arrangement", prep: "_Prepared", chunk: int) -> Iterator
         return None
     del keys, allkeys
     inf_keys = g.infinity_keys(sec[0])
-    if not g.verified(*sec):
+    if not g.verified(*sec) or not g.recedes(*sec):
         return None
     return _generic_pass2(A, prep, g, sec, inf_keys, chunk)
 
@@ -527,6 +529,17 @@ class _Generic:
         for combos in _combination_blocks(self.n, self.d, self.BLOCK):
             yield _vertex_block(self.F, self.d, combos, witnesses)
 
+    def recedes(self, S_sec: NDArray[np.int8], W_sec: NDArray[np.float64]) -> bool:
+        """Exact proof that each region at infinity is unbounded: its witness w
+        is also a recession direction, σ_i (n_i · w) > 0 for every i, so the
+        whole ray {s·w : s ≥ 1} lies in the region (and −w in the region −σ)."""
+        if not np.isfinite(W_sec).all():
+            return False
+        F_dir = self.F_exact.copy()
+        F_dir[:, -1] = 0.0
+        rows_dir = [r[:-1] + (0,) for r in self.rows]
+        return np.array_equal(_exact.affine_signs(F_dir, rows_dir, W_sec), S_sec)
+
     def verified(self, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
         if not np.isfinite(W).all():
             return False
@@ -547,6 +560,11 @@ class _Generic:
             return None
         keys = _lattice.pack(S)
         if not _all_distinct(keys) or not self.verified(S, W):
+            return None
+        # Certified unbounded regions; the count of the rest must be the
+        # C(n−1, d) bounded regions of a generic arrangement, which proves
+        # that every other region is bounded.
+        if not self.recedes(*sec):
             return None
         unbounded = _member(keys, self.infinity_keys(sec[0]))
         if int((~unbounded).sum()) != self.n_bounded:
