@@ -234,10 +234,44 @@ def _regions_of(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.
     elif flat.dim == 1:
         S, W = _line_regions(flat, lat.witnesses)
     else:
-        S, W = _lift_all(lat, flat)
+        pencil = _pencil_regions(flat) if flat.dim == 2 and _is_linear(flat) else None
+        S, W = pencil if pencil is not None else _lift_all(lat, flat)
     S.setflags(write=False)
     W.setflags(write=False)
     return S, W
+
+
+def _is_linear(flat: Flat) -> bool:
+    """Every trace through the origin of the free coordinates, none parallel."""
+    return all(r[-1] == 0 for r in flat.rows_exact) and not (flat.tmap == -2).any()
+
+
+def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """A pencil of t ≥ 2 distinct lines through the origin of a plane: 2t sectors.
+
+    The 2t directions ±(−b, a) along the lines are sorted by angle (exact
+    integer cross products); the sum of two consecutive directions, less
+    than π apart, lies strictly inside the sector between them.  Witnesses
+    and signs are integer, hence exact; no float check is needed.  Returns
+    None (the general lift applies) for large entries or if the float angle
+    sort disagrees with the exact cross products.
+    """
+    if flat.n_traces < 2 or max(abs(v) for r in flat.rows_exact for v in r[:2]) >= 2**20:
+        return None
+    rows = np.array([r[:2] for r in flat.rows_exact], dtype=np.int64)
+    dirs = np.concatenate([np.stack([-rows[:, 1], rows[:, 0]], axis=1),
+                           np.stack([rows[:, 1], -rows[:, 0]], axis=1)])
+    order = np.argsort(np.arctan2(dirs[:, 1], dirs[:, 0]), kind="stable")
+    d = dirs[order]
+    nxt = np.roll(d, -1, axis=0)
+    # Consecutive directions must turn strictly counter-clockwise by less
+    # than π; the float angle sort is accepted only if exact cross products agree.
+    cross = d[:, 0] * nxt[:, 1] - d[:, 1] * nxt[:, 0]
+    if not (cross > 0).all():
+        return None
+    wit = d + nxt
+    trace_signs = np.sign(wit @ rows.T).astype(np.int8)
+    return _expand(flat, trace_signs), wit.astype(np.float64)
 
 
 def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:

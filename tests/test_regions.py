@@ -926,3 +926,28 @@ def test_streaming_key_budget(monkeypatch):
     A = library.generic(20, 7, seed=1)  # 137,980 regions: the streaming path
     with pytest.raises(hyperarr.OutputTooLargeError, match="bytes of keys"):
         next(iter(A.iter_regions(chunk_size=1000)))
+
+
+@given(st.lists(st.tuples(st.integers(-6, 6), st.integers(-6, 6)).filter(any), min_size=2, max_size=9))
+@settings(max_examples=60, deadline=None)
+def test_pencil_shortcut_agrees_with_the_general_lift(normals):
+    """Lines through the origin of a plane: the sorted-directions shortcut and
+    the facet lifting give the same regions, with exact witnesses."""
+    from hyperarr import _lattice
+
+    A = arrangement_from_rows([[a, b, 0] for a, b in normals], 2)
+    lat = _lattice.Lattice(hyperarr.regions._prepare(A).rows, 2)
+    top = lat.top
+    for f in _lattice.levels(lat, top)[1]:
+        f.regions = _lattice._regions_of(lat, f)
+    general = _lattice._lift_all(lat, top)
+    pencil = _lattice._pencil_regions(top)
+    if top.n_traces < 2:
+        assert pencil is None
+        return
+    assert pencil is not None
+    as_set = lambda S: {tuple(r) for r in S.tolist()}  # noqa: E731
+    assert as_set(pencil[0]) == as_set(general[0])
+    assert len(pencil[0]) == 2 * top.n_traces
+    exact = _lattice._exact.affine_signs(top.rows_f, top.rows_exact, pencil[1])
+    np.testing.assert_array_equal(exact, pencil[0][:, top.rep] * top.tsign[top.rep])
