@@ -135,26 +135,6 @@ def rank_exact(rows: Iterable[Sequence[int | Fraction]]) -> int:
     return rank
 
 
-def solve_exact(
-    mat: Sequence[Sequence[int | Fraction]], rhs: Sequence[int | Fraction]
-) -> list[Fraction] | None:
-    """Solve a square exact system; None if it is singular."""
-    k = len(mat)
-    a = [[Fraction(v) for v in row] + [Fraction(r)] for row, r in zip(mat, rhs)]
-    for col in range(k):
-        piv = next((r for r in range(col, k) if a[r][col]), None)
-        if piv is None:
-            return None
-        a[col], a[piv] = a[piv], a[col]
-        inv = 1 / a[col][col]
-        a[col] = [v * inv for v in a[col]]
-        for r in range(k):
-            if r != col and a[r][col]:
-                f = a[r][col]
-                a[r] = [x - f * y for x, y in zip(a[r], a[col])]
-    return [a[r][k] for r in range(k)]
-
-
 # --------------------------------------------------------------------------
 # Filtered sign evaluation
 # --------------------------------------------------------------------------

@@ -37,7 +37,6 @@ from hyperarr.exceptions import OutputTooLargeError, WitnessError
 
 __all__: list[str] = []
 
-_INT_SAFE = 2**31  # entries below this keep fraction-free products in int64
 
 
 class Flat:

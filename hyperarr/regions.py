@@ -103,7 +103,7 @@ class Regions:
         for a in (s, p, b):
             a.setflags(write=False)
         self._signs, self._points, self._bounded = s, p, b
-        self._index: dict[Any, int] | None = None
+        self._index: tuple[NDArray[Any], NDArray[np.int64]] | None = None
 
     @classmethod
     def _wrap(cls, signs: NDArray[np.int8], points: NDArray[np.float64],
@@ -172,11 +172,21 @@ class Regions:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _lookup(self) -> dict[Any, int]:
+    def _lookup(self) -> tuple[NDArray[Any], NDArray[np.int64]]:
+        """Sorted sign-vector keys and the region index of each (built once)."""
         if self._index is None:
             keys = _lattice.pack(self._signs)
-            self._index = {k: i for i, k in enumerate(keys.tolist())}
+            order = np.argsort(keys, kind="stable")
+            self._index = (keys[order], order.astype(np.int64))
         return self._index
+
+    def _find(self, keys: NDArray[Any]) -> NDArray[np.int64]:
+        """Region index of each key, −1 where no region has it (binary search)."""
+        table, order = self._lookup()
+        if table.size == 0:
+            return np.full(keys.shape, -1, dtype=np.int64)
+        pos = np.searchsorted(table, keys).clip(max=table.size - 1)
+        return np.where(table[pos] == keys, order[pos], -1)
 
     def index_of(self, sign_vector: ArrayLike) -> int:
         """Index of the region with this sign vector; KeyError if there is none."""
@@ -186,11 +196,10 @@ class Regions:
             raise ArrangementError(f"sign_vector must have shape ({n},); got {s.shape}")
         if not np.isin(s, (-1, 1)).all():
             raise ArrangementError(f"sign_vector entries must be -1 or +1; got {s.tolist()}")
-        key = _lattice.pack(s.astype(np.int8)[None, :]).tolist()[0]
-        try:
-            return self._lookup()[key]
-        except KeyError:
-            raise KeyError(f"no region has sign vector {s.tolist()}") from None
+        found = int(self._find(_lattice.pack(s.astype(np.int8)[None, :]))[0])
+        if found < 0:
+            raise KeyError(f"no region has sign vector {s.tolist()}")
+        return found
 
     def locate(self, signs: ArrayLike) -> NDArray[np.int64]:
         """Region index of each sign vector in a (..., n) array; −1 where any sign is 0.
@@ -213,9 +222,7 @@ class Regions:
         out = np.full(flat.shape[0], -1, dtype=np.int64)
         ok = (flat != 0).all(axis=1)
         if ok.any():
-            table = self._lookup()
-            keys = _lattice.pack(flat[ok]).tolist()
-            out[ok] = [table.get(k, -1) for k in keys]
+            out[ok] = self._find(_lattice.pack(flat[ok]))
         return out.reshape(lead)
 
     def to_numpy(self) -> dict[str, NDArray[Any]]:
