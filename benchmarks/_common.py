@@ -82,14 +82,14 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]],
 
 def write_atomic(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
     """Write ``path`` atomically (the library's writer: temp file, then rename)."""
-    from hyperarr._io import atomic_write
+    from hyperarr._atomic import atomic_write
 
     atomic_write(path, write_fn)
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 text atomically; see :func:`write_atomic`."""
-    from hyperarr._io import atomic_write_text
+    from hyperarr._atomic import atomic_write_text
 
     atomic_write_text(path, text)
 

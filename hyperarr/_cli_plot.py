@@ -24,7 +24,7 @@ import sys
 from typing import Any
 
 
-from hyperarr._io import EXAMPLES, load_arrangement, parse_int_ranges, read_arrangement_csv
+from hyperarr._cli_input import EXAMPLES, load_arrangement, parse_int_ranges, read_arrangement_csv
 from hyperarr.exceptions import HyperarrError
 
 __all__ = ["add_parser", "run", "demo_step"]
@@ -273,7 +273,7 @@ def _counts_figure(ns: list[int], ds: list[int]) -> Any:
 
 def _save(fig: Any, path: str, dpi: int) -> None:
     """Render ``fig`` into memory, then write ``path`` atomically."""
-    from hyperarr._io import atomic_write_bytes
+    from hyperarr._atomic import atomic_write_bytes
 
     fmt = os.path.splitext(path)[1].lower().lstrip(".")
     buf = io.BytesIO()

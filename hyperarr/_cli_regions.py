@@ -13,7 +13,8 @@ import sys
 import time
 from typing import Any
 
-from hyperarr._io import EXAMPLES, atomic_write_bytes, load_arrangement
+from hyperarr._atomic import atomic_write_bytes
+from hyperarr._cli_input import EXAMPLES, load_arrangement
 
 __all__ = ["add_parser", "run", "demo_step"]
 

@@ -114,7 +114,7 @@ def _numbers(option: str, text: str) -> list[float]:
 
 def _range(option: str, text: str) -> list[int]:
     """Integers from ``a:b`` (inclusive), ``a:b:s``, ``n`` or a list of those."""
-    from hyperarr._io import parse_int_ranges
+    from hyperarr._cli_input import parse_int_ranges
 
     return parse_int_ranges(option, text, -(10**9), 10**9)
 

@@ -23,7 +23,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 
-from hyperarr._io import EXAMPLES, load_arrangement
+from hyperarr._cli_input import EXAMPLES, load_arrangement
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
@@ -71,7 +71,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``hyperarr synthesize``; return the exit status (0, 1 on I/O failure, 2 on bad input)."""
-    from hyperarr._io import atomic_write_bytes
+    from hyperarr._atomic import atomic_write_bytes
     from hyperarr.exceptions import HyperarrError
     from hyperarr.synthesis import synthesize
 
@@ -120,7 +120,7 @@ def demo_step(out_dir: str) -> list[str]:
     verifies both on every region, writes the smaller one to
     ``out_dir/network_ADG.json`` and returns the lines to print.
     """
-    from hyperarr._io import atomic_write_bytes
+    from hyperarr._atomic import atomic_write_bytes
     from hyperarr.library import five_lines
     from hyperarr.synthesis import synthesize
 

@@ -1,7 +1,8 @@
-"""Exceptions raised by hyperarr.
+"""Exceptions raised by hyperarr: one tree for the whole package.
 
-All of them derive from :class:`HyperarrError`.  Those that report bad input
-also derive from :class:`ValueError`, so ``except ValueError`` keeps working.
+All of them derive from [`HyperarrError`][hyperarr.HyperarrError].  Those that
+report bad input also derive from `ValueError`, so ``except ValueError`` keeps
+working; a refused output derives from `MemoryError`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "HyperarrError",
     "ArrangementError",
+    "ModelError",
     "OutputTooLargeError",
     "WitnessError",
 ]
@@ -20,6 +22,10 @@ class HyperarrError(Exception):
 
 class ArrangementError(HyperarrError, ValueError):
     """The data given for an arrangement, a point set or a labelling is invalid."""
+
+
+class ModelError(HyperarrError, ValueError):
+    """The parameters or inputs given for a recurrent model are invalid."""
 
 
 class OutputTooLargeError(HyperarrError, MemoryError):

@@ -231,7 +231,7 @@ class Regions:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write an ``.npz`` file atomically (temp file in the same folder, then rename)."""
-        from hyperarr._io import atomic_write_bytes
+        from hyperarr._atomic import atomic_write_bytes
 
         atomic_write_bytes(path, self._npz_bytes())
 

@@ -1,4 +1,4 @@
-"""Tests for hyperarr.cli (run in-process) and the atomic writer hyperarr._io."""
+"""Tests for hyperarr.cli (run in-process) and the atomic writer hyperarr._atomic."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 import hyperarr
-from hyperarr import _io, cli
+from hyperarr import _atomic, _cli_input, cli
 from hyperarr.counting import approx_regions, max_regions
 from hyperarr.exceptions import OutputTooLargeError
 
@@ -236,16 +236,16 @@ def test_python_dash_m_help():
 
 
 # --------------------------------------------------------------------------
-# hyperarr._io
+# hyperarr._atomic
 # --------------------------------------------------------------------------
 
 
 def test_atomic_write_replaces_the_file(tmp_path):
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
-    _io.atomic_write_bytes(target, b"new")
+    _atomic.atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"new"
-    _io.atomic_write_text(target, "ε")
+    _atomic.atomic_write_text(target, "ε")
     assert target.read_text(encoding="utf-8") == "ε"
     assert os.listdir(tmp_path) == ["out.bin"]
 
@@ -259,7 +259,7 @@ def test_atomic_write_keeps_old_file_and_cleans_up_on_error(tmp_path):
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        _io.atomic_write(target, fail)
+        _atomic.atomic_write(target, fail)
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["out.bin"]
 
@@ -267,7 +267,7 @@ def test_atomic_write_keeps_old_file_and_cleans_up_on_error(tmp_path):
 def test_atomic_write_uses_umask_permissions(tmp_path):
     old = os.umask(0o022)
     try:
-        _io.atomic_write_bytes(tmp_path / "f", b"x")
+        _atomic.atomic_write_bytes(tmp_path / "f", b"x")
     finally:
         os.umask(old)
     assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
@@ -301,7 +301,7 @@ def test_regions_output_files_round_trip(capsys, tmp_path, suffix):
     out = tmp_path / f"regions{suffix}"
     code, text, _ = _run(capsys, "regions", str(csv_in), "-o", str(out), "--progress")
     assert code == 0 and out.exists()
-    A = _io.read_arrangement_csv(csv_in)
+    A = _cli_input.read_arrangement_csv(csv_in)
     expected = A.regions()
     if suffix == ".npz":
         assert Regions.load(out) == expected
