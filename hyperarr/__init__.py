@@ -5,26 +5,22 @@ hyperplane ``{x : w_i · x = θ_i}`` cuts the input space in two, and n of
 them form an *arrangement* whose regions are named by their sign vectors.
 """
 
+# The package root only re-exports; each name lives in the module of its concept.
 from hyperarr import counting, library
 from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement, Hyperplane
-from hyperarr.counting import (
-    approx_regions,
-    characteristic_polynomial,
-    max_bounded_regions,
-    max_regions,
-    n_bounded_regions,
-    n_regions,
-    region_count_table,
-)
+from hyperarr.characteristic import characteristic_polynomial, n_bounded_regions, n_regions
+from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
 from hyperarr.exceptions import (
     ArrangementError,
     HyperarrError,
+    ModelError,
     OutputTooLargeError,
     WitnessError,
 )
+from hyperarr.network import ThresholdNetwork
 from hyperarr.regions import Region, Regions
-from hyperarr.synthesis import ThresholdNetwork, synthesize
+from hyperarr.synthesis import synthesize
 
 __version__ = "0.1.0"
 
@@ -48,6 +44,7 @@ __all__ = [
     "counting",
     "HyperarrError",
     "ArrangementError",
+    "ModelError",
     "OutputTooLargeError",
     "WitnessError",
 ]

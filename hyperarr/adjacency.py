@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Iterator
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import regions as _regions
+from hyperarr import _keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -133,7 +133,7 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     """
     R = A.regions()
     nb, rep = _neighbor_table(A)
-    prep = _regions._prepare(A)
+    prep = A._prepared
     copies: list[list[int]] = [[] for _ in range(rep.size)]
     for i, u in enumerate(prep.column.tolist()):
         copies[u].append(i)
@@ -147,24 +147,23 @@ def _neighbor_table(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
     Also returns ``rep``: the lowest input index of each distinct hyperplane.
     """
     R = A.regions()
-    prep = _regions._prepare(A)
+    prep = A._prepared
     h = len(prep.rows)
     m = len(R)
     nb = np.full((m, h), -1, dtype=np.int64)
-    rep = np.full(h, A.n, dtype=np.int64)
-    np.minimum.at(rep, prep.column, np.arange(A.n, dtype=np.int64))
+    rep = prep.rep
     if h == 0 or m < 2:
         return nb, rep
     # Distinct-sign bits: input sign = orient * distinct sign.
     plus = (R.signs[:, rep] * prep.orient[rep][None, :]) > 0
     packed = np.packbits(plus, axis=1)
-    keys = _keys(packed)
+    keys = _keys.from_bytes(packed)
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     if packed.shape[1] <= 8:
         # uint64 keys: setting a zero bit adds a constant, so the lookups of
         # the sorted keys are sorted too (searchsorted then scans forward).
-        flips = _keys(np.packbits(np.eye(h, dtype=bool), axis=1))
+        flips = _keys.from_bytes(np.packbits(np.eye(h, dtype=bool), axis=1))
         for u in range(h):
             low = (sorted_keys & flips[u]) == 0
             target = sorted_keys[low] + flips[u]
@@ -180,7 +179,7 @@ def _neighbor_table(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
         lo = np.flatnonzero(~plus[:, u])
         moved = packed[lo]
         moved[:, u // 8] ^= np.uint8(0x80 >> (u % 8))
-        target = _keys(moved)
+        target = _keys.from_bytes(moved)
         pos = np.searchsorted(sorted_keys, target)
         pos[pos == m] = 0
         hit = sorted_keys[pos] == target
@@ -254,13 +253,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def _keys(packed: NDArray[np.uint8]) -> NDArray[np.generic]:
-    """One sortable key per row of packed bits: uint64 up to 8 bytes, else void."""
-    m, nb = packed.shape
-    if nb <= 8:
-        pad = np.zeros((m, 8), dtype=np.uint8)
-        pad[:, 8 - nb :] = packed
-        return pad.view(">u8").reshape(m).astype(np.uint64)
-    return np.ascontiguousarray(packed).view(np.dtype((np.void, nb))).reshape(m)

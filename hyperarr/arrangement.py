@@ -8,7 +8,6 @@ offsets[i]}``; side +1 is ``a_i > 0``, where the step neuron
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,8 +17,15 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _exact
-from hyperarr.exceptions import ArrangementError
+# The one upward reach of the package (named as the only exception of the
+# layers contract in pyproject.toml): the convenience methods at the end of
+# Arrangement call the modules above through the package root, at call time,
+# as shapely's geometry methods call ``shapely.buffer(self, ...)``.
+import hyperarr
+from hyperarr import _exact, _generic
+from hyperarr._lattice import Lattice
+from hyperarr._prepared import Prepared, prepare
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -227,6 +233,22 @@ class Arrangement:
         """Rows scaled by positive rationals to coprime integers (same hyperplanes)."""
         return tuple(_exact.integer_row(r) for r in self._rows)
 
+    # Private caches, computed once and owned here; other modules only read them.
+    @cached_property
+    def _prepared(self) -> Prepared:
+        """The distinct hyperplanes and how the input maps onto them."""
+        return prepare(self._int_rows)
+
+    @cached_property
+    def _lattice(self) -> Lattice:
+        """The intersection lattice of the distinct hyperplanes (built lazily, flat by flat)."""
+        return Lattice(self._prepared.rows, self._d)
+
+    @cached_property
+    def _region_table(self) -> "Regions":
+        """All regions, computed once by :mod:`hyperarr.regions`."""
+        return hyperarr.regions._enumerate(self)
+
     def __len__(self) -> int:
         return self._n
 
@@ -338,8 +360,6 @@ class Arrangement:
             return bool(cached)
         checks = math.comb(n, d) + math.comb(n, d + 1)
         if n >= d and checks > max_checks:
-            from hyperarr.exceptions import OutputTooLargeError
-
             raise OutputTooLargeError(
                 f"is_generic would check C(n, d) + C(n, d+1) = {checks} minors for n = {n}, "
                 f"d = {d}, more than max_checks={max_checks}; pass a larger max_checks"
@@ -356,14 +376,8 @@ class Arrangement:
         normals = [r[:-1] for r in rows]
         if d >= 2 and len(set(_exact.canonical_row(_exact.integer_row(v))[0] for v in normals)) < n:
             return False  # two parallel hyperplanes
-        big = max((abs(v) for r in rows for v in r), default=0) >= 2**62
-        mat = np.array(rows, dtype=object if big else np.int64).reshape(n, d + 1)
-        for k, cols in ((d, slice(0, d)), (d + 1, slice(0, d + 1))):
-            for chunk in _chunks(itertools.combinations(range(n), k), 20_000):
-                idx = np.array(chunk, dtype=np.intp)
-                if not _exact.nonsingular(mat[idx][:, :, cols]).all():
-                    return False
-        return True
+        return _generic.all_minors_nonsingular(
+            rows, d, lambda n, k: _generic.combination_blocks(n, k, 20_000))
 
     # ------------------------------------------------------------------
     # Signs
@@ -465,56 +479,36 @@ class Arrangement:
     def regions(self, max_regions: int | None = DEFAULT_MAX_REGIONS) -> "Regions":
         """All regions: sign vectors, exact witness points, boundedness.
 
-        See :func:`hyperarr.regions.regions`.
+        See [`regions`][hyperarr.regions.regions].
         """
-        from hyperarr.regions import regions
-
-        return regions(self, max_regions=max_regions)
+        return hyperarr.regions.regions(self, max_regions=max_regions)
 
     def iter_regions(self, chunk_size: int = 100_000) -> Iterator["Regions"]:
-        """Stream the regions in chunks; see :func:`hyperarr.regions.iter_regions`."""
-        from hyperarr.regions import iter_regions
-
-        return iter_regions(self, chunk_size=chunk_size)
+        """Stream the regions in chunks; see [`iter_regions`][hyperarr.regions.iter_regions]."""
+        return hyperarr.regions.iter_regions(self, chunk_size=chunk_size)
 
     def region_of(self, points: ArrayLike) -> NDArray[np.int64]:
         """Index in ``self.regions()`` of the region holding each point (−1 on a hyperplane)."""
         return self.regions().locate(self.signs(points))
 
     def characteristic_polynomial(self) -> tuple[int, ...]:
-        """Coefficients of χ(t), constant term first; see :mod:`hyperarr.counting`."""
-        from hyperarr.counting import characteristic_polynomial
-
-        return characteristic_polynomial(self)
+        """Coefficients of χ(t), constant term first; see [`hyperarr.characteristic`][hyperarr.characteristic]."""
+        return hyperarr.characteristic.characteristic_polynomial(self)
 
     def n_regions(self) -> int:
         """Number of regions, (−1)^d χ(−1), without enumerating them."""
-        from hyperarr.counting import n_regions
-
-        return n_regions(self)
+        return hyperarr.characteristic.n_regions(self)
 
     def n_bounded_regions(self) -> int:
-        """Number of bounded regions, (−1)^rank χ(1), without enumerating them."""
-        from hyperarr.counting import n_bounded_regions
-
-        return n_bounded_regions(self)
+        """Number of relatively bounded regions, (−1)^rank χ(1), without enumerating them."""
+        return hyperarr.characteristic.n_bounded_regions(self)
 
     def adjacency_graph(self) -> "nx.Graph":
-        """The region adjacency graph; see :func:`hyperarr.adjacency.adjacency_graph`."""
-        from hyperarr.adjacency import adjacency_graph
-
-        return adjacency_graph(self)
+        """The region adjacency graph; see [`adjacency_graph`][hyperarr.adjacency.adjacency_graph]."""
+        return hyperarr.adjacency.adjacency_graph(self)
 
 
 def _simplify(v: Exact) -> Exact:
     if isinstance(v, Fraction) and v.denominator == 1:
         return int(v)
     return v
-
-
-def _chunks(it: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while True:
-        block = list(itertools.islice(it, size))
-        if not block:
-            return
-        yield block

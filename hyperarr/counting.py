@@ -37,15 +37,21 @@ import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from hyperarr import _lattice
+from hyperarr._binomial import prefix_sum
+from hyperarr._validate import as_count
 from hyperarr.exceptions import ArrangementError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from hyperarr.arrangement import Arrangement
+# χ and the counts it gives live in hyperarr.characteristic; these names stay
+# importable from here, as before (they are not part of this module's __all__).
+from hyperarr.characteristic import (  # noqa: F401
+    characteristic_polynomial,
+    n_bounded_regions,
+    n_regions,
+)
 
 __all__ = [
     "max_regions",
@@ -53,42 +59,7 @@ __all__ = [
     "approx_regions",
     "RegionCountRow",
     "region_count_table",
-    "characteristic_polynomial",
-    "n_regions",
-    "n_bounded_regions",
 ]
-
-
-def _as_count(value: Any, name: str) -> int:
-    """Return ``value`` as a non-negative Python int, or raise naming ``name``.
-
-    Python ints and numpy integer scalars are accepted.  Booleans and floats
-    are refused, even integral floats such as ``2.0``, as :func:`math.comb`
-    does.
-    """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (numbers.Integral, np.integer)
-    ):
-        raise ArrangementError(f"{name} must be a non-negative integer; got {value!r}")
-    result = int(value)
-    if result < 0:
-        raise ArrangementError(f"{name} must be a non-negative integer; got {result}")
-    return result
-
-
-def _binomial_prefix_sum(n: int, m: int) -> int:
-    """Return ``sum(comb(n, k) for k in range(m + 1))`` for ``n, m >= 0``.
-
-    Each binomial is obtained from the previous one by
-    ``C(n, k + 1) = C(n, k) * (n − k) // (k + 1)``, which is an exact division.
-    The loop stops at ``min(n, m)`` because ``C(n, k) = 0`` for ``k > n``.
-    """
-    term = 1
-    total = 1
-    for k in range(min(n, m)):
-        term = term * (n - k) // (k + 1)
-        total += term
-    return total
 
 
 def max_regions(n: int, d: int, central: bool = False) -> int:
@@ -157,15 +128,15 @@ def max_regions(n: int, d: int, central: bool = False) -> int:
     >>> round(math.log10(r), 1)
     245.7
     """
-    n = _as_count(n, "n")
-    d = _as_count(d, "d")
+    n = as_count(n, "n")
+    d = as_count(d, "d")
     if not central:
-        return _binomial_prefix_sum(n, d)
+        return prefix_sum(n, d)
     if n == 0:
         return 1
     if d == 0:
         return 0
-    return 2 * _binomial_prefix_sum(n - 1, d - 1)
+    return 2 * prefix_sum(n - 1, d - 1)
 
 
 def max_bounded_regions(n: int, d: int) -> int:
@@ -206,8 +177,8 @@ def max_bounded_regions(n: int, d: int) -> int:
     >>> max_regions(5, 2) - max_bounded_regions(5, 2)
     10
     """
-    n = _as_count(n, "n")
-    d = _as_count(d, "d")
+    n = as_count(n, "n")
+    d = as_count(d, "d")
     if n == 0:
         return 1 if d == 0 else 0
     return math.comb(n - 1, d)
@@ -250,8 +221,8 @@ def approx_regions(n: int, d: int) -> int:
     >>> approx_regions(20, 10) // max_regions(20, 10)
     16605423
     """
-    n = _as_count(n, "n")
-    d = _as_count(d, "d")
+    n = as_count(n, "n")
+    d = as_count(d, "d")
     return n**d
 
 
@@ -358,7 +329,7 @@ def _as_count_list(values: Any, name: str) -> list[int]:
     if isinstance(values, (numbers.Integral, np.integer)) and not isinstance(
         values, (bool, np.bool_)
     ):
-        return [_as_count(values, name)]
+        return [as_count(values, name)]
     if isinstance(values, np.ndarray):
         values = values.tolist() if values.ndim else [values.item()]
     if not isinstance(values, Iterable) or isinstance(values, (str, bytes)):
@@ -366,11 +337,11 @@ def _as_count_list(values: Any, name: str) -> list[int]:
             f"{name} must be a non-negative integer or an iterable of them; "
             f"got {values!r}"
         )
-    return [_as_count(v, f"{name}[{i}]") for i, v in enumerate(values)]
+    return [as_count(v, f"{name}[{i}]") for i, v in enumerate(values)]
 
 
 def _row(n: int, d: int) -> RegionCountRow:
-    exact = _binomial_prefix_sum(n, d)
+    exact = prefix_sum(n, d)
     approx = n**d
     log10_exact = _log10(exact)
     log10_approx = _log10(approx)
@@ -435,99 +406,3 @@ def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int]) -> list
     n_list = _as_count_list(ns, "ns")
     d_list = _as_count_list(ds, "ds")
     return [_row(n, d) for n, d in itertools.product(n_list, d_list)]
-
-
-# --- characteristic polynomial (lead) ---
-
-
-def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
-    """Characteristic polynomial χ_A(t) of an arrangement, exactly.
-
-    Parameters
-    ----------
-    A : Arrangement
-
-    Returns
-    -------
-    tuple of int
-        Coefficient of t^k at index k (the order of Sage's ``.list()``),
-        length ``A.dim + 1``.
-
-    Notes
-    -----
-    In general position (decided exactly by :meth:`Arrangement.is_generic`)
-    χ(t) = Σ_k (−1)^k C(n, k) t^(d−k).  Otherwise it is computed by
-    deletion–restriction, χ(A) = χ(A∖H) − χ(A^H), run over the flats of the intersection lattice in input order and memoized per flat:
-    each flat is visited once, with its traces computed by exact integer
-    elimination.  No region is enumerated.  Repeated hyperplanes do not
-    change χ.
-
-    Examples
-    --------
-    >>> from hyperarr import library
-    >>> characteristic_polynomial(library.five_lines())
-    (10, -5, 1)
-    >>> characteristic_polynomial(library.braid(3))
-    (0, 2, -3, 1)
-    """
-    from hyperarr.regions import _lattice_of, _prepare
-
-    if len(_prepare(A).rows) == A.n and A.n > A.dim and _known_generic(A):
-        # General position: every set of k <= d hyperplanes is a flat of
-        # codimension k with Möbius value (-1)^k, and there are no others.
-        d = A.dim
-        coeffs = [0] * (d + 1)
-        for k in range(d + 1):
-            coeffs[d - k] = (-1) ** k * math.comb(A.n, k)
-        return tuple(coeffs)
-    lat = _lattice_of(A)
-    h = len(_prepare(A).rows)
-    flats_bound = max_regions(h, A.rank())
-    if flats_bound > lat.max_flats:
-        from hyperarr.exceptions import OutputTooLargeError
-        from hyperarr.regions import _probably_generic
-
-        if _probably_generic(_prepare(A).rows, A.dim):
-            raise OutputTooLargeError(
-                f"the arrangement looks generic, so its lattice would have Σ_k C({h}, k) = "
-                f"{flats_bound} flats (limit {lat.max_flats}), and deciding general position "
-                "exactly exceeds the default max_checks; call A.is_generic(max_checks=...) "
-                "first, after which χ has a closed form"
-            )
-    table = _lattice.flat_chi(lat, lat.top)
-    return tuple(int(c) for c in table[-1])
-
-
-def _known_generic(A: "Arrangement") -> bool:
-    """``A.is_generic()``, or False when that check itself would be too large."""
-    from hyperarr.exceptions import OutputTooLargeError
-
-    try:
-        return A.is_generic()
-    except OutputTooLargeError:
-        return False
-
-
-def n_regions(A: "Arrangement") -> int:
-    """Number of regions, (−1)^d χ(−1) (Zaslavsky), without enumerating them.
-
-    Examples
-    --------
-    >>> from hyperarr import library
-    >>> n_regions(library.shi(3))
-    16
-    """
-    chi = characteristic_polynomial(A)
-    return abs(sum(c * (-1) ** k for k, c in enumerate(chi)))
-
-
-def n_bounded_regions(A: "Arrangement") -> int:
-    """Number of bounded regions, (−1)^rank χ(1) (Zaslavsky), without enumerating them.
-
-    Examples
-    --------
-    >>> from hyperarr import library
-    >>> n_bounded_regions(library.five_lines())
-    6
-    """
-    return abs(sum(characteristic_polynomial(A)))

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hyperarr.arrangement import Arrangement
-from hyperarr.counting import _as_count
+from hyperarr._validate import as_count
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 __all__ = [
@@ -66,7 +66,7 @@ _GENERIC_GROW = 10
 def _as_dim(d: Any) -> int:
     """Return ``d`` as a positive Python int, or raise naming ``d``."""
     try:
-        d = _as_count(d, "d")
+        d = as_count(d, "d")
     except ArrangementError:
         raise ArrangementError(f"d must be a positive integer; got {d!r}") from None
     if d == 0:
@@ -76,7 +76,7 @@ def _as_dim(d: Any) -> int:
 
 def _as_limit(max_hyperplanes: Any) -> int:
     try:
-        return _as_count(max_hyperplanes, "max_hyperplanes")
+        return as_count(max_hyperplanes, "max_hyperplanes")
     except ArrangementError:
         raise ArrangementError(
             f"max_hyperplanes must be a non-negative integer; got {max_hyperplanes!r}"
@@ -405,7 +405,7 @@ def generic(n: int, d: int, seed: Any = None) -> Arrangement:
     >>> max_regions(A.n, A.dim)
     16
     """
-    n = _as_count(n, "n")
+    n = as_count(n, "n")
     d = _as_dim(d)
     rng = np.random.default_rng(seed)
     for attempt in range(_GENERIC_ATTEMPTS):

@@ -108,7 +108,7 @@ def plot_gradients(
 def _highlight_indices(A: Any, highlight: Any, labels: list[str]) -> list[int]:
     """Region indices from labels ("A", "A,D,G") or indices, validated."""
     from hyperarr.exceptions import ArrangementError
-    from hyperarr.plane import region_by_label
+    from hyperarr.labels import region_by_label
 
     if highlight is None:
         return []
@@ -204,7 +204,9 @@ def plot_arrangement(
     >>> len(ax.patches)  # the three grey regions
     3
     """
-    from hyperarr.plane import _check_bbox, _check_plane, _default_bbox, region_polygons, seed_labels
+    from hyperarr._lines import check_plane as _check_plane
+    from hyperarr.labels import seed_labels
+    from hyperarr.plane import _check_bbox, _default_bbox, region_polygons
 
     _check_plane(A, "plot_arrangement")
     box = _default_bbox(A) if bbox is None else _check_bbox(bbox)

@@ -44,325 +44,30 @@ the primes that need those.
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Iterable
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from hyperarr import regions as _regions
-from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from hyperarr.arrangement import Arrangement
-    from hyperarr.regions import Regions
+from hyperarr import _keys
+from hyperarr._cover import Cover, min_cover
+from hyperarr.arrangement import Arrangement
+from hyperarr.exceptions import ArrangementError
+from hyperarr.labels import region_by_label
+from hyperarr.network import ThresholdNetwork
+from hyperarr.regions import Regions
 
 __all__ = ["ThresholdNetwork", "synthesize", "positive_mask", "METHODS"]
 
 #: The construction methods of :func:`synthesize`.
 METHODS = ("minimal", "per-region", "threshold")
 
-#: Refusal bound on the implicants examined by ``method="minimal"``.
-_MAX_IMPLICANTS = 2_000_000
-#: Entries of one batched comparison array (memory bound for the prime search).
-_BATCH = 1 << 21
 #: A linear program counts as strictly separating above this margin; the unit
 #: is then rebuilt with integer weights and checked exactly.
 _LP_MARGIN = 1e-7
-
-_FORMAT = "hyperarr.ThresholdNetwork"
-_VERSION = 1
-
-
-# --------------------------------------------------------------------------
-# The network value
-# --------------------------------------------------------------------------
-
-
-class ThresholdNetwork:
-    """A feed-forward network of step neurons whose first layer is an arrangement.
-
-    Parameters
-    ----------
-    arrangement : Arrangement
-        The first layer: unit i fires iff ``normals[i] · x − offsets[i] > 0``,
-        decided exactly.
-    layers : sequence of (weights, thresholds)
-        The later layers, in order; ``weights`` has shape (k, k_prev) and
-        ``thresholds`` shape (k,).  The last layer has one unit, the output.
-    labels : array_like of bool, shape (m,)
-        The class of each region of ``arrangement.regions()`` that the network
-        was built for (``True`` = positive).
-    method : str
-        How the network was made (see :func:`synthesize`).
-    optimal : bool
-        True when the second layer is proven to be as small as possible for
-        networks of the method's kind.
-    form : {"or", "nor"}
-        The output unit: OR of the second layer (fires iff some unit fires),
-        or NOR (fires iff no unit fires).
-
-    Attributes
-    ----------
-    layers : list of (ndarray, ndarray)
-        All layers, the first included: ``(weights, thresholds)`` as read-only
-        float64 arrays; unit j of a layer fires iff
-        ``weights[j] @ inputs − thresholds[j] > 0``.  The first layer's
-        arrays are float64 copies of the arrangement's exact rows.
-    hidden_sizes : tuple of int
-        Units per hidden layer, the first layer included.
-
-    Notes
-    -----
-    A *constant* network has no unit in the second layer: its weights have
-    shape (0, n), the output weights shape (1, 0), and the output threshold
-    is −½ (always fires, class everywhere: the NOR of nothing) or +½ (never
-    fires: the OR of nothing).
-
-    Examples
-    --------
-    >>> from hyperarr.library import five_lines
-    >>> net = synthesize(five_lines(), [0, 3, 6], method="per-region")
-    >>> net.hidden_sizes
-    (5, 3)
-    >>> net.predict([[0, 0], [0, 100]]).tolist() == [int(net.labels[i]) for i in
-    ...     five_lines().region_of([[0, 0], [0, 100]]).tolist()]
-    True
-    """
-
-    __slots__ = ("_arrangement", "_layers", "_labels", "_method", "_optimal", "_form")
-
-    def __init__(self, arrangement: "Arrangement", layers: Iterable[tuple[ArrayLike, ArrayLike]],
-                 labels: ArrayLike, *, method: str, optimal: bool, form: str = "or") -> None:
-        from hyperarr.arrangement import Arrangement
-
-        if not isinstance(arrangement, Arrangement):
-            raise ArrangementError(
-                f"arrangement must be an Arrangement; got {type(arrangement).__name__}"
-            )
-        if form not in ("or", "nor"):
-            raise ArrangementError(f"form must be 'or' or 'nor'; got {form!r}")
-        out: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
-        width = arrangement.n
-        for k, layer in enumerate(layers):
-            try:
-                w_in, t_in = layer
-            except (TypeError, ValueError):
-                raise ArrangementError(
-                    f"layers[{k}] must be a pair (weights, thresholds); got {layer!r}"
-                ) from None
-            w = np.array(w_in, dtype=np.float64, copy=True)
-            t = np.array(t_in, dtype=np.float64, copy=True).reshape(-1)
-            if w.ndim != 2 or w.shape[1] != width or t.shape != (w.shape[0],):
-                raise ArrangementError(
-                    f"layers[{k}] must have weights of shape (k, {width}) and thresholds of "
-                    f"shape (k,); got {w.shape} and {t.shape}"
-                )
-            if not (np.isfinite(w).all() and np.isfinite(t).all()):
-                raise ArrangementError(f"layers[{k}] must be finite")
-            w.setflags(write=False)
-            t.setflags(write=False)
-            out.append((w, t))
-            width = w.shape[0]
-        if not out or width != 1:
-            raise ArrangementError(
-                f"the last layer must have one unit (the output); got {width if out else 'no layers'}"
-            )
-        lab = np.array(labels, copy=True)
-        if lab.dtype != bool or lab.ndim != 1:
-            raise ArrangementError(
-                f"labels must be a 1-D boolean array; got dtype {lab.dtype}, shape {lab.shape}"
-            )
-        lab.setflags(write=False)
-        self._arrangement = arrangement
-        self._layers = tuple(out)
-        self._labels = lab
-        self._method = str(method)
-        self._optimal = bool(optimal)
-        self._form = form
-
-    # ------------------------------------------------------------------ data
-    @property
-    def arrangement(self) -> "Arrangement":
-        """The first layer, exact."""
-        return self._arrangement
-
-    @property
-    def layers(self) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
-        """List of ``(weights, thresholds)`` per layer; a unit fires iff ``weights @ x − thresholds > 0``."""
-        A = self._arrangement
-        first = (np.array(A.normals), np.array(A.offsets))
-        for a in first:
-            a.setflags(write=False)
-        return [first, *self._layers]
-
-    @property
-    def hidden_sizes(self) -> tuple[int, ...]:
-        """Units per hidden layer: the first layer (one per hyperplane), then the AND layer."""
-        return (self._arrangement.n,) + tuple(w.shape[0] for w, _ in self._layers[:-1])
-
-    @property
-    def labels(self) -> NDArray[np.bool_]:
-        """ndarray of bool, shape (m,): the class of each region (read-only)."""
-        return self._labels
-
-    @property
-    def method(self) -> str:
-        """The synthesis method: "per-region", "minimal" or "threshold"."""
-        return self._method
-
-    @property
-    def optimal(self) -> bool:
-        """True when the number of second-layer units is proven minimal."""
-        return self._optimal
-
-    @property
-    def form(self) -> str:
-        """``"or"`` or ``"nor"``: how the output unit combines the second layer."""
-        return self._form
-
-    def __repr__(self) -> str:
-        sizes = " -> ".join(str(s) for s in (*self.hidden_sizes, 1))
-        return (f"ThresholdNetwork(d={self._arrangement.dim}, units {sizes}, "
-                f"method={self._method!r}, form={self._form!r}, optimal={self._optimal})")
-
-    # ------------------------------------------------------------ evaluation
-    def predict(self, X: ArrayLike) -> NDArray[np.int64]:
-        """The network's output (0 or 1) at each point.
-
-        Parameters
-        ----------
-        X : array_like, shape (..., d)
-
-        Returns
-        -------
-        ndarray of int64, shape (...)
-            1 where the output unit fires.  The first layer is evaluated
-            exactly (a point on a hyperplane does not fire that unit); the
-            later layers are exact in float64 for the networks built here.
-
-        Examples
-        --------
-        >>> from hyperarr.library import five_lines
-        >>> A = five_lines()
-        >>> net = synthesize(A, A.region_of([[0, 0]]).tolist())   # the inner pentagon
-        >>> net.predict([[0, 0], [0, 5]]).tolist()
-        [1, 0]
-        """
-        signs = self._arrangement.signs(X)
-        lead = signs.shape[:-1]
-        y = (signs.reshape(int(np.prod(lead)), self._arrangement.n) > 0).astype(np.float64)
-        for w, t in self._layers:
-            y = ((y @ w.T - t) > 0).astype(np.float64)
-        return y[:, 0].astype(np.int64).reshape(lead)
-
-    def verify(self, A: "Arrangement | None" = None) -> bool:
-        """Check that every region's witness gets its label; return True or raise.
-
-        Parameters
-        ----------
-        A : Arrangement, optional
-            Must be the network's arrangement (the default).
-
-        Raises
-        ------
-        HyperarrError
-            Naming the first misclassified region.
-        ArrangementError
-            If ``A`` is another arrangement, or the labels do not match its
-            number of regions.
-
-        Examples
-        --------
-        >>> from hyperarr.library import five_lines
-        >>> synthesize(five_lines(), [0, 3, 6]).verify()
-        True
-        """
-        if A is not None and A != self._arrangement:
-            raise ArrangementError(
-                f"A must be the network's arrangement (n={self._arrangement.n}, "
-                f"d={self._arrangement.dim}); got another one (n={A.n}, d={A.dim})"
-            )
-        R = self._arrangement.regions()
-        if len(self._labels) != len(R):
-            raise ArrangementError(
-                f"labels must have one entry per region ({len(R)}); got {len(self._labels)}"
-            )
-        got = self.predict(R.points)
-        bad = np.flatnonzero(got != self._labels.astype(np.int64))
-        if bad.size:
-            r = int(bad[0])
-            raise HyperarrError(
-                f"network misclassifies region {r} (signs {R.signs[r].tolist()}, witness "
-                f"{R.points[r].tolist()}): output {int(got[r])}, label {int(self._labels[r])}; "
-                f"{bad.size} of {len(R)} regions are wrong"
-            )
-        return True
-
-    # --------------------------------------------------------- serialization
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description; :meth:`from_dict` reads it back.
-
-        The first layer is stored exactly (``"hyperplanes"``: rows
-        ``w_1, ..., w_d, θ`` as strings ``"p"`` or ``"p/q"``) and as floats
-        (``"layers"[0]``).
-
-        Examples
-        --------
-        >>> import json
-        >>> from hyperarr.library import five_lines
-        >>> net = synthesize(five_lines(), [0, 3, 6])
-        >>> back = ThresholdNetwork.from_dict(json.loads(json.dumps(net.to_dict())))
-        >>> back.to_dict() == net.to_dict()
-        True
-        """
-        return {
-            "format": _FORMAT,
-            "version": _VERSION,
-            "method": self._method,
-            "optimal": self._optimal,
-            "form": self._form,
-            "dim": self._arrangement.dim,
-            "hyperplanes": [[str(v) for v in row] for row in self._arrangement.exact_rows],
-            "layers": [{"weights": w.tolist(), "thresholds": t.tolist()} for w, t in self.layers],
-            "labels": self._labels.astype(int).tolist(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ThresholdNetwork":
-        """Rebuild a network from :meth:`to_dict` output."""
-        from hyperarr.arrangement import Arrangement
-
-        if not isinstance(data, dict) or data.get("format") != _FORMAT:
-            raise ArrangementError(f"data must be a dict with format {_FORMAT!r}")
-        if data.get("version") != _VERSION:
-            raise ArrangementError(f"version must be {_VERSION}; got {data.get('version')!r}")
-        try:
-            d = int(data["dim"])
-            rows = [[Fraction(str(v)) for v in row] for row in data["hyperplanes"]]
-            if any(len(r) != d + 1 for r in rows):
-                raise ValueError(f"hyperplane rows must have d + 1 = {d + 1} entries")
-            exact = np.array([[int(v) if v.denominator == 1 else v for v in r] for r in rows],
-                             dtype=object).reshape(len(rows), d + 1)
-            A = Arrangement(exact[:, :d], exact[:, d])
-            layers = [(L["weights"], L["thresholds"]) for L in data["layers"]]
-            labels = np.array(data["labels"], dtype=np.int64) != 0
-            method, optimal, form = str(data["method"]), bool(data["optimal"]), str(data["form"])
-        except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-            raise ArrangementError(f"data is not a valid {_FORMAT}: {exc}") from None
-        if not layers:
-            raise ArrangementError("data is not a valid network: it has no layers")
-        w0 = np.array(layers[0][0], dtype=np.float64).reshape(A.n, d)
-        t0 = np.array(layers[0][1], dtype=np.float64).reshape(A.n)
-        if not (np.array_equal(w0, A.normals) and np.array_equal(t0, A.offsets)):
-            raise ArrangementError(
-                "data layers[0] must be the float64 values of the exact hyperplanes"
-            )
-        return cls(A, layers[1:], labels, method=method, optimal=optimal, form=form)
 
 
 # --------------------------------------------------------------------------
@@ -381,7 +86,7 @@ def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
     positive : array_like of bool, or iterable of int or str
         The class: a boolean mask over ``A.regions()``, region indices, or,
         in the plane, seed-sheet labels such as ``"A"`` (also as one string
-        ``"A,D,G"``), resolved by ``hyperarr.plane.region_by_label``.
+        ``"A,D,G"``), resolved by [`region_by_label`][hyperarr.labels.region_by_label].
     method : {"minimal", "per-region", "threshold"}
         * ``"per-region"``: the sheet's construction (Exercise 3f): one AND
           unit per positive region, weights ±1 (+1 where the region's sign is
@@ -434,8 +139,6 @@ def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
     >>> synthesize(A, []).hidden_sizes          # the constant 0 network
     (5, 0)
     """
-    from hyperarr.arrangement import Arrangement
-
     if not isinstance(A, Arrangement):
         raise ArrangementError(f"A must be an Arrangement; got {type(A).__name__}")
     if method not in METHODS:
@@ -502,23 +205,14 @@ def positive_mask(A: "Arrangement", positive: Any, R: "Regions | None" = None) -
 
 
 def _label_index(A: "Arrangement", label: str, m: int) -> int:
-    """Region index of a seed-sheet label, through ``hyperarr.plane``."""
+    """Region index of a course-sheet label, through ``hyperarr.labels``."""
     if A.dim != 2:
         raise ArrangementError(
             f"positive region labels such as {label!r} need a plane arrangement (d = 2); "
             f"got d = {A.dim}; pass region indices"
         )
     try:
-        plane: Any = importlib.import_module("hyperarr.plane")
-    except ImportError:
-        plane = None
-    if not hasattr(plane, "region_by_label"):
-        raise ArrangementError(
-            f"positive region labels such as {label!r} need hyperarr.plane.region_by_label, "
-            "which is not available; pass region indices"
-        )
-    try:
-        idx = int(plane.region_by_label(A, label))
+        idx = int(region_by_label(A, label))
     except (KeyError, IndexError, ValueError) as exc:
         raise ArrangementError(f"positive label {label!r} names no region: {exc}") from None
     if not 0 <= idx < m:
@@ -544,37 +238,20 @@ def _per_region(A: "Arrangement", R: "Regions", mask: NDArray[np.bool_]) -> Thre
                             method="per-region", optimal=False, form="or")
 
 
-class _Cover:
-    """A cover of one class by cubes: free/value bit words per chosen cube."""
-
-    def __init__(self, free: NDArray[np.uint64], value: NDArray[np.uint64], optimal: bool,
-                 bound: float) -> None:
-        self.free = free
-        self.value = value
-        self.optimal = optimal
-        self.bound = bound  # proven lower bound on the cover size
-
-    def __len__(self) -> int:
-        return self.free.shape[0]
-
-
 def _distinct(A: "Arrangement", R: "Regions") -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Representative input of each distinct hyperplane, and the bits it fires on."""
-    prep = _regions._prepare(A)
-    h = len(prep.rows)
-    rep = np.full(h, A.n, dtype=np.int64)
-    np.minimum.at(rep, prep.column, np.arange(A.n, dtype=np.int64))
+    rep = A._prepared.rep
     return rep, R.signs[:, rep] > 0
 
 
 def _minimal(A: "Arrangement", R: "Regions", mask: NDArray[np.bool_],
              deadline: float | None) -> ThresholdNetwork:
     rep, Y = _distinct(A, R)
-    bits = _words(Y)
+    bits = _keys.words(Y)
     h = Y.shape[1]
     covers = {}
     for form, cls in (("or", mask), ("nor", ~mask)):
-        covers[form] = _min_cover(bits, cls, h, deadline)
+        covers[form] = min_cover(bits, cls, h, deadline)
     a, b = covers["or"], covers["nor"]
     form = "or" if len(a) <= len(b) else "nor"
     best, other = (a, b) if form == "or" else (b, a)
@@ -584,206 +261,15 @@ def _minimal(A: "Arrangement", R: "Regions", mask: NDArray[np.bool_],
                             method="minimal", optimal=optimal, form=form)
 
 
-def _and_units(cover: _Cover, rep: NDArray[np.int64], h: int,
+def _and_units(cover: Cover, rep: NDArray[np.int64], h: int,
                n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """AND units over the fixed literals of each cube (on representative inputs)."""
-    free = _unwords(cover.free, h)
-    value = _unwords(cover.value, h)
+    free = _keys.unwords(cover.free, h)
+    value = _keys.unwords(cover.value, h)
     lit = np.where(value, 1.0, -1.0) * ~free  # +1 positive literal, −1 negated, 0 unused
     W = np.zeros((len(cover), n))
     W[:, rep] = lit
     return W, (lit > 0).sum(axis=1) - 0.5
-
-
-# ----------------------------- bit words ---------------------------------
-
-
-def _words(Z: NDArray[np.bool_]) -> NDArray[np.uint64]:
-    """Pack boolean rows into uint64 words: bit u%64 of word u//64."""
-    m, h = Z.shape
-    W = max(1, -(-h // 64))
-    out = np.zeros((m, W), dtype=np.uint64)
-    for w in range(W):
-        block = Z[:, 64 * w : 64 * w + 64].astype(np.uint64)
-        shifts = np.arange(block.shape[1], dtype=np.uint64)
-        out[:, w] = np.bitwise_or.reduce(block << shifts, axis=1) if block.shape[1] else 0
-    return out
-
-
-def _unwords(words: NDArray[np.uint64], h: int) -> NDArray[np.bool_]:
-    u = np.arange(h)
-    return ((words[:, u // 64] >> (u % 64).astype(np.uint64)) & np.uint64(1)).astype(bool)
-
-
-def _void(*cols: NDArray[Any]) -> NDArray[np.void]:
-    """Rows of the given uint64 arrays (each (c,) or (c, W)) as sortable byte keys."""
-    parts = [c.reshape(c.shape[0], -1) for c in cols]
-    arr = np.ascontiguousarray(np.concatenate(parts, axis=1).astype(">u8"))
-    return arr.view(np.dtype((np.void, arr.shape[1] * 8))).reshape(arr.shape[0])
-
-
-def _covers(free: NDArray[np.uint64], value: NDArray[np.uint64],
-            pts: NDArray[np.uint64]) -> NDArray[np.bool_]:
-    """cov[c, r]: point r agrees with cube c on every fixed coordinate."""
-    out = np.empty((free.shape[0], pts.shape[0]), dtype=bool)
-    step = max(1, _BATCH // max(1, pts.shape[0] * pts.shape[1]))
-    for a in range(0, free.shape[0], step):
-        f, v = free[a : a + step, None, :], value[a : a + step, None, :]
-        out[a : a + step] = ((pts[None, :, :] & ~f) == v).all(axis=2)
-    return out
-
-
-# ----------------------------- prime implicants ---------------------------
-
-
-def _primes(bits: NDArray[np.uint64], cls: NDArray[np.bool_],
-            h: int) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """All prime implicants (free, value words) of the class among realized regions."""
-    others = bits[~cls]
-    W = bits.shape[1]
-    free = np.zeros((int(cls.sum()), W), dtype=np.uint64)
-    value = bits[cls].copy()
-    out_f, out_v = [], []
-    total = free.shape[0]
-    unit = [(u // 64, np.uint64(1) << np.uint64(u % 64)) for u in range(h)]
-    while free.shape[0]:
-        parents, cf, cv = [], [], []
-        for w, bit in unit:
-            sel = np.flatnonzero((free[:, w] & bit) == 0)
-            if sel.size == 0:
-                continue
-            f = free[sel].copy()
-            f[:, w] |= bit
-            v = value[sel].copy()
-            v[:, w] &= ~bit
-            parents.append(sel)
-            cf.append(f)
-            cv.append(v)
-        is_prime = np.ones(free.shape[0], dtype=bool)
-        if cf:
-            par = np.concatenate(parents)
-            cf_all, cv_all = np.concatenate(cf), np.concatenate(cv)
-            keys = _void(cf_all, cv_all)
-            _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-            uf, uv = cf_all[first], cv_all[first]
-            ok = ~_meets(uf, uv, others)
-            is_prime[par[ok[inv.reshape(-1)]]] = False
-            nf, nv = uf[ok], uv[ok]
-        else:
-            nf = nv = np.zeros((0, W), dtype=np.uint64)
-        out_f.append(free[is_prime])
-        out_v.append(value[is_prime])
-        free, value = nf, nv
-        total += free.shape[0]
-        if total > _MAX_IMPLICANTS:
-            raise OutputTooLargeError(
-                f"method='minimal' would examine more than {_MAX_IMPLICANTS} implicants for "
-                f"{bits.shape[0]} regions and {h} hyperplanes; use method='per-region'"
-            )
-    return np.concatenate(out_f), np.concatenate(out_v)
-
-
-def _meets(free: NDArray[np.uint64], value: NDArray[np.uint64],
-           pts: NDArray[np.uint64]) -> NDArray[np.bool_]:
-    """For each cube, whether some point of ``pts`` agrees with it (exact).
-
-    Cubes are grouped by free set F; the points masked by F are looked up by
-    sorted keys (F's group id, masked point), in batches bounded in memory.
-    """
-    c = free.shape[0]
-    out = np.zeros(c, dtype=bool)
-    if c == 0 or pts.shape[0] == 0:
-        return out
-    _, gfirst, group = np.unique(_void(free), return_index=True, return_inverse=True)
-    group = group.reshape(-1).astype(np.uint64)
-    fg = free[gfirst]
-    order = np.argsort(group, kind="stable")
-    starts = np.searchsorted(group[order], np.arange(fg.shape[0] + 1, dtype=np.uint64))
-    step = max(1, _BATCH // max(1, pts.shape[0] * pts.shape[1]))
-    for a in range(0, fg.shape[0], step):
-        b = min(a + step, fg.shape[0])
-        masked = pts[None, :, :] & ~fg[a:b, None, :]
-        gid = np.broadcast_to(np.arange(a, b, dtype=np.uint64)[:, None], masked.shape[:2])
-        table = np.unique(_void(gid.reshape(-1), masked.reshape(-1, pts.shape[1])))
-        rows = order[starts[a] : starts[b]]
-        probe = _void(group[rows], value[rows])
-        pos = np.searchsorted(table, probe)
-        pos[pos == table.size] = 0
-        out[rows] = table[pos] == probe
-    return out
-
-
-# ----------------------------- set cover -----------------------------------
-
-
-def _min_cover(bits: NDArray[np.uint64], cls: NDArray[np.bool_], h: int,
-               deadline: float | None) -> _Cover:
-    W = bits.shape[1]
-    none = np.zeros((0, W), dtype=np.uint64)
-    if not cls.any():
-        return _Cover(none, none, True, 0.0)
-    # The smallest cube holding the class: fix the coordinates where all agree.
-    mine = bits[cls]
-    agree = ~np.bitwise_or.reduce(mine ^ mine[:1], axis=0)
-    cube_free, cube_value = ~agree[None, :] & _full(h, W), mine[:1] & agree[None, :]
-    if not _meets(cube_free, cube_value, bits[~cls])[0]:
-        return _Cover(cube_free, cube_value, True, 1.0)
-    pf, pv = _primes(bits, cls, h)
-    cov = _covers(pf, pv, mine)  # (primes, class regions)
-    # Primes covering the same class regions are interchangeable: keep one.
-    _, keep = np.unique(np.packbits(cov, axis=1), axis=0, return_index=True)
-    keep.sort()
-    pf, pv, cov = pf[keep], pv[keep], cov[keep]
-    chosen, optimal, bound = _solve_cover(cov, deadline)
-    return _Cover(pf[chosen], pv[chosen], optimal, bound)
-
-
-def _full(h: int, W: int) -> NDArray[np.uint64]:
-    out = np.zeros((1, W), dtype=np.uint64)
-    for u in range(h):
-        out[0, u // 64] |= np.uint64(1) << np.uint64(u % 64)
-    return out
-
-
-def _solve_cover(cov: NDArray[np.bool_], deadline: float | None) -> tuple[NDArray[np.intp], bool, float]:
-    """Minimum set cover of the columns of ``cov.T`` by its rows (0/1 program, HiGHS)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csr_array
-
-    p, r = cov.shape
-    greedy = _greedy_cover(cov)
-    options: dict[str, Any] = {"disp": False}
-    if deadline is not None:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return greedy, False, 1.0
-        options["time_limit"] = left
-    rows, cols = np.nonzero(cov.T)
-    A = csr_array((np.ones(rows.size), (rows, cols)), shape=(r, p))
-    res = milp(np.ones(p), constraints=LinearConstraint(A, lb=1, ub=np.inf),
-               integrality=np.ones(p), bounds=Bounds(0, 1), options=options)
-    if res.x is None:
-        return greedy, False, 1.0
-    chosen = np.flatnonzero(res.x > 0.5)
-    if not cov[chosen].any(axis=0).all():  # pragma: no cover - solver returned a non-cover
-        return greedy, False, 1.0
-    if chosen.size > greedy.size:
-        chosen = greedy
-    bound = float(getattr(res, "mip_dual_bound", 1.0) or 1.0)
-    if res.status == 0:
-        return chosen, True, float(chosen.size)
-    return chosen, False, max(1.0, bound)
-
-
-def _greedy_cover(cov: NDArray[np.bool_]) -> NDArray[np.intp]:
-    left = np.ones(cov.shape[1], dtype=bool)
-    chosen = []
-    while left.any():
-        gain = (cov & left[None, :]).sum(axis=1)
-        k = int(np.argmax(gain))
-        chosen.append(k)
-        left &= ~cov[k]
-    return np.array(chosen, dtype=np.intp)
 
 
 # ----------------------------- threshold units -----------------------------

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from hyperarr import Arrangement, ArrangementError
 from hyperarr.library import five_lines, generic
-from hyperarr.plane import _label, region_by_label, region_polygons, seed_labels
+from hyperarr.labels import _label
+from hyperarr.plane import region_by_label, region_polygons, seed_labels
 
 # ----------------------------------------------------------------------
 # Helpers
@@ -302,7 +303,7 @@ def test_inner_layer_is_clockwise_from_top():
     labels = seed_labels(A)
     polys = region_polygons(A)
     layer = _layers(A)
-    from hyperarr.plane import _vertices
+    from hyperarr._lines import vertices as _vertices
 
     verts = np.array([[float(x), float(y)] for x, y in _vertices(A)])
     cx, cy = verts.mean(axis=0)

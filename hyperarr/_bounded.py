@@ -1,0 +1,81 @@
+"""Exact boundedness of the regions of any arrangement (private kernel).
+
+A region is unbounded iff it meets one of the hyperplanes ``x_j = ±M``,
+where M exceeds every vertex coordinate: a vertex coordinate is a ratio of
+integer determinants with a nonzero denominator, so Hadamard's bound on
+the rows gives such an M.  The regions meeting ``x_j = ±M`` are those of the
+restricted arrangement, one dimension down, whose sign vectors need no
+witnesses.  Central and non-essential arrangements have no bounded region.
+
+"Bounded" here means compact in R^d.  Zaslavsky's count of *relatively*
+bounded regions (as Sage counts them) is a different number for
+non-essential arrangements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _exact, _keys
+from hyperarr._lattice import Lattice
+from hyperarr._lift import flat_regions
+
+__all__ = ["bounded"]
+
+
+def bounded(rows: Sequence[Sequence[int]], d: int, S: NDArray[np.int8], central: bool) -> NDArray[np.bool_]:
+    """Which regions (sign vectors S over the distinct ``rows``) are compact in R^d.
+
+    ``central`` says whether all hyperplanes share a point (then, as for a
+    non-essential arrangement, every region is unbounded).
+    """
+    m = S.shape[0]
+    if not rows or _exact.rank_exact(r[:-1] for r in rows) < d or central:
+        return np.zeros(m, dtype=bool)
+    # Every vertex coordinate is a ratio of integer determinants with a
+    # nonzero denominator, so its size is below Hadamard's bound.
+    norms = sorted((math.isqrt(sum(v * v for v in r)) + 1 for r in rows), reverse=True)
+    big = math.prod(norms[:d]) + 1
+    keys = _keys.pack(S)
+    hit = np.zeros(m, dtype=bool)
+    for j in range(d):
+        for side in (1, -1):
+            sub = _restricted_signs(rows, d, j, side * big)
+            hit |= np.isin(keys, _keys.pack(sub))
+    return ~hit
+
+
+def _restricted_signs(rows: Sequence[Sequence[int]], d: int, j: int, value: int) -> NDArray[np.int8]:
+    """Sign vectors of the regions of A that meet the hyperplane x_j = value."""
+    h = len(rows)
+    col: list[int] = []
+    orient: list[int] = []
+    const = np.zeros(h, dtype=np.int8)
+    index: dict[tuple[int, ...], int] = {}
+    for u, r in enumerate(rows):
+        new = [r[c] for c in range(d) if c != j] + [r[d] - r[j] * value]
+        if not any(new[:-1]):
+            const[u] = 1 if -new[-1] > 0 else -1
+            col.append(-1)
+            orient.append(0)
+            continue
+        canon, s = _exact.canonical_row(_exact.integer_row(new))
+        col.append(index.setdefault(canon, len(index)))
+        orient.append(s)
+    if d == 1 or not index:
+        # Restricting R^1 to a point, or no traces: a single region.
+        inner = np.zeros((1, len(index)), dtype=np.int8)
+        if index and d == 1:
+            inner[0] = [-1 if c[-1] > 0 else 1 for c in index]  # 0·y − b
+    else:
+        lat = Lattice(list(index), d - 1, witnesses=False)
+        inner, _ = flat_regions(lat, lat.top)
+    colv = np.array(col, dtype=np.int64)
+    S = np.broadcast_to(const, (inner.shape[0], h)).copy()
+    on = colv >= 0
+    S[:, on] = inner[:, colv[on]] * np.array(orient, dtype=np.int8)[on]
+    return S

@@ -1,0 +1,344 @@
+"""General position: regions without a linear program (private kernel).
+
+Under a generic linear functional c = (c', 1) every region bounded below has
+a unique lowest vertex, the intersection of d hyperplanes, and lies in the
+one cone at that vertex on which c increases.  The regions unbounded below
+are the regions of the section of the central arrangement at ``c · x = −1``,
+one dimension down (recursive).  So regions correspond to subsets of at most
+d hyperplanes, which is the count Σ_{k≤d} C(n, k).
+
+Candidates are computed in floats and accepted only when every witness
+passes the exact check and there are exactly Σ_{k≤d} C(n, k) distinct sign
+vectors: no arrangement of n hyperplanes in R^d has more, so the list is
+complete, and the arrangement is in general position.  Boundedness: a region
+is unbounded iff it or its negative is a region of the section at infinity
+(whose witness is checked exactly to be a recession direction), and the
+count of the others must be C(n − 1, d).
+
+Everything here works on distinct primitive integer rows ``[a | b]`` and
+returns sign vectors over them; the caller maps them to its input columns.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _exact, _keys
+from hyperarr._binomial import region_count
+from hyperarr.exceptions import HyperarrError, OutputTooLargeError
+
+__all__ = ["Generic", "table", "stream", "probably_generic", "all_minors_nonsingular",
+           "combination_blocks"]
+
+Table = tuple[NDArray[np.int8], NDArray[np.float64], NDArray[np.bool_]]
+
+
+def all_minors_nonsingular(rows: Sequence[Sequence[int]], d: int,
+                           subsets: Callable[[int, int], Iterable[NDArray[np.intp]]]) -> bool:
+    """True if every k×k minor picked by ``subsets`` is nonsingular, exactly.
+
+    For k = d the minors are of the normals (d hyperplanes independent), for
+    k = d + 1 of the homogenized rows ``[a | b]`` (no d + 1 hyperplanes
+    through one point).  ``subsets(n, k)`` yields blocks of index rows.
+    """
+    n = len(rows)
+    big = max((abs(v) for r in rows for v in r), default=0) >= 2**62
+    mat = np.array(rows, dtype=object if big else np.int64).reshape(n, d + 1)
+    for k in (d, d + 1):
+        if k > n:
+            continue
+        for idx in subsets(n, k):
+            if not _exact.nonsingular(mat[idx][:, :, :k]).all():
+                return False
+    return True
+
+
+def probably_generic(rows: Sequence[Sequence[int]], d: int, samples: int = 256) -> bool:
+    """Cheap exact screen: False if a random sample finds d dependent normals
+    or d + 1 hyperplanes through one point.  True proves nothing; it only
+    says the general-position algorithm is worth trying."""
+    if len(rows) <= d:
+        return True
+    rng = np.random.default_rng(0)
+
+    def sample(n: int, k: int) -> list[NDArray[np.intp]]:
+        return [np.array([rng.choice(n, size=k, replace=False) for _ in range(samples)])]
+
+    return all_minors_nonsingular(rows, d, sample)
+
+
+def _section_direction(d: int) -> NDArray[np.float64]:
+    """The fixed direction c = (c', 1) used in dimension d (deterministic, generic)."""
+    rng = np.random.default_rng(20261128 + d)
+    return rng.standard_normal(d - 1)
+
+
+class Generic:
+    """The general-position algorithm on the distinct rows of an arrangement.
+
+    Candidates are computed in floats; they are accepted only after every
+    witness is checked exactly and the number of distinct sign vectors
+    reaches Σ_{k≤d} C(n, k), which proves completeness (no arrangement of n
+    hyperplanes in R^d has more regions) and general position.
+    """
+
+    BLOCK = 16384
+
+    def __init__(self, rows: Sequence[Sequence[int]], d: int) -> None:
+        self.rows = [tuple(r) for r in rows]
+        self.n = len(rows)
+        self.d = d
+        self.F_exact = _exact.float_rows(rows, d + 1)
+        F = self.F_exact.copy()
+        F /= np.abs(F).max(axis=1, keepdims=True).clip(min=np.finfo(float).tiny)
+        self.F = F
+        self.expected = region_count(self.n, d)
+        self.n_bounded = math.comb(self.n - 1, d) if self.n >= 1 else 0
+
+    def section(self) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+        """Regions unbounded below: from the section at c·x = −1 (recursive)."""
+        return _section(self.F, self.d)
+
+    def blocks(self, witnesses: bool = True) -> Iterator[tuple[NDArray[np.int8], NDArray[np.float64]] | None]:
+        """Regions above each vertex, in blocks of vertex subsets (lexicographic)."""
+        for combos in combination_blocks(self.n, self.d, self.BLOCK):
+            yield _vertex_block(self.F, self.d, combos, witnesses)
+
+    def recedes(self, S_sec: NDArray[np.int8], W_sec: NDArray[np.float64]) -> bool:
+        """Exact proof that each region at infinity is unbounded: its witness w
+        is also a recession direction, σ_i (n_i · w) > 0 for every i, so the
+        whole ray {s·w : s ≥ 1} lies in the region (and −w in the region −σ)."""
+        if not np.isfinite(W_sec).all():
+            return False
+        F_dir = self.F_exact.copy()
+        F_dir[:, -1] = 0.0
+        rows_dir = [r[:-1] + (0,) for r in self.rows]
+        return np.array_equal(_exact.affine_signs(F_dir, rows_dir, W_sec), S_sec)
+
+    def verified(self, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
+        if not np.isfinite(W).all():
+            return False
+        return np.array_equal(_exact.affine_signs(self.F_exact, self.rows, W), S)
+
+    def table(self) -> tuple[Any, Any, Any] | None:
+        if self.n == 0:
+            return np.zeros((1, 0), dtype=np.int8), np.zeros((1, self.d)), np.zeros(1, dtype=bool)
+        sec = self.section()
+        if sec is None:
+            return None
+        parts = list(self.blocks())
+        if any(p is None for p in parts):
+            return None
+        S = np.concatenate([p[0] for p in parts] + [sec[0]])  # type: ignore[index]
+        W = np.concatenate([p[1] for p in parts] + [sec[1]])  # type: ignore[index]
+        if S.shape[0] != self.expected:
+            return None
+        keys = _keys.pack(S)
+        if not _keys.all_distinct(keys) or not self.verified(S, W):
+            return None
+        # Certified unbounded regions; the count of the rest must be the
+        # C(n−1, d) bounded regions of a generic arrangement, which proves
+        # that every other region is bounded.
+        if not self.recedes(*sec):
+            return None
+        unbounded = _keys.member(keys, self.infinity_keys(sec[0]))
+        if int((~unbounded).sum()) != self.n_bounded:
+            return None
+        return S, W, ~unbounded
+
+    @staticmethod
+    def infinity_keys(S_sec: NDArray[np.int8]) -> NDArray[Any]:
+        """Sorted keys of the regions unbounded below or above.
+
+        The section at c·x = +1 is the antipodal image of the one at −1 (the
+        central part is symmetric), so its sign vectors are the negatives.
+        In general position every unbounded region has a full-dimensional
+        recession cone, so it is unbounded below or above.
+        """
+        return np.sort(np.concatenate([_keys.pack(S_sec), _keys.pack(-S_sec)]))
+
+
+def table(rows: Sequence[Sequence[int]], d: int) -> Table | None:
+    """Regions of a general-position arrangement, or None if it is not one."""
+    if not probably_generic(rows, d):
+        return None
+    g = Generic(rows, d)
+    if not np.isfinite(g.F).all():
+        return None
+    return g.table()
+
+
+def _combinations(n: int, k: int) -> NDArray[np.intp]:
+    """All k-subsets of range(n) as rows, in itertools.combinations order."""
+    c = np.arange(n - k + 1, dtype=np.intp)[:, None] if k else np.zeros((1, 0), dtype=np.intp)
+    for s in range(1, k):
+        last = c[:, -1]
+        counts = (n - (k - s) + 1) - (last + 1)
+        counts = np.maximum(counts, 0)
+        total = int(counts.sum())
+        starts = np.repeat(last + 1, counts)
+        offs = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        c = np.hstack([np.repeat(c, counts, axis=0), (starts + offs)[:, None]])
+    return c
+
+
+def combination_blocks(n: int, k: int, limit: int) -> Iterator[NDArray[np.intp]]:
+    """The k-subsets of range(n) in lexicographic order, in blocks of bounded size."""
+    if math.comb(n, k) <= limit or k == 0:
+        if n >= k:
+            yield _combinations(n, k)
+        return
+    for i in range(n - k + 1):
+        for blk in combination_blocks(n - i - 1, k - 1, limit):
+            yield np.hstack([np.full((blk.shape[0], 1), i, dtype=np.intp), blk + (i + 1)])
+
+
+def _vertex_block(F: NDArray[np.float64], d: int, sub: NDArray[np.intp],
+                  witnesses: bool = True) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """The region above each vertex p_S (S a row of ``sub``) under c = (c', 1).
+
+    With c = Σ λ_j n_j over the normals of S, the region lies in the cone
+    σ_j n_j·(x − p_S) > 0 with σ_j = sign(λ_j); its witness is p_S + ε N_S⁻¹σ.
+    """
+    N, b = F[:, :d], F[:, d]
+    K = sub.shape[0]
+    c = np.append(_section_direction(d), 1.0)
+    ar = np.arange(K)[:, None]
+    NS = N[sub]
+    try:
+        lam = np.linalg.solve(np.swapaxes(NS, 1, 2), np.broadcast_to(c, (K, d))[..., None])[..., 0]
+        sig = np.sign(lam)
+        if (sig == 0).any():
+            return None
+        rhs = np.stack([b[sub], sig], axis=2) if witnesses else b[sub][..., None]
+        sol = np.linalg.solve(NS, rhs)
+    except np.linalg.LinAlgError:
+        return None
+    p = sol[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        V = p @ N.T - b
+        V[ar, sub] = 0.0
+        S = np.sign(V).astype(np.int8)
+        S[ar, sub] = sig.astype(np.int8)
+        if not witnesses:
+            return S, np.empty((K, 0))
+        u = sol[..., 1]
+        G = u @ N.T
+        ratio = np.abs(V) / np.abs(G)
+        ratio[ar, sub] = np.inf
+        eps = 0.5 * np.min(ratio, axis=1)
+    eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
+    return S, p + eps[:, None] * u
+
+
+def _section(F: NDArray[np.float64], d: int) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """Regions unbounded below, from the section at c·x = −1, x = t·(y, −1 − c'·y)."""
+    n = F.shape[0]
+    N, b = F[:, :d], F[:, d]
+    cp = _section_direction(d)
+    sec = np.empty((n, d))
+    sec[:, : d - 1] = N[:, : d - 1] - N[:, d - 1 : d] * cp[None, :]
+    sec[:, d - 1] = N[:, d - 1]
+    if d > 1 and not (np.abs(sec[:, : d - 1]).max(axis=1) > 0).all():
+        return None
+    scale = np.abs(sec).max(axis=1, keepdims=True)
+    sec /= np.where(scale > 0, scale, 1.0)
+    inner = _generic_rows(sec, d - 1)
+    if inner is None:
+        return None
+    S_sec, Y = inner
+    r = np.empty((Y.shape[0], d))
+    r[:, : d - 1] = Y
+    r[:, d - 1] = -1.0 - Y @ cp
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.abs(b)[None, :] / np.abs(r @ N.T)
+        t = 2.0 * np.maximum(1.0, np.max(np.where(np.isfinite(ratio), ratio, 0.0), axis=1, initial=0.0))
+    return S_sec, t[:, None] * r
+
+
+def _generic_rows(F: NDArray[np.float64], d: int) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """Candidate regions (vertices, then the section at −∞) in dimension d."""
+    n = F.shape[0]
+    if n == 0:
+        return np.zeros((1, 0), dtype=np.int8), np.zeros((1, d))
+    if d == 0:
+        s = -np.sign(F[:, 0]).astype(np.int8)
+        if (s == 0).any():
+            return None
+        return s[None, :], np.zeros((1, 0))
+    parts = [_vertex_block(F, d, blk) for blk in combination_blocks(n, d, Generic.BLOCK)]
+    sec = _section(F, d)
+    if sec is None or any(p is None for p in parts):
+        return None
+    S = np.concatenate([p[0] for p in parts] + [sec[0]])  # type: ignore[index]
+    W = np.concatenate([p[1] for p in parts] + [sec[1]])  # type: ignore[index]
+    return S, W
+
+
+# ----------------------------- streaming -----------------------------
+
+#: Memory budget of the keys kept by the first streaming pass.
+STREAM_KEY_BYTES = 4 * 2**30
+
+
+def stream(rows: Sequence[Sequence[int]], d: int, chunk: int, key_width: int) -> Iterator[Table] | None:
+    """Two-pass streaming enumeration of a general-position arrangement.
+
+    Pass 1 keeps one key per region, to prove that the list is complete and
+    that every sign vector is distinct; pass 2 rebuilds each block with its
+    witnesses, checks them exactly and yields ``(S, W, bounded)`` chunks of
+    ``chunk`` rows.  ``key_width`` is the number of input hyperplanes (the
+    width of the keys the caller will build).  Returns None, before
+    yielding anything, when the arrangement is not in general position.
+    """
+    g = Generic(rows, d)
+    key_bytes = g.expected * max(8, (key_width + 7) // 8)
+    if key_bytes > STREAM_KEY_BYTES:
+        raise OutputTooLargeError(
+            f"streaming the {g.expected} regions would keep {key_bytes} bytes of keys to prove "
+            f"the list complete, more than {STREAM_KEY_BYTES}; count them with A.n_regions() "
+            "(closed form in general position)"
+        )
+    sec = g.section()
+    if sec is None or not np.isfinite(g.F).all():
+        return None
+    keys = [_keys.pack(sec[0])]
+    for blk in g.blocks(witnesses=False):
+        if blk is None:
+            return None
+        keys.append(_keys.pack(blk[0]))
+    allkeys = np.concatenate(keys)
+    if allkeys.size != g.expected or not _keys.all_distinct(allkeys):
+        return None
+    del keys, allkeys
+    inf_keys = g.infinity_keys(sec[0])
+    if not g.verified(*sec) or not g.recedes(*sec):
+        return None
+    return _second_pass(g, sec, inf_keys, chunk)
+
+
+def _second_pass(g: Generic, sec: Any, inf_keys: NDArray[Any], chunk: int) -> Iterator[Table]:
+    pending: list[Table] = []
+    size = 0
+    for blk in itertools.chain(g.blocks(), [sec]):
+        if blk is None:  # pragma: no cover - pass 1 succeeded on the same data
+            raise HyperarrError("general-position enumeration failed on its second pass")
+        S, W = blk
+        if not g.verified(S, W):  # pragma: no cover - floats are deterministic
+            raise HyperarrError("a witness failed its exact check on the second pass")
+        pending.append((S, W, ~_keys.member(_keys.pack(S), inf_keys)))
+        size += S.shape[0]
+        while size >= chunk:
+            S_all, W_all, B_all = (np.concatenate(c) for c in zip(*pending))
+            yield S_all[:chunk], W_all[:chunk], B_all[:chunk]
+            pending = [(S_all[chunk:], W_all[chunk:], B_all[chunk:])]
+            size -= chunk
+    if size:
+        S_all, W_all, B_all = (np.concatenate(c) for c in zip(*pending))
+        yield S_all, W_all, B_all

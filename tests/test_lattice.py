@@ -1,0 +1,41 @@
+"""Tests for the private lattice kernels: hyperarr._lattice (flats) and hyperarr._lift (regions of a flat)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hyperarr
+from arrangement_strategies import arrangement_from_rows
+from hyperarr import _exact, _lattice, _lift, library
+
+
+def test_lattice_size_limit(monkeypatch):
+    monkeypatch.setattr(_lattice.Lattice, "max_flats", 10)
+    with pytest.raises(hyperarr.OutputTooLargeError, match="max_flats=10"):
+        library.braid(5).n_regions()
+
+
+@given(st.lists(st.tuples(st.integers(-6, 6), st.integers(-6, 6)).filter(any), min_size=2, max_size=9))
+@settings(max_examples=60, deadline=None)
+def test_pencil_shortcut_agrees_with_the_general_lift(normals):
+    """Lines through the origin of a plane: the sorted-directions shortcut and
+    the facet lifting give the same regions, with exact witnesses."""
+    A = arrangement_from_rows([[a, b, 0] for a, b in normals], 2)
+    lat = _lattice.Lattice(A._prepared.rows, 2)
+    top = lat.top
+    for f in _lattice.levels(lat, top)[1]:
+        f.regions = _lift._regions_of(lat, f)
+    general = _lift._lift_all(lat, top)
+    pencil = _lift._pencil_regions(top)
+    if top.n_traces < 2:
+        assert pencil is None
+        return
+    assert pencil is not None
+    as_set = lambda S: {tuple(r) for r in S.tolist()}  # noqa: E731
+    assert as_set(pencil[0]) == as_set(general[0])
+    assert len(pencil[0]) == 2 * top.n_traces
+    exact = _exact.affine_signs(top.rows_f, top.rows_exact, pencil[1])
+    np.testing.assert_array_equal(exact, pencil[0][:, top.rep] * top.tsign[top.rep])
