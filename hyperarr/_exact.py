@@ -22,6 +22,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+__all__ = ["to_exact", "to_float", "float_rows", "integer_row", "canonical_row", "rank_exact",
+           "affine_signs", "nonsingular", "nonsingular_modular"]
+
 # Unit roundoff of float64, doubled as a safety margin.
 _EPS = 2.0**-52
 # Smallest normal float64; absorbs underflow in the error bound.

@@ -479,12 +479,12 @@ class Arrangement:
     def regions(self, max_regions: int | None = DEFAULT_MAX_REGIONS) -> "Regions":
         """All regions: sign vectors, exact witness points, boundedness.
 
-        See [`regions`][hyperarr.regions.regions].
+        See ``hyperarr.regions.regions``: [`Regions`][hyperarr.Regions] holds the result.
         """
         return hyperarr.regions.regions(self, max_regions=max_regions)
 
     def iter_regions(self, chunk_size: int = 100_000) -> Iterator["Regions"]:
-        """Stream the regions in chunks; see [`iter_regions`][hyperarr.regions.iter_regions]."""
+        """Stream the regions in chunks; see ``hyperarr.regions.iter_regions``."""
         return hyperarr.regions.iter_regions(self, chunk_size=chunk_size)
 
     def region_of(self, points: ArrayLike) -> NDArray[np.int64]:
@@ -492,7 +492,7 @@ class Arrangement:
         return self.regions().locate(self.signs(points))
 
     def characteristic_polynomial(self) -> tuple[int, ...]:
-        """Coefficients of χ(t), constant term first; see [`hyperarr.characteristic`][hyperarr.characteristic]."""
+        """Coefficients of χ(t), constant term first; see [`characteristic_polynomial`][hyperarr.characteristic_polynomial]."""
         return hyperarr.characteristic.characteristic_polynomial(self)
 
     def n_regions(self) -> int:
