@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +25,7 @@ from hyperarr import _exact, _keys
 from hyperarr._lattice import Lattice
 from hyperarr._lift import flat_regions
 
-__all__ = ["bounded"]
+__all__ = ["bounded", "relatively_bounded"]
 
 
 def bounded(rows: Sequence[Sequence[int]], d: int, S: NDArray[np.int8], central: bool) -> NDArray[np.bool_]:
@@ -47,6 +48,46 @@ def bounded(rows: Sequence[Sequence[int]], d: int, S: NDArray[np.int8], central:
             sub = _restricted_signs(rows, d, j, side * big)
             hit |= np.isin(keys, _keys.pack(sub))
     return ~hit
+
+
+def relatively_bounded(rows: Sequence[Sequence[int]], d: int, S: NDArray[np.int8],
+                       central: bool) -> NDArray[np.bool_]:
+    """Which regions are bounded modulo the lineality space L of the normals.
+
+    The coordinate subspace W on the pivot columns P of the normals is a
+    complement of L, and the regions of A are those of A ∩ W with the same
+    sign vectors (each hyperplane contains L; the map to W is injective on
+    them).  A region is relatively bounded iff its trace on W is bounded.
+    """
+    if not rows:  # R^d modulo itself is a point: the one region is relatively bounded
+        return np.ones(S.shape[0], dtype=bool)
+    pivots = _pivot_columns([r[:-1] for r in rows], d)
+    restricted = []
+    flip = np.empty(len(rows), dtype=np.int8)
+    for u, r in enumerate(rows):
+        canon, s = _exact.canonical_row(_exact.integer_row([r[c] for c in pivots] + [r[d]]))
+        restricted.append(canon)
+        flip[u] = s
+    return bounded(restricted, len(pivots), S * flip[None, :], central)
+
+
+def _pivot_columns(normals: Sequence[Sequence[int]], d: int) -> list[int]:
+    """Columns of a basis of the column space, in order (exact elimination)."""
+    mat = [[Fraction(v) for v in r] for r in normals]
+    pivots: list[int] = []
+    row = 0
+    for c in range(d):
+        k = next((i for i in range(row, len(mat)) if mat[i][c] != 0), None)
+        if k is None:
+            continue
+        mat[row], mat[k] = mat[k], mat[row]
+        for i in range(row + 1, len(mat)):
+            if mat[i][c]:
+                f = mat[i][c] / mat[row][c]
+                mat[i] = [a - f * b for a, b in zip(mat[i], mat[row])]
+        pivots.append(c)
+        row += 1
+    return pivots
 
 
 def _restricted_signs(rows: Sequence[Sequence[int]], d: int, j: int, value: int) -> NDArray[np.int8]:
@@ -73,7 +114,7 @@ def _restricted_signs(rows: Sequence[Sequence[int]], d: int, j: int, value: int)
             inner[0] = [-1 if c[-1] > 0 else 1 for c in index]  # 0·y − b
     else:
         lat = Lattice(list(index), d - 1, witnesses=False)
-        inner, _ = flat_regions(lat, lat.top)
+        inner = flat_regions(lat, lat.top)[0]
     colv = np.array(col, dtype=np.int64)
     S = np.broadcast_to(const, (inner.shape[0], h)).copy()
     on = colv >= 0

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["to_exact", "to_float", "float_rows", "integer_row", "canonical_row", "rank_exact",
-           "affine_signs", "nonsingular", "nonsingular_modular"]
+           "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular"]
 
 # Unit roundoff of float64, doubled as a safety margin.
 _EPS = 2.0**-52
@@ -186,6 +186,17 @@ def affine_signs(
     out = np.sign(val).astype(np.int8)
     if unsure.any():
         out = _exact_block(rows_exact, points, unsure, out)
+    return out
+
+
+def exact_signs(rows: Sequence[Sequence[int | Fraction]],
+                points: Sequence[Sequence[int | Fraction]]) -> NDArray[np.int8]:
+    """Signs of ``a · x − b`` for rows ``[a | b]`` at exact points, in rationals only."""
+    out = np.zeros((len(points), len(rows)), dtype=np.int8)
+    for i, x in enumerate(points):
+        for j, r in enumerate(rows):
+            v = sum((a * xi for a, xi in zip(r[:-1], x)), Fraction(0)) - r[-1]
+            out[i, j] = (v > 0) - (v < 0)
     return out
 
 

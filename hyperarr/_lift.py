@@ -11,7 +11,9 @@ plane and a line (dimension 1) have direct exact constructions.
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -21,15 +23,23 @@ from hyperarr import _exact, _keys
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
-__all__ = ["flat_regions"]
+__all__ = ["Table", "flat_regions"]
+
+#: An exact point, one Fraction per free coordinate of a flat.
+Point = tuple[Fraction, ...]
+#: Regions of a flat: signs S (m, h), float witnesses W (m, dim) with NaN rows
+#: where no float64 point was found, and exact witnesses X for those rows.
+Table = tuple[NDArray[np.int8], NDArray[np.float64], dict[int, Point]]
 
 
-def flat_regions(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+def flat_regions(lat: Lattice, flat: Flat) -> Table:
     """Regions of the arrangement induced on ``flat``.
 
-    Returns ``(S, W)``: S is int8 (m, h), the sign of every input hyperplane
-    (0 for those containing the flat), and W is float64 (m, dim), witnesses
-    in the flat's free coordinates, each checked exactly.
+    Returns ``(S, W, X)``: S is int8 (m, h), the sign of every input
+    hyperplane (0 for those containing the flat); W is float64 (m, dim),
+    witnesses in the flat's free coordinates, each checked exactly, and NaN
+    where no float64 point was found (a region thinner than the float grid);
+    X maps each such row to an exact rational witness.
 
     The flats below ``flat`` are processed bottom-up, one dimension at a
     time; the tables of a level are released once the level above is built,
@@ -50,18 +60,22 @@ def flat_regions(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np
     return result
 
 
-def _regions_of(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+def _regions_of(lat: Lattice, flat: Flat) -> Table:
+    X: dict[int, Point] = {}
     if flat.n_traces == 0:
         S = flat.tsign[None, :].copy()
         W = np.zeros((1, flat.dim))
     elif flat.dim == 1:
-        S, W = _line_regions(flat, lat.witnesses)
+        S, W, X = _line_regions(flat, lat.witnesses)
     else:
         pencil = _pencil_regions(flat) if flat.dim == 2 and _is_linear(flat) else None
-        S, W = pencil if pencil is not None else _lift_all(lat, flat)
+        if pencil is not None:
+            S, W = pencil
+        else:
+            S, W, X = _lift_all(lat, flat)
     S.setflags(write=False)
     W.setflags(write=False)
-    return S, W
+    return S, W, X
 
 
 def _is_linear(flat: Flat) -> bool:
@@ -97,7 +111,7 @@ def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] 
     return _expand(flat, trace_signs), wit.astype(np.float64)
 
 
-def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+def _lift_all(lat: Lattice, flat: Flat) -> Table:
     """Regions of ``flat`` as lifts of the regions of its children.
 
     Each region of the child ``flat ∩ trace j`` is a facet; the two regions
@@ -108,21 +122,29 @@ def _lift_all(lat: Lattice, flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.fl
     counts = np.array([tb[0].shape[0] for tb in tables])  # type: ignore[index]
     Sc = np.concatenate([tb[0] for tb in tables])  # type: ignore[index]
     Wc = np.concatenate([tb[1] for tb in tables])  # type: ignore[index]
+    offsets = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    Xc = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}  # type: ignore[index]
     jj = np.repeat(np.arange(flat.n_traces), counts)
     linear = _is_linear(flat)
-    S, first = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    X: dict[int, Point] = {}
     if lat.witnesses:
-        W = _lift_witnesses(flat, S, Wc, jj, first, Sc.shape[0])
+        W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X)
+        _retry_thin(flat, S, W, Wc, Xc, jj, cand, region, Sc.shape[0], X)
     else:
         W = np.full((first.size, flat.dim), np.nan)
     if linear:
-        return np.concatenate([S, -S]), np.concatenate([W, -W])
-    return S, W
+        m = S.shape[0]
+        X.update({m + r: tuple(-v for v in p) for r, p in list(X.items())})
+        return np.concatenate([S, -S]), np.concatenate([W, -W]), X
+    return S, W, X
 
 
 def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], jj: NDArray[np.intp],
-                    linear: bool, witnesses: bool) -> tuple[NDArray[np.int8], NDArray[np.intp]]:
-    """The distinct lifted sign vectors, and the candidate each comes from.
+                    linear: bool, witnesses: bool
+                    ) -> tuple[NDArray[np.int8], NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """The distinct lifted sign vectors, the candidate each comes from, and
+    every candidate (each a facet of its region), grouped by region.
 
     Candidates are numbered 0..2·total−1: c < total is the + side of child
     row c, c ≥ total the − side of child row c − total.  A linear
@@ -143,26 +165,30 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     side8 = np.where(cand < total, 1, -1).astype(np.int8)
     group = flat.tmap[None, :] == np.arange(flat.n_traces)[:, None]  # (t, h)
     S = np.where(group[jj[src]], side8[:, None] * flat.tsign[None, :], Sc[src]).astype(np.int8)
-    if witnesses and flat.dim >= 2:
-        missing = ~np.isfinite(Wc[src]).all(axis=1)
-        prefer = np.argsort(missing, kind="stable")
-        _, pos = np.unique(_keys.pack(S[prefer]), return_index=True)
-        first = np.sort(prefer[pos])
-    else:
-        _, first = np.unique(_keys.pack(S), return_index=True)
-        first.sort()
-    return S[first], cand[first]
+    prefer = np.argsort(~np.isfinite(Wc[src]).all(axis=1), kind="stable") if witnesses else \
+        np.arange(cand.size)
+    _, pos, inverse = np.unique(_keys.pack(S[prefer]), return_index=True, return_inverse=True)
+    region_of = np.empty(cand.size, dtype=np.intp)
+    region_of[prefer] = inverse.reshape(-1)
+    order = np.argsort(prefer[pos], kind="stable")  # regions numbered by first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    first = prefer[pos][order]
+    return S[first], cand[first], cand, rank[region_of]
 
 
-def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], jj: NDArray[np.intp],
-                    first: NDArray[np.intp], total: int) -> NDArray[np.float64]:
+def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
+                    jj: NDArray[np.intp], first: NDArray[np.intp], total: int,
+                    X: dict[int, Point]) -> NDArray[np.float64]:
     """One exactly checked witness per lifted region.
 
     The child's witness, placed in the flat's coordinates, gets the
     eliminated coordinate between the crossing with its trace and the
     nearest other crossing on that line (on the region's side).  Each
-    witness is checked exactly; one that misses is repaired exactly, and one
-    that has no float on the way is left NaN for the caller.
+    witness is checked exactly; one that misses is repaired exactly.  Where
+    no float is found that way (or the child has only an exact witness), the
+    lift is done in rationals, floats around the exact point are tried, and
+    if none is inside, the row is left NaN and its exact point goes to X.
     """
     m = flat.dim
     side = np.where(first < total, 1.0, -1.0)
@@ -191,12 +217,105 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], jj
     expected = S[:, flat.rep] * flat.tsign[flat.rep]
     ok = np.asarray(np.isfinite(Y).all(axis=1), dtype=bool)
     got = _exact.affine_signs(R, flat.rows_exact, np.where(ok[:, None], Y, 0.0))
-    for r in np.flatnonzero((got != expected).any(axis=1) & ok).tolist():
-        try:
-            Y[r] = _repair_point(flat, int(rj[r]), int(kk[r]), Y[r], int(side[r]), expected[r])
-        except WitnessError:
-            Y[r] = np.nan  # thinner than the float grid here; the caller decides
+    child_ok = np.isfinite(Wc[src]).all(axis=1)
+    for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
+        float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
+                                              Y[r] if child_ok[r] else None)
+        if float_point is None:
+            Y[r] = np.nan  # no float64 point found yet: the exact witness stands in
+            X[r] = exact_point
+        else:
+            Y[r] = float_point
     return Y
+
+
+def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray[np.float64],
+               Xc: dict[int, Point], expected: NDArray[np.int8],
+               lifted: NDArray[np.float64] | None) -> tuple[NDArray[np.float64] | None, Point]:
+    """A witness of the region lifted from candidate c: a float one if found, and an exact one.
+
+    ``lifted`` is the float lift of the child's float witness, if it has one.
+    """
+    side = 1 if c < total else -1
+    row = c % total
+    j = int(jj[row])
+    k = flat.pivot[j]
+    if lifted is not None:
+        try:
+            w = _repair_point(flat, j, k, lifted, side, expected)
+            return w, tuple(Fraction(v) for v in w.tolist())
+        except WitnessError:
+            pass
+    child = Xc[row] if row in Xc else tuple(Fraction(v) for v in Wc[row].tolist())
+    point = _exact_lift(flat, j, k, child, side)
+    return _float_near(flat, point, expected), point
+
+
+def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDArray[np.float64],
+                Xc: dict[int, Point], jj: NDArray[np.intp], cand: NDArray[np.intp],
+                region: NDArray[np.intp], total: int, X: dict[int, Point]) -> None:
+    """For each region still without a float witness, try its other facets.
+
+    A region thinner than the float grid at one facet may hold floats near
+    another (closer to the origin, where the grid is finer).
+    """
+    for r in sorted(X):
+        expected = S[r, flat.rep] * flat.tsign[flat.rep]
+        for c in cand[region == r].tolist():
+            lifted = None
+            if np.isfinite(Wc[c % total]).all():
+                lifted = _float_lift(flat, c, total, jj, Wc)
+            found, _ = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted)
+            if found is not None:
+                W[r] = found
+                del X[r]
+                break
+
+
+def _float_lift(flat: Flat, c: int, total: int, jj: NDArray[np.intp],
+                Wc: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The child's float witness of candidate c in the flat's coordinates (coordinate k = 0)."""
+    k = flat.pivot[int(jj[c % total])]
+    w = Wc[c % total]
+    return np.concatenate([w[:k], [0.0], w[k:]])
+
+
+def _exact_lift(flat: Flat, j: int, k: int, child: Point, side: int) -> Point:
+    """The lift in rationals: the child's exact point, coordinate k strictly
+    between the crossing with trace j and the next crossing on the region's side."""
+    y = list(child[:k]) + [Fraction(0)] + list(child[k:])
+    lo, hi = _interval(flat, j, k, y, side)
+    if lo is None and hi is None:
+        y[k] = Fraction(0)
+    elif lo is None:
+        assert hi is not None
+        y[k] = hi - max(Fraction(1), abs(hi))
+    elif hi is None:
+        y[k] = lo + max(Fraction(1), abs(lo))
+    else:
+        y[k] = (lo + hi) / 2
+    return tuple(y)
+
+
+def _float_near(flat: Flat, point: Point, expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
+    """A float64 point strictly inside the region, among the floats a few ulps
+    around the exact ``point`` (each candidate checked exactly), or None."""
+    base = np.array([_exact.to_float(v) for v in point])
+    if not np.isfinite(base).all():
+        return None
+    m = base.size
+    steps = (-2, -1, 0, 1, 2)
+    if m <= 3:
+        moves = np.array(list(itertools.product(steps, repeat=m)), dtype=np.float64)
+    else:
+        moves = np.zeros((1 + 4 * m, m))
+        for c in range(m):
+            moves[1 + 4 * c : 5 + 4 * c, c] = (-2, -1, 1, 2)
+    ulp = np.spacing(np.abs(base)).clip(min=np.finfo(float).smallest_subnormal)
+    cand = base[None, :] + moves * ulp[None, :]
+    got = _exact.affine_signs(flat.rows_f, flat.rows_exact, cand)
+    hit = np.flatnonzero((got == expected[None, :]).all(axis=1))
+    return cand[hit[0]] if hit.size else None
 
 
 def _expand(flat: Flat, trace_signs: NDArray[np.int8]) -> NDArray[np.int8]:
@@ -208,26 +327,27 @@ def _expand(flat: Flat, trace_signs: NDArray[np.int8]) -> NDArray[np.int8]:
     return S
 
 
-def _line_regions(flat: Flat, witnesses: bool) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+def _line_regions(flat: Flat, witnesses: bool) -> Table:
     """A flat of dimension 1: the traces are points; the regions are intervals."""
     pts = [Fraction(int(b), int(a)) for a, b in flat.rows_exact]
     order = sorted(range(len(pts)), key=pts.__getitem__)
     sorted_pts = [pts[i] for i in order]
     t = len(pts)
     wit = np.full(t + 1, np.nan)
+    exact: dict[int, Point] = {}
     if witnesses:
         wit[0] = _float_in(None, sorted_pts[0])
         wit[t] = _float_in(sorted_pts[-1], None)
         for i in range(1, t):
             try:
                 wit[i] = _float_in(sorted_pts[i - 1], sorted_pts[i])
-            except WitnessError:
-                pass  # no float on this line; a parent may still lift through another facet
+            except WitnessError:  # no float in this interval: its midpoint stands in
+                exact[i] = ((sorted_pts[i - 1] + sorted_pts[i]) / 2,)
     rank = np.empty(t, dtype=np.int64)
     rank[order] = np.arange(t)
     interval = np.arange(t + 1)[:, None]
     trace_signs = np.where(rank[None, :] < interval, 1, -1).astype(np.int8)
-    return _expand(flat, trace_signs), wit[:, None]
+    return _expand(flat, trace_signs), wit[:, None], exact
 
 
 def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
@@ -298,9 +418,16 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
 
 
 def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> float:
-    """Exact choice of the free coordinate k for one lifted witness."""
+    """Exact choice of the free coordinate k for one lifted witness (a float)."""
+    lo, hi = _interval(flat, j, k, [Fraction(v) for v in w.tolist()], side)
+    return _float_in(lo, hi)
+
+
+def _interval(flat: Flat, j: int, k: int, y: Sequence[Fraction],
+              side: int) -> tuple[Fraction | None, Fraction | None]:
+    """The open interval of coordinate k, through ``y`` (coordinate k ignored),
+    between the crossing with trace j and the next crossing on ``side``."""
     m = flat.dim
-    y = [Fraction(v) for v in w.tolist()]
     crossings = []
     t0 = None
     for l, row in enumerate(flat.rows_exact):
@@ -315,7 +442,5 @@ def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> fl
             crossings.append(t)
     assert t0 is not None
     if side > 0:
-        hi = min((t for t in crossings if t > t0), default=None)
-        return _float_in(t0, hi)
-    lo = max((t for t in crossings if t < t0), default=None)
-    return _float_in(lo, t0)
+        return t0, min((t for t in crossings if t > t0), default=None)
+    return max((t for t in crossings if t < t0), default=None), t0

@@ -235,7 +235,12 @@ class ThresholdNetwork:
             raise ArrangementError(
                 f"labels must have one entry per region ({len(R)}); got {len(self._labels)}"
             )
+        # A region without a float64 point is checked at its exact witness.
         got = self.predict(R.points)
+        thin = np.flatnonzero(~R.points_inside)
+        if thin.size:
+            exact = R.exact_points
+            got[thin] = self.predict(np.array([exact[r] for r in thin.tolist()], dtype=object))
         bad = np.flatnonzero(got != self._labels.astype(np.int64))
         if bad.size:
             r = int(bad[0])

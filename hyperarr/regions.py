@@ -38,19 +38,20 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _bounded, _generic, _keys
+from hyperarr import _bounded, _exact, _generic, _keys
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import flat_regions
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS
 from hyperarr.characteristic import n_regions
-from hyperarr.exceptions import ArrangementError, OutputTooLargeError, WitnessError
+from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
@@ -61,11 +62,19 @@ __all__ = ["Regions", "Region", "regions", "iter_regions", "DEFAULT_MAX_REGIONS"
 
 @dataclass(frozen=True)
 class Region:
-    """One region: its sign vector, an interior witness, and boundedness."""
+    """One region: its sign vector, an interior witness, and both bounded flags.
+
+    ``point`` is a float64 witness when ``point_inside``; otherwise it is the
+    float nearest to ``exact_point``, the exact rational witness (a region
+    thinner than the float grid holds no float64 point).
+    """
 
     signs: tuple[int, ...]
     point: tuple[float, ...]
     bounded: bool
+    relatively_bounded: bool = False
+    point_inside: bool = True
+    exact_point: tuple[Fraction, ...] = field(default=(), repr=False)
 
 
 class Regions:
@@ -76,8 +85,17 @@ class Regions:
     signs : ndarray of int8, shape (m, n)
         Row r is the sign vector of region r, entries in {−1, +1}.
     points : ndarray of float64, shape (m, d)
-        Interior witnesses: ``A.signs(points) == signs`` exactly.
+        Float witnesses: where ``points_inside[r]``, ``A.signs(points[r]) ==
+        signs[r]`` exactly; elsewhere the float nearest to ``exact_points[r]``.
+    points_inside : ndarray of bool, shape (m,)
+        Whether ``points[r]`` lies strictly inside region r (checked exactly).
+    exact_points : tuple of tuples of Fraction
+        An exact rational interior point of every region.
     bounded : ndarray of bool, shape (m,)
+        Compact in R^d.
+    relatively_bounded : ndarray of bool, shape (m,)
+        Bounded after projecting onto the span of the normals (Sage's and
+        Zaslavsky's meaning); equals ``bounded`` for an essential arrangement.
 
     Examples
     --------
@@ -89,42 +107,73 @@ class Regions:
     True
     """
 
-    __slots__ = ("_signs", "_points", "_bounded", "_index")
+    __slots__ = ("_signs", "_points", "_bounded", "_relative", "_exact", "_inside", "_index")
 
-    def __init__(self, signs: ArrayLike, points: ArrayLike, bounded: ArrayLike) -> None:
+    def __init__(self, signs: ArrayLike, points: ArrayLike, bounded: ArrayLike, *,
+                 relatively_bounded: ArrayLike | None = None,
+                 exact_points: Sequence[Sequence[Any] | None] | None = None) -> None:
         s = np.array(signs, dtype=np.int8, copy=True)
         p = np.array(points, dtype=np.float64, copy=True)
         b = np.array(bounded, dtype=bool, copy=True)
         if s.ndim != 2:
             raise ArrangementError(f"signs must have shape (m, n); got {s.shape}")
-        if p.ndim != 2 or p.shape[0] != s.shape[0]:
-            raise ArrangementError(f"points must have shape ({s.shape[0]}, d); got {p.shape}")
-        if b.shape != (s.shape[0],):
-            raise ArrangementError(f"bounded must have shape ({s.shape[0]},); got {b.shape}")
-        for a in (s, p, b):
+        m = s.shape[0]
+        if p.ndim != 2 or p.shape[0] != m:
+            raise ArrangementError(f"points must have shape ({m}, d); got {p.shape}")
+        if b.shape != (m,):
+            raise ArrangementError(f"bounded must have shape ({m},); got {b.shape}")
+        rb = b.copy() if relatively_bounded is None else np.array(relatively_bounded, dtype=bool)
+        if rb.shape != (m,):
+            raise ArrangementError(f"relatively_bounded must have shape ({m},); got {rb.shape}")
+        exact = None
+        if exact_points is not None:
+            if len(exact_points) != m:
+                raise ArrangementError(f"exact_points must have {m} entries; got {len(exact_points)}")
+            exact = np.empty(m, dtype=object)
+            for r, e in enumerate(exact_points):
+                if e is not None:
+                    if len(e) != p.shape[1]:
+                        raise ArrangementError(
+                            f"exact_points[{r}] must have {p.shape[1]} coordinates; got {len(e)}")
+                    exact[r] = tuple(Fraction(v) for v in e)
+        self._init(s, p, b, rb, exact)
+
+    def _init(self, signs: NDArray[np.int8], points: NDArray[np.float64], bounded: NDArray[np.bool_],
+              relative: NDArray[np.bool_], exact: NDArray[Any] | None) -> None:
+        if exact is not None and all(e is None for e in exact):
+            exact = None
+        inside = (np.ones(signs.shape[0], dtype=bool) if exact is None
+                  else np.array([e is None for e in exact], dtype=bool))
+        for a in (signs, points, bounded, relative, inside):
             a.setflags(write=False)
-        self._signs, self._points, self._bounded = s, p, b
+        self._signs, self._points, self._bounded = signs, points, bounded
+        self._relative, self._exact, self._inside = relative, exact, inside
         self._index: tuple[NDArray[Any], NDArray[np.int64]] | None = None
 
     @classmethod
-    def _wrap(cls, signs: NDArray[np.int8], points: NDArray[np.float64],
-              bounded: NDArray[np.bool_]) -> "Regions":
+    def _wrap(cls, signs: NDArray[np.int8], points: NDArray[np.float64], bounded: NDArray[np.bool_],
+              relative: NDArray[np.bool_] | None = None, exact: NDArray[Any] | None = None) -> "Regions":
+        """A table from arrays the caller hands over (no copies); ``exact`` is an
+        object array holding the exact point of each row whose float is not inside."""
         obj = cls.__new__(cls)
-        for a in (signs, points, bounded):
-            a.setflags(write=False)
-        obj._signs, obj._points, obj._bounded = signs, points, bounded
-        obj._index = None
+        obj._init(signs, points, bounded, bounded if relative is None else relative, exact)
         return obj
 
     @classmethod
     def concatenate(cls, parts: Sequence["Regions"]) -> "Regions":
-        """Join chunks (e.g. from :func:`iter_regions`) into one table."""
+        """Join chunks (e.g. from ``iter_regions``) into one table."""
         if not parts:
             raise ArrangementError("parts must hold at least one Regions; got none")
+        exact = None
+        if any(p._exact is not None for p in parts):
+            exact = np.concatenate([p._exact if p._exact is not None else np.full(len(p), None)
+                                    for p in parts])
         return cls._wrap(
             np.concatenate([p.signs for p in parts]),
             np.concatenate([p.points for p in parts]),
             np.concatenate([p.bounded for p in parts]),
+            np.concatenate([p.relatively_bounded for p in parts]),
+            exact,
         )
 
     @property
@@ -134,13 +183,36 @@ class Regions:
 
     @property
     def points(self) -> NDArray[np.float64]:
-        """ndarray of float64, shape (m, d): interior witnesses, exact (read-only)."""
+        """ndarray of float64, shape (m, d): float witnesses, exact where ``points_inside`` (read-only)."""
         return self._points
 
     @property
+    def points_inside(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): True where ``points[r]`` lies strictly inside region r (read-only)."""
+        return self._inside
+
+    @property
+    def exact_points(self) -> tuple[tuple[Fraction, ...], ...]:
+        """An exact rational interior point of every region, as tuples of Fraction.
+
+        Where ``points_inside[r]`` it is the float witness read exactly;
+        elsewhere the rational witness found by exact lifting.
+        """
+        ex = self._exact
+        return tuple(
+            ex[r] if ex is not None and ex[r] is not None else tuple(Fraction(v) for v in row)
+            for r, row in enumerate(self._points.tolist())
+        )
+
+    @property
     def bounded(self) -> NDArray[np.bool_]:
-        """ndarray of bool, shape (m,): whether each region is bounded (read-only)."""
+        """ndarray of bool, shape (m,): whether each region is compact in R^d (read-only)."""
         return self._bounded
+
+    @property
+    def relatively_bounded(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): bounded modulo the lineality space, as Sage counts (read-only)."""
+        return self._relative
 
     def __len__(self) -> int:
         return self._signs.shape[0]
@@ -152,12 +224,20 @@ class Regions:
             m = len(self)
             if not -m <= i < m:
                 raise IndexError(f"region index must be in [-{m}, {m}); got {i}")
+            i %= m
+            point = tuple(float(v) for v in self._points[i])
+            exact = self._exact[i] if self._exact is not None else None
             return Region(
                 tuple(int(v) for v in self._signs[i]),
-                tuple(float(v) for v in self._points[i]),
+                point,
                 bool(self._bounded[i]),
+                bool(self._relative[i]),
+                exact is None,
+                exact if exact is not None else tuple(Fraction(v) for v in point),
             )
-        return Regions._wrap(self._signs[key], self._points[key], self._bounded[key])
+        exact = self._exact[key] if self._exact is not None else None
+        return Regions._wrap(self._signs[key], self._points[key], self._bounded[key],
+                             self._relative[key], exact)
 
     def __repr__(self) -> str:
         m, n = self._signs.shape
@@ -169,7 +249,10 @@ class Regions:
             return NotImplemented
         return (np.array_equal(self._signs, other._signs)
                 and np.array_equal(self._points, other._points)
-                and np.array_equal(self._bounded, other._bounded))
+                and np.array_equal(self._bounded, other._bounded)
+                and np.array_equal(self._relative, other._relative)
+                and np.array_equal(self._inside, other._inside)
+                and (self._exact is None or self.exact_points == other.exact_points))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -223,8 +306,9 @@ class Regions:
         return out.reshape(lead)
 
     def to_numpy(self) -> dict[str, NDArray[Any]]:
-        """The three arrays, by name."""
-        return {"signs": self._signs, "points": self._points, "bounded": self._bounded}
+        """The arrays, by name (exact points are not arrays; see ``exact_points``)."""
+        return {"signs": self._signs, "points": self._points, "bounded": self._bounded,
+                "relatively_bounded": self._relative, "points_inside": self._inside}
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write an ``.npz`` file atomically (temp file in the same folder, then rename)."""
@@ -232,14 +316,26 @@ class Regions:
 
     def _npz_bytes(self) -> bytes:
         buf = io.BytesIO()
-        np.savez_compressed(buf, signs=self._signs, points=self._points, bounded=self._bounded)
+        rows = np.flatnonzero(~self._inside)
+        exact = np.array([[str(v) for v in self._exact[r]] for r in rows.tolist()], dtype=str)  # type: ignore[index]
+        np.savez_compressed(buf, signs=self._signs, points=self._points, bounded=self._bounded,
+                            relatively_bounded=self._relative, exact_rows=rows,
+                            exact_values=exact.reshape(rows.size, self._points.shape[1]))
         return buf.getvalue()
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Regions":
-        """Read a table written by :meth:`save`."""
+        """Read a table written by ``save`` (exact witnesses included)."""
         with np.load(path) as z:
-            return cls(z["signs"], z["points"], z["bounded"])
+            m = z["signs"].shape[0]
+            exact: list[tuple[Fraction, ...] | None] | None = None
+            if "exact_rows" in z and z["exact_rows"].size:
+                exact = [None] * m
+                for r, vals in zip(z["exact_rows"].tolist(), z["exact_values"].tolist()):
+                    exact[r] = tuple(Fraction(v) for v in vals)
+            relative = z["relatively_bounded"] if "relatively_bounded" in z else None
+            return cls(z["signs"], z["points"], z["bounded"], relatively_bounded=relative,
+                       exact_points=exact)
 
 
 # ----------------------------------------------------------------------
@@ -357,17 +453,26 @@ def _enumerate(A: "Arrangement") -> Regions:
     """All regions of ``A`` (cached by the arrangement as ``A._region_table``)."""
     prep = A._prepared
     result = _generic.table(prep.rows, A.dim) if len(prep.rows) == A.n else None
-    if result is None:
-        lat = A._lattice
-        S, W = flat_regions(lat, lat.top)
-        if not np.isfinite(W).all():
-            lost = int((~np.isfinite(W).all(axis=1)).sum())
-            raise WitnessError(
-                f"{lost} region(s) of this arrangement contain no float64 point that the "
-                "lifting could find (thinner than the float grid); their sign vectors are "
-                "exact, but no float witness can be returned"
-            )
-        bounded = _bounded.bounded(prep.rows, A.dim, S, A.is_central())
-    else:
+    if result is not None:
+        # General position: essential, or (n >= 1) no region is bounded in either
+        # sense; with no hyperplane the one region is R^d, relatively a point.
         S, W, bounded = result
-    return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded)
+        relative = np.ones_like(bounded) if A.n == 0 else bounded
+        return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded, relative)
+    lat = A._lattice
+    S, W, X = flat_regions(lat, lat.top)
+    exact = None
+    if X:
+        W = W.copy()
+        exact = np.full(S.shape[0], None, dtype=object)
+        rows = sorted(X)
+        got = _exact.exact_signs(prep.rows, [X[r] for r in rows])
+        if not np.array_equal(got, S[rows]):  # pragma: no cover - exact by construction
+            raise HyperarrError("an exact witness failed its exact check")
+        for r in rows:
+            exact[r] = X[r]
+            W[r] = [_exact.to_float(v) for v in X[r]]
+    central = A.is_central()
+    bounded = _bounded.bounded(prep.rows, A.dim, S, central)
+    relative = bounded if A.is_essential() else _bounded.relatively_bounded(prep.rows, A.dim, S, central)
+    return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded, relative, exact)

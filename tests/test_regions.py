@@ -21,7 +21,7 @@ import hyperarr
 from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
 from hyperarr import Arrangement, library
 from hyperarr.counting import max_regions
-from hyperarr.exceptions import ArrangementError, OutputTooLargeError, WitnessError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 from hyperarr.regions import Region, Regions
 
 # ----------------------------------------------------------------------------
@@ -36,6 +36,17 @@ def _exact_signs(A: Arrangement, points) -> np.ndarray:
     out = np.zeros((pts.shape[0], A.n), dtype=np.int8)
     for p, point in enumerate(pts.tolist()):
         x = [Fraction(v) for v in point]
+        for i, row in enumerate(rows):
+            val = sum((a * xi for a, xi in zip(row[:-1], x)), Fraction(0)) - row[-1]
+            out[p, i] = (val > 0) - (val < 0)
+    return out
+
+
+def _rational_signs(A: Arrangement, points) -> np.ndarray:
+    """Signs of every hyperplane at exact rational points (tuples of Fraction)."""
+    rows = [[Fraction(v) for v in r] for r in A.exact_rows]
+    out = np.zeros((len(points), A.n), dtype=np.int8)
+    for p, x in enumerate(points):
         for i, row in enumerate(rows):
             val = sum((a * xi for a, xi in zip(row[:-1], x)), Fraction(0)) - row[-1]
             out[p, i] = (val > 0) - (val < 0)
@@ -138,12 +149,24 @@ def _check_table(A: Arrangement, R: Regions) -> None:
     assert np.isin(R.signs, (-1, 1)).all()
     assert len(_sign_set(R.signs)) == m
     assert np.isfinite(R.points).all()
+    inside = R.points_inside
+    assert inside.dtype == np.bool_ and inside.shape == (m,)
     if all(isinstance(v, int) for r in A.exact_rows for v in r):
-        exact = _fast_exact_signs(A, R.points)
+        exact = _fast_exact_signs(A, R.points[inside])
     else:
-        exact = _exact_signs(A, R.points)
-    np.testing.assert_array_equal(exact, R.signs)
-    np.testing.assert_array_equal(A.signs(R.points), R.signs)
+        exact = _exact_signs(A, R.points[inside])
+    np.testing.assert_array_equal(exact, R.signs[inside])
+    np.testing.assert_array_equal(A.signs(R.points[inside]), R.signs[inside])
+    # Every region has an exact rational witness; where the float is not
+    # inside, the float is the one nearest to it.
+    thin = np.flatnonzero(~inside).tolist()
+    exact_points = R.exact_points
+    assert len(exact_points) == m and all(len(p) == A.dim for p in exact_points)
+    if thin:
+        np.testing.assert_array_equal(_rational_signs(A, [exact_points[r] for r in thin]), R.signs[thin])
+        assert all(R.points[r].tolist() == [float(v) for v in exact_points[r]] for r in thin)
+    assert all(exact_points[r] == tuple(Fraction(v) for v in R.points[r].tolist())
+               for r in np.flatnonzero(inside)[:50].tolist())
 
 
 _arr = arrangement_from_rows
@@ -265,8 +288,12 @@ def _check_against_chi(A, R):
     assert len(R) == A.n_regions()
     if A.is_essential():
         assert int(R.bounded.sum()) == A.n_bounded_regions()
+        np.testing.assert_array_equal(R.relatively_bounded, R.bounded)
     else:
         assert not R.bounded.any()
+    # Sage's and Zaslavsky's meaning, for every arrangement.
+    assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
+    assert not (R.bounded & ~R.relatively_bounded).any()
 
 
 @_fast
@@ -494,12 +521,15 @@ def test_parallel_offsets_one_ulp_apart_scale(e):
     assert int(R.bounded.sum()) == 2 == A.n_bounded_regions()
 
 
-def test_region_thinner_than_float_grid_raises_witness_error():
-    """Between 1 and its successor float there is no float64: documented WitnessError."""
+def test_region_thinner_than_float_grid_gets_an_exact_witness():
+    """Between 1 and its successor float there is no float64: the witness is rational."""
     A = Arrangement([[1.0], [1.0]], [1.0, 1.0 + 2.0**-52])
     assert A.n_regions() == 3
-    with pytest.raises(WitnessError, match="thinner than the float grid"):
-        A.regions()
+    R = A.regions()
+    _check_table(A, R)
+    assert R.points_inside.tolist().count(False) == 1
+    (thin,) = np.flatnonzero(~R.points_inside).tolist()
+    assert R.exact_points[thin] == (1 + Fraction(1, 2**53),)
 
 
 _OVERFLOW_BUG = ("BUG: a tiny float offset (1e-300) makes the primitive integer row ~2**1000; "
@@ -508,17 +538,19 @@ _OVERFLOW_BUG = ("BUG: a tiny float offset (1e-300) makes the primitive integer 
                  "instead of returning the 7 regions, which have ordinary float witnesses")
 
 
-def test_subnormal_gap_raises_witness_error():
+def test_subnormal_gap_gets_an_exact_witness():
     """Between 0 and 5e-324 (the smallest subnormal) there is no float64."""
     A = Arrangement([[1.0], [1.0]], [0.0, 5e-324])
-    with pytest.raises(WitnessError, match="thinner than the float grid"):
-        A.regions()
+    R = A.regions()
+    _check_table(A, R)
+    assert len(R) == 3 and R.points_inside.sum() == 2
 
 
-def test_subnormal_gap_witness_error_with_repeat():
+def test_subnormal_gap_exact_witness_with_repeat():
     A = Arrangement([[1.0], [1.0], [-2.0]], [0.0, 5e-324, 0.0])
-    with pytest.raises(WitnessError, match="thinner than the float grid"):
-        A.regions()
+    R = A.regions()
+    _check_table(A, R)
+    assert len(R) == 3 and R.points_inside.sum() == 2
 
 
 def test_subnormal_gap_counts():
@@ -630,13 +662,10 @@ def test_far_hyperplane_without_repeat():
 
 def test_nearly_parallel_lines_far_wedge():
     """Lines 0 and 2 meet near (−8e15, 2.4e16) at an angle ~5e-17: a float may not fit in
-    the far wedge, so WitnessError is acceptable, but a wrong witness is not."""
+    the far wedge, so the witness there may be rational only; a wrong one is never given."""
     A = Arrangement([[0.3, 0.1], [-1.0, -0.7], [0.1 + 0.2, 0.1]], [0.2, 1e-09, -0.7])
     assert A.n_regions() == 7 and A.n_bounded_regions() == 1
-    try:
-        R = A.regions()
-    except WitnessError:
-        return
+    R = A.regions()
     assert len(R) == 7
     _check_table(A, R)
 
@@ -657,11 +686,8 @@ def float_arrangements(draw):
           suppress_health_check=[HealthCheck.too_slow])
 @given(float_arrangements())
 def test_float_data_contract(A):
-    """Non-integer float data: WitnessError is allowed; otherwise everything is exact."""
-    try:
-        R = A.regions()
-    except WitnessError:
-        return
+    """Non-integer float data: every region is returned, with exact witnesses."""
+    R = A.regions()
     _check_against_chi(A, R)
 
 
@@ -824,7 +850,7 @@ def test_indexing_and_readonly():
         with pytest.raises(ValueError):
             arr[0] = arr[0]
     d = R.to_numpy()
-    assert set(d) == {"signs", "points", "bounded"}
+    assert set(d) == {"signs", "points", "bounded", "relatively_bounded", "points_inside"}
     assert d["signs"] is R.signs or np.array_equal(d["signs"], R.signs)
 
 
@@ -919,3 +945,88 @@ def test_streaming_key_budget(monkeypatch):
     A = library.generic(20, 7, seed=1)  # 137,980 regions: the streaming path
     with pytest.raises(hyperarr.OutputTooLargeError, match="bytes of keys"):
         next(iter(A.iter_regions(chunk_size=1000)))
+
+
+# ----------------------------------------------------------------------------
+# Regions without a float64 point: exact witnesses everywhere downstream
+# ----------------------------------------------------------------------------
+
+_THIN = [
+    # The sheet's 0.1 + 0.2 != 0.3: a triangle with legs of about 2.8e-17.
+    (([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3]), 7, 1),
+    # Thin strips that do hold floats, e.g. [0.15, 0.15000000000000002].
+    (([[1.0, 1.0], [1.0, 1.0], [1.0, -1.0]], [0.3, 0.1 + 0.2, 0.0]), 6, 0),
+]
+
+
+@pytest.mark.parametrize(("data", "count", "without_float"), _THIN)
+def test_thin_regions_are_returned_exactly(data, count, without_float):
+    A = Arrangement(*data)
+    R = A.regions()
+    _check_against_chi(A, R)
+    assert len(R) == count
+    assert int((~R.points_inside).sum()) == without_float
+
+
+def test_thin_strip_float_witness_found():
+    A = Arrangement([[1.0, 1.0], [1.0, 1.0], [1.0, -1.0]], [0.3, 0.1 + 0.2, 0.0])
+    R = A.regions()
+    assert R.points_inside.all()
+    np.testing.assert_array_equal(_exact_signs(A, R.points), R.signs)
+
+
+@pytest.mark.parametrize(("data", "count", "without_float"), _THIN)
+def test_thin_regions_downstream(data, count, without_float):
+    A = Arrangement(*data)
+    G = A.adjacency_graph()
+    assert G.number_of_nodes() == count
+    net = hyperarr.synthesize(A, np.arange(count) % 2 == 0)
+    assert net.verify()
+    thin = np.flatnonzero(~A.regions().points_inside).tolist()
+    for r in thin:
+        point = np.array([A.regions().exact_points[r]], dtype=object)
+        assert int(net.predict(point)[0]) == int(r % 2 == 0)
+
+
+def test_relatively_bounded_shi():
+    """Shi(3) is not essential: no region is compact, four are relatively bounded (as in Sage)."""
+    A = library.shi(3)
+    R = A.regions()
+    assert int(R.bounded.sum()) == 0
+    assert int(R.relatively_bounded.sum()) == 4 == A.n_bounded_regions()
+
+
+def test_save_load_keeps_exact_witnesses(tmp_path):
+    A = Arrangement([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3])
+    R = A.regions()
+    R.save(tmp_path / "r.npz")
+    back = Regions.load(tmp_path / "r.npz")
+    assert back == R
+    assert back.exact_points == R.exact_points
+    np.testing.assert_array_equal(back.points_inside, R.points_inside)
+    np.testing.assert_array_equal(back.relatively_bounded, R.relatively_bounded)
+
+
+def test_slicing_and_concatenation_keep_exact_witnesses():
+    A = Arrangement([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3])
+    R = A.regions()
+    (thin,) = np.flatnonzero(~R.points_inside).tolist()
+    assert R[thin].point_inside is False and R[thin].exact_point == R.exact_points[thin]
+    parts = [R[:thin], R[thin:]]
+    assert Regions.concatenate(parts) == R
+    assert R[[thin]].exact_points == (R.exact_points[thin],)
+
+
+_scaled = st.lists(st.lists(st.integers(-9, 9), min_size=3, max_size=3).filter(lambda r: any(r[:2])),
+                   min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_scaled, st.sampled_from([0.1, 0.3, 1 / 3, 0.7]))
+def test_float_fuzz_scaled_rows(rows, scale):
+    """Rows scaled by 0.1 (and such) and offsets summed in floats: every region, exact witnesses."""
+    normals = [[a * scale, b * scale] for a, b, _ in rows]
+    offsets = [c * scale + (0.1 + 0.2 if k % 2 else 0.0) for k, (_, _, c) in enumerate(rows)]
+    A = Arrangement(normals, offsets)
+    _check_against_chi(A, A.regions())
