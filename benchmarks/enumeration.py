@@ -30,8 +30,8 @@ How the figures are taken
   same child process as the hyperarr call it is compared with, and its sign
   vectors are checked against hyperarr's.
 * Sage (passagemath) is timed only if it imports, in this interpreter or in
-  the one given by ``--sage-python``; otherwise the table shows the reference
-  figures quoted in issue #3, marked "(quoted)".
+  the one given by ``--sage-python``; otherwise the table shows quoted
+  reference figures (taken on a 2-core machine), marked "(quoted)".
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ WORKLOADS: dict[str, tuple[str, tuple[int, ...], int]] = {
     "resonance(6)": ("resonance", (6,), 1_066_044),
 }
 
-#: Sage timings quoted in the issues (2-core machine), seconds: (workload, op) -> s.
+#: Quoted reference Sage timings (2-core machine), seconds: (workload, op) -> s.
 QUOTED_SAGE: dict[tuple[str, str], float] = {
     ("generic(15, 5)", "regions"): 29.4,
     ("generic(15, 5)", "n_regions"): 3.4,
@@ -87,7 +87,7 @@ QUOTED_SAGE: dict[tuple[str, str], float] = {
     ("resonance(6)", "n_regions"): 742.0,
 }
 
-#: The LP prototype's time on generic(16, 8) quoted in issue #3, seconds.
+#: The LP prototype's quoted time on generic(16, 8), seconds.
 QUOTED_LP_16_8 = 70.7
 
 OP_LABEL = {
@@ -115,7 +115,7 @@ class Task:
 
 @dataclass
 class Target:
-    """A target from the issues, checked on one table row."""
+    """A performance target, checked on one table row."""
 
     text: str
     check: Callable[[dict[str, Any]], tuple[bool | None, str]]
@@ -608,10 +608,10 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown_table(HEADER, table, align="llrrrrrrrrll")
     if sage_python is not None:
         sage_line = (f"- Sage: {sage_version}, timed in a separate interpreter in this run "
-                     "(rows without a measurement show the figures quoted in issue #3)")
+                     "(rows without a measurement show the quoted reference figures)")
     else:
-        sage_line = ("- Sage: not installed here; the Sage column shows the reference figures "
-                     "quoted in issue #3 (measured on a 2-core machine), marked (quoted)")
+        sage_line = ("- Sage: not installed here; the Sage column shows quoted reference figures "
+                     "(measured on a 2-core machine), marked (quoted)")
     builds = ", ".join(f"{w} {fmt_seconds(t)}" for w, t in build_times.items())
     header = machine_lines(SEED, [
         sage_line,

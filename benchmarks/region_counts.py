@@ -1,4 +1,4 @@
-"""Region counts: the exact maximum Σ_{k≤d} C(n, k) against the estimate n^d (issue #7).
+"""Region counts: the exact maximum Σ_{k≤d} C(n, k) against the estimate n^d.
 
 Run from the repository root::
 
