@@ -17,6 +17,7 @@ from hyperarr import library  # noqa: E402
 from hyperarr.counting import max_regions  # noqa: E402
 
 from benchmarks import enumeration, region_counts  # noqa: E402
+from benchmarks._common import cells  # noqa: E402
 from benchmarks.baselines.incremental_lp import incremental_lp  # noqa: E402
 from benchmarks.enumeration import Baseline, Outcome, Row, collect_rows, report, worker, workloads  # noqa: E402,E501
 from benchmarks.enumeration.operations import OPERATIONS  # noqa: E402
@@ -213,3 +214,21 @@ def test_worker_times_one_task(tmp_path, capsys):
     (row,) = [r for r in collect_rows([task], {task.key: parts}, quick=True, sage_on=False)
               if r.workload == task.workload]
     assert row.outcome is Outcome.MEASURED and row.status == "" and row.ratio(row.lp) > 0
+
+
+def test_count_rows_format_to_the_committed_lines():
+    rows, _ = region_counts.compute_rows(range(10, 11), 20, check_all_below=0, check_shown_below=0,
+                                         named=True)
+    named = {r.label: r for r in rows if r.label}
+    assert set(named) == {"exercise 3h", "miniproject"} and all(r.shown for r in named.values())
+    assert not any(r.shown for r in rows if (r.n, r.d) == (15, 10))
+    row = named["exercise 3h"]
+    assert cells(region_counts.MD_COLUMNS, row) == [
+        "20", "10", "616,666", "—", "—", "10^13.01", "2,821,869.5", "1.66e+07", "off by 10^7",
+        "exercise 3h",
+    ]
+    committed = (ROOT / "benchmarks" / "results" / "region_counts.csv").read_text(encoding="utf-8")
+    lines = {tuple(line.split(",")[:2]): line.split(",") for line in committed.splitlines()}
+    assert [c.header for c in region_counts.CSV_COLUMNS] == lines[("n", "d")]
+    for r in named.values():
+        assert cells(region_counts.CSV_COLUMNS, r) == lines[(str(r.n), str(r.d))]
