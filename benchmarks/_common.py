@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmark scripts: headers, formatting, atomic writes."""
+"""Shared pieces of the benchmark scripts: headers, table columns, formatting, atomic writes."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import os
 import platform
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import IO
+from typing import IO, Generic, TypeVar
 
 __all__ = [
     "DEFAULT_OUT",
+    "Column",
+    "cells",
     "machine_lines",
     "markdown_table",
+    "format_table",
     "write_atomic",
     "write_text_atomic",
     "fmt_seconds",
@@ -80,6 +84,33 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]],
     return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
 
 
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column of a results table: its header, the cell of a row, its alignment.
+
+    The scripts fill typed row records first; a tuple of columns is the one
+    formatter that turns them into cells.
+    """
+
+    header: str
+    cell: Callable[[R], str]
+    align: str = "l"  # "l" or "r"
+
+
+def cells(columns: Sequence[Column[R]], row: R) -> list[str]:
+    """The cells of one row, one a column."""
+    return [c.cell(row) for c in columns]
+
+
+def format_table(columns: Sequence[Column[R]], rows: Sequence[R]) -> str:
+    """The markdown table of ``rows``: the headers, then one line a row."""
+    return markdown_table([c.header for c in columns], [cells(columns, r) for r in rows],
+                          align="".join(c.align for c in columns))
+
+
 def write_atomic(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
     """Write ``path`` atomically (the library's writer: temp file, then rename)."""
     from hyperarr._atomic import atomic_write
@@ -88,11 +119,10 @@ def write_atomic(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], o
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write UTF-8 text atomically; see :func:`write_atomic`."""
+    """Write UTF-8 text atomically; see `write_atomic`."""
     from hyperarr._atomic import atomic_write_text
 
     atomic_write_text(path, text)
-
 
 
 def fmt_seconds(t: float | None) -> str:

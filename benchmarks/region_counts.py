@@ -1,4 +1,4 @@
-"""Region counts: the exact maximum Σ_{k≤d} C(n, k) against the estimate n^d (issue #7).
+"""Region counts: the exact maximum Σ_{k≤d} C(n, k) against the estimate n^d.
 
 Run from the repository root::
 
@@ -7,7 +7,7 @@ Run from the repository root::
     python -m benchmarks.region_counts --out DIR  # default benchmarks/results
 
 For every ``(n, d)`` it computes the exact maximum number of regions of ``n``
-hyperplanes in ``R^d`` (:func:`hyperarr.counting.max_regions`), the class
+hyperplanes in ``R^d`` (`hyperarr.counting.max_regions`), the class
 estimate ``n^d`` and the leading term ``n^d / d!``, and, where it fits the
 budget, checks the formula twice on a random arrangement in general position
 (``hyperarr.library.generic(n, d, seed=0)``): by enumerating its regions and
@@ -17,6 +17,8 @@ reported in the table and makes the exit status 1.
 Writes ``region_counts.csv`` (every row), ``region_counts.md`` (a readable
 subset: ``n ∈ {d, 2d, 20, 40, 80}`` for each ``d``, plus the named rows) and
 ``region_counts.png`` (log-scale plot), and prints the markdown table.
+The rows are filled first as `CountRow` records; the column tables
+``MD_COLUMNS`` and ``CSV_COLUMNS`` are the formatters of the two files.
 
 Budget rule (deterministic): a row is checked when ``max_regions(n, d) ≤
 20,000``, or when it is one of the rows shown in the markdown table and
@@ -32,13 +34,21 @@ import io
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from benchmarks._common import DEFAULT_OUT, machine_lines, markdown_table, write_atomic, write_text_atomic
+from benchmarks._common import (
+    DEFAULT_OUT,
+    Column,
+    cells,
+    format_table,
+    machine_lines,
+    write_atomic,
+    write_text_atomic,
+)
 
-__all__ = ["main", "CountRow", "compute_rows"]
+__all__ = ["main", "CountRow", "compute_rows", "MD_COLUMNS", "CSV_COLUMNS"]
 
 SEED = 0
 #: Rows checked when max_regions is at most this ...
@@ -65,6 +75,18 @@ class CountRow:
     enumerated: int | None
     chi_count: int | None
     label: str = ""
+    enumerate_seconds: float = field(default=0.0, compare=False)  # regions() on the arrangement
+    chi_seconds: float = field(default=0.0, compare=False)  # n_regions() on a fresh copy
+
+    @property
+    def shown(self) -> bool:
+        """Whether the row is in the markdown table (the CSV has every row)."""
+        return _shown(self.n, self.d) or bool(self.label)
+
+    @property
+    def log10_approx_factorial(self) -> float:
+        """log10(n^d / d!); -inf when n^d is 0."""
+        return self.log10_approx - math.log10(math.factorial(self.d)) if self.approx else -math.inf
 
     @property
     def verdict(self) -> str:
@@ -86,7 +108,7 @@ def _shown(n: int, d: int) -> bool:
     return n in {d, 2 * d, 20, 40, 80} or (n, d) in NAMED
 
 
-def _count_row(n: int, d: int, check: bool, label: str = "") -> tuple[CountRow, float, float]:
+def _count_row(n: int, d: int, check: bool, label: str = "") -> CountRow:
     from hyperarr import Arrangement, library
     from hyperarr.counting import region_count_table
 
@@ -104,12 +126,12 @@ def _count_row(n: int, d: int, check: bool, label: str = "") -> tuple[CountRow, 
         t0 = time.perf_counter()
         chi = int(B.n_regions())
         t_chi = time.perf_counter() - t0
-    row = CountRow(
+    return CountRow(
         n=n, d=d, exact=base.exact, approx=base.approx, approx_factorial=base.approx_factorial,
         log10_exact=base.log10_exact, log10_approx=base.log10_approx,
         log10_ratio=base.log10_error, enumerated=enumerated, chi_count=chi, label=label,
+        enumerate_seconds=t_enum, chi_seconds=t_chi,
     )
-    return row, t_enum, t_chi
 
 
 def compute_rows(dims: range, n_max: int, *, check_all_below: int = CHECK_ALL_BELOW,
@@ -128,13 +150,13 @@ def compute_rows(dims: range, n_max: int, *, check_all_below: int = CHECK_ALL_BE
         exact = max_regions(n, d)
         check = exact <= check_all_below or (_shown(n, d) and exact <= check_shown_below)
         t0 = time.perf_counter()
-        row, t_enum, t_chi = _count_row(n, d, check, label or NAMED.get((n, d), ""))
+        row = _count_row(n, d, check, label or NAMED.get((n, d), ""))
         total = time.perf_counter() - t0
         if check:
             stats["checked"] += 1
-            stats["enumerate_s"] += t_enum
-            stats["chi_s"] += t_chi
-            stats["build_s"] += total - t_enum - t_chi
+            stats["enumerate_s"] += row.enumerate_seconds
+            stats["chi_s"] += row.chi_seconds
+            stats["build_s"] += total - row.enumerate_seconds - row.chi_seconds
             if progress and total > 2:
                 print(f"  n={n} d={d}: {exact:,} regions, build+enumerate+chi {total:.1f} s",
                       file=sys.stderr, flush=True)
@@ -157,44 +179,60 @@ def _check_cell(v: int | None, exact: int) -> str:
     return f"{v:,}" if v == exact else f"{v:,} MISMATCH"
 
 
-def _md_rows(rows: list[CountRow]) -> list[list[str]]:
-    out = []
-    for r in rows:
-        if not (_shown(r.n, r.d) or r.label):
-            continue
-        log_f = r.log10_approx - math.log10(math.factorial(r.d)) if r.approx else -math.inf
-        ratio = (f"{10 ** r.log10_ratio:,.3g}" if r.log10_ratio < 12 else f"10^{r.log10_ratio:.2f}")
-        out.append([
-            str(r.n), str(r.d), _big(r.exact, r.log10_exact),
-            _check_cell(r.enumerated, r.exact), _check_cell(r.chi_count, r.exact),
-            _big(r.approx, r.log10_approx), _big(r.approx_factorial, log_f),
-            ratio, r.verdict, r.label,
-        ])
-    return out
+def _optional(v: int | None) -> str:
+    return "" if v is None else str(v)
 
 
-MD_HEADER = ["n", "d", "exact Σ C(n,k)", "enumerated", "χ count", "n^d", "n^d/d!",
-             "n^d / exact", "verdict", "note"]
+def _csv_ratio(r: CountRow) -> str:
+    if r.log10_ratio < 300:
+        return f"{float(Fraction(r.approx, r.exact)):.6g}"
+    return f"1e{r.log10_ratio:.4f}"
 
-CSV_HEADER = ["n", "d", "exact", "enumerated", "chi_count", "n_pow_d", "n_pow_d_over_d_factorial",
-              "ratio_n_pow_d_over_exact", "log10_exact", "log10_n_pow_d", "log10_ratio",
-              "verdict", "label"]
+
+def _csv_approx_factorial(r: CountRow) -> str:
+    if r.log10_approx < 300:
+        return f"{float(r.approx_factorial):.6g}"
+    return f"1e{r.log10_approx_factorial:.4f}"
+
+
+#: The markdown table (the shown rows), one column at a time.
+MD_COLUMNS: tuple[Column[CountRow], ...] = (
+    Column("n", lambda r: str(r.n), "r"),
+    Column("d", lambda r: str(r.d), "r"),
+    Column("exact Σ C(n,k)", lambda r: _big(r.exact, r.log10_exact), "r"),
+    Column("enumerated", lambda r: _check_cell(r.enumerated, r.exact), "r"),
+    Column("χ count", lambda r: _check_cell(r.chi_count, r.exact), "r"),
+    Column("n^d", lambda r: _big(r.approx, r.log10_approx), "r"),
+    Column("n^d/d!", lambda r: _big(r.approx_factorial, r.log10_approx_factorial), "r"),
+    Column("n^d / exact", lambda r: (f"{10 ** r.log10_ratio:,.3g}" if r.log10_ratio < 12
+                                     else f"10^{r.log10_ratio:.2f}"), "r"),
+    Column("verdict", lambda r: r.verdict),
+    Column("note", lambda r: r.label),
+)
+
+#: The CSV file (every row), one column at a time.
+CSV_COLUMNS: tuple[Column[CountRow], ...] = (
+    Column("n", lambda r: str(r.n)),
+    Column("d", lambda r: str(r.d)),
+    Column("exact", lambda r: str(r.exact)),
+    Column("enumerated", lambda r: _optional(r.enumerated)),
+    Column("chi_count", lambda r: _optional(r.chi_count)),
+    Column("n_pow_d", lambda r: str(r.approx)),
+    Column("n_pow_d_over_d_factorial", _csv_approx_factorial),
+    Column("ratio_n_pow_d_over_exact", _csv_ratio),
+    Column("log10_exact", lambda r: f"{r.log10_exact:.6f}"),
+    Column("log10_n_pow_d", lambda r: f"{r.log10_approx:.6f}"),
+    Column("log10_ratio", lambda r: f"{r.log10_ratio:.6f}"),
+    Column("verdict", lambda r: r.verdict),
+    Column("label", lambda r: r.label),
+)
 
 
 def _csv_text(rows: list[CountRow]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_HEADER)
-    for r in rows:
-        ratio = Fraction(r.approx, r.exact)
-        ratio_s = f"{float(ratio):.6g}" if r.log10_ratio < 300 else f"1e{r.log10_ratio:.4f}"
-        f = r.approx_factorial
-        f_s = f"{float(f):.6g}" if r.log10_approx < 300 else (
-            f"1e{r.log10_approx - math.log10(math.factorial(r.d)):.4f}")
-        w.writerow([r.n, r.d, r.exact, "" if r.enumerated is None else r.enumerated,
-                    "" if r.chi_count is None else r.chi_count, r.approx, f_s, ratio_s,
-                    f"{r.log10_exact:.6f}", f"{r.log10_approx:.6f}", f"{r.log10_ratio:.6f}",
-                    r.verdict, r.label])
+    w.writerow([c.header for c in CSV_COLUMNS])
+    w.writerows(cells(CSV_COLUMNS, r) for r in rows)
     return buf.getvalue()
 
 
@@ -269,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         f"n_regions() {stats['chi_s']:.1f} s; total {elapsed:.1f} s",
         f"- formula agrees with every checked count: {'yes' if not bad else 'NO, see MISMATCH'}",
     ])
-    table = markdown_table(MD_HEADER, _md_rows(rows), align="rrrrrrrrll")
+    table = format_table(MD_COLUMNS, [r for r in rows if r.shown])
     notes = [
         "exact = max_regions(n, d) = Σ_{k≤d} C(n, k), reached exactly by hyperplanes in general "
         "position. \"enumerated\" is len(generic(n, d, seed=0).regions()) and \"χ count\" is "

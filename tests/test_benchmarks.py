@@ -1,6 +1,7 @@
 """Smoke tests of the benchmark scripts (correctness only, never timings)."""
 
 import csv
+import json
 import sys
 from pathlib import Path
 
@@ -16,7 +17,14 @@ from hyperarr import library  # noqa: E402
 from hyperarr.counting import max_regions  # noqa: E402
 
 from benchmarks import enumeration, region_counts  # noqa: E402
+from benchmarks._common import cells  # noqa: E402
 from benchmarks.baselines.incremental_lp import incremental_lp  # noqa: E402
+from benchmarks.enumeration import Baseline, Outcome, Row, collect_rows, report, worker, workloads  # noqa: E402,E501
+from benchmarks.enumeration.operations import OPERATIONS  # noqa: E402
+from benchmarks.enumeration.rows import Source  # noqa: E402
+from benchmarks.enumeration.sage import SAGE_OPERATIONS  # noqa: E402
+from benchmarks.enumeration.targets import QUOTED_SAGE, TARGETS  # noqa: E402
+from benchmarks.enumeration.workloads import WORKLOADS  # noqa: E402
 
 
 def _degenerate() -> ha.Arrangement:
@@ -87,7 +95,7 @@ def test_enumeration_table_reports_timeouts_and_missing_modules():
         "generic(20, 8)|adjacency": {"hyperarr": {"na": "ImportError: no module"}},
         "resonance(5)|regions": {"hyperarr": {"time": 0.5, "repeats": 3, "count": 11_292}},
     }
-    table, verdicts = enumeration._rows(plan, results, quick=False, sage_on=False)
+    table = [report.row_cells(r) for r in collect_rows(plan, results, quick=False, sage_on=False)]
     by_key = {(r[0], r[1]): r for r in table}
     assert by_key[("resonance(6)", "n_regions()")][-1] == "not met (timed out at 40 s)"
     assert by_key[("generic(20, 8)", "adjacency_graph()")][-1].startswith("n/a")
@@ -95,3 +103,132 @@ def test_enumeration_table_reports_timeouts_and_missing_modules():
     assert status.startswith("not met") and "500.0 ms > 350.0 ms" in status
     assert by_key[("resonance(5)", "regions()")][8] == "36.70 s (quoted)"
     assert by_key[("generic(20, 10)", "regions()")][-1] == "skipped (time budget)"
+
+
+def _row(workload: str, op: str, **fields) -> Row:
+    """A measured row of ``workload`` (right count) with its target, ``fields`` overriding."""
+    fields = {"outcome": Outcome.MEASURED, "count": WORKLOADS[workload][2],
+              "target": TARGETS.get((workload, op)), **fields}
+    return Row(workload, op, WORKLOADS[workload][2], **fields)
+
+
+def test_measured_row_formats_to_its_cells():
+    row = _row("generic(16, 8)", "regions", seconds=0.1386, peak_bytes=22_900_000,
+               lp=Baseline(Source.MEASURED, 97.63, lps=50_642))
+    assert report.row_cells(row) == [
+        "generic(16, 8)", "regions()", "39,203", "138.6 ms", "282,850", "22.9 MB",
+        "97.63 s (50,642 LPs)", "704×", "—", "—", "≥ 100× LP baseline", "met (704× ≥ 100×)",
+    ]
+
+
+def test_rows_not_run_show_the_quoted_figures():
+    rows = collect_rows(workloads.plan(quick=True), {}, quick=True, sage_on=False)
+    by_key = {(r.workload, r.operation): report.row_cells(r) for r in rows}
+    assert by_key[("generic(16, 8)", "regions")] == [
+        "generic(16, 8)", "regions()", "39,203", "not run", "—", "—",
+        "70.70 s (quoted, prototype)", "—", "—", "—", "≥ 100× LP baseline", "skipped (--quick)",
+    ]
+    assert by_key[("resonance(6)", "n_regions")][8:10] == ["742 s (quoted)", "—"]
+    assert by_key[("generic(8, 3)", "regions")][-2:] == ["—", "skipped (--quick)"]
+
+
+@pytest.mark.parametrize(
+    "row, columns, expected",
+    [
+        (_row("generic(20, 10)", "regions", seconds=0.5), ["status"],
+         ["undecided (500.0 ms ≤ 1.00 s; memory not measured)"]),
+        (_row("generic(20, 10)", "regions", seconds=2.0), ["status"],
+         ["not met (2.00 s > 1.00 s; memory not measured)"]),
+        (_row("generic(20, 10)", "regions", seconds=0.5, peak_bytes=350_000_000),
+         ["peak memory", "status"], ["350.0 MB", "not met (500.0 ms ≤ 1.00 s; 350 MB > 300 MB)"]),
+        (_row("generic(16, 8)", "regions", seconds=0.1, lp=Baseline(Source.TIMED_OUT, 5.0)),
+         ["LP baseline", "LP/hyperarr", "status"],
+         ["> 5.00 s (timed out)", "> 50×", "undecided (> 50×, the comparison timed out)"]),
+        (_row("generic(16, 8)", "regions", seconds=0.1, lp=Baseline(Source.TIMED_OUT, 50.0)),
+         ["LP/hyperarr", "status"], ["> 500×", "met (500× ≥ 100×)"]),
+        (_row("generic(16, 8)", "regions", seconds=0.1,
+              lp=Baseline(Source.MEASURED, 50.0, lps=7, agrees=False)),
+         ["status"], ["not met (LP BASELINE DISAGREES)"]),
+        (_row("generic(16, 8)", "regions", outcome=Outcome.FAILED, detail="Traceback",
+              lp=Baseline(Source.FAILED)),
+         ["hyperarr", "LP baseline", "LP/hyperarr", "status"],
+         ["error", "error", "—", "not met (error: Traceback)"]),
+        (_row("generic(15, 5)", "regions", seconds=0.0167,
+              sage=Baseline(Source.MEASURED, 32.46, count=4_945)),
+         ["Sage", "Sage/hyperarr", "status"],
+         ["32.46 s (SAGE COUNT 4,945)", "1,944×", "met (1,944× ≥ 1,000×)"]),
+        (_row("generic(15, 5)", "regions", seconds=0.0167, sage=Baseline(Source.TIMED_OUT, 100.0)),
+         ["Sage", "Sage/hyperarr", "status"],
+         ["> 100 s (timed out)", "> 5,988×", "met (5,988× ≥ 1,000×)"]),
+        (_row("generic(15, 5)", "n_regions", seconds=0.0167, sage=Baseline(Source.QUOTED, 3.4)),
+         ["Sage", "Sage/hyperarr", "peak memory", "target", "status"],
+         ["3.40 s (quoted)", "204× (vs quoted)", "not measured", "—", "—"]),
+        (_row("resonance(5)", "regions", seconds=0.3, count=11_291), ["regions/s", "status"],
+         ["37,640", "not met (WRONG COUNT 11,291 ≠ 11,292)"]),
+        (_row("generic(20, 8)", "adjacency", outcome=Outcome.UNAVAILABLE, detail="ImportError: x"),
+         ["hyperarr", "regions/s", "peak memory", "status"], ["n/a", "—", "—", "n/a (ImportError: x)"]),
+        (_row("resonance(6)", "n_regions", outcome=Outcome.TIMED_OUT, limit=40.0),
+         ["hyperarr", "status"], ["> 40 s", "not met (timed out at 40 s)"]),
+    ],
+)
+def test_row_cells_and_verdicts(row, columns, expected):
+    cells = dict(zip([c.header for c in report.COLUMNS], report.row_cells(row)))
+    assert [cells[c] for c in columns] == expected
+
+
+def test_operation_table_covers_every_workload_and_task():
+    tasks = workloads.plan(quick=True) + workloads.plan(quick=False)
+    assert {t.workload for t in tasks} == set(WORKLOADS)
+    assert {t.op for t in tasks} <= set(OPERATIONS) | set(SAGE_OPERATIONS)
+    assert {op.sage for op in OPERATIONS.values() if op.sage} <= set(SAGE_OPERATIONS)
+    for figures in (TARGETS, QUOTED_SAGE):
+        assert {w for w, _ in figures} <= set(WORKLOADS)
+        assert {op for _, op in figures} <= set(OPERATIONS)
+    for quick in (True, False):
+        rows = collect_rows(workloads.plan(quick), {}, quick=quick, sage_on=False)
+        keys = [(r.workload, r.operation) for r in rows]
+        assert len(keys) == len(set(keys))
+        assert set(TARGETS) <= set(keys)
+        assert len(report.verdicts(rows)) == len(TARGETS)
+
+
+def test_columns_match_the_committed_results():
+    committed = (ROOT / "benchmarks" / "results" / "enumeration.md").read_text(encoding="utf-8")
+    header = next(line for line in committed.splitlines() if line.startswith("| workload"))
+    assert [h.strip() for h in header.strip("|").split("|")] == [c.header for c in report.COLUMNS]
+
+
+def test_worker_times_one_task(tmp_path, capsys):
+    workloads.build(["generic(8, 3)"], tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["generic_8__3_.npz"]  # no temporary left
+    task = enumeration.Task("generic(8, 3)", "regions", 20, lp=True)
+    worker.work({"workload": task.workload, "op": task.op, "data": str(tmp_path), "lp": True,
+                 "memory_below": 1e9})
+    parts = {}
+    for line in capsys.readouterr().out.splitlines():
+        msg = json.loads(line)
+        parts[msg.pop("part")] = msg
+    assert parts["hyperarr"]["count"] == 93
+    assert parts["memory"]["peak"] > 0
+    assert parts["lp"]["agree"] is True and parts["lp"]["count"] == 93
+    (row,) = [r for r in collect_rows([task], {task.key: parts}, quick=True, sage_on=False)
+              if r.workload == task.workload]
+    assert row.outcome is Outcome.MEASURED and row.status == "" and row.ratio(row.lp) > 0
+
+
+def test_count_rows_format_to_the_committed_lines():
+    rows, _ = region_counts.compute_rows(range(10, 11), 20, check_all_below=0, check_shown_below=0,
+                                         named=True)
+    named = {r.label: r for r in rows if r.label}
+    assert set(named) == {"exercise 3h", "miniproject"} and all(r.shown for r in named.values())
+    assert not any(r.shown for r in rows if (r.n, r.d) == (15, 10))
+    row = named["exercise 3h"]
+    assert cells(region_counts.MD_COLUMNS, row) == [
+        "20", "10", "616,666", "—", "—", "10^13.01", "2,821,869.5", "1.66e+07", "off by 10^7",
+        "exercise 3h",
+    ]
+    committed = (ROOT / "benchmarks" / "results" / "region_counts.csv").read_text(encoding="utf-8")
+    lines = {tuple(line.split(",")[:2]): line.split(",") for line in committed.splitlines()}
+    assert [c.header for c in region_counts.CSV_COLUMNS] == lines[("n", "d")]
+    for r in named.values():
+        assert cells(region_counts.CSV_COLUMNS, r) == lines[(str(r.n), str(r.d))]
