@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy.special import expit
 
+from hyperarr.exceptions import ModelError
 from hyperarr.rnn._validate import FloatArray
 
 __all__: list[str] = []
@@ -42,5 +43,5 @@ _LOGISTIC = _ACTIVATIONS["sigmoid"]
 
 def _activation(name: object) -> _Activation:
     if not isinstance(name, str) or name not in _ACTIVATIONS:
-        raise ValueError(f"activation must be one of 'sigmoid', 'tanh'; got {name!r}")
+        raise ModelError(f"activation must be one of 'sigmoid', 'tanh'; got {name!r}")
     return _ACTIVATIONS[name]

@@ -65,7 +65,7 @@ def rnn_gradient_closed_form(
 
     Raises
     ------
-    ValueError
+    ModelError
         If T < 2 (the sheet's two inputs need two steps) or a weight is not a
         finite scalar.
 
@@ -143,7 +143,7 @@ def lstm_gradient_closed_form(
 
     Raises
     ------
-    ValueError
+    ModelError
         If T < 2 or a parameter is not a finite scalar.
 
     Notes

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from hyperarr.exceptions import ModelError
 from hyperarr.rnn._activations import _LOGISTIC, _activation
 from hyperarr.rnn._validate import (
     FloatArray,
@@ -76,25 +77,25 @@ def _gate_values(
     if isinstance(gates, Mapping):
         missing = {"i", "f", "o"} - set(gates)
         if missing:
-            raise ValueError(f"gates must have keys 'i', 'f', 'o'; got {sorted(gates)}")
+            raise ModelError(f"gates must have keys 'i', 'f', 'o'; got {sorted(gates)}")
         gates = Gates(gates["i"], gates["f"], gates["o"])
     try:
         i, f, o = gates  # type: ignore[misc]
     except (TypeError, ValueError):
-        raise ValueError(f"gates must be (i, f, o); got {gates!r}") from None
+        raise ModelError(f"gates must be (i, f, o); got {gates!r}") from None
     out = []
     for name, value in (("i", i), ("f", f), ("o", o)):
         arr = _float_array(f"gates.{name}", value)
         if arr.ndim == 1:
             arr = np.repeat(arr[:, None], n_h, axis=1)
         if arr.ndim != 2 or arr.shape[1] != n_h or arr.shape[0] == 0:
-            raise ValueError(
+            raise ModelError(
                 f"gates.{name} must have shape (T,) or (T, n_h) with n_h = {n_h}; got {np.shape(value)}"
             )
         out.append(_frozen(arr))
     if not out[0].shape == out[1].shape == out[2].shape:
         lengths = [len(a) for a in out]
-        raise ValueError(f"gates i, f, o must have the same length T; got {lengths}")
+        raise ModelError(f"gates i, f, o must have the same length T; got {lengths}")
     return out[0], out[1], out[2]
 
 
@@ -185,7 +186,7 @@ class ScheduledLSTM:
     def _checked_inputs(self, xs: ArrayLike) -> FloatArray:
         x = _inputs(xs, self.W_in.shape[1])
         if len(x) != self.T:
-            raise ValueError(f"xs must have T = {self.T} rows, one per gate value; got {len(x)}")
+            raise ModelError(f"xs must have T = {self.T} rows, one per gate value; got {len(x)}")
         return x
 
     def run(self, xs: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -297,15 +298,15 @@ class LSTM:
         try:
             W_x, W_h, b = value
         except (TypeError, ValueError):
-            raise ValueError(f"{name} must be a triple (W_x, W_h, b); got {value!r}") from None
+            raise ModelError(f"{name} must be a triple (W_x, W_h, b); got {value!r}") from None
         W_x = _matrix(f"{name} W_x", W_x, n_h, f"(n_h, n_in) = ({n_h}, {n_in})", "column")
         if W_x.shape != (n_h, n_in):
-            raise ValueError(
+            raise ModelError(
                 f"{name} W_x must have shape (n_h, n_in) = ({n_h}, {n_in}); got {W_x.shape}"
             )
         W_h = _matrix(f"{name} W_h", W_h, n_h, f"(n_h, n_h) = ({n_h}, {n_h})", "column")
         if W_h.shape != (n_h, n_h):
-            raise ValueError(
+            raise ModelError(
                 f"{name} W_h must have shape (n_h, n_h) = ({n_h}, {n_h}); got {W_h.shape}"
             )
         return _GateWeights(W_x, W_h, _bias(f"{name} b", b, n_h, "(n_h,)"))

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from hyperarr.exceptions import ModelError
 from hyperarr.rnn._activations import _ACTIVATIONS, _LOGISTIC, _activation, _Activation
 from hyperarr.rnn._validate import FloatArray, _inputs, _integer, _step, _weights
 
@@ -112,7 +113,7 @@ class UnrolledRNN:
         first = self.layers[0]
         x = _inputs(xs, first.W_in.shape[1])
         if len(x) != self.T:
-            raise ValueError(f"xs must have T = {self.T} rows, one per layer; got {len(x)}")
+            raise ModelError(f"xs must have T = {self.T} rows, one per layer; got {len(x)}")
         h = np.zeros(first.W_rec.shape[0])
         hs = []
         for layer, x_t in zip(self.layers, x):
@@ -149,7 +150,7 @@ class RNN:
 
     Raises
     ------
-    ValueError
+    ModelError
         If the shapes do not fit together, a value is not finite, or the
         activation is unknown.
 

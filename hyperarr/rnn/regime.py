@@ -8,8 +8,18 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from hyperarr.exceptions import ModelError
 from hyperarr.rnn._activations import _activation
-from hyperarr.rnn._validate import FloatArray, _bias, _float_array, _frozen, _integer, _matrix, _scalar
+from hyperarr.rnn._validate import (
+    FloatArray,
+    _bias,
+    _float_array,
+    _frozen,
+    _integer,
+    _matrix,
+    _scalar,
+    _square,
+)
 from hyperarr.rnn.recurrent import _rnn_forward
 
 __all__ = ["GradientRegime", "gradient_regime"]
@@ -102,7 +112,7 @@ def gradient_regime(
 
     Raises
     ------
-    ValueError
+    ModelError
         For mismatched shapes, T < 2, a negative tol or an unknown activation.
 
     Notes
@@ -159,11 +169,7 @@ def gradient_regime(
     'vanishing'
     """
     act = _activation(activation)
-    rec = _float_array("w_rec", w_rec)
-    if rec.ndim == 0:
-        rec = rec.reshape(1, 1)
-    if rec.ndim != 2 or rec.shape[0] != rec.shape[1]:
-        raise ValueError(f"w_rec must be a scalar or have shape (n_h, n_h); got {np.shape(w_rec)}")
+    rec = _square("w_rec", w_rec, "be a scalar or have shape (n_h, n_h)")
     n_h = rec.shape[0]
     bias = _bias("b_h", b_h, n_h, "(n_h,)")
     W_in = _float_array("w_in", w_in)
@@ -173,7 +179,7 @@ def gradient_regime(
     T = _integer("T", T, 2)
     tol = _scalar("tol", tol)
     if tol < 0:
-        raise ValueError(f"tol must be >= 0; got {tol}")
+        raise ModelError(f"tol must be >= 0; got {tol}")
 
     xs = np.zeros((T, W_in.shape[1]))
     xs[:2] = 1.0
