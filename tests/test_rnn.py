@@ -331,7 +331,7 @@ def test_lstm_table_at_T2_is_read_as_documented():
     )
     value = other.input_weight_gradient([1.0, 0.0])[0, 0, 0]
     assert value == pytest.approx(expected, rel=1e-12)
-    assert value == pytest.approx(0.00894, abs=5e-6)  # the number quoted in the docstring
+    assert value == pytest.approx(0.00894, abs=5e-6)  # the number quoted on the sheet page
 
 
 @pytest.mark.parametrize("closed_form", [rnn_gradient_closed_form, lstm_gradient_closed_form])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +152,24 @@ def test_rnn_raises_nothing_but_model_error():
     raised = {f"{path.name}:{line}": name for path in MODULES for line, name in _raises(path)}
     assert len(raised) >= 20  # the walk sees the package's raise statements
     assert {where: name for where, name in raised.items() if name != "ModelError"} == {}
+
+
+# ---------------------------------------------------------------------------
+# Docstrings point to the sheet page, and the pointers resolve
+# ---------------------------------------------------------------------------
+
+SHEET = Path(__file__).resolve().parents[1] / "docs" / "sheet.md"
+
+
+def test_links_to_the_sheet_page_name_its_headings():
+    # mkdocs checks the anchors of links in pages, but not of links in docstrings.
+    toc = pytest.importorskip("markdown.extensions.toc", reason="the heading ids come from markdown")
+    headings = re.findall(r"^#+ (.+)$", SHEET.read_text(encoding="utf-8"), re.M)
+    anchors = {toc.slugify(h, "-") for h in headings}
+    links = [
+        (path.name, anchor)
+        for path in MODULES
+        for anchor in re.findall(r"\(sheet\.md#([\w-]+)\)", path.read_text(encoding="utf-8"))
+    ]
+    assert len(links) >= 3
+    assert [link for link in links if link[1] not in anchors] == []

@@ -1,4 +1,10 @@
-"""The course sheet's inputs and its closed forms (21) and (24) for dy_T/dW_in."""
+"""The course sheet's inputs and its closed forms (21) and (24) for dy_T/dW_in.
+
+[`sheet_inputs`][hyperarr.rnn.sheet_inputs] are x(1) = x(2) = 1, then 0;
+[`rnn_gradient_closed_form`][hyperarr.rnn.rnn_gradient_closed_form] and
+[`lstm_gradient_closed_form`][hyperarr.rnn.lstm_gradient_closed_form] evaluate
+the gradient of the scalar networks driven by them, for many horizons T at once.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ __all__ = ["sheet_inputs", "rnn_gradient_closed_form", "lstm_gradient_closed_for
 
 
 def sheet_inputs(T: int) -> FloatArray:
-    """The sheet's inputs x(1) = x(2) = 1 and x(t) = 0 for t > 2, shape (T, 1).
+    """The course sheet's inputs x(1) = x(2) = 1 and x(t) = 0 for t > 2, shape (T, 1).
 
     Examples
     --------
@@ -38,16 +44,17 @@ def rnn_gradient_closed_form(
     *,
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
 ) -> float | FloatArray:
-    """dy_T/dW_in of the scalar RNN with the sheet's inputs, eq. (21).
+    r"""dy_T/dW_in of the scalar RNN with the course sheet's inputs, eq. (21).
 
-    .. math::
+    $$
+    \frac{dy_T}{dW^{in}} = \sigma'(a^y_T) W^{out} \sigma'(a^h_T)
+    (W^{rec})^{T-2} \prod_{t=2}^{T-1} \sigma'(a^h_t)
+    \left(x_2 + W^{rec} \sigma'(a^h_1) x_1\right),
+    $$
 
-        \\frac{dy_T}{dW^{in}} = \\sigma'(a^y_T) W^{out} \\sigma'(a^h_T)
-        (W^{rec})^{T-2} \\prod_{t=2}^{T-1} \\sigma'(a^h_t)
-        \\left(x_2 + W^{rec} \\sigma'(a^h_1) x_1\\right),
-
-    with x_1 = x_2 = 1, x_t = 0 for t > 2, and a^h_t, a^y_T from the forward
-    pass of eqs. (14)-(15).
+    with x_1 = x_2 = 1, x_t = 0 for t > 2
+    ([`sheet_inputs`][hyperarr.rnn.sheet_inputs]), and a^h_t, a^y_T from the
+    forward pass of eqs. (14)-(15).
 
     Parameters
     ----------
@@ -66,17 +73,18 @@ def rnn_gradient_closed_form(
     Raises
     ------
     ModelError
-        If T < 2 (the sheet's two inputs need two steps) or a weight is not a
-        finite scalar.
+        If T < 2 (the two inputs need two steps) or a weight is not a finite
+        scalar.
 
     Notes
     -----
-    Eq. (21) is exact for every T >= 2, the empty product at T = 2 being 1;
-    the tests confirm it against backpropagation and central differences for
-    T = 2..60.  The product (W^rec)^{T-2} ∏ σ'(a_t) is evaluated as
-    ∏ (W^rec σ'(a_t)), which is the same number without the overflow of
-    (W^rec)^{T-2} alone.  What the sheet gets wrong is the *reading* of (21)
-    in 2b; see :func:`gradient_regime`.
+    The value is the gradient that
+    [`RNN.input_weight_gradient`][hyperarr.rnn.RNN.input_weight_gradient]
+    backpropagates, for every T >= 2 (the empty product at T = 2 is 1).  The
+    product (W^rec)^{T-2} ∏ σ'(a_t) is evaluated as ∏ (W^rec σ'(a_t)), which
+    is the same number without the overflow of (W^rec)^{T-2} alone.
+    [`gradient_regime`][hyperarr.rnn.gradient_regime] measures how it decays
+    or grows with T.
 
     Examples
     --------
@@ -114,17 +122,18 @@ def lstm_gradient_closed_form(
     *,
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
 ) -> float | FloatArray:
-    """dy_T/dW_in of the scalar LSTM of the sheet's table, eq. (24).
+    r"""dy_T/dW_in of the scalar LSTM of the course sheet's table, eq. (24).
 
-    .. math::
-
-        \\frac{dy_T}{dW^{in}} = \\sigma'(a^y_T) W^{out} o_T \\sigma'(c_T)
-        f^{T-2} \\sigma'(a^h_2) x_2,
+    $$
+    \frac{dy_T}{dW^{in}} = \sigma'(a^y_T) W^{out} o_T \sigma'(c_T)
+    f^{T-2} \sigma'(a^h_2) x_2,
+    $$
 
     with o_T = 1, x_2 = 1, a^h_2 = W^in + b_h (h_1 = o_1 σ(c_1) = 0),
     c_T = f^{T-2} σ(a^h_2) and a^y_T = W^out σ(c_T) + b_y.  ``w_rec`` is
-    accepted for symmetry with :func:`rnn_gradient_closed_form` and does not
-    enter: with o_1 = 0 the state h_1 that W^rec multiplies is 0 (2d).
+    accepted for symmetry with
+    [`rnn_gradient_closed_form`][hyperarr.rnn.rnn_gradient_closed_form] and does
+    not enter: with o_1 = 0 the state h_1 that W^rec multiplies is 0 (2d).
 
     Parameters
     ----------
@@ -148,17 +157,12 @@ def lstm_gradient_closed_form(
 
     Notes
     -----
-    Eqs. (22)-(24) are exact for T >= 3.  The o_T σ'(c_T) factor of (22) is
-    right because the gates are given, not functions of W^in.
-
-    At T = 2 the table is ambiguous: t = 2 is in both rows "t = 1, 2" and
-    "t = T".  (24) holds if the first row wins for x, i, f and only o opens
-    (x_2 = 1, i_2 = 1, f_2 = 0, o_2 = 1), which is how :func:`sheet_gates`
-    reads it.  If the row "t = T" wins (x_2 = 0, i_2 = 0, f_2 = f), then
-    c_2 = f σ(a^h_1) and the true gradient is
-    σ'(a^y_2) W^out σ'(c_2) f σ'(a^h_1) x_1, while (24) gives 0 because of
-    the factor x_2.  For W^in = W^out = 1, b_h = b_y = 0, f = 0.9 that is
-    0.00894 against 0.  The tests check both readings with :class:`ScheduledLSTM`.
+    The value is the gradient that
+    [`ScheduledLSTM.sheet`][hyperarr.rnn.ScheduledLSTM.sheet] backpropagates,
+    for every T >= 2, with the gates of [`sheet_gates`][hyperarr.rnn.sheet_gates]
+    (at T = 2: x_2 = 1, i_2 = 1, f_2 = 0, o_2 = 1).  The
+    [sheet page](sheet.md#2c-dy_tdw_in-for-the-lstm) discusses the other
+    reading of the table at T = 2.
 
     Examples
     --------

@@ -1,4 +1,9 @@
-"""dy_T/dW_in against T, the numbers behind the gradient figure and ``hyperarr rnn``."""
+"""dy_T/dW_in against T, the numbers behind the gradient figure and ``hyperarr rnn``.
+
+[`gradient_curves`][hyperarr.rnn.gradient_curves] evaluates the closed forms
+(21) and (24) on a grid of horizons and weights and returns them as
+[`GradientCurves`][hyperarr.rnn.GradientCurves].
+"""
 
 from __future__ import annotations
 
@@ -74,7 +79,10 @@ def gradient_curves(
     b_y: float = 0.0,
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
 ) -> GradientCurves:
-    """The numbers behind ``plot_gradients`` and ``hyperarr rnn``.
+    """The numbers behind the gradient figure and ``hyperarr rnn``.
+
+    [`plot_gradients`][hyperarr.plot.plot_gradients] draws them; ``hyperarr rnn``
+    prints them as a table or JSON, or draws them.
 
     Parameters
     ----------

@@ -1,4 +1,9 @@
-"""LSTM units: with the gates given as numbers (the course sheet's table) and with learned gates."""
+"""LSTM units, with the gates given as numbers and with learned gates.
+
+[`ScheduledLSTM`][hyperarr.rnn.ScheduledLSTM] takes its [`Gates`][hyperarr.rnn.Gates]
+as numbers, for instance the course sheet's table,
+[`sheet_gates`][hyperarr.rnn.sheet_gates]; [`LSTM`][hyperarr.rnn.LSTM] computes them.
+"""
 
 from __future__ import annotations
 
@@ -39,20 +44,19 @@ class Gates(NamedTuple):
 
 
 def sheet_gates(f: float, T: int) -> Gates:
-    """The gate schedule of the sheet's table (Exercise 2) for forget value f.
+    """The gate schedule of the course sheet's table (Exercise 2) for forget value f.
 
-    ======== ===== ===== =====
-    step     i(t)  f(t)  o(t)
-    ======== ===== ===== =====
-    t = 1, 2 1     0     0
-    2 < t    0     f     0
-    t = T    0     f     1
-    ======== ===== ===== =====
+    | step     | i(t) | f(t) | o(t) |
+    |----------|------|------|------|
+    | t = 1, 2 | 1    | 0    | 0    |
+    | 2 < t    | 0    | f    | 0    |
+    | t = T    | 0    | f    | 1    |
 
-    For T = 2 the rows "t = 1, 2" and "t = T" overlap.  hyperarr reads the
-    table as: the output gate opens at T (o(T) = 1), everything else follows
-    the row "t = 1, 2" (i(2) = 1, f(2) = 0, and x(2) = 1 as in
-    :func:`sheet_inputs`).  See :func:`lstm_gradient_closed_form`.
+    For T = 2, where the rows "t = 1, 2" and "t = T" overlap, the output gate
+    opens at T (o(2) = 1) and everything else follows the row "t = 1, 2"
+    (i(2) = 1, f(2) = 0, with x(2) = 1 as in
+    [`sheet_inputs`][hyperarr.rnn.sheet_inputs]).  The
+    [sheet page](sheet.md#2c-dy_tdw_in-for-the-lstm) discusses the other reading.
 
     Examples
     --------
@@ -100,21 +104,21 @@ def _gate_values(
 
 
 class ScheduledLSTM:
-    """LSTM units with externally given gates, eqs. (16)-(18) of the sheet.
+    r"""LSTM units with externally given gates, eqs. (16)-(18) of the course sheet.
 
-    .. math::
-
-        c(t) = f(t) c(t-1) + i(t)\\, g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \\quad
-        h(t) = o(t)\\, g(c(t)), \\quad
-        y(t) = \\sigma(W_{out} h(t) + b_y),
+    $$
+    c(t) = f(t) c(t-1) + i(t)\, g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \quad
+    h(t) = o(t)\, g(c(t)), \quad
+    y(t) = \sigma(W_{out} h(t) + b_y),
+    $$
 
     with h(0) = c(0) = 0 and g = σ (or tanh).  The weights follow the shapes
-    of :class:`RNN` (scalars are the sheet's case).
+    of [`RNN`][hyperarr.rnn.RNN] (scalars are the course sheet's case).
 
     Parameters
     ----------
     w_in, w_rec, w_out, b_h, b_y : array_like
-        As for :class:`RNN` (``None`` biases are zero).
+        As for [`RNN`][hyperarr.rnn.RNN] (``None`` biases are zero).
     gates : Gates, (i, f, o) or mapping with keys "i", "f", "o"
         Gate values per step, each of shape (T,) or (T, n_h).
     activation : {"sigmoid", "tanh"}
@@ -161,7 +165,10 @@ class ScheduledLSTM:
         T: int,
         activation: Literal["sigmoid", "tanh"] = "sigmoid",
     ) -> ScheduledLSTM:
-        """The sheet's network: scalar weights and the gates of :func:`sheet_gates`."""
+        """The course sheet's network: scalar weights and the table's gates.
+
+        The gates are [`sheet_gates(f, T)`][hyperarr.rnn.sheet_gates].
+        """
         return cls(w_in, w_rec, w_out, b_h, b_y, sheet_gates(f, T), activation)
 
     @property
@@ -234,22 +241,24 @@ class _GateWeights(NamedTuple):
 
 
 class LSTM:
-    """LSTM units with learned gates (Gers, Schmidhuber and Cummins, 2000).
+    r"""LSTM units with learned gates (Gers, Schmidhuber and Cummins, 2000).
 
-    .. math::
-
-        i, f, o &= \\sigma(W_x x(t) + W_h h(t-1) + b) \\text{ for each gate}, \\\\
-        c(t) &= f\\, c(t-1) + i\\, g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \\\\
-        h(t) &= o\\, g(c(t)), \\qquad y(t) = \\sigma(W_{out} h(t) + b_y),
+    $$
+    \begin{aligned}
+    i, f, o &= \sigma(W_x x(t) + W_h h(t-1) + b) \text{ for each gate}, \\
+    c(t) &= f\, c(t-1) + i\, g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \\
+    h(t) &= o\, g(c(t)), \qquad y(t) = \sigma(W_{out} h(t) + b_y),
+    \end{aligned}
+    $$
 
     with h(0) = c(0) = 0.  This is eqs. (16)-(18) with the gate equations the
-    sheet omits.  g is tanh by default (the standard choice); the sheet's σ
-    is ``activation="sigmoid"``.
+    course sheet omits.  g is tanh by default (the standard choice); the
+    course sheet's σ is ``activation="sigmoid"``.
 
     Parameters
     ----------
     W_in, W_rec, W_out, b_h, b_y : array_like
-        The candidate's and the readout's weights, shapes as for :class:`RNN`.
+        The candidate's and the readout's weights, shapes as for [`RNN`][hyperarr.rnn.RNN].
     input_gate, forget_gate, output_gate : (W_x, W_h, b), optional
         Each gate's weights, shapes (n_h, n_in), (n_h, n_h) and (n_h,).
         Default all zero, a constant gate value of ½.

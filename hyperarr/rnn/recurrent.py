@@ -1,4 +1,10 @@
-"""The recurrent network of the course sheet's Exercise 1, its unrolling and its expansion."""
+"""The recurrent network of the course sheet's Exercise 1, its unrolling and its expansion.
+
+[`RNN`][hyperarr.rnn.RNN] runs the recurrence and backpropagates through it;
+[`UnrolledRNN`][hyperarr.rnn.UnrolledRNN] is the equivalent feedforward network of
+[`HiddenLayer`][hyperarr.rnn.HiddenLayer]s and an [`OutputLayer`][hyperarr.rnn.OutputLayer];
+[`Expansion`][hyperarr.rnn.Expansion] is the output written out in the inputs.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +44,7 @@ class Expansion(NamedTuple):
     text : str
         Vector notation, e.g. ``ŷ(2) = σ[W_out·σ[W_in·x(2) + W_rec·σ[W_in·x(1)]]]``.
     latex : str
-        Component notation in the style of the sheet's eq. (13), with a fresh
+        Component notation in the style of the course sheet's eq. (13), with a fresh
         summation index ``j_s`` for the hidden unit at each time step s.
     sympy : sympy.Matrix or None
         Column ``(n_out, 1)`` of scalar expressions in the weight symbols
@@ -105,10 +111,11 @@ class UnrolledRNN:
         return len(self.layers)
 
     def run(self, xs: ArrayLike) -> tuple[FloatArray, FloatArray]:
-        """Feed x(1), ..., x(T) to layers 1..T; return ``(hs, ys)`` like :meth:`RNN.run`.
+        """Feed x(1), ..., x(T) to layers 1..T; return ``(hs, ys)``.
 
-        ``ys[t - 1]`` is the shared readout applied to layer t; the sheet's
-        figure draws only the last one, ``ys[-1]`` = ŷ(T).
+        The same as [`RNN.run`][hyperarr.rnn.RNN.run] of the network it unrolls.
+        ``ys[t - 1]`` is the shared readout applied to layer t; the course
+        sheet's figure draws only the last one, ``ys[-1]`` = ŷ(T).
         """
         first = self.layers[0]
         x = _inputs(xs, first.W_in.shape[1])
@@ -123,12 +130,12 @@ class UnrolledRNN:
 
 
 class RNN:
-    """A recurrent network with one hidden layer, eqs. (1)-(2) and (14)-(15).
+    r"""A recurrent network with one hidden layer, eqs. (1)-(2) and (14)-(15).
 
-    .. math::
-
-        h(t) = g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \\qquad
-        \\hat y(t) = \\sigma(W_{out} h(t) + b_y), \\qquad h(0) = 0.
+    $$
+    h(t) = g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \qquad
+    \hat y(t) = \sigma(W_{out} h(t) + b_y), \qquad h(0) = 0.
+    $$
 
     Parameters
     ----------
@@ -139,7 +146,7 @@ class RNN:
     W_out : array_like, shape (n_out, n_h)
         Output weights w^(2).  A scalar is 1x1; a 1-D array is one row.
     b_h, b_y : array_like, shape (n_h,) and (n_out,), optional
-        Biases (the sheet suppresses them); default zero, scalars broadcast.
+        Biases (the course sheet suppresses them); default zero, scalars broadcast.
     activation : {"sigmoid", "tanh"}
         The hidden nonlinearity g.  The readout is always the logistic σ.
 
@@ -258,21 +265,15 @@ class RNN:
 
         Notes
         -----
-        Bias terms appear only if the network's biases are nonzero (the sheet
-        suppresses them).  The sympy expression is a tree with O(n_h^t)
+        Bias terms appear only if the network's biases are nonzero (the course
+        sheet suppresses them).  The sympy expression is a tree with O(n_h^t)
         leaves; keep t and n_h small.
 
-        The sheet's eqs. (4)-(13) are right in structure but not in notation,
-        which is why the LaTeX here names its indices afresh:
-
-        - eq. (4) sums the readout over ``i`` (``Σ_i w_ij^(2)``) where the
-          hidden index is ``j``; ``i`` is already the output unit;
-        - the recurrent sums reuse ``i`` (``Σ_i w_ji^(rec) x_i^(1)``) and
-          then ``j`` at the next level, so the same letter denotes hidden
-          units at different times;
-        - eqs. (7) and (10) close both brackets after the x(4) term, which
-          would move the recurrent terms (8)-(9) and (11)-(13) outside the
-          outer g; they belong inside.
+        In ``.latex`` the output unit is ``i``, the input unit ``k`` and the
+        hidden unit at time s ``j_s``, each summed where it occurs, and every
+        recurrent term sits inside the bracket of the step it feeds; the
+        [sheet page](sheet.md#1a-the-output-at-t-4) compares this with the
+        course sheet's eqs. (4)-(13).
 
         Examples
         --------

@@ -1,4 +1,9 @@
-"""Whether gradients through the recurrence vanish or explode, measured."""
+"""Whether gradients through the recurrence vanish or explode, measured.
+
+[`gradient_regime`][hyperarr.rnn.gradient_regime] runs the recurrence on the
+course sheet's inputs and returns a [`GradientRegime`][hyperarr.rnn.GradientRegime]:
+the per-step Jacobian norms, their long-run rate and the verdict.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ __all__ = ["GradientRegime", "gradient_regime"]
 
 @dataclass(frozen=True, eq=False)
 class GradientRegime:
-    """The result of :func:`gradient_regime`.
+    """The result of [`gradient_regime`][hyperarr.rnn.gradient_regime].
 
     Attributes
     ----------
@@ -85,8 +90,8 @@ def gradient_regime(
 ) -> GradientRegime:
     """Measure whether gradients through the recurrence vanish or explode.
 
-    The network is eq. (14) driven by the sheet's inputs, x(1) = x(2) = 1 and
-    x(t) = 0 afterwards.  The gradient dy_T/dW_in of eq. (21) carries the
+    The network is eq. (14) driven by the course sheet's inputs, x(1) = x(2) = 1
+    and x(t) = 0 afterwards.  The gradient dy_T/dW_in of eq. (21) carries the
     product of the per-step factors σ'(a_t) W_rec, so its fate for large T is
     the fate of ‖∂h_T/∂h_k‖ as the lag T - k grows.
 
@@ -117,46 +122,14 @@ def gradient_regime(
 
     Notes
     -----
-    The sheet's answer to 2b states the condition on |W_rec| alone ("if
-    |W_rec| > 1, (W_rec)^{T-2} diverges and thus dy_T/dW_in diverges").  That
-    is inexact in both directions, because the per-step factor is
-    |σ'(a_t) W_rec|, not |W_rec|:
-
-    - σ' ≤ ¼ for the logistic, so every |w_rec| < 4 vanishes, at least as
-      (|w_rec|/4)^T.  For example w_rec = 2, b_h = -1 has the fixed point
-      h* = ½, a* = 0 with factor exactly 2·¼ = ½: the gradient halves at
-      every step although |W_rec| = 2 > 1.
-    - Saturation makes larger w_rec vanish too: with w_rec = 6, b_h = 0 the
-      state settles at h* ≈ 0.9975, a* ≈ 5.98, σ'(a*) ≈ 0.0025, and the
-      factor is about 0.015 per step.
-    - The premise of the exploding case, |σ'(a_t) W_rec| > 1 *for all t*,
-      essentially never holds in the scalar setting.  After t = 2 the state
-      follows the autonomous map h ↦ σ(w_rec h + b_h), whose slope at h_{t-1}
-      *is* the factor σ'(a_t) w_rec.  For w_rec > 0 the map is increasing,
-      the orbit is monotone and converges to a fixed point; a fixed point
-      with slope > 1 repels, so the orbit can only converge to one with
-      slope ≤ 1 (for w_rec < 0 the same holds for the two-step map and a
-      period-2 orbit).  Hence the long-run rate is ≤ 1 unless the state sits
-      *exactly* on an unstable fixed point.  With b_h = -w_rec/2 the fixed
-      point h* = ½ has a* = 0 and factor w_rec/4 > 1 for w_rec > 4, but it
-      repels.  Measured with w_rec = 6, b_h = -3: w_in = 1.7074603978971474
-      makes a_2 = 0 exactly in floating point, h_t = ½ for ever, every
-      factor is 1.5 and dy_T/dW_in reaches 3.5e51 at T = 300 ("exploding").
-      Move w_in by 1e-9 and the gradient grows only up to T = 52 (3.7e7):
-      the deviation from ½, amplified 1.5 times per step, takes the state
-      to the stable fixed point h ≈ 0.929 (0.071 for -1e-9), whose factor
-      is 0.394, and the gradient vanishes (1.2e-92 at T = 300).  Exploding
-      is transient in the scalar setting.
-      w_rec = 4, b_h = -2 is the borderline (a non-hyperbolic fixed point
-      with factor 1): the gradient decays more slowly than any exponential
-      and ``rate`` tends to 1 ("neither" for large T).
-
-    Networks with a matrix W_rec can explode for good: the tanh network
-    with random W_rec of gain > 1 is chaotic, and ‖∂h_T/∂h_k‖ grows
-    exponentially in T - k (measured: n_h = 60, W_rec = 3 N(0, 1/n_h),
-    rate ≈ 1.32 per step over T = 200).  The sufficient condition for vanishing is
-    Pascanu, Mikolov and Bengio's γ·σ_max(W_rec) < 1, reported as
-    ``gamma_sigma_max``; it is a bound, and ``rate`` is what happens.
+    The per-step factor is ‖diag(σ'(a_t)) W_rec‖₂, |σ'(a_t) w_rec| for a scalar
+    network, not ‖W_rec‖ alone.  ``rate`` is the factor measured over the
+    second half of the run, so a transient growth that dies out before T/2
+    does not count as exploding.  ``gamma_sigma_max`` < 1 is the sufficient
+    condition for vanishing of Pascanu, Mikolov and Bengio; it is a bound, and
+    ``rate`` is what happens.  The
+    [sheet page](sheet.md#2b-vanishing-or-exploding) works through the scalar
+    and the matrix cases with this function.
 
     Complexity: O(T·n_h³) for the spectral norms.
 
