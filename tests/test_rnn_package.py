@@ -1,8 +1,9 @@
-"""Tests for the shape of the hyperarr.rnn package: one exception type, and its layers."""
+"""Tests for the shape of the hyperarr.rnn package: its layers, its one exception type, its docs."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 from pathlib import Path
 
@@ -14,6 +15,99 @@ from hyperarr.exceptions import HyperarrError, ModelError
 
 PACKAGE = Path(rnn.__file__).parent
 MODULES = sorted(PACKAGE.glob("*.py"))
+ROOT = Path(__file__).resolve().parents[1]
+
+# The modules in import order, lowest first: each imports only modules before it.
+LAYERS = [
+    "_validate",
+    "_activations",
+    "recurrent",
+    "lstm",
+    "closed_forms",
+    "regime",
+    "curves",
+    "__init__",
+]
+OPTIONAL = {"sympy"}  # imported inside a function, since it may be missing
+
+# ---------------------------------------------------------------------------
+# Layers: imports point down, and the package only re-exports
+# ---------------------------------------------------------------------------
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(imported module, imported at module level?) for every import in a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, id(node) in top) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path.name}: use absolute imports"
+            found.append((node.module or "", id(node) in top))
+    return found
+
+
+def test_the_modules_are_the_layers():
+    assert sorted(path.stem for path in MODULES) == sorted(LAYERS)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.stem)
+def test_imports_point_down(path):
+    below = {f"hyperarr.rnn.{name}" for name in LAYERS[: LAYERS.index(path.stem)]}
+    imports = _imports(path)
+    # inside hyperarr, only the exception tree and lower rnn modules
+    upward = [
+        name
+        for name, _ in imports
+        if name.split(".")[0] == "hyperarr" and name != "hyperarr.exceptions" and name not in below
+    ]
+    assert upward == []
+    assert [name for name, top in imports if not top and name not in OPTIONAL] == []
+
+
+def test_the_package_only_re_exports():
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    docstring, *body = tree.body
+    assert isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
+    assert {type(node) for node in body} == {ast.ImportFrom, ast.Assign}
+    assert [t.id for node in body if isinstance(node, ast.Assign) for t in node.targets] == [
+        "__all__"
+    ]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: path.stem)
+def test_every_module_has_a_docstring_and_dunder_all(path):
+    module = importlib.import_module(
+        "hyperarr.rnn" if path.stem == "__init__" else f"hyperarr.rnn.{path.stem}"
+    )
+    assert module.__doc__ and module.__doc__.strip()
+    assert isinstance(module.__all__, list)
+    if path.stem.startswith("_") and path.stem != "__init__":
+        assert module.__all__ == []  # private modules export nothing
+
+
+def test_the_package_exports_what_its_modules_export():
+    exported = []
+    for path in MODULES:
+        if not path.stem.startswith("_"):
+            module = importlib.import_module(f"hyperarr.rnn.{path.stem}")
+            for name in module.__all__:
+                assert getattr(rnn, name) is getattr(module, name)
+                assert getattr(module, name).__module__ == module.__name__  # defined there
+            exported += module.__all__
+    assert len(exported) == len(set(exported))
+    assert sorted(exported) == sorted(rnn.__all__)
+
+
+def test_the_api_page_renders_every_rnn_name():
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    members = r"^::: hyperarr\.rnn\n\s+options:\n\s+members:\n((?:\s+- \w+\n)+)"
+    block = re.search(members, text, re.M)
+    assert block is not None, "api.md must list the members of '::: hyperarr.rnn'"
+    assert re.findall(r"- (\w+)", block.group(1)) == rnn.__all__
+
 
 # ---------------------------------------------------------------------------
 # One exception type
@@ -158,12 +252,12 @@ def test_rnn_raises_nothing_but_model_error():
 # Docstrings point to the sheet page, and the pointers resolve
 # ---------------------------------------------------------------------------
 
-SHEET = Path(__file__).resolve().parents[1] / "docs" / "sheet.md"
+SHEET = ROOT / "docs" / "sheet.md"
 
 
 def test_links_to_the_sheet_page_name_its_headings():
     # mkdocs checks the anchors of links in pages, but not of links in docstrings.
-    toc = pytest.importorskip("markdown.extensions.toc", reason="the heading ids come from markdown")
+    toc = pytest.importorskip("markdown.extensions.toc", reason="heading ids come from markdown")
     headings = re.findall(r"^#+ (.+)$", SHEET.read_text(encoding="utf-8"), re.M)
     anchors = {toc.slugify(h, "-") for h in headings}
     links = [
