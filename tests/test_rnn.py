@@ -1,27 +1,23 @@
-"""Tests for hyperarr.rnn, the rnn part of hyperarr.plot and the ``rnn`` CLI."""
+"""Tests for hyperarr.rnn: the RNN, the LSTMs and the closed forms (21) and (24).
+
+The regime, the curves and their plot and command line have their own test modules.
+"""
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
-import os
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import brentq
 from scipy.special import expit
 
-from hyperarr import _cli_rnn
 from hyperarr.rnn import (
     LSTM,
     RNN,
     Gates,
     ScheduledLSTM,
-    gradient_curves,
-    gradient_regime,
     lstm_gradient_closed_form,
     rnn_gradient_closed_form,
     sheet_gates,
@@ -331,7 +327,7 @@ def test_lstm_table_at_T2_is_read_as_documented():
     )
     value = other.input_weight_gradient([1.0, 0.0])[0, 0, 0]
     assert value == pytest.approx(expected, rel=1e-12)
-    assert value == pytest.approx(0.00894, abs=5e-6)  # the number quoted in the docstring
+    assert value == pytest.approx(0.00894, abs=5e-6)  # the number quoted on the sheet page
 
 
 @pytest.mark.parametrize("closed_form", [rnn_gradient_closed_form, lstm_gradient_closed_form])
@@ -353,126 +349,6 @@ def test_closed_forms_reject_non_scalar_weights():
         rnn_gradient_closed_form(1.0, [1.0, 2.0], 1.0, 0.0, 0.0, 5)
     with pytest.raises(ValueError, match="f must be finite"):
         lstm_gradient_closed_form(1.0, 1.0, 1.0, 0.0, 0.0, np.nan, 5)
-
-
-# ---------------------------------------------------------------------------
-# Exercise 2b: regimes
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("w_rec", "b_h"), [(0.5, 0.0), (-3.0, 1.0), (2.0, -1.0), (3.9, -1.95), (6.0, 0.0), (8.0, -1.0)]
-)
-def test_regime_vanishes_when_the_factor_is_below_one(w_rec, b_h):
-    r = gradient_regime(w_rec, b_h=b_h, T=100)
-    n = 50
-    factors = r.factors
-    assert r.factors.shape == (100,) and r.jacobian_norms.shape == (101,)
-    assert np.all(factors[-n:] < 1)
-    assert r.rate == pytest.approx(np.exp(np.mean(np.log(factors[-n:]))), rel=1e-12)
-    assert r.verdict == "vanishing"
-    # the scalar Jacobian norms are the running products of the factors, latest first
-    np.testing.assert_allclose(r.jacobian_norms[1:], np.cumprod(factors[::-1]), rtol=1e-10)
-    # the factors are |σ'(a_t) w_rec| of the forward pass
-    a = w_rec * np.concatenate(([0.0], r.states[:-1, 0])) + b_h + np.r_[1.0, 1.0, np.zeros(98)]
-    np.testing.assert_allclose(factors, np.abs(w_rec * expit(a) * expit(-a)), rtol=1e-12)
-
-
-def test_w_rec_between_1_and_4_vanishes_although_the_sheet_says_it_diverges():
-    # |w_rec| = 2 > 1, but σ' <= 1/4: the fixed point h* = 1/2 (a* = 0) has factor 2/4.
-    w_rec, b_h = 2.0, -1.0
-    r = gradient_regime(w_rec, b_h=b_h)
-    assert r.verdict == "vanishing"
-    assert r.rate == pytest.approx(w_rec / 4, rel=1e-6)
-    assert r.gamma_sigma_max == pytest.approx(0.5)
-    g = np.abs(rnn_gradient_closed_form(1.0, w_rec, 1.0, b_h, 0.0, T_ALL))
-    assert g[-1] < 1e-12 * g[0]
-    assert g[-1] / g[-2] == pytest.approx(w_rec / 4, rel=1e-6)
-
-
-def _w_in_on_unstable_fixed_point(w_rec):
-    # b_h = -w_rec/2 makes h* = 1/2 a fixed point; choose w_in so that a_2 = 0.
-    b_h = -w_rec / 2
-    return (
-        brentq(lambda w: w + w_rec * expit(w + b_h) + b_h, -10, 10, xtol=1e-300, rtol=8.9e-16),
-        b_h,
-    )
-
-
-def test_regime_explodes_on_the_unstable_fixed_point():
-    w_rec = 6.0
-    w_in, b_h = _w_in_on_unstable_fixed_point(w_rec)
-    r = gradient_regime(w_rec, b_h=b_h, w_in=w_in, T=60)
-    assert r.verdict == "exploding"
-    assert r.rate == pytest.approx(w_rec / 4, rel=1e-6)
-    g = np.abs(rnn_gradient_closed_form(w_in, w_rec, 1.0, b_h, 0.0, T_ALL))
-    assert g[-1] / g[-31] == pytest.approx((w_rec / 4) ** 30, rel=1e-4)
-
-
-@pytest.mark.parametrize("eps", [1e-9, -1e-9])
-def test_exploding_is_transient_off_the_unstable_fixed_point(eps):
-    w_rec = 6.0
-    w_in, b_h = _w_in_on_unstable_fixed_point(w_rec)
-    T = np.arange(2, 301)
-    g = np.abs(rnn_gradient_closed_form(w_in + eps, w_rec, 1.0, b_h, 0.0, T))
-    peak = int(np.argmax(g))
-    assert 10 < peak < len(T) - 10  # grows first, then decays
-    assert g[peak] > 1e6 * g[0] and g[-1] < 1e-50
-    r = gradient_regime(w_rec, b_h=b_h, w_in=w_in + eps, T=300)
-    assert r.verdict == "vanishing"
-    # the state ends at a stable fixed point of h -> σ(w_rec h + b_h); its slope is the rate
-    start = 0.99 if eps > 0 else 0.01
-    h_star = brentq(lambda h: expit(w_rec * h + b_h) - h, start, 0.5 + (start - 0.5) * 0.5)
-    a_star = w_rec * h_star + b_h
-    assert r.states[-1, 0] == pytest.approx(h_star, abs=1e-12)
-    assert r.rate == pytest.approx(w_rec * expit(a_star) * expit(-a_star), rel=1e-6)
-
-
-def test_borderline_rate_tends_to_one():
-    rates = [gradient_regime(4.0, b_h=-2.0, T=T).rate for T in (100, 1000, 5000)]
-    assert rates[0] < rates[1] < rates[2] < 1
-    assert 1 - rates[2] < 1e-3
-
-
-def test_regime_depends_on_the_activation():
-    sig = gradient_regime(2.0, b_h=0.0, w_in=0.0, T=50)
-    tanh = gradient_regime(2.0, b_h=0.0, w_in=0.0, T=50, activation="tanh")
-    assert (sig.gamma_sigma_max, tanh.gamma_sigma_max) == (0.5, 2.0)
-    # tanh: h = 0 stays a fixed point (w_in = 0) with factor w_rec = 2
-    assert tanh.verdict == "exploding" and tanh.rate == pytest.approx(2.0)
-    assert sig.verdict == "vanishing"
-
-
-@SETTINGS
-@given(
-    st.integers(1, 6),
-    st.floats(0.1, 3.0),
-    st.integers(0, 2**32 - 1),
-    st.sampled_from(["sigmoid", "tanh"]),
-)
-def test_pascanu_bound_holds_for_matrices(n, gain, seed, activation):
-    rng = np.random.default_rng(seed)
-    W = gain * rng.standard_normal((n, n))
-    r = gradient_regime(
-        W, b_h=rng.standard_normal(n), w_in=rng.standard_normal((n, 2)), T=40, activation=activation
-    )
-    L = np.arange(41)
-    assert np.all(r.jacobian_norms <= r.gamma_sigma_max**L * (1 + 1e-9) + 1e-300)
-    if r.gamma_sigma_max < 0.99:
-        assert r.verdict == "vanishing"
-    assert r.rate == pytest.approx(r.jacobian_norms[20] ** (1 / 20), rel=1e-9, abs=1e-300)
-
-
-def test_chaotic_tanh_network_explodes():
-    rng = np.random.default_rng(0)
-    n = 60
-    W = 3.0 * rng.standard_normal((n, n)) / np.sqrt(n)
-    r = gradient_regime(W, b_h=np.zeros(n), w_in=rng.standard_normal(n), T=200, activation="tanh")
-    assert r.gamma_sigma_max > 1 and r.verdict == "exploding" and r.rate > 1.1
-    small = gradient_regime(
-        W / 6, b_h=np.zeros(n), w_in=rng.standard_normal(n), T=100, activation="tanh"
-    )
-    assert small.gamma_sigma_max < 1 and small.verdict == "vanishing"
 
 
 # ---------------------------------------------------------------------------
@@ -618,144 +494,3 @@ def test_lstms_reject_bad_input():
         LSTM(1, 1, 1, input_gate=(1, 1))
     with pytest.raises(ValueError, match="activation must be one of"):
         LSTM(1, 1, 1, activation="relu")
-
-
-def test_regime_rejects_bad_input():
-    with pytest.raises(
-        ValueError, match=r"w_rec must be a scalar or have shape \(n_h, n_h\); got \(2, 3\)"
-    ):
-        gradient_regime(np.ones((2, 3)))
-    with pytest.raises(ValueError, match=r"b_h must have shape \(n_h,\) = \(2,\); got \(3,\)"):
-        gradient_regime(np.eye(2), b_h=np.zeros(3))
-    with pytest.raises(ValueError, match=r"w_in must have shape .* with n_h = 2; got \(3,\)"):
-        gradient_regime(np.eye(2), w_in=np.ones(3))
-    with pytest.raises(ValueError, match=r"T must be an integer with 2 <= T; got 1"):
-        gradient_regime(2.0, T=1)
-    with pytest.raises(
-        ValueError, match=r"activation must be one of 'sigmoid', 'tanh'; got 'relu'"
-    ):
-        gradient_regime(2.0, activation="relu")
-    with pytest.raises(ValueError, match=r"tol must be >= 0; got -1.0"):
-        gradient_regime(2.0, tol=-1)
-
-
-def test_gradient_curves_rejects_bad_input():
-    with pytest.raises(
-        ValueError, match=r"w_rec must be a number or a non-empty 1-D sequence; got shape \(0,\)"
-    ):
-        gradient_curves(range(2, 5), w_rec=[])
-    with pytest.raises(ValueError, match=r"T must be >= 2"):
-        gradient_curves(range(0, 5))
-
-
-def test_gradient_curves_are_the_closed_forms():
-    c = gradient_curves(range(2, 30), w_rec=(0.5, 6.0), f=(0.9,), w_in=0.3, b_h=-0.2)
-    np.testing.assert_array_equal(
-        c.rnn[1], rnn_gradient_closed_form(0.3, 6.0, 1.0, -0.2, 0.0, np.arange(2, 30))
-    )
-    np.testing.assert_array_equal(
-        c.lstm[0], lstm_gradient_closed_form(0.3, 0.0, 1.0, -0.2, 0.0, 0.9, np.arange(2, 30))
-    )
-    d = c.to_dict()
-    assert json.loads(json.dumps(d)) == d
-    assert d["rnn"][1]["gradient"] == c.rnn[1].tolist()
-
-
-# ---------------------------------------------------------------------------
-# The plot and the command line
-# ---------------------------------------------------------------------------
-
-
-def test_plot_gradients_renders_headless(tmp_path):
-    matplotlib = pytest.importorskip("matplotlib", reason="plot_gradients needs matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.image
-    import matplotlib.pyplot as plt
-
-    from hyperarr.plot import plot_gradients
-
-    ax = plot_gradients()
-    try:
-        lines = ax.get_lines()
-        assert len(lines) == 5 and ax.get_yscale() == "log"
-        curves = gradient_curves()
-        np.testing.assert_allclose(lines[2].get_ydata(), np.abs(curves.rnn[2]))
-        np.testing.assert_array_equal(lines[4].get_xdata(), np.arange(2, 61))
-        path = tmp_path / "gradients.png"
-        ax.figure.savefig(path, dpi=50)
-        assert path.stat().st_size > 0
-        image = matplotlib.image.imread(path)
-        width, height = ax.figure.get_size_inches() * 50
-        assert image.shape[:2] == (round(height), round(width))
-    finally:
-        plt.close(ax.figure)
-
-
-def test_plot_gradients_validates_before_drawing():
-    from hyperarr.plot import plot_gradients
-
-    with pytest.raises(ValueError, match="T must be >= 2"):
-        plot_gradients(T=[1, 2])
-
-
-def _cli(argv):
-    parser = argparse.ArgumentParser(prog="hyperarr")
-    _cli_rnn.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["rnn", *argv])
-    return args.func(args)
-
-
-def test_cli_json(capsys):
-    assert _cli(["--T", "2:10:2", "--w-rec", "0.5,2", "--f", "0.9", "--b-h", "-0.5", "--json"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["T"] == [2, 4, 6, 8, 10]
-    expected = gradient_curves([2, 4, 6, 8, 10], [0.5, 2.0], [0.9], b_h=-0.5)
-    assert [c["w_rec"] for c in out["rnn"]] == [0.5, 2.0]
-    np.testing.assert_allclose(out["rnn"][1]["gradient"], expected.rnn[1], rtol=1e-15)
-    np.testing.assert_allclose(out["lstm"][0]["gradient"], expected.lstm[0], rtol=1e-15)
-
-
-def test_cli_table(capsys):
-    assert _cli(["--T", "2:4,7", "--w-rec", "1", "--f", "1"]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 5 and lines[0].split()[0] == "T"
-    assert [int(line.split()[0]) for line in lines[1:]] == [2, 3, 4, 7]
-    assert float(lines[1].split()[1]) == pytest.approx(
-        rnn_gradient_closed_form(1, 1, 1, 0, 0, 2), rel=1e-3
-    )
-
-
-def test_cli_writes_png_atomically(tmp_path, capsys):
-    pytest.importorskip("matplotlib", reason="-o needs matplotlib")
-    import matplotlib.image
-
-    path = tmp_path / "gradients.png"
-    path.write_bytes(b"old")
-    assert _cli(["--T", "2:20", "-o", str(path)]) == 0
-    assert capsys.readouterr().out == ""  # -o without --json prints nothing
-    assert path.stat().st_size > 1000
-    assert matplotlib.image.imread(path).ndim == 3
-    assert sorted(os.listdir(tmp_path)) == ["gradients.png"]  # no temporary file left
-
-
-@pytest.mark.parametrize(
-    ("argv", "match"),
-    [
-        (["--T", "1:5"], "T must be >= 2"),
-        (["--T", "5:2"], "--T range '5:2' needs a <= b"),
-        (["--T", "2:x"], "--T expects an integer"),
-        (["--w-rec", "0.5,,2"], "--w-rec expects a comma-separated list"),
-        (["--f", "nan"], "--f expects a finite number"),
-        (["--w-in", "abc"], "--w-in expects a number; got 'abc'"),
-        (["--activation", "relu"], "activation must be one of"),
-        (["-o", "/nonexistent-folder-hyperarr/x.png"], "-o folder does not exist"),
-        (["-o", "gradients.xyz"], "-o must end in one of"),
-    ],
-)
-def test_cli_bad_arguments_return_2(argv, match, capsys):
-    assert _cli(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("hyperarr rnn: error: ")
-    assert match in lines[0]
