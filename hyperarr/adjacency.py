@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hyperarr import _keys
+from hyperarr.arrangement import checked
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -83,7 +84,7 @@ def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
     >>> adjacency_edges(A)[0].tolist(), adjacency_edges(A)[1].tolist()
     ([[0, 1]], [0])
     """
-    nb, rep = _neighbor_table(A)
+    nb, rep = _neighbor_table(checked(A))
     u, i = np.nonzero((nb > np.arange(nb.shape[0])[:, None]).T)
     edges = np.stack([i, nb[i, u]], axis=1).astype(np.int64, copy=False)
     return edges, rep[u]
@@ -131,7 +132,7 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     >>> sorted(G_ for _, _, G_ in A.adjacency_graph().edges(data="hyperplanes"))
     [(0, 1), (0, 1), (2,), (2,)]
     """
-    R = A.regions()
+    R = checked(A).regions()
     nb, rep = _neighbor_table(A)
     prep = A._prepared
     copies: list[list[int]] = [[] for _ in range(rep.size)]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hyperarr.regions import Regions
 
-__all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS"]
+__all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS", "checked"]
 
 #: Default ``max_regions`` of :meth:`Arrangement.regions`: a table of this
 #: many regions takes about 1 GB for n = 64 hyperplanes in d = 12.
@@ -177,6 +177,8 @@ class Arrangement:
         >>> Arrangement.empty(3).n
         0
         """
+        if isinstance(dim, (bool, np.bool_)) or not isinstance(dim, (int, np.integer)) or dim < 0:
+            raise ArrangementError(f"dim must be an integer >= 1; got {dim!r}")
         return cls(np.zeros((0, int(dim)), dtype=np.int64), np.zeros(0, dtype=np.int64))
 
     @classmethod
@@ -415,7 +417,11 @@ class Arrangement:
                 arr = np.vectorize(_exact.to_exact, otypes=[object])(arr)
             except (TypeError, ValueError) as exc:
                 raise ArrangementError(f"{name} must hold finite real numbers; got {exc}") from None
-        elif arr.dtype.kind in "iub":
+        elif arr.dtype.kind == "b":
+            raise ArrangementError(
+                f"{name} must be numeric with shape (..., {self._d}); got dtype bool "
+                "(a bool is not a coordinate; convert with .astype(float) if that is meant)")
+        elif arr.dtype.kind in "iu":
             arr = arr.astype(np.float64) if np.abs(arr).max(initial=0) < 2**53 else arr.astype(object)
         elif arr.dtype.kind == "f":
             arr = arr.astype(np.float64)
@@ -506,6 +512,14 @@ class Arrangement:
     def adjacency_graph(self) -> "nx.Graph":
         """The region adjacency graph; see [`adjacency_graph`][hyperarr.adjacency.adjacency_graph]."""
         return hyperarr.adjacency.adjacency_graph(self)
+
+
+def checked(A: Any, name: str = "A") -> Arrangement:
+    """``A`` itself if it is an [`Arrangement`][hyperarr.Arrangement]; else an
+    `ArrangementError` naming the argument and what was received."""
+    if not isinstance(A, Arrangement):
+        raise ArrangementError(f"{name} must be an Arrangement; got {type(A).__name__} {A!r:.60}")
+    return A
 
 
 def _simplify(v: Exact) -> Exact:

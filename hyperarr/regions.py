@@ -49,7 +49,7 @@ from hyperarr import _bounded, _exact, _generic, _keys
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import flat_regions
-from hyperarr.arrangement import DEFAULT_MAX_REGIONS
+from hyperarr.arrangement import DEFAULT_MAX_REGIONS, checked
 from hyperarr.characteristic import n_regions
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
@@ -293,10 +293,14 @@ class Regions:
         >>> bool(idx[0] >= 0), int(idx[1])
         (True, -1)
         """
-        s = np.asarray(signs, dtype=np.int8)
+        s = np.asarray(signs)
         n = self._signs.shape[1]
         if s.shape[-1:] != (n,):
             raise ArrangementError(f"signs must have shape (..., {n}); got {s.shape}")
+        if s.dtype.kind not in "iuf" or not np.isin(s, (-1, 0, 1)).all():
+            bad = s.reshape(-1)[~np.isin(s.reshape(-1), (-1, 0, 1))][:1].tolist() if s.dtype.kind in "iuf" else s.dtype
+            raise ArrangementError(f"signs entries must be -1, 0 or +1 (as A.signs gives); got {bad}")
+        s = s.astype(np.int8)
         lead = s.shape[:-1]
         flat = s.reshape(int(np.prod(lead, dtype=np.int64)), n)
         out = np.full(flat.shape[0], -1, dtype=np.int64)
@@ -379,7 +383,7 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     >>> len(R), int(R.bounded.sum())
     (16, 6)
     """
-    _check_limit(A, max_regions)
+    _check_limit(checked(A), max_regions)
     return A._region_table
 
 
@@ -407,6 +411,7 @@ def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Region
     >>> [len(c) for c in A.iter_regions(chunk_size=6)]
     [6, 6, 4]
     """
+    checked(A)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
     return _iter_chunks(A, int(chunk_size))

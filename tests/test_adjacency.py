@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hyperarr import library
 from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement
+from hyperarr.exceptions import ArrangementError
 
 
 def _distinct_columns(S):
@@ -228,3 +229,9 @@ def test_edges_are_exactly_single_separations(A):
     edges, _ = adjacency_edges(A)
     assert {tuple(e) for e in edges.tolist()} == want
 
+
+
+@pytest.mark.parametrize("call", [adjacency_edges, adjacency_graph])
+def test_adjacency_needs_an_arrangement(call):
+    with pytest.raises(ArrangementError, match="A must be an Arrangement; got list"):
+        call([[1, 0], [0, 1]])

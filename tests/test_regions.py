@@ -1030,3 +1030,22 @@ def test_float_fuzz_scaled_rows(rows, scale):
     offsets = [c * scale + (0.1 + 0.2 if k % 2 else 0.0) for k, (_, _, c) in enumerate(rows)]
     A = Arrangement(normals, offsets)
     _check_against_chi(A, A.regions())
+
+
+@pytest.mark.parametrize("bad", [[[5, 5, 5]], [[300, 1, 1]], [[0.5, 1, 1]]])
+def test_locate_refuses_entries_that_are_not_signs(bad):
+    R = library.generic(3, 2, seed=0).regions()
+    with pytest.raises(ArrangementError, match=r"signs entries must be -1, 0 or \+1"):
+        R.locate(bad)
+
+
+def test_locate_accepts_float_signs():
+    A = library.generic(3, 2, seed=0)
+    R = A.regions()
+    np.testing.assert_array_equal(R.locate(R.signs.astype(float)), np.arange(len(R)))
+
+
+@pytest.mark.parametrize("call", [hyperarr.regions.regions, hyperarr.regions.iter_regions])
+def test_regions_need_an_arrangement(call):
+    with pytest.raises(ArrangementError, match="A must be an Arrangement; got list"):
+        call([[1, 0], [0, 1]])
