@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from hyperarr._atomic import atomic_write_bytes
-from hyperarr._cli_input import EXAMPLES, load_arrangement
+from hyperarr.cli._input import EXAMPLES, load_arrangement
 
 __all__ = ["add_parser", "run", "demo_step"]
 

@@ -30,8 +30,9 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, NamedTuple, NoReturn
 
-from hyperarr._cli_input import parse_int_ranges
-from hyperarr import __version__, _cli_plot, _cli_regions, _cli_rnn, _cli_synthesize
+from hyperarr.cli._input import parse_int_ranges
+from hyperarr import __version__
+from hyperarr.cli import _plot as _cli_plot, _regions as _cli_regions, _rnn as _cli_rnn, _synthesize as _cli_synthesize
 from hyperarr.counting import RegionCountRow, max_regions, region_count_table
 from hyperarr.exceptions import HyperarrError
 
