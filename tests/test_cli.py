@@ -13,7 +13,7 @@ import pytest
 
 import hyperarr
 from hyperarr import _atomic, cli
-from hyperarr.cli import _input as _cli_input
+from hyperarr.cli import _count, _input as _cli_input
 from hyperarr.counting import approx_regions, max_regions
 from hyperarr.exceptions import OutputTooLargeError
 
@@ -201,7 +201,7 @@ def test_library_errors_inside_a_command_become_one_line(capsys, monkeypatch):
     def refuse(*args, **kwargs):
         raise OutputTooLargeError("too many rows;\nlimit is 10")
 
-    monkeypatch.setattr(cli._main, "region_count_table", refuse)
+    monkeypatch.setattr(_count, "region_count_table", refuse)
     code, out, err = _run(capsys, "count", "--n", "3", "--d", "2")
     _assert_one_line_error(code, out, err, "hyperarr count")
     assert "too many rows; limit is 10" in err
