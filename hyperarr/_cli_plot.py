@@ -1,4 +1,13 @@
-"""Old home of ``hyperarr plot``, kept for tests that import it; the command is :mod:`hyperarr.cli._plot`."""
+"""Old home of ``hyperarr plot``, now `hyperarr.cli._plot`; kept because tests/test_plot.py imports it.
 
-from hyperarr.cli._plot import *  # noqa: F403
-from hyperarr.cli._plot import __all__  # noqa: F401
+Its ``add_parser`` runs the command under the CLI's error policy, as
+``hyperarr plot`` does.  Delete this module once no test imports it.
+"""
+
+from hyperarr.cli import _plot
+from hyperarr.cli._main import standalone
+from hyperarr.cli._plot import demo_step
+
+__all__ = ["add_parser", "demo_step"]
+
+add_parser = standalone(_plot)

@@ -1,6 +1,6 @@
 """The ``hyperarr`` command line: one private module per subcommand.
 
-``hyperarr <command> ...`` runs :func:`main`; ``python -m hyperarr`` and the
+``hyperarr <command> ...`` runs `main`; ``python -m hyperarr`` and the
 ``hyperarr`` console script both call it.
 """
 

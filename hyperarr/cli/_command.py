@@ -1,9 +1,9 @@
 """How a subcommand registers itself on the ``hyperarr`` parser (private).
 
 Every command module has ``add_parser(subparsers)``, which calls
-:func:`add_command` with its name, texts and ``run`` function, then adds its
+`add_command` with its name, texts and ``run`` function, then adds its
 options.  ``run(args)`` returns 0 or raises; the error policy is
-:func:`hyperarr.cli._main.run_command`'s alone.
+`hyperarr.cli._main.run_command`'s alone.
 """
 
 from __future__ import annotations

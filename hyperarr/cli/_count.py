@@ -3,7 +3,7 @@
 ``hyperarr count --n 20 --d 10`` compares the exact number of regions of n
 hyperplanes in general position in R^d, sum_{k<=d} C(n, k), with n^d and
 n^d/d!; ranges give a table, ``--json`` exact integers.  Every number comes
-from :mod:`hyperarr.counting`.
+from `hyperarr.counting`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""The ``hyperarr`` parser and :func:`main` (private).
+"""The ``hyperarr`` parser, `main` and the one error policy (private).
 
-One module per subcommand registers on the parser (:mod:`hyperarr.cli._count`,
-``_demo``, ``_regions``, ``_synthesize``, ``_plot``, ``_rnn``).  Bad arguments
-give one line ``hyperarr <command>: error: ...`` on stderr and exit status 2,
-never a traceback.
+One module per subcommand registers on the parser (`hyperarr.cli._count`,
+``_demo``, ``_regions``, ``_synthesize``, ``_plot``, ``_rnn``).  Commands
+raise; `run_command` alone catches.  Every failure, a bad argument or a
+file that cannot be read or written, is one line ``hyperarr <command>: error:
+...`` on stderr and exit status 2, never a traceback.
 
 Examples
 --------
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any, NoReturn
 
 from hyperarr import __version__
@@ -24,14 +26,18 @@ from hyperarr.cli import _count, _demo, _plot, _regions, _rnn, _synthesize
 from hyperarr.cli._command import wrap
 from hyperarr.exceptions import HyperarrError
 
-__all__ = ["main"]
+__all__ = ["main", "run_command", "standalone"]
 
 #: The subcommands, in the order ``hyperarr --help`` lists them.
 _COMMANDS = (_count, _demo, _regions, _synthesize, _plot, _rnn)
 
+#: What a command may raise for a failure that is not a bug: one line, exit status 2.
+#: (HyperarrError covers OutputTooLargeError, a MemoryError, and WitnessError.)
+_FAILURES = (HyperarrError, ValueError, OSError, MemoryError, ImportError)
+
 
 class _UsageExit(SystemExit):
-    """Raised by :meth:`_Parser.error` after printing the one-line message."""
+    """Raised by `_Parser.error` after printing the one-line message."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,8 +81,7 @@ def _build_parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", metavar="<command>", title="commands")
     sub.required = True
     for module in _COMMANDS:
-        p = module.add_parser(sub)
-        p.set_defaults(command_parser=p)
+        module.add_parser(sub)
     return parser
 
 
@@ -91,9 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad arguments (one line on stderr), 1 when a file
-        cannot be written, 130 when interrupted.  ``--help`` and
-        ``--version`` raise :class:`SystemExit` with status 0, as argparse does.
+        0 on success; 2 on bad arguments or a failed read or write, with one
+        line on stderr; 130 when interrupted.  ``--help`` and ``--version``
+        raise `SystemExit` with status 0, as argparse does.
     """
     parser = _build_parser()
     try:
@@ -102,15 +107,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except _UsageExit as exc:
         return int(exc.code or 2)
+    return run_command(args.func, args)
+
+
+def run_command(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Call ``run(args)`` under the error policy and return the exit status.
+
+    A failure in ``_FAILURES`` prints ``<prog>: error: <message>`` on one line
+    and gives 2; Ctrl-C prints ``<prog>: interrupted`` and gives 130.
+    ``args.command_parser.prog`` names the command.
+    """
     prog = args.command_parser.prog
     try:
-        return int(args.func(args))
-    except (HyperarrError, ValueError) as exc:
-        _print_error(prog, str(exc))
-        return 2
-    except OSError as exc:
-        _print_error(prog, f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
-        return 1
+        return int(run(args))
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except _FAILURES as exc:
+        _print_error(prog, _message(exc))
+        return 2
+
+
+def _message(exc: BaseException) -> str:
+    """The text of an error line: ``reason: file`` for an OSError, else ``str(exc)``."""
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        return f"{reason}: {exc.filename}" if exc.filename else reason
+    return str(exc) or type(exc).__name__
+
+
+def standalone(module: ModuleType) -> Callable[[Any], argparse.ArgumentParser]:
+    """``module.add_parser`` for a parser built outside `main`.
+
+    ``args.func`` of the registered command then runs it under
+    `run_command`, as `main` does: the old modules
+    ``hyperarr._cli_plot`` etc. offer this ``add_parser`` to the tests that
+    build their own parser.
+    """
+
+    def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = module.add_parser(subparsers)
+        p.set_defaults(func=lambda args: run_command(module.run, args))
+        return p
+
+    return add_parser

@@ -1,4 +1,4 @@
-"""The ``hyperarr plot`` subcommand: the figures of the course sheet's Exercise 3.
+"""``hyperarr plot``: the figures of the course sheet's Exercise 3 (private).
 
 * ``hyperarr plot --example five-lines --highlight A,D,G -o fig.png`` draws
   the lines and the labelled regions (the sheet's Figure 2);
@@ -9,35 +9,39 @@
 * ``hyperarr plot counts --d 1:10 --n 1:60 -o counts.png`` plots the exact
   region counts against n^d.
 
-Every file is written atomically (a temporary file in the same folder, then
-:func:`os.replace`).  A bad argument gives one line ``hyperarr plot: error:
-...`` on stderr and exit status 2; a file that cannot be written, or a missing
-matplotlib, gives status 1.
+Every figure is checked before it is drawn and written atomically
+(`hyperarr.cli._output.save_figure`).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
-import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-
+from hyperarr.cli._command import add_command
 from hyperarr.cli._input import EXAMPLES, load_arrangement, parse_int_ranges, read_arrangement_csv
-from hyperarr.exceptions import HyperarrError
+from hyperarr.cli._output import figure_format, new_figure, save_figure
+from hyperarr.exceptions import ArrangementError
+from hyperarr.synthesis import synthesize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.arrangement import Arrangement
+    from hyperarr.synthesis import ThresholdNetwork
 
 __all__ = ["add_parser", "run", "demo_step"]
 
-_PROG = "hyperarr plot"
-_EXAMPLES = tuple(EXAMPLES)
-_FORMATS = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp")
+#: The largest n and d of ``plot counts``, and the most (n, d) pairs.
+_MAX_COUNT = 10_000
+_MAX_PAIRS = 100_000
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register the ``plot`` subcommand on an argparse subparsers object."""
-    p = subparsers.add_parser(
+    """Register ``plot`` on an argparse subparsers object."""
+    p = add_command(
+        subparsers,
         "plot",
+        run,
         help="draw the lines and labelled regions, a threshold network, or region counts",
         description=(
             "Figures for Exercise 3 of the course sheet.  WHAT is 'arrangement' "
@@ -53,14 +57,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "  hyperarr plot --example five-lines --network --positive A,D,G -o net.png\n"
             "  hyperarr plot counts --d 1:10 --n 1:60 -o counts.png"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "what", nargs="?", default="arrangement", metavar="WHAT",
         help="arrangement (default), counts, or FILE.csv",
     )
     p.add_argument(
-        "--example", choices=_EXAMPLES, default=None,
+        "--example", choices=tuple(EXAMPLES), default=None,
         help="a built-in arrangement (default five-lines when no CSV file is given)",
     )
     p.add_argument("--highlight", default=None, metavar="LABELS",
@@ -82,22 +85,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="the figure to write (.png, .pdf, .svg, ...); required")
     p.add_argument("--dpi", default="150", metavar="DPI", help="resolution of raster files (default 150)")
-    p.set_defaults(func=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``hyperarr plot``; return the exit status (0, 1 on I/O failure, 2 on bad arguments)."""
-    try:
-        fig = _figure(args)
-    except (HyperarrError, ValueError) as exc:
-        return _error(str(exc), 2)
-    except ImportError as exc:
-        return _error(str(exc), 1)
-    try:
-        _save(fig, args.output, int(args.dpi))
-    except OSError as exc:
-        return _error(f"cannot write {args.output}: {exc.strerror or exc}", 1)
+    """Run ``hyperarr plot``: check the arguments, draw, write ``-o``, return 0."""
+    if not args.output:
+        raise ValueError("-o FILE is required (the figure to write, e.g. -o fig.png)")
+    figure_format(args.output)
+    dpi = _dpi(args.dpi)
+    save_figure(_figure(args), args.output, dpi)
     return 0
 
 
@@ -106,7 +103,7 @@ def demo_step(out_dir: str) -> list[str]:
 
     ``five_lines.png`` is the sheet's Figure 2: five lines, the 16 regions
     labelled, A, D and G shaded.  ``network.png`` is Figure 3: a threshold
-    network firing exactly on A, D and G (needs :mod:`hyperarr.synthesis`).
+    network firing exactly on A, D and G.
 
     Examples
     --------
@@ -119,43 +116,33 @@ def demo_step(out_dir: str) -> list[str]:
     from hyperarr.library import five_lines
 
     A = five_lines()
-    lines = []
-    path = os.path.join(out_dir, "five_lines.png")
-    _save(_arrangement_figure(A, "A,D,G", True, None), path, 150)
-    lines.append(f"Figure 2 (five lines, 16 regions A-P, A, D, G shaded): {path}")
-    path = os.path.join(out_dir, "network.png")
+    figure2 = os.path.join(out_dir, "five_lines.png")
+    save_figure(_arrangement_figure(A, "A,D,G", True, None), figure2, 150)
+    figure3 = os.path.join(out_dir, "network.png")
+    save_figure(_network_figure(_synthesize(A, "A,D,G", "per-region")), figure3, 150)
+    return [
+        f"Figure 2 (five lines, 16 regions A-P, A, D, G shaded): {figure2}",
+        f"Figure 3 (a threshold network firing on A, D, G): {figure3}",
+    ]
+
+
+# ----------------------------------------------------------------------
+# Checking the arguments
+# ----------------------------------------------------------------------
+
+
+def _dpi(text: str) -> int:
     try:
-        net = _synthesize(A, "A,D,G", "per-region")
-    except ImportError as exc:
-        lines.append(f"Figure 3 (network for A, D, G) skipped: {exc}")
-    else:
-        _save(_network_figure(net), path, 150)
-        lines.append(f"Figure 3 (a threshold network firing on A, D, G): {path}")
-    return lines
-
-
-# ----------------------------------------------------------------------
-# Building the figure
-# ----------------------------------------------------------------------
-
-
-def _error(message: str, status: int) -> int:
-    print(f"{_PROG}: error: {' '.join(message.split())}", file=sys.stderr)
-    return status
+        dpi = int(text)
+    except ValueError:
+        raise ValueError(f"--dpi expects a positive integer; got {text!r}") from None
+    if not 10 <= dpi <= 2000:
+        raise ValueError(f"--dpi must be in [10, 2000]; got {dpi}")
+    return dpi
 
 
 def _figure(args: argparse.Namespace) -> Any:
-    """Check the arguments, then draw; return the matplotlib Figure."""
-    if not args.output:
-        raise ValueError("-o FILE is required (the figure to write, e.g. -o fig.png)")
-    _check_output(args.output)
-    try:
-        dpi = int(args.dpi)
-    except ValueError:
-        raise ValueError(f"--dpi expects a positive integer; got {args.dpi!r}") from None
-    if not 10 <= dpi <= 2000:
-        raise ValueError(f"--dpi must be in [10, 2000]; got {dpi}")
-    counts = args.what == "counts"
+    """Check the options against WHAT, then draw; return the matplotlib Figure."""
     given = {
         "--example": args.example is not None, "--highlight": args.highlight is not None,
         "--no-labels": args.no_labels, "--bbox": args.bbox is not None,
@@ -163,11 +150,13 @@ def _figure(args: argparse.Namespace) -> Any:
         "--method": args.method is not None, "--n": args.n is not None,
         "--d": args.d is not None,
     }
-    if counts:
+    if args.what == "counts":
         wrong = [k for k, v in given.items() if v and k not in ("--n", "--d")]
         if wrong:
             raise ValueError(f"{', '.join(wrong)} cannot be used with 'plot counts'")
-        return _counts_figure(_range("--n", args.n or "1:60", 0), _range("--d", args.d or "1:10", 1))
+        ns = parse_int_ranges("--n", args.n or "1:60", 0, _MAX_COUNT)
+        ds = parse_int_ranges("--d", args.d or "1:10", 1, _MAX_COUNT)
+        return _counts_figure(ns, ds)
     wrong = [k for k in ("--n", "--d") if given[k]]
     if wrong:
         raise ValueError(f"{', '.join(wrong)} only apply to 'plot counts'")
@@ -184,19 +173,16 @@ def _figure(args: argparse.Namespace) -> Any:
     return _arrangement_figure(A, args.highlight, not args.no_labels, bbox)
 
 
-def _check_output(path: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValueError(f"-o folder does not exist: {folder}")
-    fmt = os.path.splitext(path)[1].lower().lstrip(".")
-    if fmt not in _FORMATS:
-        raise ValueError(f"-o must end in one of .{', .'.join(_FORMATS)}; got {path!r}")
-
-
-def _arrangement(what: str, example: str | None) -> Any:
-    """The arrangement named by WHAT / --example (five-lines by default)."""
+def _arrangement(what: str, example: str | None) -> "Arrangement":
+    """The lines named by WHAT / --example (five-lines by default); d must be 2."""
     if what == "arrangement":
-        return load_arrangement(None, example or "five-lines")
+        A = load_arrangement(None, example or "five-lines")
+        if A.dim != 2:
+            raise ArrangementError(
+                f"hyperarr plot needs lines in the plane (d = 2); got hyperplanes in R^{A.dim} "
+                f"(d = {A.dim}) from --example {example}"
+            )
+        return A
     if example is not None:
         raise ValueError(f"give either a CSV file or --example, not both; got {what!r} and --example {example}")
     if not os.path.isfile(what):
@@ -216,47 +202,33 @@ def _bbox(text: str) -> tuple[float, ...]:
     return values
 
 
-def _range(option: str, text: str, low: int) -> list[int]:
-    """Integers from ``a:b`` (inclusive), ``a:b:s``, ``n`` or a comma list of those."""
-    return parse_int_ranges(option, text, low, 10_000)
+# ----------------------------------------------------------------------
+# Drawing
+# ----------------------------------------------------------------------
 
 
-def _synthesize(A: Any, positive: str, method: str) -> Any:
+def _synthesize(A: "Arrangement", positive: str, method: str) -> "ThresholdNetwork":
     """A threshold network that fires exactly on the ``positive`` regions (labels)."""
     from hyperarr.plane import region_by_label
 
-    try:
-        from hyperarr.synthesis import synthesize
-    except ImportError as exc:
-        raise ImportError(f"--network needs hyperarr.synthesis, which failed to import: {exc}") from exc
     regions = [region_by_label(A, lab) for lab in positive.split(",")]
     return synthesize(A, regions, method=method)
 
 
-def _new_figure(size: tuple[float, float]) -> Any:
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise ImportError("hyperarr plot needs matplotlib; install it with pip install 'hyperarr[plot]'") from exc
-    return Figure(figsize=size, layout="constrained")  # no pyplot: no GUI backend, nothing to close
-
-
-def _arrangement_figure(A: Any, highlight: Any, labels: bool, bbox: Any) -> Any:
-    from hyperarr.plane import _check_plane
+def _arrangement_figure(A: "Arrangement", highlight: Any, labels: bool, bbox: Any) -> Any:
     from hyperarr.plot import plot_arrangement
 
-    _check_plane(A, "hyperarr plot")
-    fig = _new_figure((6.0, 6.0))
+    fig = new_figure((6.0, 6.0), "hyperarr plot")
     plot_arrangement(A, highlight=highlight, labels=labels, ax=fig.add_subplot(), bbox=bbox)
     return fig
 
 
-def _network_figure(net: Any) -> Any:
-    from hyperarr.plot import _network_layers, plot_network
+def _network_figure(net: "ThresholdNetwork") -> Any:
+    from hyperarr.plot import plot_network
 
-    layers = _network_layers(net)
+    layers = net.layers
     tall = max([layers[0][0].shape[1]] + [W.shape[0] for W, _ in layers])
-    fig = _new_figure((max(6.0, 2.2 * (len(layers) + 1)), max(4.0, 0.75 * tall + 2.0)))
+    fig = new_figure((max(6.0, 2.2 * (len(layers) + 1)), max(4.0, 0.75 * tall + 2.0)), "hyperarr plot")
     plot_network(net, ax=fig.add_subplot())
     return fig
 
@@ -264,18 +236,8 @@ def _network_figure(net: Any) -> Any:
 def _counts_figure(ns: list[int], ds: list[int]) -> Any:
     from hyperarr.plot import plot_region_counts
 
-    if len(ns) * len(ds) > 100_000:
-        raise ValueError(f"at most 100000 (n, d) pairs at once; got {len(ns) * len(ds)}")
-    fig = _new_figure((7.5, 5.0))
+    if len(ns) * len(ds) > _MAX_PAIRS:
+        raise ValueError(f"at most {_MAX_PAIRS} (n, d) pairs at once; got {len(ns) * len(ds)}")
+    fig = new_figure((7.5, 5.0), "hyperarr plot")
     plot_region_counts(ns, ds, ax=fig.add_subplot())
     return fig
-
-
-def _save(fig: Any, path: str, dpi: int) -> None:
-    """Render ``fig`` into memory, then write ``path`` atomically."""
-    from hyperarr._atomic import atomic_write_bytes
-
-    fmt = os.path.splitext(path)[1].lower().lstrip(".")
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi)
-    atomic_write_bytes(path, buf.getvalue())
