@@ -465,3 +465,59 @@ def test_regions_errors(capsys, argv, needle):
     assert code == 2
     assert needle in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------
+# hyperarr.cli._input
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"1,0\n1,0,0\n", r"line 2: expected 2 numbers; got 3"),
+        (b"1,0,0\n1,x,0\n", r"line 2: expected numbers w_1,...,w_d,theta; got '1,x,0'"),
+        (b"3\n", r"line 1: a row needs d >= 1 weights and theta; got 1 value"),
+        (b"# only a comment\n\n", r"holds no hyperplanes: expected rows .*; got only blank lines"),
+        (b"1,0,\xff\n", r"FILE.csv must be UTF-8 text; .* has byte 0xff at offset 4"),
+    ],
+)
+def test_csv_errors_are_arrangement_errors(tmp_path, content, match):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(content)
+    with pytest.raises(ArrangementError, match=match):
+        _cli_input.read_arrangement_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "example", "match"),
+    [
+        (None, None, r"exactly one\); got neither"),
+        ("a.csv", "five-lines", r"exactly one\); got FILE.csv 'a.csv' and --example five-lines"),
+        (None, "ten-lines", r"--example must be one of five-lines, .*; got 'ten-lines'"),
+        ("missing.csv", None, r"FILE.csv must be an existing CSV file; no file 'missing.csv'"),
+    ],
+)
+def test_load_arrangement_errors(path, example, match):
+    with pytest.raises(ArrangementError, match=match):
+        _cli_input.load_arrangement(path, example)
+
+
+@pytest.mark.parametrize("name", sorted(_cli_input.EXAMPLES))
+def test_every_example_loads(name):
+    assert _cli_input.load_arrangement(None, name).n > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("x", r"--n expects an integer, a range a:b or a:b:s, or a comma list of them; got 'x'"),
+        ("1:2:3:4", r"--n expects an integer"),
+        ("1,200", r"--n values must be integers in \[0, 100\]; got 200"),
+        ("3:1", r"--n range '3:1' needs a <= b"),
+        ("1:3:0", r"step >= 1"),
+    ],
+)
+def test_int_range_errors(text, match):
+    with pytest.raises(ArrangementError, match=match):
+        _cli_input.parse_int_ranges("--n", text, 0, 100)
