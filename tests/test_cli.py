@@ -1,4 +1,4 @@
-"""Tests for hyperarr.cli (run in-process) and the atomic writer hyperarr._atomic."""
+"""Tests for hyperarr.cli, run in-process through main."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import hyperarr
-from hyperarr import _atomic, cli
+from hyperarr import cli
 from hyperarr.cli import _count, _demo, _input as _cli_input, _main, _plot, _regions, _rnn, _synthesize
 from hyperarr.counting import approx_regions, max_regions
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
@@ -365,44 +365,6 @@ def test_python_dash_m_help():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: hyperarr")
-
-
-# --------------------------------------------------------------------------
-# hyperarr._atomic
-# --------------------------------------------------------------------------
-
-
-def test_atomic_write_replaces_the_file(tmp_path):
-    target = tmp_path / "out.bin"
-    target.write_bytes(b"old")
-    _atomic.atomic_write_bytes(target, b"new")
-    assert target.read_bytes() == b"new"
-    _atomic.atomic_write_text(target, "ε")
-    assert target.read_text(encoding="utf-8") == "ε"
-    assert os.listdir(tmp_path) == ["out.bin"]
-
-
-def test_atomic_write_keeps_old_file_and_cleans_up_on_error(tmp_path):
-    target = tmp_path / "out.bin"
-    target.write_bytes(b"old")
-
-    def fail(fh):
-        fh.write(b"partial")
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError, match="boom"):
-        _atomic.atomic_write(target, fail)
-    assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["out.bin"]
-
-
-def test_atomic_write_uses_umask_permissions(tmp_path):
-    old = os.umask(0o022)
-    try:
-        _atomic.atomic_write_bytes(tmp_path / "f", b"x")
-    finally:
-        os.umask(old)
-    assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
 
 
 # --------------------------------------------------------------------------
