@@ -1,20 +1,24 @@
-"""Tests for hyperarr.cli (run in-process) and the atomic writer hyperarr._atomic."""
+"""Tests for hyperarr.cli, run in-process through main."""
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
 import hyperarr
-from hyperarr import _atomic, _cli_input, cli
+from hyperarr import cli
+from hyperarr.cli import _count, _demo, _input as _cli_input, _main, _plot, _regions, _rnn, _synthesize
 from hyperarr.counting import approx_regions, max_regions
-from hyperarr.exceptions import OutputTooLargeError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 
 def _run(capsys, *argv):
@@ -200,10 +204,138 @@ def test_library_errors_inside_a_command_become_one_line(capsys, monkeypatch):
     def refuse(*args, **kwargs):
         raise OutputTooLargeError("too many rows;\nlimit is 10")
 
-    monkeypatch.setattr(cli, "region_count_table", refuse)
+    monkeypatch.setattr(_count, "region_count_table", refuse)
     code, out, err = _run(capsys, "count", "--n", "3", "--d", "2")
     _assert_one_line_error(code, out, err, "hyperarr count")
     assert "too many rows; limit is 10" in err
+
+
+# --------------------------------------------------------------------------
+# The one error policy: commands raise, main alone catches
+# --------------------------------------------------------------------------
+
+#: A command line of each subcommand, and a name its module calls before anything is printed.
+_COMMAND_CALLS = [
+    (["count", "--n", "3", "--d", "2"], _count, "region_count_table"),
+    (["demo", "--out", "."], _demo, "region_count_table"),
+    (["regions", "--example", "five-lines"], _regions, "load_arrangement"),
+    (["synthesize", "--example", "five-lines", "--positive", "0"], _synthesize, "load_arrangement"),
+    (["plot", "--example", "five-lines", "-o", "fig.png"], _plot, "load_arrangement"),
+    (["rnn", "--T", "2:5"], _rnn, "parse_int_ranges"),
+]
+
+
+@pytest.mark.parametrize(("argv", "module", "name"), _COMMAND_CALLS, ids=[c[0][0] for c in _COMMAND_CALLS])
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        (PermissionError(13, "Permission denied", "secret.csv"), "Permission denied: secret.csv"),
+        (OSError("disk on fire"), "disk on fire"),
+        (MemoryError(), "MemoryError"),
+        (ImportError("no module named matplotlib"), "no module named matplotlib"),
+        (ArrangementError("bad rows;\n  see above"), "bad rows; see above"),
+        (ValueError("bad value"), "bad value"),
+    ],
+    ids=["PermissionError", "OSError", "MemoryError", "ImportError", "ArrangementError", "ValueError"],
+)
+def test_any_failure_in_any_command_is_one_line_and_status_2(
+    capsys, monkeypatch, tmp_path, argv, module, name, exc, message
+):
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(module, name, fail)
+    code, out, err = _run(capsys, *argv)
+    _assert_one_line_error(code, out, err, f"hyperarr {argv[0]}")
+    assert err == f"hyperarr {argv[0]}: error: {message}\n"
+    assert os.listdir(tmp_path) == []
+
+
+def test_interrupt_is_one_line_and_status_130(capsys, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_count, "region_count_table", interrupt)
+    assert _run(capsys, "count", "--n", "3", "--d", "2") == (130, "", "hyperarr count: interrupted\n")
+
+
+def test_a_bug_is_not_hidden(capsys, monkeypatch):
+    def bug(*args, **kwargs):
+        raise TypeError("a bug in hyperarr")
+
+    monkeypatch.setattr(_count, "region_count_table", bug)
+    with pytest.raises(TypeError, match="a bug in hyperarr"):
+        cli.main(["count", "--n", "3", "--d", "2"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plot", "--example", "five-lines", "-o", "fig.txt"],
+        ["rnn", "-o", "fig.txt"],
+        ["regions", "--example", "five-lines", "-o", "table.txt"],
+        ["synthesize", "--example", "five-lines", "--positive", "0,,1"],
+    ],
+)
+def test_commands_raise_and_print_nothing(capsys, argv):
+    args = _main._build_parser().parse_args(argv)
+    with pytest.raises(ValueError, match="-o must end in|comma-separated"):
+        args.func(args)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["regions", "--example", "five-lines", "-o"],
+        ["synthesize", "--example", "five-lines", "--positive", "0", "-o"],
+        ["plot", "--example", "five-lines", "-o"],
+        ["rnn", "--T", "2:5", "-o"],
+    ],
+)
+def test_a_failed_write_names_the_target_and_leaves_no_temporary(capsys, tmp_path, argv):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / ("out.json" if argv[0] in ("regions", "synthesize") else "out.png")
+    target.mkdir()  # os.replace cannot put a file over a folder
+    code, out, err = _run(capsys, *argv, str(target))
+    assert code == 2
+    assert err == f"hyperarr {argv[0]}: error: cannot write {target}: Is a directory\n"
+    assert "Traceback" not in out + err
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is not None, reason="needs a machine without LaTeX")
+@pytest.mark.parametrize("command", [["rnn", "--T", "2:5"], ["plot", "--example", "five-lines"]])
+def test_pgf_without_latex_is_one_line(capsys, tmp_path, command):
+    pytest.importorskip("matplotlib")
+    code, out, err = _run(capsys, *command, "-o", str(tmp_path / "fig.pgf"))
+    _assert_one_line_error(code, out, err, f"hyperarr {command[0]}")
+    assert "xelatex" in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_plot_and_rnn_accept_the_same_image_formats(capsys):
+    errors = [
+        _run(capsys, *argv, "-o", "fig.xyz")[2].split(": error: ")[1]
+        for argv in (["plot"], ["rnn"])
+    ]
+    assert errors[0] == errors[1]
+    assert errors[0].startswith("-o must end in one of .png, .pdf, .svg")
+
+
+def test_command_modules_do_not_import_main():
+    """Imports point down: only the shims outside the package reach hyperarr.cli._main."""
+    for path in sorted(Path(cli.__file__).parent.glob("_*.py")):
+        if path.name in ("__init__.py", "_main.py"):
+            continue
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+        assert "hyperarr.cli._main" not in imported, path.name
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["count", "--help"], ["demo", "--help"], ["rnn", "--help"]])
@@ -233,44 +365,6 @@ def test_python_dash_m_help():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: hyperarr")
-
-
-# --------------------------------------------------------------------------
-# hyperarr._atomic
-# --------------------------------------------------------------------------
-
-
-def test_atomic_write_replaces_the_file(tmp_path):
-    target = tmp_path / "out.bin"
-    target.write_bytes(b"old")
-    _atomic.atomic_write_bytes(target, b"new")
-    assert target.read_bytes() == b"new"
-    _atomic.atomic_write_text(target, "ε")
-    assert target.read_text(encoding="utf-8") == "ε"
-    assert os.listdir(tmp_path) == ["out.bin"]
-
-
-def test_atomic_write_keeps_old_file_and_cleans_up_on_error(tmp_path):
-    target = tmp_path / "out.bin"
-    target.write_bytes(b"old")
-
-    def fail(fh):
-        fh.write(b"partial")
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError, match="boom"):
-        _atomic.atomic_write(target, fail)
-    assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["out.bin"]
-
-
-def test_atomic_write_uses_umask_permissions(tmp_path):
-    old = os.umask(0o022)
-    try:
-        _atomic.atomic_write_bytes(tmp_path / "f", b"x")
-    finally:
-        os.umask(old)
-    assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
 
 
 # --------------------------------------------------------------------------
@@ -333,3 +427,59 @@ def test_regions_errors(capsys, argv, needle):
     assert code == 2
     assert needle in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------
+# hyperarr.cli._input
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        (b"1,0\n1,0,0\n", r"line 2: expected 2 numbers; got 3"),
+        (b"1,0,0\n1,x,0\n", r"line 2: expected numbers w_1,...,w_d,theta; got '1,x,0'"),
+        (b"3\n", r"line 1: a row needs d >= 1 weights and theta; got 1 value"),
+        (b"# only a comment\n\n", r"holds no hyperplanes: expected rows .*; got only blank lines"),
+        (b"1,0,\xff\n", r"FILE.csv must be UTF-8 text; .* has byte 0xff at offset 4"),
+    ],
+)
+def test_csv_errors_are_arrangement_errors(tmp_path, content, match):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(content)
+    with pytest.raises(ArrangementError, match=match):
+        _cli_input.read_arrangement_csv(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "example", "match"),
+    [
+        (None, None, r"exactly one\); got neither"),
+        ("a.csv", "five-lines", r"exactly one\); got FILE.csv 'a.csv' and --example five-lines"),
+        (None, "ten-lines", r"--example must be one of five-lines, .*; got 'ten-lines'"),
+        ("missing.csv", None, r"FILE.csv must be an existing CSV file; no file 'missing.csv'"),
+    ],
+)
+def test_load_arrangement_errors(path, example, match):
+    with pytest.raises(ArrangementError, match=match):
+        _cli_input.load_arrangement(path, example)
+
+
+@pytest.mark.parametrize("name", sorted(_cli_input.EXAMPLES))
+def test_every_example_loads(name):
+    assert _cli_input.load_arrangement(None, name).n > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("x", r"--n expects an integer, a range a:b or a:b:s, or a comma list of them; got 'x'"),
+        ("1:2:3:4", r"--n expects an integer"),
+        ("1,200", r"--n values must be integers in \[0, 100\]; got 200"),
+        ("3:1", r"--n range '3:1' needs a <= b"),
+        ("1:3:0", r"step >= 1"),
+    ],
+)
+def test_int_range_errors(text, match):
+    with pytest.raises(ArrangementError, match=match):
+        _cli_input.parse_int_ranges("--n", text, 0, 100)

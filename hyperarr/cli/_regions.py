@@ -1,8 +1,9 @@
-"""The ``hyperarr regions`` subcommand (private).
+"""``hyperarr regions``: every region of an arrangement, exactly (private).
 
 ``hyperarr regions FILE.csv [-o out.npz|.csv|.json] [--progress]`` enumerates
 the regions of the arrangement in FILE.csv (rows ``w_1, ..., w_d, θ``), or of
-a built-in example with ``--example five-lines``.
+a built-in example with ``--example five-lines``: sign vector, witness point
+and boundedness of each.
 """
 
 from __future__ import annotations
@@ -11,20 +12,26 @@ import argparse
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hyperarr._atomic import atomic_write_bytes
-from hyperarr._cli_input import EXAMPLES, load_arrangement
+from hyperarr.cli._command import add_command
+from hyperarr.cli._input import EXAMPLES, load_arrangement
+from hyperarr.cli._output import save_regions, write_bytes
+if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.regions import Regions
 
 __all__ = ["add_parser", "run", "demo_step"]
 
+#: Table formats of ``-o``.
 _FORMATS = (".npz", ".csv", ".json")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``regions`` on an argparse subparsers object."""
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "regions",
+        run,
         help="enumerate the regions of an arrangement, exactly",
         description=(
             "Enumerate every region of an arrangement: its sign vector, an interior "
@@ -37,7 +44,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "  hyperarr regions lines.csv -o regions.npz --progress\n"
             f"built-in examples: {', '.join(EXAMPLES)}"
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
     p.add_argument("--example", default=None, metavar="NAME", help="a built-in arrangement")
@@ -55,12 +61,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="N",
         help="refuse arrangements with more regions (default: the library's limit)",
     )
-    p.set_defaults(func=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``hyperarr regions``; errors propagate as ValueError (exit status 2)."""
+    """Run ``hyperarr regions``: print the table or write ``-o``, return 0."""
     A = load_arrangement(args.file, args.example)
     out = args.output
     if out is not None and not out.endswith(_FORMATS):
@@ -87,7 +92,10 @@ def run(args: argparse.Namespace) -> int:
         for line in _text(table, labels):
             print(line)
         return 0
-    atomic_write_bytes(out, _encode(table, out))
+    if out.endswith(".npz"):
+        save_regions(table, out)
+    else:
+        write_bytes(out, _encode(table, out))
     progress.say(f"wrote {out}")
     print(f"{len(table)} regions ({int(table.bounded.sum())} bounded) written to {out}")
     return 0
@@ -109,7 +117,7 @@ def demo_step(out_dir: str) -> list[str]:
     return lines
 
 
-def _text(table: Any, labels: list[str] | None = None) -> list[str]:
+def _text(table: "Regions", labels: list[str] | None = None) -> list[str]:
     width = max(5, table.signs.shape[1])
     head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  bounded  witness"
     lines = [head]
@@ -122,9 +130,8 @@ def _text(table: Any, labels: list[str] | None = None) -> list[str]:
     return lines
 
 
-def _encode(table: Any, path: str) -> bytes:
-    if path.endswith(".npz"):
-        return table._npz_bytes()  # type: ignore[no-any-return]
+def _encode(table: "Regions", path: str) -> bytes:
+    """The table as ``.json`` (exact float hex and decimal) or ``.csv`` bytes."""
     if path.endswith(".json"):
         data = {
             "signs": table.signs.tolist(),

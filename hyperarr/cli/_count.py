@@ -1,0 +1,206 @@
+"""``hyperarr count``: exact region counts against the estimate n^d (private).
+
+``hyperarr count --n 20 --d 10`` compares the exact number of regions of n
+hyperplanes in general position in R^d, sum_{k<=d} C(n, k), with n^d and
+n^d/d!; ranges give a table, ``--json`` exact integers.  Every number comes
+from `hyperarr.counting`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from hyperarr.cli._command import add_command
+from hyperarr.cli._input import parse_int_ranges
+from hyperarr.counting import RegionCountRow, max_regions, region_count_table
+
+__all__ = ["add_parser", "run", "count_table", "fmt", "sci"]
+
+#: Integers up to this many digits are printed in full; larger ones as 1.23e456.
+_MAX_EXACT_DIGITS = 30
+#: Limits of ``hyperarr count``: beyond them one row takes seconds or more.
+_MAX_N = 10**6
+_MAX_D = 10**4
+_MAX_ROWS = 10**4
+
+
+class _IntSpec(NamedTuple):
+    """Integers parsed from ``--n``/``--d``; ``single`` if given as one number."""
+
+    values: tuple[int, ...]
+    single: bool
+
+
+def _int_spec(option: str, low: int, high: int) -> Callable[[str], _IntSpec]:
+    """An argparse ``type`` for ``a``, ``a:b`` (inclusive), ``a:b:s`` and comma lists of them."""
+
+    def parse(text: str) -> _IntSpec:
+        try:
+            values = parse_int_ranges(option, text, low, high)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
+        return _IntSpec(tuple(values), single="," not in text and ":" not in text)
+
+    parse.__name__ = option  # argparse names the type in some messages
+    return parse
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``count`` on an argparse subparsers object."""
+    p = add_command(
+        subparsers,
+        "count",
+        run,
+        help="exact region count of n hyperplanes in R^d against n^d",
+        description=(
+            "Number of regions of n hyperplanes in general position in R^d (the most n "
+            "threshold neurons on a d-dimensional input can separate), exactly: "
+            "sum_{k<=d} C(n, k). Shown next to the estimate n^d from class, its leading "
+            "term n^d/d!, and the ratios of both to the exact count. Ranges a:b are "
+            "inclusive, a:b:s has step s, and comma lists mix both."
+        ),
+        epilog=(
+            "examples:\n"
+            "  hyperarr count --n 20 --d 10             Exercise 3h: 616666 regions, not 1e13\n"
+            "  hyperarr count --n 5:40:5 --d 1:10       a table\n"
+            "  hyperarr count --n 20 --d 10 --central   hyperplanes through 0 (Cover)\n"
+            "  hyperarr count --n 1000 --d 256 --json   exact integers as JSON"
+        ),
+    )
+    p.add_argument(
+        "--n", required=True, metavar="N", type=_int_spec("--n", 0, _MAX_N),
+        help=f"number of hyperplanes (neurons), 0..{_MAX_N}; a:b[:s] or a list",
+    )
+    p.add_argument(
+        "--d", required=True, metavar="D", type=_int_spec("--d", 1, _MAX_D),
+        help=f"input dimension, 1..{_MAX_D}; a:b[:s] or a list",
+    )
+    p.add_argument(
+        "--central", action="store_true",
+        help="hyperplanes through the origin (no thresholds): Cover's 2 sum_{k<d} C(n-1, k)",
+    )
+    p.add_argument(
+        "--json", action="store_true",
+        help="print JSON: one object for a single pair, a list for ranges; exact integers",
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``hyperarr count``: print the table or JSON and return 0."""
+    n_spec: _IntSpec = args.n
+    d_spec: _IntSpec = args.d
+    total = len(n_spec.values) * len(d_spec.values)
+    if total > _MAX_ROWS:
+        raise ValueError(f"at most {_MAX_ROWS} (n, d) pairs at once; got {total}")
+    rows = region_count_table(n_spec.values, d_spec.values)
+    if args.central:
+        rows = [_central_row(r) for r in rows]
+    if args.json:
+        with _unlimited_int_digits():
+            dicts = [dict(r.as_dict(), central=args.central) for r in rows]
+            payload: Any = dicts[0] if n_spec.single and d_spec.single else dicts
+            print(json.dumps(payload, allow_nan=False))
+    else:
+        if args.central:
+            title = "Regions of n central hyperplanes in general position in R^d (Cover's count)"
+        else:
+            title = "Regions of n hyperplanes in general position in R^d, exact against n^d"
+        print(title)
+        print(count_table(rows))
+    return 0
+
+
+def _central_row(row: RegionCountRow) -> RegionCountRow:
+    """``row`` with Cover's count (central hyperplanes) as the exact count."""
+    exact = max_regions(row.n, row.d, central=True)
+    log10_exact = math.log10(exact)
+    try:
+        ratio = float(Fraction(row.approx, exact))
+    except OverflowError:
+        ratio = math.inf
+    return dataclasses.replace(
+        row,
+        exact=exact,
+        ratio=ratio,
+        log10_exact=log10_exact,
+        log10_error=row.log10_approx - log10_exact,
+    )
+
+
+def count_table(rows: Sequence[RegionCountRow]) -> str:
+    """An aligned text table of ``rows``: the counts and their ratios."""
+    heads = ("n", "d", "regions", "n^d", "n^d/d!", "n^d/regions", "(n^d/d!)/regions")
+    cells = [
+        (
+            str(r.n),
+            str(r.d),
+            fmt(r.exact),
+            fmt(r.approx),
+            fmt(r.approx_factorial),
+            fmt(Fraction(r.approx, r.exact)),
+            fmt(r.approx_factorial / r.exact),
+        )
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(c[k]) for c in cells)) for k, h in enumerate(heads)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(heads, widths))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+def fmt(value: int | Fraction) -> str:
+    """A non-negative count or ratio for a table cell.
+
+    Integers of at most 30 digits are printed in full, larger ones as
+    ``1.00e768`` from their base-10 logarithm (no float overflow); other
+    fractions with 4 significant digits.
+
+    Examples
+    --------
+    >>> fmt(616666), fmt(1000**256), fmt(Fraction(25, 2)), fmt(Fraction(10**40, 3))
+    ('616666', '1.00e768', '12.5', '3.33e39')
+    """
+    value = Fraction(value)
+    if value == 0:
+        return "0"
+    if value.denominator == 1 and value.numerator < 10**_MAX_EXACT_DIGITS:
+        return str(value.numerator)
+    lg = math.log10(value.numerator) - math.log10(value.denominator)
+    if -4 <= lg < 6:
+        return f"{float(value):.{max(4, math.floor(lg) + 1)}g}"
+    return sci(lg)
+
+
+def sci(log10_value: float) -> str:
+    """``10**log10_value`` as ``m.mme<exp>`` with three significant digits.
+
+    Examples
+    --------
+    >>> sci(768.0), sci(2.9999)
+    ('1.00e768', '1.00e3')
+    """
+    exp = math.floor(log10_value)
+    mant = round(10 ** (log10_value - exp), 2)
+    if mant >= 10:
+        mant, exp = mant / 10, exp + 1
+    return f"{mant:.2f}e{exp}"
+
+
+@contextmanager
+def _unlimited_int_digits() -> Iterator[None]:
+    """Let ``json.dumps`` write integers of any length (Python's default limit is 4300 digits)."""
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
