@@ -56,7 +56,7 @@ class Flat:
         # The coordinate each trace eliminates: its first nonzero coefficient.
         self.pivot = [next(c for c, v in enumerate(r) if v) for r in rows]
         self.children: dict[int, "Flat"] = {}
-        self.regions: tuple[NDArray[np.int8], NDArray[np.float64]] | None = None
+        self.regions: tuple[Any, ...] | None = None  # filled by the _lift kernel
         self.chi: Any = None
         self._rows_f: NDArray[np.float64] | None = None
 

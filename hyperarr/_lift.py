@@ -217,7 +217,7 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
     expected = S[:, flat.rep] * flat.tsign[flat.rep]
     ok = np.asarray(np.isfinite(Y).all(axis=1), dtype=bool)
     got = _exact.affine_signs(R, flat.rows_exact, np.where(ok[:, None], Y, 0.0))
-    child_ok = np.isfinite(Wc[src]).all(axis=1)
+    child_ok = np.asarray(np.isfinite(Wc[src]).all(axis=1), dtype=bool)
     for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
         float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
                                               Y[r] if child_ok[r] else None)

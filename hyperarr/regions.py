@@ -321,7 +321,9 @@ class Regions:
     def _npz_bytes(self) -> bytes:
         buf = io.BytesIO()
         rows = np.flatnonzero(~self._inside)
-        exact = np.array([[str(v) for v in self._exact[r]] for r in rows.tolist()], dtype=str)  # type: ignore[index]
+        ex = self._exact
+        exact = np.array([[str(v) for v in ex[r]] for r in rows.tolist()] if ex is not None else [],
+                         dtype=np.str_)
         np.savez_compressed(buf, signs=self._signs, points=self._points, bounded=self._bounded,
                             relatively_bounded=self._relative, exact_rows=rows,
                             exact_values=exact.reshape(rows.size, self._points.shape[1]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import math
 import os
 from types import SimpleNamespace
@@ -17,7 +16,8 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from hyperarr import Arrangement, ArrangementError  # noqa: E402
-from hyperarr import _cli_plot  # noqa: E402
+from hyperarr import cli  # noqa: E402
+from hyperarr.cli import _plot as _cli_plot  # noqa: E402
 from hyperarr.counting import max_regions  # noqa: E402
 from hyperarr.library import five_lines  # noqa: E402
 from hyperarr.plane import region_by_label, seed_labels  # noqa: E402
@@ -199,11 +199,7 @@ def test_plot_region_counts_errors():
 
 
 def _run(capsys, *argv):
-    parser = argparse.ArgumentParser(prog="hyperarr")
-    sub = parser.add_subparsers()
-    _cli_plot.add_parser(sub)
-    args = parser.parse_args(["plot", *argv])
-    code = args.func(args)
+    code = cli.main(["plot", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

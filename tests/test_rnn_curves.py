@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 
 import numpy as np
 import pytest
 
-from hyperarr import _cli_rnn
+from hyperarr import cli
 from hyperarr.rnn import gradient_curves, lstm_gradient_closed_form, rnn_gradient_closed_form
 
 
@@ -73,10 +72,7 @@ def test_plot_gradients_validates_before_drawing():
 
 
 def _cli(argv):
-    parser = argparse.ArgumentParser(prog="hyperarr")
-    _cli_rnn.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["rnn", *argv])
-    return args.func(args)
+    return cli.main(["rnn", *argv])
 
 
 def test_cli_json(capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 
@@ -11,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hyperarr import _cli_synthesize, library
+from hyperarr import cli, library
+from hyperarr.cli import _synthesize as _cli_synthesize
 from hyperarr.arrangement import Arrangement
 from hyperarr.exceptions import ArrangementError, HyperarrError
 from hyperarr.synthesis import ThresholdNetwork, positive_mask, synthesize
@@ -412,11 +412,7 @@ def test_synthesized_network_classifies_every_witness(case, method):
 
 
 def _cli(argv):
-    parser = argparse.ArgumentParser(prog="hyperarr")
-    sub = parser.add_subparsers()
-    _cli_synthesize.add_parser(sub)
-    args = parser.parse_args(argv)
-    return args.func(args)
+    return cli.main(argv)
 
 
 def test_cli_example_writes_json(tmp_path, capsys):

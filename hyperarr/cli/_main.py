@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from types import ModuleType
 from typing import Any, NoReturn
 
 from hyperarr import __version__
@@ -26,7 +25,7 @@ from hyperarr.cli import _count, _demo, _plot, _regions, _rnn, _synthesize
 from hyperarr.cli._command import wrap
 from hyperarr.exceptions import HyperarrError
 
-__all__ = ["main", "run_command", "standalone"]
+__all__ = ["main", "run_command"]
 
 #: The subcommands, in the order ``hyperarr --help`` lists them.
 _COMMANDS = (_count, _demo, _regions, _synthesize, _plot, _rnn)
@@ -134,20 +133,3 @@ def _message(exc: BaseException) -> str:
         reason = exc.strerror or str(exc)
         return f"{reason}: {exc.filename}" if exc.filename else reason
     return str(exc) or type(exc).__name__
-
-
-def standalone(module: ModuleType) -> Callable[[Any], argparse.ArgumentParser]:
-    """``module.add_parser`` for a parser built outside `main`.
-
-    ``args.func`` of the registered command then runs it under
-    `run_command`, as `main` does: the old modules
-    ``hyperarr._cli_plot`` etc. offer this ``add_parser`` to the tests that
-    build their own parser.
-    """
-
-    def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = module.add_parser(subparsers)
-        p.set_defaults(func=lambda args: run_command(module.run, args))
-        return p
-
-    return add_parser

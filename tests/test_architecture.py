@@ -1,0 +1,103 @@
+"""The package's shape: the README picture is the layers contract, every module
+has an ``__all__``, and no module writes into another object's ``__dict__``."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import hyperarr
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "hyperarr"
+
+
+def _contract_layers() -> list[list[str]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"]
+    assert contract["containers"] == ["hyperarr"]
+    return [sorted(m.strip() for m in layer.split("|")) for layer in contract["layers"]]
+
+
+def _readme_layers() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- layers: begin -->", 1)[1].split("<!-- layers: end -->", 1)[0]
+    layers = []
+    for line in block.splitlines():
+        names = re.findall(r"(_?[a-z][a-z_]*)(?:\.py|/)(?=\s|$)", line.split("  ")[0])
+        if names:
+            layers.append(sorted(names))
+    return layers
+
+
+def _modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.walk_packages([str(PACKAGE)], prefix="hyperarr."))
+
+
+def test_readme_picture_is_the_layers_contract():
+    assert _readme_layers() == _contract_layers()
+
+
+def test_every_module_is_in_a_layer():
+    layered = {m for layer in _contract_layers() for m in layer}
+    top = {name.split(".")[1] for name in _modules()} - {"__main__"}
+    assert top == layered
+
+
+def test_the_contract_has_one_exception():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    ignored = [i for c in contracts for i in c.get("ignore_imports", [])]
+    assert ignored == ["hyperarr.arrangement -> hyperarr"]
+
+
+@pytest.mark.parametrize("name", [m for m in _modules() if not m.endswith("__main__")])
+def test_every_module_declares_all(name):
+    module = importlib.import_module(name)
+    assert isinstance(getattr(module, "__all__", None), (list, tuple)), f"{name} has no __all__"
+    for public in module.__all__:
+        assert hasattr(module, public), f"{name}.__all__ names {public!r}, which it lacks"
+
+
+def test_package_all_is_importable():
+    for name in hyperarr.__all__:
+        assert hasattr(hyperarr, name)
+
+
+def _dict_writes(path: Path) -> list[int]:
+    """Assignments into ``x.__dict__[...]`` or ``vars(x)[...]`` for any x but ``self``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        for t in targets:
+            if not isinstance(t, ast.Subscript):
+                continue
+            owner = t.value
+            if isinstance(owner, ast.Attribute) and owner.attr == "__dict__":
+                owner = owner.value
+            elif isinstance(owner, ast.Call) and getattr(owner.func, "id", None) == "vars" and owner.args:
+                owner = owner.args[0]
+            else:
+                continue
+            if not (isinstance(owner, ast.Name) and owner.id == "self"):
+                found.append(t.lineno)
+    return found
+
+
+def test_no_module_writes_into_another_objects_dict():
+    writes = [f"{path.relative_to(ROOT)}:{line}"
+              for path in sorted(PACKAGE.rglob("*.py")) for line in _dict_writes(path)]
+    assert writes == []
+
+
+def test_the_dict_check_can_fail(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f(A):\n    A.__dict__['_x'] = 1\n    vars(A)['_y'] = 2\n", encoding="utf-8")
+    assert _dict_writes(bad) == [2, 3]
