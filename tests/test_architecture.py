@@ -101,3 +101,53 @@ def test_the_dict_check_can_fail(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f(A):\n    A.__dict__['_x'] = 1\n    vars(A)['_y'] = 2\n", encoding="utf-8")
     assert _dict_writes(bad) == [2, 3]
+
+
+#: Each public module's ``__all__`` before the package was split by concept:
+#: every name must stay importable from where it was (and be the same object
+#: as at its new home).
+_PUBLIC_BEFORE_THE_SPLIT = {
+    "hyperarr": ["Arrangement", "Hyperplane", "Regions", "Region", "adjacency_graph",
+                 "adjacency_edges", "ThresholdNetwork", "synthesize", "max_regions",
+                 "max_bounded_regions", "approx_regions", "region_count_table",
+                 "characteristic_polynomial", "n_regions", "n_bounded_regions", "library",
+                 "counting", "HyperarrError", "ArrangementError", "OutputTooLargeError",
+                 "WitnessError"],
+    "hyperarr.arrangement": ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS"],
+    "hyperarr.regions": ["Regions", "Region", "regions", "iter_regions", "DEFAULT_MAX_REGIONS"],
+    "hyperarr.counting": ["max_regions", "max_bounded_regions", "approx_regions", "RegionCountRow",
+                          "region_count_table", "characteristic_polynomial", "n_regions",
+                          "n_bounded_regions"],
+    "hyperarr.adjacency": ["adjacency_graph", "adjacency_edges"],
+    "hyperarr.synthesis": ["ThresholdNetwork", "synthesize", "positive_mask", "METHODS"],
+    "hyperarr.plane": ["region_polygons", "seed_labels", "region_by_label"],
+    "hyperarr.plot": ["plot_gradients", "plot_arrangement", "plot_network", "plot_region_counts"],
+    "hyperarr.library": ["coordinate", "braid", "shi", "catalan", "resonance", "threshold",
+                         "generic", "five_lines"],
+    "hyperarr.exceptions": ["HyperarrError", "ArrangementError", "OutputTooLargeError",
+                            "WitnessError"],
+    "hyperarr.rnn": ["RNN", "UnrolledRNN", "HiddenLayer", "OutputLayer", "Expansion", "Gates",
+                     "ScheduledLSTM", "LSTM", "sheet_inputs", "sheet_gates",
+                     "rnn_gradient_closed_form", "lstm_gradient_closed_form", "GradientRegime",
+                     "gradient_regime", "GradientCurves", "gradient_curves"],
+}
+
+
+@pytest.mark.parametrize("module", sorted(_PUBLIC_BEFORE_THE_SPLIT))
+def test_public_names_stay_where_they_were(module):
+    mod = importlib.import_module(module)
+    missing = [name for name in _PUBLIC_BEFORE_THE_SPLIT[module] if not hasattr(mod, name)]
+    assert missing == []
+
+
+def test_moved_names_are_the_same_objects():
+    import hyperarr.characteristic
+    import hyperarr.counting
+    import hyperarr.labels
+    import hyperarr.network
+    import hyperarr.plane
+    import hyperarr.synthesis
+
+    assert hyperarr.counting.n_regions is hyperarr.characteristic.n_regions
+    assert hyperarr.plane.seed_labels is hyperarr.labels.seed_labels
+    assert hyperarr.synthesis.ThresholdNetwork is hyperarr.network.ThresholdNetwork
