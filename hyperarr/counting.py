@@ -31,19 +31,21 @@ approximately:
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from hyperarr._binomial import prefix_sum
+from hyperarr import _binomial
+from hyperarr._binomial import prefix_sum, prefix_sums
 from hyperarr._validate import as_count
-from hyperarr.exceptions import ArrangementError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 # χ and the counts it gives live in hyperarr.characteristic; these names stay
 # importable from here, as before (they are not part of this module's __all__).
@@ -59,10 +61,50 @@ __all__ = [
     "approx_regions",
     "RegionCountRow",
     "region_count_table",
+    "DEFAULT_MAX_BITS",
+    "DEFAULT_MAX_SECONDS",
 ]
 
+#: Default ``max_bits``: no result longer than 2**27 bits (16 MB, about 40
+#: million decimal digits) is computed unless asked for.
+DEFAULT_MAX_BITS = 2**27
+#: Default ``max_seconds``: no computation estimated to take more than about
+#: a minute is started unless asked for.
+DEFAULT_MAX_SECONDS = 60.0
 
-def max_regions(n: int, d: int, central: bool = False) -> int:
+
+def _budget(max_bits: Any, max_seconds: Any) -> tuple[int | None, float | None]:
+    """Validate the two budget arguments (each may be None, for no limit)."""
+    if max_bits is not None:
+        max_bits = as_count(max_bits, "max_bits")
+    if max_seconds is not None:
+        ok = isinstance(max_seconds, numbers.Real) and not isinstance(max_seconds, (bool, np.bool_))
+        if not ok or not max_seconds >= 0:
+            raise ArrangementError(
+                f"max_seconds must be a non-negative number or None; got {max_seconds!r}")
+        max_seconds = float(max_seconds)
+    return max_bits, max_seconds
+
+
+def _check_budget(what: str, bits: int, seconds: float, max_bits: int | None,
+                  max_seconds: float | None) -> None:
+    """Refuse, before computing, a result of ``bits`` bits taking ``seconds`` (estimates)."""
+    if max_bits is not None and bits > max_bits:
+        digits = math.ceil(bits * math.log10(2))
+        raise OutputTooLargeError(
+            f"{what} would have about {bits:,} bits ({digits:,} decimal digits), more than "
+            f"max_bits={max_bits:,}; pass a larger max_bits (or None) to compute it anyway"
+        )
+    if max_seconds is not None and seconds > max_seconds:
+        raise OutputTooLargeError(
+            f"{what} would take about {seconds:.3g} s of big-integer arithmetic (estimated, "
+            f"for numbers of up to {bits:,} bits), more than max_seconds={max_seconds:g}; "
+            "pass a larger max_seconds (or None) to compute it anyway"
+        )
+
+
+def max_regions(n: int, d: int, central: bool = False, *, max_bits: int | None = DEFAULT_MAX_BITS,
+                max_seconds: float | None = DEFAULT_MAX_SECONDS) -> int:
     """Return the largest number of regions of ``n`` hyperplanes in ``R^d``.
 
     Parameters
@@ -76,6 +118,11 @@ def max_regions(n: int, d: int, central: bool = False) -> int:
         If False, count regions of affine hyperplanes (neurons with free
         thresholds).  If True, every hyperplane passes through the origin
         (neurons without threshold, or perceptrons with ``d`` weights).
+    max_bits : int or None, default DEFAULT_MAX_BITS (2**27)
+        Refuse, before computing, a result longer than this many bits.
+    max_seconds : float or None, default DEFAULT_MAX_SECONDS (60)
+        Refuse, before computing, a sum estimated to take longer than this
+        many seconds.  None lifts either limit.
 
     Returns
     -------
@@ -90,6 +137,9 @@ def max_regions(n: int, d: int, central: bool = False) -> int:
     ------
     ArrangementError
         If ``n`` or ``d`` is not a non-negative integer (a ``ValueError``).
+    OutputTooLargeError
+        If the result or the time to compute it would exceed the budget (a
+        ``MemoryError``); the message gives the estimate.
 
     Notes
     -----
@@ -104,8 +154,12 @@ def max_regions(n: int, d: int, central: bool = False) -> int:
     (the whole space), also when ``central=True``.  With ``central=True``,
     ``d = 0`` and ``n >= 1`` the count is Cover's ``C(n, 0) = 0``.
 
-    The sum is accumulated with exact integer arithmetic in ``O(min(n, d))``
-    big-integer steps; ``max_regions(1000, 256)`` takes about 0.1 ms.
+    The sum is accumulated with exact integer arithmetic in
+    ``min(d, n − d − 1)`` big-integer steps: for ``d`` close to ``n`` it is
+    ``2**n`` minus the terms ``k > d``, and for ``n <= d`` it is ``2**n``.
+    ``max_regions(1000, 256)`` takes about 0.1 ms; the time grows as the
+    number of steps times the length of the result, which is how the budget
+    is estimated.
 
     Examples
     --------
@@ -127,19 +181,26 @@ def max_regions(n: int, d: int, central: bool = False) -> int:
     >>> r = max_regions(1000, 256)
     >>> round(math.log10(r), 1)
     245.7
+
+    For ``n <= d`` the count is ``2**n``, at once:
+
+    >>> max_regions(10**6, 10**6).bit_length()
+    1000001
     """
     n = as_count(n, "n")
     d = as_count(d, "d")
-    if not central:
-        return prefix_sum(n, d)
-    if n == 0:
-        return 1
-    if d == 0:
-        return 0
-    return 2 * prefix_sum(n - 1, d - 1)
+    max_bits, max_seconds = _budget(max_bits, max_seconds)
+    if central and (n == 0 or d == 0):
+        return 1 if n == 0 else 0
+    m, k = (n - 1, d - 1) if central else (n, d)
+    _check_budget(f"max_regions({n}, {d}{', central=True' if central else ''})",
+                  _binomial.prefix_sum_bits(m, k) + central, _binomial.sum_seconds(m, k),
+                  max_bits, max_seconds)
+    return 2 * prefix_sum(m, k) if central else prefix_sum(m, k)
 
 
-def max_bounded_regions(n: int, d: int) -> int:
+def max_bounded_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
+                        max_seconds: float | None = DEFAULT_MAX_SECONDS) -> int:
     """Return the largest number of bounded regions of ``n`` hyperplanes in ``R^d``.
 
     Parameters
@@ -148,6 +209,8 @@ def max_bounded_regions(n: int, d: int) -> int:
         Number of hyperplanes, ``n >= 0``.
     d : int
         Dimension, ``d >= 0``.
+    max_bits, max_seconds : int or None, float or None
+        The budget, as in :func:`max_regions`.
 
     Returns
     -------
@@ -179,12 +242,17 @@ def max_bounded_regions(n: int, d: int) -> int:
     """
     n = as_count(n, "n")
     d = as_count(d, "d")
+    max_bits, max_seconds = _budget(max_bits, max_seconds)
     if n == 0:
         return 1 if d == 0 else 0
+    bits = _binomial.comb_bits(n - 1, d)
+    _check_budget(f"max_bounded_regions({n}, {d})", bits, _binomial.comb_seconds(bits),
+                  max_bits, max_seconds)
     return math.comb(n - 1, d)
 
 
-def approx_regions(n: int, d: int) -> int:
+def approx_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
+                   max_seconds: float | None = DEFAULT_MAX_SECONDS) -> int:
     """Return ``n**d``, the approximate region count from class.
 
     Parameters
@@ -193,6 +261,8 @@ def approx_regions(n: int, d: int) -> int:
         Number of hyperplanes, ``n >= 0``.
     d : int
         Dimension, ``d >= 0``.
+    max_bits, max_seconds : int or None, float or None
+        The budget, as in :func:`max_regions`.
 
     Returns
     -------
@@ -203,6 +273,9 @@ def approx_regions(n: int, d: int) -> int:
     ------
     ArrangementError
         If ``n`` or ``d`` is not a non-negative integer (a ``ValueError``).
+    OutputTooLargeError
+        If ``n**d`` would be longer than ``max_bits`` bits, or take longer
+        than ``max_seconds`` (a ``MemoryError``); nothing is computed.
 
     Notes
     -----
@@ -220,9 +293,20 @@ def approx_regions(n: int, d: int) -> int:
     10240000000000
     >>> approx_regions(20, 10) // max_regions(20, 10)
     16605423
+
+    A number of nine billion digits is refused before any work:
+
+    >>> approx_regions(10**9, 10**9)
+    Traceback (most recent call last):
+    ...
+    hyperarr.exceptions.OutputTooLargeError: approx_regions(1000000000, 1000000000) would have about 29,897,352,855 bits (9,000,000,001 decimal digits), more than max_bits=134,217,728; ...
     """
     n = as_count(n, "n")
     d = as_count(d, "d")
+    max_bits, max_seconds = _budget(max_bits, max_seconds)
+    bits = _binomial.power_bits(n, d)
+    _check_budget(f"approx_regions({n}, {d})", bits, _binomial.power_seconds(bits),
+                  max_bits, max_seconds)
     return n**d
 
 
@@ -234,10 +318,14 @@ def _log10(value: int) -> float:
     return math.log10(value)
 
 
-def _as_float(value: Fraction) -> float:
-    """Return ``float(value)``, or ``inf`` if it is beyond the float range."""
+def _ratio(num: int, den: int) -> float:
+    """Return ``num / den`` correctly rounded, or ``inf`` beyond the float range.
+
+    Python's int division is correctly rounded, like ``float(Fraction(num,
+    den))``, without the gcd that reducing the fraction would cost.
+    """
     try:
-        return float(value)
+        return num / den
     except OverflowError:
         return math.inf
 
@@ -324,8 +412,15 @@ class RegionCountRow:
         }
 
 
-def _as_count_list(values: Any, name: str) -> list[int]:
-    """Return ``values`` (one int or an iterable of ints) as a list of counts."""
+#: Estimated seconds of the Python work of one table row, besides its big integers.
+_ROW_SECONDS = 2e-5
+
+
+def _as_count_list(values: Any, name: str, max_len: int | None = None) -> list[int]:
+    """Return ``values`` (one int or an iterable of ints) as a list of counts.
+
+    A sized iterable longer than ``max_len`` is refused before it is expanded.
+    """
     if isinstance(values, (numbers.Integral, np.integer)) and not isinstance(
         values, (bool, np.bool_)
     ):
@@ -337,11 +432,40 @@ def _as_count_list(values: Any, name: str) -> list[int]:
             f"{name} must be a non-negative integer or an iterable of them; "
             f"got {values!r}"
         )
+    if max_len is not None and isinstance(values, Sized):
+        _check_rows(f"{name} has {len(values):,} entries: the table", len(values), max_len)
     return [as_count(v, f"{name}[{i}]") for i, v in enumerate(values)]
 
 
-def _row(n: int, d: int) -> RegionCountRow:
-    exact = prefix_sum(n, d)
+def _check_rows(what: str, rows: int, max_len: int) -> None:
+    """Refuse a table of more than ``max_len`` rows before building it."""
+    if rows > max_len:
+        raise OutputTooLargeError(
+            f"{what} would have at least {rows:,} rows, about {rows * _ROW_SECONDS:.3g} s of "
+            f"work, more than max_seconds allows ({max_len:,} rows); pass a larger max_seconds "
+            "(or None)"
+        )
+
+
+def _table_cost(n_list: list[int], d_list: list[int]) -> tuple[int, float]:
+    """Estimated bits of the largest number and seconds of the table: per distinct
+    ``n``, one sweep of binomial sums; per row, ``n**d``, ``d!`` and the gcd that
+    reduces ``n**d / d!``."""
+    bits, seconds = 0, 0.0
+    fact_bits = {d: math.ceil(math.lgamma(d + 1) / math.log(2)) + 1 for d in set(d_list)}
+    for n, repeats in collections.Counter(n_list).items():
+        seconds += _binomial.sum_seconds(n, d_list)
+        for d in d_list:
+            approx_bits = _binomial.power_bits(n, d)
+            bits = max(bits, _binomial.prefix_sum_bits(n, d), approx_bits, fact_bits[d])
+            seconds += repeats * (
+                _ROW_SECONDS + _binomial.power_seconds(approx_bits)
+                + _binomial.factorial_seconds(fact_bits[d])
+                + _binomial.gcd_seconds(approx_bits, fact_bits[d]))
+    return bits, seconds
+
+
+def _row(n: int, d: int, exact: int) -> RegionCountRow:
     approx = n**d
     log10_exact = _log10(exact)
     log10_approx = _log10(approx)
@@ -351,14 +475,16 @@ def _row(n: int, d: int) -> RegionCountRow:
         exact=exact,
         approx=approx,
         approx_factorial=Fraction(approx, math.factorial(d)),
-        ratio=_as_float(Fraction(approx, exact)),
+        ratio=_ratio(approx, exact),
         log10_exact=log10_exact,
         log10_approx=log10_approx,
         log10_error=log10_approx - log10_exact,
     )
 
 
-def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int]) -> list[RegionCountRow]:
+def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int], *,
+                       max_bits: int | None = DEFAULT_MAX_BITS,
+                       max_seconds: float | None = DEFAULT_MAX_SECONDS) -> list[RegionCountRow]:
     """Compare the exact region count with ``n**d`` for every ``(n, d)`` pair.
 
     Parameters
@@ -367,6 +493,12 @@ def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int]) -> list
         Numbers of hyperplanes, each ``>= 0``.
     ds : int or iterable of int
         Dimensions, each ``>= 0``.
+    max_bits, max_seconds : int or None, float or None
+        The budget, as in :func:`max_regions`: no number of the table may be
+        longer than ``max_bits``, and the whole table must be estimated to
+        take at most ``max_seconds``.  It is checked before any row is
+        computed (and, for sized iterables such as ``range``, before they are
+        expanded).
 
     Returns
     -------
@@ -378,6 +510,8 @@ def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int]) -> list
     ------
     ArrangementError
         If an entry is not a non-negative integer (a ``ValueError``).
+    OutputTooLargeError
+        If the table exceeds the budget (a ``MemoryError``).
 
     Notes
     -----
@@ -403,6 +537,14 @@ def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int]) -> list
     >>> [(r.n, r.d, r.exact) for r in region_count_table([3, 4], [1, 2])]
     [(3, 1, 4), (3, 2, 7), (4, 1, 5), (4, 2, 11)]
     """
-    n_list = _as_count_list(ns, "ns")
-    d_list = _as_count_list(ds, "ds")
-    return [_row(n, d) for n, d in itertools.product(n_list, d_list)]
+    max_bits, max_seconds = _budget(max_bits, max_seconds)
+    max_len = None if max_seconds is None else int(max_seconds / _ROW_SECONDS)
+    n_list = _as_count_list(ns, "ns", max_len)
+    d_list = _as_count_list(ds, "ds", max_len)
+    if max_len is not None:
+        _check_rows("the table", len(n_list) * len(d_list), max_len)
+    bits, seconds = _table_cost(n_list, d_list)
+    what = f"region_count_table over {len(n_list) * len(d_list):,} (n, d) pairs"
+    _check_budget(what, bits, seconds, max_bits, max_seconds)
+    sums = {n: prefix_sums(n, d_list) for n in set(n_list)}
+    return [_row(n, d, sums[n][d]) for n, d in itertools.product(n_list, d_list)]

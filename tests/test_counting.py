@@ -19,7 +19,7 @@ from hyperarr.counting import (
     max_regions,
     region_count_table,
 )
-from hyperarr.exceptions import ArrangementError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 small = st.integers(min_value=0, max_value=60)
 positive = st.integers(min_value=1, max_value=60)
@@ -246,3 +246,93 @@ def test_bad_input_rejected(func, n, d, match):
 def test_region_count_table_bad_input(ns, ds, match):
     with pytest.raises(ValueError, match=match):
         region_count_table(ns, ds)
+
+
+# --- huge arguments: closed forms and the budget ------------------------------
+
+
+@given(n=st.integers(min_value=0, max_value=300), m=st.integers(min_value=0, max_value=320))
+def test_prefix_sum_either_side_of_the_middle(n, m):
+    # m > n/2 is computed as 2**n minus the tail; both must equal the direct sum.
+    from hyperarr._binomial import prefix_sum, prefix_sums
+
+    assert prefix_sum(n, m) == _comb_sum(n, m)
+    ms = [m, m // 2, n - m if m <= n else 0, n + 1]
+    assert prefix_sums(n, ms) == {k: _comb_sum(n, k) for k in ms}
+
+
+def test_n_at_most_d_is_a_power_of_two():
+    assert max_regions(10**6, 10**6) == 1 << 10**6
+    assert max_regions(10**6, 10**6, central=True) == 1 << 10**6
+
+
+def test_d_close_to_n_subtracts_the_tail():
+    n = 10**6
+    tail = 1 + n + math.comb(n, 2)  # the terms k = n, n − 1, n − 2
+    assert max_regions(n, n - 3) == (1 << n) - tail
+
+
+def test_gigantic_power_refused_with_its_size():
+    with pytest.raises(OutputTooLargeError,
+                       match=r"approx_regions\(1000000000, 1000000000\) would have about "
+                             r"29,897,352,85\d bits \(9,000,000,00\d decimal digits\), more than "
+                             r"max_bits=134,217,728"):
+        approx_regions(10**9, 10**9)
+    with pytest.raises(MemoryError):
+        approx_regions(10**9, 10**9)
+
+
+def test_gigantic_power_of_two_refused_with_its_size():
+    with pytest.raises(OutputTooLargeError, match=r"about 10,000,000,001 bits .* max_bits="):
+        max_regions(10**10, 10**10)
+
+
+def test_long_sum_refused_with_its_time_estimate():
+    with pytest.raises(OutputTooLargeError,
+                       match=r"max_regions\(1000000, 500000\) would take about \d+ s .* "
+                             r"1,000,001 bits\), more than max_seconds=60"):
+        max_regions(10**6, 5 * 10**5)
+    with pytest.raises(OutputTooLargeError, match=r"max_bounded_regions\(1000000000, 500000000\)"):
+        max_bounded_regions(10**9, 5 * 10**8)
+
+
+def test_budget_is_a_parameter():
+    with pytest.raises(OutputTooLargeError, match=r"about 101 bits .* max_bits=100"):
+        approx_regions(2, 100, max_bits=100)
+    assert approx_regions(2, 100, max_bits=None) == 2**100
+    assert approx_regions(2, 100, max_bits=101) == 2**100
+    with pytest.raises(OutputTooLargeError, match=r"max_seconds=0"):
+        max_regions(10**4, 10**3, max_seconds=0)
+    assert max_regions(10**4, 10**3, max_seconds=None) == _comb_sum(10**4, 10**3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"max_bits": -1}, r"max_bits must be a non-negative integer; got -1"),
+        ({"max_bits": 2.5}, r"max_bits must be a non-negative integer; got 2\.5"),
+        ({"max_seconds": "60"}, r"max_seconds must be a non-negative number or None; got '60'"),
+        ({"max_seconds": -1.0}, r"max_seconds must be a non-negative number or None; got -1\.0"),
+        ({"max_seconds": True}, r"max_seconds must be a non-negative number or None; got True"),
+    ],
+)
+@pytest.mark.parametrize("func", [max_regions, max_bounded_regions, approx_regions,
+                                  region_count_table])
+def test_bad_budget_rejected(func, kwargs, match):
+    with pytest.raises(ArrangementError, match=match):
+        func(5, 2, **kwargs)
+
+
+def test_region_count_table_refuses_before_expanding_a_range():
+    with pytest.raises(OutputTooLargeError, match=r"ns has 1,000,000,000 entries"):
+        region_count_table(range(10**9), 3)
+    with pytest.raises(OutputTooLargeError, match=r"would take about \d+ s"):
+        region_count_table([10**6], [5 * 10**5])
+
+
+def test_region_count_table_shares_one_sweep_per_n():
+    ns, ds = [7, 30, 7], [0, 2, 5, 20, 29, 30, 40]
+    rows = region_count_table(ns, ds)
+    assert [(r.n, r.d) for r in rows] == [(n, d) for n in ns for d in ds]
+    assert [r.exact for r in rows] == [_comb_sum(n, d) for n in ns for d in ds]
+    assert all(r.ratio == float(Fraction(r.approx, r.exact)) for r in rows)
