@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -52,8 +53,14 @@ __all__ = [
     "five_lines",
 ]
 
-#: Default refusal bound for the families with ``2**d`` hyperplanes.
+#: Default refusal bounds of every family: hyperplanes, and entries n·(d + 1)
+#: of the data (an arrangement keeps each entry as an exact Python number,
+#: about 40 bytes and 2 µs to build, so 2**24 entries are about 0.7 GB).
 _MAX_HYPERPLANES = 2**20
+_MAX_ENTRIES = 2**24
+#: Default bound on the minors :func:`generic` checks per draw (as
+#: :meth:`Arrangement.is_generic`).
+_MAX_CHECKS = 50_000_000
 
 #: Half-width of the first coefficient range tried by :func:`generic`.
 _GENERIC_RANGE = 50
@@ -74,22 +81,43 @@ def _as_dim(d: Any) -> int:
     return d
 
 
-def _as_limit(max_hyperplanes: Any) -> int:
+def _as_limit(value: Any, name: str = "max_hyperplanes") -> int:
     try:
-        return as_count(max_hyperplanes, "max_hyperplanes")
+        return as_count(value, name)
     except ArrangementError:
-        raise ArrangementError(
-            f"max_hyperplanes must be a non-negative integer; got {max_hyperplanes!r}"
-        ) from None
+        raise ArrangementError(f"{name} must be a non-negative integer; got {value!r}") from None
 
 
-def _check_size(name: str, count: int, max_hyperplanes: int) -> None:
+def _check_size(name: str, count: int, dim: int, max_hyperplanes: Any, max_entries: Any,
+                shown: str | None = None) -> None:
+    """Refuse, before anything is allocated, more hyperplanes or entries than the limits.
+
+    ``shown`` is the count as the message writes it, when ``count`` only
+    stands in for a number too large to compute (see :func:`_power_count`).
+    """
+    max_hyperplanes = _as_limit(max_hyperplanes)
+    max_entries = _as_limit(max_entries, "max_entries")
     if count > max_hyperplanes:
         raise OutputTooLargeError(
-            f"{name} would have {count} hyperplanes, more than "
+            f"{name} would have {shown or count} hyperplanes, more than "
             f"max_hyperplanes = {max_hyperplanes}; pass a larger max_hyperplanes "
             "to build it anyway"
         )
+    entries = count * (dim + 1)
+    if entries > max_entries:
+        raise OutputTooLargeError(
+            f"{name} would have {count} hyperplanes in R^{dim}, {entries} entries, more than "
+            f"max_entries = {max_entries}; pass a larger max_entries to build it anyway"
+        )
+
+
+def _power_count(d: int, minus: int, max_hyperplanes: Any) -> tuple[int, str | None]:
+    """``2**d − minus`` and None; or, when it is certainly above ``max_hyperplanes``,
+    a smaller stand-in that still is, and the count as text (2**d is not built)."""
+    top = _as_limit(max_hyperplanes).bit_length() + 1
+    if d <= top:
+        return 2**d - minus, None
+    return 2**top - minus, f"2**{d}" + (f" − {minus}" if minus else "")
 
 
 def _arrangement(normals: list[list[int]], offsets: list[int], d: int) -> Arrangement:
@@ -99,8 +127,10 @@ def _arrangement(normals: list[list[int]], offsets: list[int], d: int) -> Arrang
     return Arrangement(w, b)
 
 
-def _difference_arrangement(d: int, values: tuple[int, ...]) -> Arrangement:
+def _difference_arrangement(name: str, d: int, values: tuple[int, ...], max_hyperplanes: Any,
+                            max_entries: Any) -> Arrangement:
     """Hyperplanes ``x_i − x_j = c`` for ``i < j`` (lexicographic) and ``c`` in ``values``."""
+    _check_size(name, len(values) * (d * (d - 1) // 2), d, max_hyperplanes, max_entries)
     normals: list[list[int]] = []
     offsets: list[int] = []
     for i, j in itertools.combinations(range(d), 2):
@@ -113,13 +143,19 @@ def _difference_arrangement(d: int, values: tuple[int, ...]) -> Arrangement:
     return _arrangement(normals, offsets, d)
 
 
-def coordinate(d: int) -> Arrangement:
+def coordinate(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+               max_entries: int = _MAX_ENTRIES) -> Arrangement:
     """Return the coordinate arrangement ``x_i = 0`` in ``R^d``.
 
     Parameters
     ----------
     d : int
         Dimension, ``d >= 1``.
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
 
     Returns
     -------
@@ -130,6 +166,9 @@ def coordinate(d: int) -> Arrangement:
     ------
     ArrangementError
         If ``d`` is not a positive integer (a ``ValueError``).
+    OutputTooLargeError
+        If the arrangement would exceed ``max_hyperplanes`` or
+        ``max_entries``; nothing is allocated.
 
     Notes
     -----
@@ -145,17 +184,25 @@ def coordinate(d: int) -> Arrangement:
     ([[1, 0], [0, 1]], [0, 0])
     """
     d = _as_dim(d)
+    _check_size(f"coordinate({d})", d, d, max_hyperplanes, max_entries)
     normals = [[int(i == j) for j in range(d)] for i in range(d)]
     return _arrangement(normals, [0] * d, d)
 
 
-def braid(d: int) -> Arrangement:
+def braid(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+          max_entries: int = _MAX_ENTRIES) -> Arrangement:
     """Return the braid arrangement ``x_i − x_j = 0`` (``i < j``) in ``R^d``.
 
     Parameters
     ----------
     d : int
         Dimension, ``d >= 1``.  ``braid(1)`` has no hyperplanes.
+
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
 
     Returns
     -------
@@ -167,6 +214,9 @@ def braid(d: int) -> Arrangement:
     ------
     ArrangementError
         If ``d`` is not a positive integer (a ``ValueError``).
+    OutputTooLargeError
+        If the arrangement would exceed ``max_hyperplanes`` or
+        ``max_entries``; nothing is allocated.
 
     Notes
     -----
@@ -183,16 +233,23 @@ def braid(d: int) -> Arrangement:
     >>> A.normals.astype(int).tolist()
     [[1, -1, 0], [1, 0, -1], [0, 1, -1]]
     """
-    return _difference_arrangement(_as_dim(d), (0,))
+    return _difference_arrangement(f"braid({d})", _as_dim(d), (0,), max_hyperplanes,
+                                   max_entries)
 
 
-def shi(d: int) -> Arrangement:
+def shi(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+        max_entries: int = _MAX_ENTRIES) -> Arrangement:
     """Return the Shi arrangement ``x_i − x_j ∈ {0, 1}`` (``i < j``) in ``R^d``.
 
     Parameters
     ----------
     d : int
         Dimension, ``d >= 1``.
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
 
     Returns
     -------
@@ -204,6 +261,9 @@ def shi(d: int) -> Arrangement:
     ------
     ArrangementError
         If ``d`` is not a positive integer (a ``ValueError``).
+    OutputTooLargeError
+        If the arrangement would exceed ``max_hyperplanes`` or
+        ``max_entries``; nothing is allocated.
 
     Notes
     -----
@@ -218,16 +278,23 @@ def shi(d: int) -> Arrangement:
     >>> A.offsets.astype(int).tolist()
     [0, 1, 0, 1, 0, 1]
     """
-    return _difference_arrangement(_as_dim(d), (0, 1))
+    return _difference_arrangement(f"shi({d})", _as_dim(d), (0, 1), max_hyperplanes,
+                                   max_entries)
 
 
-def catalan(d: int) -> Arrangement:
+def catalan(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+            max_entries: int = _MAX_ENTRIES) -> Arrangement:
     """Return the Catalan arrangement ``x_i − x_j ∈ {−1, 0, 1}`` in ``R^d``.
 
     Parameters
     ----------
     d : int
         Dimension, ``d >= 1``.
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
 
     Returns
     -------
@@ -239,6 +306,9 @@ def catalan(d: int) -> Arrangement:
     ------
     ArrangementError
         If ``d`` is not a positive integer (a ``ValueError``).
+    OutputTooLargeError
+        If the arrangement would exceed ``max_hyperplanes`` or
+        ``max_entries``; nothing is allocated.
 
     Notes
     -----
@@ -251,7 +321,8 @@ def catalan(d: int) -> Arrangement:
     >>> A.normals.astype(int).tolist(), A.offsets.astype(int).tolist()
     ([[1, -1], [1, -1], [1, -1]], [-1, 0, 1])
     """
-    return _difference_arrangement(_as_dim(d), (-1, 0, 1))
+    return _difference_arrangement(f"catalan({d})", _as_dim(d), (-1, 0, 1), max_hyperplanes,
+                                   max_entries)
 
 
 def _bit_rows(d: int, with_zero: bool) -> list[list[int]]:
@@ -264,7 +335,8 @@ def _bit_rows(d: int, with_zero: bool) -> list[list[int]]:
     return rows if with_zero else rows[1:]
 
 
-def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement:
+def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+              max_entries: int = _MAX_ENTRIES) -> Arrangement:
     """Return the resonance arrangement in ``R^d``: ``Σ_{i∈S} x_i = 0`` for ``S ≠ ∅``.
 
     Parameters
@@ -273,6 +345,9 @@ def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement
         Dimension, ``d >= 1``.
     max_hyperplanes : int, default 2**20
         Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
 
     Returns
     -------
@@ -287,7 +362,8 @@ def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement
     ArrangementError
         If ``d`` is not a positive integer (a ``ValueError``).
     OutputTooLargeError
-        If ``2**d − 1 > max_hyperplanes``; nothing is allocated.
+        If ``2**d − 1 > max_hyperplanes``, or the entries exceed ``max_entries``;
+        nothing is allocated.
 
     Notes
     -----
@@ -302,12 +378,14 @@ def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement
     [[0, 1], [1, 0], [1, 1]]
     """
     d = _as_dim(d)
-    _check_size("resonance(d)", 2**d - 1, _as_limit(max_hyperplanes))
+    count, shown = _power_count(d, 1, max_hyperplanes)
+    _check_size("resonance(d)", count, d, max_hyperplanes, max_entries, shown)
     rows = _bit_rows(d, with_zero=False)
     return _arrangement(rows, [0] * len(rows), d)
 
 
-def threshold(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement:
+def threshold(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+              max_entries: int = _MAX_ENTRIES) -> Arrangement:
     """Return the threshold arrangement: the dichotomies of one threshold neuron.
 
     Parameters
@@ -316,6 +394,9 @@ def threshold(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement
         Number of Boolean inputs, ``d >= 1``.
     max_hyperplanes : int, default 2**20
         Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
 
     Returns
     -------
@@ -329,7 +410,8 @@ def threshold(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement
     ArrangementError
         If ``d`` is not a positive integer (a ``ValueError``).
     OutputTooLargeError
-        If ``2**d > max_hyperplanes``; nothing is allocated.
+        If ``2**d > max_hyperplanes``, or the entries exceed ``max_entries``;
+        nothing is allocated.
 
     Notes
     -----
@@ -355,12 +437,14 @@ def threshold(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES) -> Arrangement
     [-1, -1, -1, 1]
     """
     d = _as_dim(d)
-    _check_size("threshold(d)", 2**d, _as_limit(max_hyperplanes))
+    count, shown = _power_count(d, 0, max_hyperplanes)
+    _check_size("threshold(d)", count, d + 1, max_hyperplanes, max_entries, shown)
     rows = [v + [1] for v in _bit_rows(d, with_zero=True)]
     return _arrangement(rows, [0] * len(rows), d + 1)
 
 
-def generic(n: int, d: int, seed: Any = None) -> Arrangement:
+def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYPERPLANES,
+            max_entries: int = _MAX_ENTRIES, max_checks: int = _MAX_CHECKS) -> Arrangement:
     """Return ``n`` random hyperplanes with small integer data in general position.
 
     Parameters
@@ -372,6 +456,14 @@ def generic(n: int, d: int, seed: Any = None) -> Arrangement:
     seed : None, int, array_like or numpy.random.Generator, optional
         Passed to :func:`numpy.random.default_rng`.  The same seed gives the
         same arrangement.
+    max_hyperplanes : int, default 2**20
+        Refuse to build more hyperplanes than this.
+    max_entries : int, default 2**24
+        Refuse to build more entries ``n · (d + 1)`` than this (each is kept
+        as an exact Python number).
+    max_checks : int, default 50_000_000
+        Refuse when a draw needs more minors checked than this, as
+        :meth:`Arrangement.is_generic`.
 
     Returns
     -------
@@ -384,6 +476,10 @@ def generic(n: int, d: int, seed: Any = None) -> Arrangement:
     ------
     ArrangementError
         If ``n`` or ``d`` is invalid (a ``ValueError``).
+    OutputTooLargeError
+        If the arrangement would exceed ``max_hyperplanes`` or ``max_entries``,
+        or checking a draw more than ``max_checks`` minors; nothing is
+        allocated.
     HyperarrError
         If no generic draw was found in 100 attempts.
 
@@ -407,6 +503,14 @@ def generic(n: int, d: int, seed: Any = None) -> Arrangement:
     """
     n = as_count(n, "n")
     d = _as_dim(d)
+    _check_size(f"generic({n}, {d})", n, d, max_hyperplanes, max_entries)
+    max_checks = _as_limit(max_checks, "max_checks")
+    checks = math.comb(n, d) + math.comb(n, d + 1) if n >= d else 0
+    if checks > max_checks:
+        raise OutputTooLargeError(
+            f"generic({n}, {d}) would check C(n, d) + C(n, d+1) = {checks} minors per draw, more "
+            f"than max_checks = {max_checks}; pass a larger max_checks to draw it anyway"
+        )
     rng = np.random.default_rng(seed)
     for attempt in range(_GENERIC_ATTEMPTS):
         bound = _GENERIC_RANGE << (attempt // _GENERIC_GROW)
@@ -414,7 +518,7 @@ def generic(n: int, d: int, seed: Any = None) -> Arrangement:
         if n and not data[:, :d].any(axis=1).all():
             continue
         A = Arrangement(data[:, :d], data[:, d])
-        if A.is_generic():
+        if A.is_generic(max_checks=max_checks):
             return A
     raise HyperarrError(
         f"generic(n={n}, d={d}) found no arrangement in general position in "

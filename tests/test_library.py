@@ -196,6 +196,42 @@ def test_output_too_large_refused():
         library.threshold(2, max_hyperplanes=-1)
 
 
+@pytest.mark.parametrize(
+    ("build", "match"),
+    [
+        (lambda: library.generic(10**9, 2), r"generic\(1000000000, 2\) would have 1000000000 hyperplanes"),
+        (lambda: library.braid(10**6), r"braid\(1000000\) would have 499999500000 hyperplanes"),
+        (lambda: library.shi(2000), r"shi\(2000\) would have 3998000 hyperplanes"),
+        (lambda: library.catalan(2000), r"catalan\(2000\) would have 5997000 hyperplanes"),
+        (lambda: library.resonance(10**9), r"resonance\(d\) would have 2\*\*1000000000 − 1 hyperplanes"),
+        (lambda: library.threshold(10**9), r"threshold\(d\) would have 2\*\*1000000000 hyperplanes"),
+        (lambda: library.coordinate(10**5),
+         r"coordinate\(100000\) would have 100000 hyperplanes in R\^100000, 10000100000 entries, "
+         r"more than max_entries = 16777216"),
+        (lambda: library.generic(2000, 2),
+         r"generic\(2000, 2\) would check C\(n, d\) \+ C\(n, d\+1\) = 1333333000 minors per draw, "
+         r"more than max_checks = 50000000"),
+    ],
+)
+def test_huge_families_refused_up_front_with_the_count(build, match):
+    with pytest.raises(OutputTooLargeError, match=match):
+        build()
+
+
+def test_every_family_takes_the_limits():
+    assert library.braid(4, max_hyperplanes=6).n == 6
+    with pytest.raises(OutputTooLargeError, match=r"braid\(4\) would have 6 hyperplanes.*max_hyperplanes = 5"):
+        library.braid(4, max_hyperplanes=5)
+    assert library.generic(4, 2, seed=0, max_entries=12).n == 4
+    with pytest.raises(OutputTooLargeError, match=r"generic\(4, 2\) .* 12 entries, more than max_entries = 11"):
+        library.generic(4, 2, seed=0, max_entries=11)
+    assert library.generic(5, 2, seed=0, max_checks=20).is_generic()
+    with pytest.raises(OutputTooLargeError, match=r"= 20 minors per draw, more than max_checks = 19"):
+        library.generic(5, 2, seed=0, max_checks=19)
+    with pytest.raises(ValueError, match=r"max_entries must be a non-negative integer; got -1"):
+        library.coordinate(2, max_entries=-1)
+
+
 # --- errors on d ----------------------------------------------------------------
 
 
@@ -254,7 +290,7 @@ def test_generic_accepts_a_generator():
 
 
 def test_generic_gives_up_with_a_clear_error(monkeypatch):
-    monkeypatch.setattr(Arrangement, "is_generic", lambda self: False)
+    monkeypatch.setattr(Arrangement, "is_generic", lambda self, max_checks=None: False)
     with pytest.raises(HyperarrError, match=r"generic\(n=4, d=2\) found no arrangement in general position"):
         library.generic(4, 2, seed=0)
 
