@@ -33,7 +33,7 @@ Conventions, stated once:
 The modules, in import order: ``recurrent`` (the RNN), ``lstm``,
 ``closed_forms``, ``regime`` and ``curves``; this package re-exports their
 public names.  Where the course sheet's own solutions are inexact, the
-[sheet page](sheet.md) says so, with the numbers.
+[sheet page](../sheet.md) says so, with the numbers.
 """
 
 from hyperarr.rnn.closed_forms import (

@@ -272,7 +272,7 @@ class RNN:
         In ``.latex`` the output unit is ``i``, the input unit ``k`` and the
         hidden unit at time s ``j_s``, each summed where it occurs, and every
         recurrent term sits inside the bracket of the step it feeds; the
-        [sheet page](sheet.md#1a-the-output-at-t-4) compares this with the
+        [sheet page](../sheet.md#1a-the-output-at-t-4) compares this with the
         course sheet's eqs. (4)-(13).
 
         Examples

@@ -128,7 +128,7 @@ def gradient_regime(
     does not count as exploding.  ``gamma_sigma_max`` < 1 is the sufficient
     condition for vanishing of Pascanu, Mikolov and Bengio; it is a bound, and
     ``rate`` is what happens.  The
-    [sheet page](sheet.md#2b-vanishing-or-exploding) works through the scalar
+    [sheet page](../sheet.md#2b-vanishing-or-exploding) works through the scalar
     and the matrix cases with this function.
 
     Complexity: O(T·n_h³) for the spectral norms.
