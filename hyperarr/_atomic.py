@@ -1,19 +1,49 @@
 """Atomic file writes, the one writer of every file hyperarr produces (private).
 
-A file written by hyperarr (``Regions.save``, the CLI, the benchmarks) is either the complete new file or the old one
-(or nothing): the content goes to a temporary file in the same folder, which
-then replaces the target with :func:`os.replace`, an atomic rename on POSIX and
-Windows.  An interrupted run leaves no half-written figure or table behind.
+A file written by hyperarr (``Regions.save``, the CLI, the benchmarks) is
+either the complete new file or the old one (or nothing): the content goes to
+a temporary file in the target's folder, which then replaces the target with
+`os.replace`, an atomic rename on POSIX and Windows.  An interrupted run
+leaves no half-written figure or table behind.
+
+The temporary file of ``dir/name`` is ``dir/.name.<pid>.<random>.tmp``, where
+``<pid>`` is the writing process.  It is removed when the write fails in any
+way: an exception, Ctrl-C, or SIGTERM or SIGHUP while they have their default
+action.  Only SIGKILL (or a crash of the interpreter) can leave it behind, and
+the next write of the same target removes it: a temporary file of the target
+is stale when its ``<pid>`` is not a running process on this machine.  Where
+that cannot be checked (on Windows, or for a name without a pid, as left by
+earlier versions), it is stale once untouched for an hour.  A concurrent
+writer of the same target is alive, so its file is never taken for stale; an
+age alone would not be safe, since a writer may compute for minutes before
+its first byte.  (Writers on other machines sharing the folder are not seen
+this way.)
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable
-from typing import IO
+from types import FrameType, TracebackType
+from typing import IO, Any, Self
 
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text"]
+
+#: Signals whose default action ends the process at once; handled while a file is written.
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: Seconds after which a temporary file whose writer cannot be checked is stale.
+_STALE_AGE = 3600.0
+#: At most this many characters of the target's name go into its temporary files' names.
+_NAME_CHARS = 100
+#: What follows the prefix ``.name.`` in a temporary file's name: ``<pid>.<random>.tmp``, or
+#: ``<random>.tmp`` from earlier versions.
+_TEMP_TAIL = re.compile(r"(?:(\d+)\.)?[^.]+\.tmp\Z")
 
 
 def atomic_write(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
@@ -28,13 +58,26 @@ def atomic_write(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], o
         Called once with a binary file object open for writing, for example
         ``lambda fh: fig.savefig(fh, format="png")``.
 
+    Raises
+    ------
+    IsADirectoryError
+        If ``path`` is a folder (or ends in a path separator).
+    OSError
+        If the file cannot be written.  The error names ``path``, never the
+        temporary file.  What ``write_fn`` raises is raised as it is.
+
     Notes
     -----
-    The temporary file is created next to ``path`` (``os.replace`` is only
+    The temporary file is created next to ``path`` (`os.replace` is only
     atomic within one file system), flushed and fsynced before the rename, and
-    removed if ``write_fn`` or the rename raises.  The new file gets the usual
-    permissions ``0o666 & ~umask`` rather than the ``0o600`` of
-    :func:`tempfile.mkstemp`.
+    removed if anything fails (see the module's notes for signals and stale
+    files).  In the main thread, SIGINT, SIGTERM and SIGHUP, where they have
+    their default action, are caught while writing: the temporary file is
+    removed, the old handlers are put back, and the signal is raised again,
+    so the process still ends by it.  Other handlers are left alone, and so
+    are signals in other threads (Python delivers them to the main thread).
+    The new file gets the usual permissions ``0o666 & ~umask`` rather than
+    the ``0o600`` of `tempfile.mkstemp`.
 
     Examples
     --------
@@ -46,32 +89,151 @@ def atomic_write(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], o
     b'hello'
     >>> os.listdir(folder)
     ['hello.txt']
+    >>> atomic_write(folder, lambda fh: fh.write(b"hello"))
+    Traceback (most recent call last):
+    ...
+    IsADirectoryError: [Errno 21] Is a directory: '...'
     """
     target = os.fspath(path)
+    if os.path.isdir(target) or target.endswith((os.sep, os.altsep or os.sep)):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), target)
     folder = os.path.dirname(os.path.abspath(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_fn(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
+    prefix = f".{os.path.basename(target)[:_NAME_CHARS]}."
+    _remove_stale(folder, prefix)
+    with _SignalsRemoveTemp():
+        tmp = None
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=folder)
+            with os.fdopen(fd, "wb") as fh:
+                write_fn(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, target)
+        except BaseException as exc:
+            if tmp is not None:
+                _unlink(tmp)
+            if isinstance(exc, OSError) and exc.errno is not None and _names_temp(exc, folder, prefix):
+                raise OSError(exc.errno, exc.strerror, target) from None
+            raise
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically; see :func:`atomic_write`."""
+    """Write ``data`` to ``path`` atomically; see `atomic_write`."""
     atomic_write(path, lambda fh: fh.write(data))
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` atomically in ``encoding``; see :func:`atomic_write`."""
+    """Write ``text`` to ``path`` atomically in ``encoding``; see `atomic_write`."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def _names_temp(exc: OSError, folder: str, prefix: str) -> bool:
+    """Whether ``exc`` names a temporary file of the target, or no file at all."""
+    name = exc.filename
+    if name is None:
+        return True
+    name = os.fsdecode(name) if isinstance(name, (str, bytes)) else str(name)
+    return os.path.dirname(name) == folder and os.path.basename(name).startswith(prefix)
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def _remove_stale(folder: str, prefix: str) -> None:
+    """Remove the temporary files of this target left by writers that are gone (see the module)."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # the write itself will say what is wrong with the folder
+    for entry in entries:
+        match = _TEMP_TAIL.match(entry.name, len(prefix)) if entry.name.startswith(prefix) else None
+        if match is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            alive = None if match[1] is None else _pid_alive(int(match[1]))
+            if alive is None:
+                alive = now - entry.stat(follow_symlinks=False).st_mtime < _STALE_AGE
+        except OSError:
+            continue
+        if not alive:
+            _unlink(entry.path)
+
+
+def _pid_alive(pid: int) -> bool | None:
+    """Whether process ``pid`` runs on this machine; None where that cannot be told."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix" or pid <= 0:  # on Windows os.kill would terminate the process
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, run by another user
+    except OSError:
+        return None
+    return True
+
+
+class _Signalled(BaseException):
+    """A terminating signal, raised in the writing code so that the temporary file goes first."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _SignalsRemoveTemp:
+    """While active, turn SIGINT/SIGTERM/SIGHUP with their default action into `_Signalled`.
+
+    On exit the old handlers are back, and a signal that arrived is raised
+    again: the process ends by it, as it would have without this guard.  A
+    second signal during the clean-up is held until then.  Outside the main
+    thread (where handlers cannot be set) it does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._old: dict[int, Any] = {}
+        self._armed = False
+        self._pending: int | None = None
+
+    def __enter__(self) -> Self:
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        for sig in _SIGNALS:
+            try:
+                if signal.getsignal(sig) == signal.SIG_DFL:
+                    self._old[sig] = signal.signal(sig, self._handle)
+            except (ValueError, OSError):  # e.g. an embedded interpreter without signals
+                pass
+        self._armed = True
+        return self
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self._armed:
+            self._armed = False
+            raise _Signalled(signum)
+        self._pending = signum
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._armed = False
+        if isinstance(exc, _Signalled) and self._pending is None:
+            self._pending = exc.signum
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+        if self._pending is not None:
+            signal.raise_signal(self._pending)  # the default action: the process ends here
+            raise SystemExit(128 + self._pending)  # only if it did not
