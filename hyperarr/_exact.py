@@ -17,13 +17,14 @@ import itertools
 import math
 from fractions import Fraction
 from numbers import Rational
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["to_exact", "to_float", "float_rows", "integer_row", "canonical_row", "rank_exact",
-           "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular"]
+__all__ = ["to_exact", "to_float", "float_rows", "unit_rows", "integer_row", "canonical_row",
+           "rank_exact", "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular",
+           "colex", "laplace_fits", "square_minors_doubtful", "LAPLACE_FLOATS"]
 
 # Unit roundoff of float64, doubled as a safety margin.
 _EPS = 2.0**-52
@@ -267,59 +268,218 @@ def _det_mod_p(mats: NDArray[np.int64], p: int) -> NDArray[np.bool_]:
     return alive
 
 
-def nonsingular(mats: Sequence[Sequence[Sequence[int]]] | NDArray[Any]) -> NDArray[np.bool_]:
+def unit_rows(rows: Sequence[Sequence[int]] | NDArray[Any], width: int) -> NDArray[np.float64]:
+    """Integer rows as float64, each divided by the power of two ``2**e`` above its
+    largest entry, so that every row's largest magnitude lies in [1/2, 1].
+
+    A positive scaling of a row keeps its hyperplane and the nonsingularity of
+    every minor it is in.  Each entry is the correctly rounded quotient (Python's
+    int division): within a relative 2**-53 of the exact one, or below 2**-1074
+    in absolute value where it underflows.  Integers of any size are taken.
+    """
+    out = np.zeros((len(rows), width))
+    for i, r in enumerate(rows):
+        ints = [int(v) for v in r]
+        e = max(abs(v) for v in ints).bit_length() if ints else 0
+        if e:
+            scale = 1 << e
+            out[i] = [v / scale for v in ints]
+    return out
+
+
+def nonsingular(mats: Sequence[Sequence[Sequence[int]]] | NDArray[Any],
+                floats: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
     """Exactly decide which integer square matrices are nonsingular.
 
-    A determinant that is nonzero modulo a prime is nonzero.  One that is zero
-    modulo primes whose product exceeds twice Hadamard's bound is zero.
+    A float certificate (see :func:`_nonsingular_float_filter`) proves most
+    of them nonsingular; the others are decided exactly by
+    :func:`nonsingular_modular`.  ``floats`` may give the matrices already
+    rounded to float64 with each row scaled by a positive number (for
+    instance from :func:`unit_rows`); by default each row is scaled by a
+    power of two here.
     """
     arr = np.asarray(mats)
     if arr.dtype.kind not in "iu":
         arr = np.asarray(mats, dtype=object)
-    if arr.size == 0:
-        return np.ones(arr.shape[0], dtype=bool)
     count = arr.shape[0]
-    result = np.zeros(count, dtype=bool)
-    pending = np.arange(count)
-    if arr.dtype != object and np.abs(arr).max() < 2**50:
-        proved = _nonsingular_float_filter(arr.astype(np.float64))
-        result[proved] = True
-        pending = pending[~proved]
-        arr = arr[pending]
-        pending_map = pending
-        sub = nonsingular_modular(arr)
-        result[pending_map[sub]] = True
-        return result
-    return nonsingular_modular(arr)
+    if arr.size == 0:
+        return np.ones(count, dtype=bool)
+    if floats is None:
+        k = arr.shape[1]
+        floats = unit_rows(arr.reshape(count * k, k), k).reshape(arr.shape)
+    result = _nonsingular_float_filter(floats)
+    rest = np.flatnonzero(~result)
+    result[rest] = nonsingular_modular(arr[rest])
+    return result
 
 
 def _nonsingular_float_filter(a: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Prove nonsingularity of float matrices (exact entries) where possible.
+    """Prove nonsingularity of float matrices where possible.
 
-    With R ~ inv(A) computed in floats, ``||I - R A||_inf < 1`` proves A
-    nonsingular.  The product is evaluated in floats and its rounding error
-    is bounded by ``gamma_k |R| |A|``; the test demands the sum of both to be
-    below 1/2, which leaves a wide margin for the rounding of the bound.
+    ``a`` holds exact matrices rounded to float64: each entry within a
+    relative u = 2**-53 of the exact one, or off by less than 2**-1074 where
+    it underflowed.  With R ~ inv(a) computed in floats, ``||I - R A||_inf
+    < 1`` proves the exact A nonsingular.  It is bounded by the float
+    residual ``|I - R a|``, plus the rounding of the product (``gamma_k |R|
+    |a|``), plus the input rounding (``u |R| |a|`` and 2**-1074 ``|R|``); the
+    test demands the sum to be below 1/2, which leaves a wide margin for the
+    rounding of the bound itself.
     """
     count, k, _ = a.shape
+    out = np.zeros(count, dtype=bool)
     with np.errstate(all="ignore"):
         det = np.linalg.det(a)
         ok = np.isfinite(det) & (det != 0)
-        out = np.zeros(count, dtype=bool)
         if not ok.any():
             return out
         sub = a[ok]
         r = np.linalg.inv(sub)
-        if not np.isfinite(r).all():
-            fin = np.isfinite(r).all(axis=(1, 2))
-            idx = np.flatnonzero(ok)
-            ok[idx[~fin]] = False
-            sub, r = sub[fin], r[fin]
+        fin = np.isfinite(r).all(axis=(1, 2))
+        idx = np.flatnonzero(ok)[fin]
+        sub, r = sub[fin], r[fin]
         resid = np.abs(np.eye(k) - r @ sub).sum(axis=2)
-        err = (np.abs(r) @ np.abs(sub)).sum(axis=2) * (2 * (k + 2) * _EPS)
-        good = ((resid + err).max(axis=1) < 0.5)
-    out[np.flatnonzero(ok)[good]] = True
+        absr = np.abs(r)
+        err = (absr @ np.abs(sub)).sum(axis=2) * ((2 * k + 6) * _EPS) + absr.sum(axis=2) * _TINY
+        good = (resid + err).max(axis=1) < 0.5
+    out[idx[good]] = True
     return out
+
+
+# --------------------------------------------------------------------------
+# Every square minor of a matrix at once: a Laplace filter
+# --------------------------------------------------------------------------
+
+#: Largest exterior power table (floats, 128 MB) the Laplace filter builds.
+LAPLACE_FLOATS = 2**24
+#: Absolute error allowance for underflow in the Laplace filter (k <= 16).
+_LAPLACE_TINY = 2.0**-900
+
+
+def colex(n: int, j: int) -> NDArray[np.intp]:
+    """The j-subsets of range(n) as sorted rows, in colexicographic order.
+
+    Ordered by largest element first, so the first ``C(t, j)`` rows are the
+    subsets of range(t).
+    """
+    level = np.zeros((1, 0), dtype=np.intp)
+    for i in range(1, j + 1):
+        parts = [np.hstack([level[: math.comb(t, i - 1)], np.full((math.comb(t, i - 1), 1), t)])
+                 for t in range(i - 1, n)]
+        level = np.vstack(parts) if parts else np.zeros((0, i), dtype=np.intp)
+    return level
+
+
+def laplace_fits(n: int, k: int) -> bool:
+    """True when :func:`square_minors_doubtful` keeps its tables within LAPLACE_FLOATS."""
+    if k > 16:
+        return False
+    p, q = k // 2, k - k // 2
+    return max(math.comb(n, p) * math.comb(k, p),
+               math.comb(n, q - 1) * math.comb(k, q - 1)) <= LAPLACE_FLOATS
+
+
+class _Wedge:
+    """Exterior powers of the rows of ``M`` (n × k) in colex order of the rows.
+
+    Level i has one row per i-subset S of the matrix rows (colex) and one
+    column per i-subset I of the k columns (``itertools.combinations``
+    order), holding the computed minor det M[S, I].  Level i is built from
+    level i − 1 by expanding along the last row t of S: a sum of i products
+    per entry, M[t, c] times the minor without row t and column c.
+    """
+
+    def __init__(self, M: NDArray[np.float64]) -> None:
+        self.M = M
+        k = M.shape[1]
+        self.cols = [list(itertools.combinations(range(k), i)) for i in range(k + 1)]
+        self.index = [{c: j for j, c in enumerate(level)} for level in self.cols]
+        self.level = np.ones((1, 1))
+        self.i = 0
+        self._cache: dict[int, list[tuple[NDArray[np.intp], NDArray[np.intp], int]]] = {}
+
+    def _terms(self, i: int) -> list[tuple[NDArray[np.intp], NDArray[np.intp], int]]:
+        """For each position of the expanded column: the minors' columns in level
+        i − 1, the expanded column, and the sign (−1)^(i − 1 + position)."""
+        if i not in self._cache:
+            cols = self.cols[i]
+            self._cache[i] = [
+                (np.array([self.index[i - 1][I[:pos] + I[pos + 1:]] for I in cols], dtype=np.intp),
+                 np.array([I[pos] for I in cols], dtype=np.intp), (-1) ** (i - 1 + pos))
+                for pos in range(i)]
+        return self._cache[i]
+
+    def block(self, t: int) -> NDArray[np.float64]:
+        """The (i + 1)-minors whose largest row is t, from the current level i."""
+        i = self.i + 1
+        prev = self.level[: math.comb(t, i - 1)]
+        out = np.zeros((prev.shape[0], len(self.cols[i])))
+        for sub, col, sign in self._terms(i):
+            out += prev[:, sub] * (sign * self.M[t, col])
+        return out
+
+    def up(self) -> None:
+        """Replace level i by level i + 1."""
+        n = self.M.shape[0]
+        parts = [self.block(t) for t in range(self.i, n)]
+        self.i += 1
+        self.level = np.vstack(parts) if parts else np.zeros((0, len(self.cols[self.i])))
+
+
+def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**22) -> Iterator[NDArray[np.intp]]:
+    """Blocks of the k-subsets S of rows whose minor det M[S] a float filter cannot prove nonzero.
+
+    ``M`` (n × k) holds exact rows rounded to float64, scaled by
+    :func:`unit_rows` (entries at most 1 in magnitude, within a relative
+    u = 2**-53 of the exact ones or below 2**-1074 where they underflowed).
+    Every k-subset not yielded has a nonzero exact minor; the yielded ones
+    must be decided exactly.  Requires :func:`laplace_fits`.
+
+    Each subset S is split into its p = k // 2 smallest rows A and the
+    q = k − p others B, and det M[S] = Σ_I ε_I det M[A, I] det M[B, I^c]
+    (Laplace's expansion along the rows of A, ε_I = ±1), which for all
+    A below b = min B is one matrix product.  The factors are divided by
+    P_A = Π_{i∈A} ‖M[i]‖₁ and P_B, so the product is det M[S] / (P_A P_B).
+    Every computed minor is a sum, over the permutations σ of its expansion,
+    of the exact products sgn σ Π M[i, σ(i)] each perturbed by a factor
+    (1 + θ_σ) with |θ_σ| ≤ γ_N, N = p(p+1)/2 + q(q+1)/2 + C(k, p) + k + 2
+    roundings (the levels of the exterior powers, the product, the input,
+    the two divisions), for any order of summation in the products.  So its
+    error is at most γ_N perm(|M[S]|) ≤ γ_N P_A P_B, plus less than 2**-900
+    for underflow (times 2**k after the divisions, as each 1-norm is at
+    least 1/2); the test doubles γ_N for the rounding of the norms.
+    """
+    n, k = M.shape
+    if n < k:
+        return
+    p, q = k // 2, k - k // 2
+    N = p * (p + 1) // 2 + q * (q + 1) // 2 + math.comb(k, p) + k + 2
+    gamma = N * _EPS / 2 / (1 - N * _EPS / 2)
+    threshold = 2 * gamma + _LAPLACE_TINY * 2.0**k
+    norms = np.abs(M).sum(axis=1)
+    A, B = _Wedge(M), _Wedge(M[::-1])
+    for _ in range(p):
+        A.up()
+    for _ in range(q - 1):
+        B.up()
+    A_sets, B_sets = colex(n, p), (n - 1) - colex(n, q - 1)
+    PA, PB = np.prod(norms[A_sets], axis=1), np.prod(norms[B_sets], axis=1)
+    comp = [B.index[q][tuple(c for c in range(k) if c not in I)] for I in A.cols[p]]
+    eps = np.array([(-1) ** (sum(I) + p * (p - 1) // 2) for I in A.cols[p]], dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero row gives NaN: doubtful
+        LA = A.level * (eps[None, :] / PA[:, None])
+    for b in range(p, n - q + 1):
+        na, nb = math.comb(b, p), math.comb(n - 1 - b, q - 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            right = (B.block(n - 1 - b)[:, comp] / (PB[:nb] * norms[b])[:, None]).T
+        step = max(1, limit // max(nb, 1))
+        for a0 in range(0, na, step):
+            D = LA[a0 : min(a0 + step, na)] @ right
+            with np.errstate(invalid="ignore"):
+                bad = ~(np.abs(D) > threshold)
+            if bad.any():
+                ia, ib = np.nonzero(bad)
+                yield np.hstack([A_sets[a0 + ia], np.full((ia.size, 1), b, dtype=np.intp),
+                                 B_sets[ib][:, ::-1]])
 
 
 def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:

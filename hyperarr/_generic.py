@@ -34,43 +34,105 @@ from hyperarr._binomial import region_count
 from hyperarr.exceptions import HyperarrError, OutputTooLargeError
 
 __all__ = ["Generic", "table", "stream", "probably_generic", "all_minors_nonsingular",
-           "combination_blocks"]
+           "check_cost", "combination_blocks", "DEFAULT_MAX_CHECKS"]
 
 Table = tuple[NDArray[np.int8], NDArray[np.float64], NDArray[np.bool_]]
 
 
-def all_minors_nonsingular(rows: Sequence[Sequence[int]], d: int,
-                           subsets: Callable[[int, int], Iterable[NDArray[np.intp]]]) -> bool:
-    """True if every k×k minor picked by ``subsets`` is nonsingular, exactly.
+#: Default ``max_checks`` of ``Arrangement.is_generic``: about 25 s of the
+#: batched filter (40 million minors a second in R^8 on a 2-core machine).
+DEFAULT_MAX_CHECKS = 1_000_000_000
+#: The cost of one minor certified on its own (an inverse per minor), in
+#: minors of the batched filter, for k ≤ 9 (it grows as k³ beyond).
+_SINGLE_MINOR_COST = 200
 
-    For k = d the minors are of the normals (d hyperplanes independent), for
-    k = d + 1 of the homogenized rows ``[a | b]`` (no d + 1 hyperplanes
-    through one point).  ``subsets(n, k)`` yields blocks of index rows.
+
+def check_cost(n: int, d: int) -> tuple[int, int]:
+    """The minors ``all_minors_nonsingular`` checks, C(n, d) + C(n, d+1), and their
+    estimated cost in minors of the batched filter in R^8.
+
+    A minor of the batched (Laplace) filter costs one unit up to k = 9 rows
+    and grows as C(k, k // 2) beyond; where that filter's tables do not fit,
+    each minor is certified on its own, at about 200 units (times (k/9)³).
     """
-    n = len(rows)
-    big = max((abs(v) for r in rows for v in r), default=0) >= 2**62
-    mat = np.array(rows, dtype=object if big else np.int64).reshape(n, d + 1)
+    minors = cost = 0
     for k in (d, d + 1):
         if k > n:
             continue
-        for idx in subsets(n, k):
-            if not _exact.nonsingular(mat[idx][:, :, :k]).all():
+        count = math.comb(n, k)
+        if _exact.laplace_fits(n, k):
+            weight = max(1, -(-math.comb(k, k // 2) // 126))
+        else:
+            weight = math.ceil(_SINGLE_MINOR_COST * max(1.0, (k / 9) ** 3))
+        minors += count
+        cost += count * weight
+    return minors, cost
+
+
+def all_minors_nonsingular(rows: Sequence[Sequence[int]], d: int) -> bool:
+    """True if no d normals are dependent and no d + 1 hyperplanes share a point, exactly.
+
+    That is: every d×d minor of the normals and every (d+1)×(d+1) minor of
+    the homogenized rows ``[a | b]`` is nonzero.  Floats prove almost all of
+    them nonzero at once (:func:`hyperarr._exact.square_minors_doubtful`,
+    matrix products under a proven error bound, or a float certificate per
+    minor when its tables would be too large); the doubtful ones are decided
+    exactly by modular determinants, and the first zero ends the check.
+    """
+    n = len(rows)
+    F = _exact.unit_rows(rows, d + 1)
+    for k in (d, d + 1):
+        if k > n:
+            continue
+        # The normals' columns, each row rescaled so that its largest is in [1/2, 1].
+        M = F[:, :k] if k == d + 1 else _exact.unit_rows([r[:k] for r in rows], k)
+        doubtful: Iterator[tuple[NDArray[np.intp], NDArray[np.float64] | None]]
+        if _exact.laplace_fits(n, k):
+            doubtful = ((S, None) for S in _exact.square_minors_doubtful(M))
+        else:
+            doubtful = ((S, M[S]) for S in combination_blocks(n, k, 20_000))
+        for S, floats in doubtful:
+            if not _nonsingular_batches(rows, S, k, floats):
                 return False
     return True
+
+
+def _nonsingular_batches(rows: Sequence[Sequence[int]], S: NDArray[np.intp], k: int,
+                         floats: NDArray[np.float64] | None, batch: int = 4096) -> bool:
+    """Exactly: every minor rows[S][:, :k] is nonsingular; small batches, so that the
+    first singular one ends the work.  ``floats`` (the same minors in floats) is
+    tried as a certificate first; without it the minors are all decided exactly."""
+    for start in range(0, S.shape[0], batch):
+        mats = _int_minors(rows, S[start : start + batch], k)
+        if floats is None:
+            ok = _exact.nonsingular_modular(mats)
+        else:
+            ok = _exact.nonsingular(mats, floats[start : start + batch])
+        if not ok.all():
+            return False
+    return True
+
+
+def _int_minors(rows: Sequence[Sequence[int]], subsets: NDArray[np.intp], k: int) -> NDArray[Any]:
+    """The integer matrices rows[S][:, :k] for each subset S (int64, or object when large)."""
+    big = any(abs(v) >= 2**62 for r in rows for v in r[:k])
+    mat = np.array([r[:k] for r in rows], dtype=object if big else np.int64).reshape(len(rows), k)
+    return mat[subsets]
 
 
 def probably_generic(rows: Sequence[Sequence[int]], d: int, samples: int = 256) -> bool:
     """Cheap exact screen: False if a random sample finds d dependent normals
     or d + 1 hyperplanes through one point.  True proves nothing; it only
     says the general-position algorithm is worth trying."""
-    if len(rows) <= d:
+    n = len(rows)
+    if n <= d:
         return True
     rng = np.random.default_rng(0)
-
-    def sample(n: int, k: int) -> list[NDArray[np.intp]]:
-        return [np.array([rng.choice(n, size=k, replace=False) for _ in range(samples)])]
-
-    return all_minors_nonsingular(rows, d, sample)
+    for k in (d, d + 1):
+        S = np.array([rng.choice(n, size=k, replace=False) for _ in range(samples)])
+        if not _exact.nonsingular(_int_minors(rows, S, k)).all():
+            return False
+    return True
 
 
 def _section_direction(d: int) -> NDArray[np.float64]:

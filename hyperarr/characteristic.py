@@ -58,7 +58,8 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
     (0, 2, -3, 1)
     """
     prep = A._prepared
-    if len(prep.rows) == A.n and A.n > A.dim and _known_generic(A):
+    generic, refusal = _known_generic(A)
+    if len(prep.rows) == A.n and A.n > A.dim and generic:
         # General position: every set of k <= d hyperplanes is a flat of
         # codimension k with Möbius value (-1)^k, and there are no others.
         d = A.dim
@@ -74,19 +75,20 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
             raise OutputTooLargeError(
                 f"the arrangement looks generic, so its lattice would have Σ_k C({h}, k) = "
                 f"{flats_bound} flats (limit {lat.max_flats}), and deciding general position "
-                "exactly exceeds the default max_checks; call A.is_generic(max_checks=...) "
-                "first, after which χ has a closed form"
+                f"exactly was refused: {refusal or 'the check was not run'}; call "
+                "A.is_generic(max_checks=...) first, after which χ has a closed form"
             )
     table = _flat_chi(lat, lat.top)
     return tuple(int(c) for c in table[-1])
 
 
-def _known_generic(A: "Arrangement") -> bool:
-    """``A.is_generic()``, or False when that check itself would be too large."""
+def _known_generic(A: "Arrangement") -> tuple[bool, str | None]:
+    """``A.is_generic()`` and None; or False and the refusal, when that check itself
+    would be too large."""
     try:
-        return A.is_generic()
-    except OutputTooLargeError:
-        return False
+        return A.is_generic(), None
+    except OutputTooLargeError as exc:
+        return False, str(exc)
 
 
 def n_regions(A: "Arrangement") -> int:

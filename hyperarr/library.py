@@ -32,12 +32,12 @@ Examples
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from hyperarr._generic import DEFAULT_MAX_CHECKS, check_cost
 from hyperarr.arrangement import Arrangement
 from hyperarr._validate import as_count
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
@@ -60,7 +60,7 @@ _MAX_HYPERPLANES = 2**20
 _MAX_ENTRIES = 2**24
 #: Default bound on the minors :func:`generic` checks per draw (as
 #: :meth:`Arrangement.is_generic`).
-_MAX_CHECKS = 50_000_000
+_MAX_CHECKS = DEFAULT_MAX_CHECKS
 
 #: Half-width of the first coefficient range tried by :func:`generic`.
 _GENERIC_RANGE = 50
@@ -461,8 +461,8 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
     max_entries : int, default 2**24
         Refuse to build more entries ``n · (d + 1)`` than this (each is kept
         as an exact Python number).
-    max_checks : int, default 50_000_000
-        Refuse when a draw needs more minors checked than this, as
+    max_checks : int, default 1_000_000_000
+        Refuse when checking a draw costs more than this many minors, as in
         :meth:`Arrangement.is_generic`.
 
     Returns
@@ -505,11 +505,13 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
     d = _as_dim(d)
     _check_size(f"generic({n}, {d})", n, d, max_hyperplanes, max_entries)
     max_checks = _as_limit(max_checks, "max_checks")
-    checks = math.comb(n, d) + math.comb(n, d + 1) if n >= d else 0
-    if checks > max_checks:
+    checks, cost = check_cost(n, d) if n >= d else (0, 0)
+    if cost > max_checks:
+        priced = "" if cost == checks else f" (costing as much as {cost} batched ones)"
         raise OutputTooLargeError(
-            f"generic({n}, {d}) would check C(n, d) + C(n, d+1) = {checks} minors per draw, more "
-            f"than max_checks = {max_checks}; pass a larger max_checks to draw it anyway"
+            f"generic({n}, {d}) would check C(n, d) + C(n, d+1) = {checks} minors per draw"
+            f"{priced}, more than max_checks = {max_checks}; pass a larger max_checks to draw it "
+            "anyway"
         )
     rng = np.random.default_rng(seed)
     for attempt in range(_GENERIC_ATTEMPTS):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
 from hyperarr import Arrangement, library
 from hyperarr.counting import characteristic_polynomial, n_bounded_regions, n_regions
+from hyperarr.exceptions import OutputTooLargeError
 
 # ----------------------------------------------------------------------------
 # Helpers: polynomials as coefficient lists (index k = coefficient of t^k)
@@ -277,3 +278,21 @@ def test_near_degenerate_floats_are_distinct():
     assert A.characteristic_polynomial() == (2, -3, 1)  # 3 lines, 2 crossing points: t² − 3t + 2
     B = Arrangement([[1.0, 1.0], [1.0, 1.0 + 1e-15]], [0.0, 0.0])
     assert B.characteristic_polynomial() == (1, -2, 1)  # two lines through 0: (t − 1)²
+
+
+def test_random_floats_too_many_to_certify_are_refused_with_the_estimate():
+    # 40 random float hyperplanes in R^10: C(40, 10) + C(40, 11) minors, refused
+    # up front, with the count and the way out.
+    rng = np.random.default_rng(0)
+    A = Arrangement(rng.standard_normal((40, 10)), rng.standard_normal(40))
+    with pytest.raises(OutputTooLargeError,
+                       match=r"C\(n, d\) \+ C\(n, d\+1\) = 3159461968 minors for n = 40, d = 10.*"
+                             r"A\.is_generic\(max_checks=\.\.\.\)"):
+        A.n_regions()
+
+
+def test_random_floats_in_general_position_get_the_closed_form():
+    rng = np.random.default_rng(1)
+    A = Arrangement(rng.standard_normal((24, 7)), rng.standard_normal(24))
+    assert A.n_regions() == sum(math.comb(24, k) for k in range(8))
+    assert A.n_bounded_regions() == math.comb(23, 7)

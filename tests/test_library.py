@@ -208,9 +208,9 @@ def test_output_too_large_refused():
         (lambda: library.coordinate(10**5),
          r"coordinate\(100000\) would have 100000 hyperplanes in R\^100000, 10000100000 entries, "
          r"more than max_entries = 16777216"),
-        (lambda: library.generic(2000, 2),
-         r"generic\(2000, 2\) would check C\(n, d\) \+ C\(n, d\+1\) = 1333333000 minors per draw, "
-         r"more than max_checks = 50000000"),
+        (lambda: library.generic(2000, 3),
+         r"generic\(2000, 3\) would check C\(n, d\) \+ C\(n, d\+1\) = 665999833500 minors per draw, "
+         r"more than max_checks = 1000000000"),
     ],
 )
 def test_huge_families_refused_up_front_with_the_count(build, match):

@@ -1,0 +1,142 @@
+"""Tests for the general-position kernels (hyperarr._generic and its float filter in _exact).
+
+References are independent of the implementation: determinants in Fractions,
+and the regions found by the lattice path on the same arrangement.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hyperarr import Arrangement, _exact, _generic
+from hyperarr.counting import max_regions
+
+
+def _fraction_det(rows) -> Fraction:
+    m = [[Fraction(v) for v in r] for r in rows]
+    k, det = len(m), Fraction(1)
+    for c in range(k):
+        piv = next((r for r in range(c, k) if m[r][c] != 0), None)
+        if piv is None:
+            return Fraction(0)
+        if piv != c:
+            m[c], m[piv], det = m[piv], m[c], -det
+        det *= m[c][c]
+        for r in range(c + 1, k):
+            f = m[r][c] / m[c][c]
+            m[r] = [a - f * b for a, b in zip(m[r], m[c])]
+    return det
+
+
+def _generic_by_fractions(A: Arrangement) -> bool:
+    """General position by brute force: every d normals and every d + 1 rows independent."""
+    rows, d = A.exact_rows, A.dim
+    if A.n < d:
+        return A.rank() == A.n
+    return all(_fraction_det([rows[i][:k] for i in S]) != 0
+               for k in (d, d + 1) for S in itertools.combinations(range(A.n), k))
+
+
+# --- the Laplace filter: every singular minor is handed to exact arithmetic ------
+
+
+@st.composite
+def integer_rows(draw):
+    """Integer rows with dependencies, of small to huge size, and rows whose entries
+    span more than the float range (they underflow once the row is scaled)."""
+    k = draw(st.integers(1, 6))
+    n = draw(st.integers(k, k + 4))
+    bits = draw(st.sampled_from([2, 20, 60, 300]))
+    entry = st.integers(-(2**bits), 2**bits)
+    rows = draw(st.lists(st.lists(entry, min_size=k, max_size=k), min_size=n, max_size=n))
+    for _ in range(draw(st.integers(0, 3))):
+        if n >= 3 and k >= 2:
+            i, j, l = draw(st.permutations(range(n)))[:3]
+            a, b = draw(st.integers(-3, 3)), draw(st.integers(-3, 3))
+            rows[i] = [a * x + b * y for x, y in zip(rows[j], rows[l])]
+    if draw(st.booleans()):
+        rows[-1] = [2**1100] + [draw(st.integers(-1, 1)) for _ in range(k - 1)]
+    return rows, k
+
+
+@settings(max_examples=150, deadline=None)
+@given(integer_rows())
+def test_every_singular_minor_is_doubtful(case):
+    rows, k = case
+    n = len(rows)
+    blocks = list(_exact.square_minors_doubtful(_exact.unit_rows(rows, k)))
+    doubtful = [tuple(S) for blk in blocks for S in blk.tolist()]
+    assert len(doubtful) == len(set(doubtful))
+    assert set(doubtful) <= set(itertools.combinations(range(n), k))
+    singular = {S for S in itertools.combinations(range(n), k)
+                if _fraction_det([rows[i] for i in S]) == 0}
+    assert singular <= set(doubtful)
+
+
+def test_random_floats_are_certified_without_exact_work(monkeypatch):
+    calls = []
+    real = _exact.nonsingular_modular
+    monkeypatch.setattr(_exact, "nonsingular_modular", lambda mats: calls.append(len(mats)) or real(mats))
+    rng = np.random.default_rng(0)
+    A = Arrangement(rng.standard_normal((16, 5)), rng.standard_normal(16))
+    assert A.is_generic()
+    # Before the filter used the float rows, all 12,376 minors went to modular arithmetic.
+    assert sum(calls) <= 10
+
+
+def test_random_float_arrangement_30_in_r8_is_certified():
+    # The issue's case: 20 million minors, certified by the batched filter.
+    rng = np.random.default_rng(0)
+    A = Arrangement(rng.standard_normal((30, 8)), rng.standard_normal(30))
+    assert A.is_generic()
+    assert A.n_regions() == max_regions(30, 8)
+
+
+@pytest.mark.parametrize("laplace", [True, False], ids=["batched", "per-minor"])
+@pytest.mark.parametrize("seed", range(12))
+def test_is_generic_agrees_with_fractions(monkeypatch, laplace, seed):
+    if not laplace:
+        monkeypatch.setattr(_exact, "LAPLACE_FLOATS", 0)
+    rng = np.random.default_rng(seed)
+    n, d = int(rng.integers(2, 7)), int(rng.integers(1, 4))
+    data = rng.integers(-2, 3, size=(n, d + 1))
+    data[~data[:, :d].any(axis=1), 0] = 1
+    kind = seed % 3
+    if kind == 1:  # floats: exact binary rationals, 0.1 and its sums
+        data = data * 0.1
+    elif kind == 2:
+        data = np.array([[Fraction(int(v), 3) for v in r] for r in data], dtype=object)
+    A = Arrangement(data[:, :d], data[:, d])
+    assert A.is_generic() is _generic_by_fractions(A)
+
+
+@pytest.mark.parametrize("ulps", [0, 1, -3])
+def test_lines_through_one_point_up_to_an_ulp(ulps):
+    # x = 0.25, y = 0.5, x + y = 0.75: three lines through one point, exactly;
+    # with the last offset moved by an ulp or three they are in general position.
+    c = 0.75
+    for _ in range(abs(ulps)):
+        c = math.nextafter(c, math.copysign(math.inf, ulps))
+    A = Arrangement([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [0.25, 0.5, c])
+    assert A.is_generic() is (ulps != 0)
+    assert A.is_generic() is _generic_by_fractions(A)
+
+
+def test_the_sheets_decimal_offsets_are_generic():
+    # 0.1 + 0.2 != 0.3 in binary: the lines x = 0.1, y = 0.2, x + y = 0.3 miss one point.
+    A = Arrangement([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3])
+    assert A.is_generic() and _generic_by_fractions(A)
+
+
+def test_check_cost_counts_minors_and_their_price():
+    assert _generic.check_cost(30, 8) == (math.comb(30, 8) + math.comb(30, 9),) * 2
+    minors, cost = _generic.check_cost(40, 10)
+    assert minors == math.comb(40, 10) + math.comb(40, 11)
+    assert cost > 100 * minors  # the batched tables would not fit: one certificate each
