@@ -4,12 +4,12 @@ Run it from the repository root after a change to the plotting code::
 
     python docs/make_figures.py
 
-Every figure is drawn with :mod:`hyperarr.plot` on a bare matplotlib
+Every figure is drawn with ``hyperarr.plot`` on a bare matplotlib
 ``Figure`` rendered by the Agg canvas (no pyplot, no GUI backend, no global
 state), and saved as PNG without the "Software" metadata entry, so the same
 matplotlib version writes the same bytes on every run.  Nothing random is
-drawn.  Importing this file does nothing; the doctest of
-:func:`make_figures` checks that two runs give identical files.
+drawn.  Importing this file does nothing; the doctest of ``make_figures``
+checks that two runs give identical files.
 """
 
 from __future__ import annotations
@@ -61,7 +61,11 @@ def _network(method: str) -> Callable[[], Any]:
 
         net = synthesize(five_lines(), "A,D,G", method=method)
         fig = _new_figure(7.0, 4.6)
-        plot_network(net, ax=fig.add_subplot())
+        ax = plot_network(net, ax=fig.add_subplot())
+        # The drawing has equal aspect: a figure of the same shape has no
+        # empty bands above and below it.
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        fig.set_size_inches(7.0, 7.0 * (y1 - y0) / (x1 - x0) + 0.1)
         return fig
 
     return draw
@@ -98,7 +102,7 @@ FIGURES: dict[str, Callable[[], Any]] = {
 
 
 def make_figures(out_dir: str) -> list[str]:
-    """Write every figure of :data:`FIGURES` into ``out_dir``; return the paths.
+    """Write every figure of ``FIGURES`` into ``out_dir``; return the paths.
 
     Examples
     --------

@@ -187,9 +187,10 @@ def seed_labels(A: Arrangement) -> list[str]:
 
     Notes
     -----
-    The rule, illustrated on :func:`hyperarr.library.five_lines` (lines 1-5;
-    lines 3 and 4 are dotted).  A-J form the outer ring, clockwise from the
-    top; K-O are the points of the star and P the pentagon inside::
+    The rule, illustrated on [`five_lines`][hyperarr.library.five_lines]
+    (lines 1-5, that is hyperplanes 0-4; lines 3 and 4 are dotted).  A-J form
+    the outer ring, clockwise from the top; K-O are the points of the star
+    and P the pentagon inside:
 
                                2 \    / 5
                                  \    /
@@ -267,7 +268,7 @@ def _labels_of(A: Arrangement) -> tuple[str, ...]:
 
 
 def region_by_label(A: Arrangement, label: str) -> int:
-    """Index in ``A.regions()`` of the region named ``label`` by :func:`seed_labels`.
+    """Index in ``A.regions()`` of the region named ``label`` by [`seed_labels`][hyperarr.labels.seed_labels].
 
     Parameters
     ----------

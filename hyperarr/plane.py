@@ -1,4 +1,4 @@
-"""Line arrangements in the plane (d = 2) as shapely polygons.
+"""Line arrangements in the plane ($d = 2$) as shapely polygons.
 
 Everything here is for arrangements of lines, ``A.dim == 2``; other
 dimensions raise [`ArrangementError`][hyperarr.ArrangementError].

@@ -45,10 +45,11 @@ def plot_gradients(
     ax: Axes | None = None,
     **params: Any,
 ) -> Axes:
-    """|dy_T/dW_in| against T on a log scale: RNN at several w_rec, LSTM at several f.
+    r"""$\lvert dy_T/dW_{in} \rvert$ against $T$ on a log scale: RNN at several $w_{rec}$, LSTM at several $f$.
 
-    The numbers are :func:`hyperarr.rnn.gradient_curves` (eqs. (21) and (24)
-    of the course sheet, with its inputs x(1) = x(2) = 1, then 0).  RNN curves
+    The numbers are [`gradient_curves`][hyperarr.rnn.gradient_curves]
+    (eqs. (21) and (24) of the course sheet, with its inputs
+    $x(1) = x(2) = 1$, then 0).  RNN curves
     are solid, LSTM curves dashed.  Zeros (underflow) are left out, as a log
     scale cannot show them.
 
@@ -64,7 +65,7 @@ def plot_gradients(
         Where to draw; default a new pyplot figure.
     **params
         ``w_in``, ``w_out``, ``b_h``, ``b_y``, ``activation``, passed on to
-        :func:`~hyperarr.rnn.gradient_curves`.
+        [`gradient_curves`][hyperarr.rnn.gradient_curves].
 
     Returns
     -------
@@ -94,7 +95,7 @@ def plot_gradients(
         ax.plot(curves.T, np.abs(grad), "--", label=f"LSTM, f = {value:g}")
     ax.set_yscale("log", nonpositive="mask")
     ax.set_xlabel("T")
-    ax.set_ylabel(r"$|dy_T / dW^{in}|$")
+    ax.set_ylabel(r"$|dy_T / dW_{in}|$")
     ax.set_title("Vanishing gradients: RNN against LSTM")
     ax.legend(fontsize="small")
     return ax
@@ -163,9 +164,11 @@ def plot_arrangement(
 ) -> Axes:
     """Draw a line arrangement with the regions labelled as in the course sheet.
 
-    The seed's Figure 2 (Exercise 3a-e): the lines numbered 1..n near one
-    end, the regions named A, B, ... by :func:`hyperarr.plane.seed_labels`,
-    and chosen regions shaded grey.
+    The course sheet's Figure 2 (Exercise 3a-e): the lines numbered 1 to n
+    near one end (line k is hyperplane k − 1 of ``A``, as the sheet counts
+    from 1), the regions named A, B, ... by
+    [`seed_labels`][hyperarr.labels.seed_labels], and chosen regions shaded
+    grey.
 
     Parameters
     ----------
@@ -181,7 +184,7 @@ def plot_arrangement(
         Where to draw; default a new pyplot figure.
     bbox : sequence of 4 floats, optional
         ``(minx, miny, maxx, maxy)``; default as in
-        :func:`hyperarr.plane.region_polygons`.
+        [`region_polygons`][hyperarr.plane.region_polygons].
 
     Returns
     -------
@@ -292,11 +295,12 @@ def _fmt_weight(w: float) -> str:
 
 
 def plot_network(net: Any, ax: Axes | None = None) -> Axes:
-    """Draw a threshold network as layered nodes, with weights and thresholds.
+    r"""Draw a threshold network as layered nodes, with weights and thresholds.
 
-    The seed's Figure 3 (Exercise 3f): inputs x_1..x_d, the first hidden
-    layer (one unit per line), the second hidden layer (AND units) and the
-    output.  Each unit shows its threshold θ inside its circle and fires iff
+    The course sheet's Figure 3 (Exercise 3f): inputs $x_1, \dots, x_d$, the
+    first hidden layer (one unit per line, numbered from 1 as in
+    [`plot_arrangement`][hyperarr.plot.plot_arrangement]), the second hidden
+    layer (AND units) and the output.  Each unit shows its threshold θ inside its circle and fires iff
     ``weights · x − θ > 0``.  Only nonzero weights are drawn; +1 and −1 are
     written ``+`` and ``−`` (edges of negative weight are dashed).
 
@@ -323,7 +327,13 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
     Notes
     -----
     With more than 80 drawn edges the weight labels are left out (the line
-    style still shows the sign).
+    style still shows the sign).  A layer with fewer units than the tallest
+    one is spread over more of its height, so that edges meet their units
+    at distinct angles.  Each weight label sits on its edge near the end
+    where fewer edges meet (the receiving unit for the first layer of five
+    lines, the sending unit for the AND and OR layers), where neighbouring
+    edges are far apart.  The axes' data limits fit the drawing, with
+    equal aspect; ``docs/make_figures.py`` sizes its figures from them.
 
     Examples
     --------
@@ -340,25 +350,41 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
     ax = _axes(ax)
     sizes = [layers[0][0].shape[1]] + [W.shape[0] for W, _ in layers]
     tall = max(sizes)
-    dx = max(4.0, 0.4 * tall)
+    dx = max(4.5, 0.4 * tall)
     xs = [k * dx for k in range(len(sizes))]
-    ys = [np.arange(s)[::-1] - (s - 1) / 2 for s in sizes]  # first unit on top
+    # Units 1.4 apart in the tallest layer; a smaller layer spreads over up
+    # to 80% of that height (at most 3.5 apart), first unit on top.
+    step = 1.4
+    ys = []
+    for s in sizes:
+        gap = step if s >= tall or s == 1 else min(2.5 * step, 0.8 * step * (tall - 1) / (s - 1))
+        ys.append((np.arange(s)[::-1] - (s - 1) / 2) * gap)
+    half = step * (tall - 1) / 2
     radius = 0.3
     n_edges = sum(int(np.count_nonzero(W)) for W, _ in layers)
     for k, (W, _) in enumerate(layers):
+        nz = W != 0
+        # Label near the end where fewer edges meet: the mean fan-in of the
+        # receiving units against the mean fan-out of the sending ones.
+        fan_in = nz.sum(axis=1)[nz.any(axis=1)].mean() if nz.any() else 0.0
+        fan_out = nz.sum(axis=0)[nz.any(axis=0)].mean() if nz.any() else 0.0
+        near_receiver = fan_in <= fan_out
         for j, i in zip(*np.nonzero(W)):
             x0, y0, x1, y1 = xs[k], ys[k][i], xs[k + 1], ys[k + 1][j]
             w = W[j, i]
             ax.plot([x0, x1], [y0, y1], color="0.25", lw=0.9, zorder=1,
                     linestyle="--" if w < 0 else "-")
             if n_edges <= 80:
-                # the label sits at a fixed distance before the receiving unit,
-                # where the edges coming in are spread apart by their angles
-                f = 1.0 - (radius + 0.75) / float(np.hypot(x1 - x0, y1 - y0))
-                ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), _fmt_weight(w), fontsize=7,
+                # closer to a sending unit: edges leaving neighbouring units
+                # cross about one unit out
+                reach = radius + (1.0 if near_receiver else 0.8)
+                along = reach / float(np.hypot(x1 - x0, y1 - y0))
+                f = 1.0 - along if near_receiver else along
+                # a framed label: a bare "−" on a dashed edge reads as a dash
+                ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), _fmt_weight(w), fontsize=8,
                         ha="center", va="center", zorder=3,
-                        bbox=dict(boxstyle="round,pad=0.1", facecolor="white",
-                                  edgecolor="none"))
+                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white",
+                                  edgecolor="0.55", linewidth=0.5))
     d = sizes[0]
     for i in range(d):
         ax.add_patch(Circle((xs[0], ys[0][i]), radius, facecolor="white", edgecolor="black",
@@ -372,8 +398,10 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
             ax.text(xs[k], ys[k][j], f"{t[j]:.3g}".replace("-", "\u2212"), ha="center",
                     va="center", fontsize=8, zorder=4)
             if k == 1:
-                ax.text(xs[k], ys[k][j] + radius + 0.08, str(j + 1), ha="center",
-                        va="bottom", fontsize=8, color="0.3", zorder=4)
+                ax.text(xs[k], ys[k][j] + radius + 0.06, str(j + 1), ha="center",
+                        va="bottom", fontsize=8, color="0.3", zorder=4,
+                        bbox=dict(boxstyle="round,pad=0.05", facecolor="white",
+                                  edgecolor="none"))
     L = len(layers)
     titles = ["input"]
     for k in range(1, L + 1):
@@ -385,15 +413,16 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
             titles.append("layer 2\n(AND)")
         else:
             titles.append(f"layer {k}")
-    top = (tall - 1) / 2 + radius + 0.6
+    top = half + radius + 0.35
     for x, title in zip(xs, titles):
         ax.text(x, top, title, ha="center", va="bottom", fontsize=10)
-    ax.text(xs[-1] / 2, -(tall - 1) / 2 - radius - 0.5,
-            "in the circles: thresholds θ; a unit fires iff w · x − θ > 0.  "
-            "Edges: weights w (+ is +1, − is −1); dashed if negative.",
-            ha="center", va="top", fontsize=8, color="0.3")
-    ax.set_xlim(-1.0, xs[-1] + 1.0)
-    ax.set_ylim(-(tall - 1) / 2 - radius - 1.1, top + 0.9)
+    bottom = -half - radius - 0.3
+    ax.text(xs[-1] / 2, bottom,
+            "In the circles: thresholds θ; a unit fires iff w · x − θ > 0.\n"
+            "On the edges: weights w (+ is +1, − is −1); dashed if negative.",
+            ha="center", va="top", fontsize=8, color="0.3", linespacing=1.4)
+    ax.set_xlim(-0.7, xs[-1] + 0.7)
+    ax.set_ylim(bottom - 0.95, top + 0.85)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
@@ -402,12 +431,13 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
 def plot_region_counts(
     ns: int | Iterable[int], ds: int | Iterable[int], ax: Axes | None = None
 ) -> Axes:
-    """Exact region counts against n^d and n^d/d!, on a log scale, against n.
+    r"""Exact region counts against $n^d$ and $n^d/d!$, on a log scale, against $n$.
 
-    For each dimension d (one colour) three curves: the exact maximum
-    number of regions of n hyperplanes in R^d,
-    :func:`hyperarr.counting.max_regions` = Σ_{k≤d} C(n, k) (solid), the
-    class estimate n^d (dashed) and its sharper form n^d/d! (dotted).
+    For each dimension $d$ (one colour) three curves: the exact maximum
+    number of regions of $n$ hyperplanes in $\mathbb{R}^d$,
+    [`max_regions`][hyperarr.counting.max_regions]
+    $= \sum_{k \le d} \binom{n}{k}$ (solid), the class estimate $n^d$
+    (dashed) and its sharper form $n^d/d!$ (dotted).
 
     Parameters
     ----------
@@ -422,7 +452,7 @@ def plot_region_counts(
     -------
     matplotlib.axes.Axes
         The y data are log10 of the counts, computed from the exact
-        integers, so huge n and d do not overflow; the ticks read 10^k.
+        integers, so huge $n$ and $d$ do not overflow; the ticks read $10^k$.
 
     Raises
     ------

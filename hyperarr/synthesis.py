@@ -1,45 +1,52 @@
-"""Threshold networks that classify the regions of an arrangement.
+r"""Threshold networks that classify the regions of an arrangement.
 
-The seed sheet's Exercise 3f builds a network with two hidden layers for a
+The course sheet's Exercise 3f builds a network with two hidden layers for a
 union of regions: the first layer holds one neuron per hyperplane, the second
 one AND neuron per region of the class, and the output neuron is an OR.
-:func:`synthesize` builds that network (``method="per-region"``), the
-smallest network of the same AND/OR shape (``method="minimal"``), and a
-greedy improvement with general threshold units (``method="threshold"``).
+[`synthesize`][hyperarr.synthesis.synthesize] builds that network
+(``method="per-region"``), the smallest network of the same AND/OR shape
+(``method="minimal"``), and a greedy improvement with general threshold units
+(``method="threshold"``).  The networks are
+[`ThresholdNetwork`][hyperarr.network.ThresholdNetwork]s (also importable
+from here).
 
-Every unit computes ``a = w · x − θ`` and fires iff ``a > 0`` (strictly), as
-the step neuron ``g(a) = ½(1 + sgn a)`` of the sheet does away from a = 0.
-The first layer evaluates its hyperplanes with hyperarr's exact filtered
-predicate (as :meth:`Arrangement.signs` does); later layers only add ±1 and
-small integer weights and compare with half-integers, which float64 does
-exactly.  So ``predict`` on a region's witness point never depends on
-rounding, and :func:`synthesize` checks every region before it returns.
+Every unit computes $a = w \cdot x - \theta$ and fires iff $a > 0$ (strictly),
+as the step neuron $g(a) = \frac12(1 + \operatorname{sgn} a)$ of the sheet
+does away from $a = 0$.  The first layer evaluates its hyperplanes with
+hyperarr's exact filtered predicate (as
+[`Arrangement.signs`][hyperarr.arrangement.Arrangement.signs] does); later
+layers only add $\pm 1$ and small integer weights and compare with
+half-integers, which float64 does exactly.  So ``predict`` on a region's
+witness point never depends on rounding, and
+[`synthesize`][hyperarr.synthesis.synthesize] checks every region before it
+returns.
 
 The minimal AND/OR network
 --------------------------
-Over the h distinct hyperplanes, each region has a sign vector in {−1, +1}^h.
-A second-layer AND unit over a set of literals (a first-layer output or its
-negation) fires exactly on the regions agreeing with a *partial* sign vector
-p ∈ {−1, 0, +1}^h (0 = the hyperplane is not used): the regions inside the
-polyhedron cut out by the fixed halfspaces, a convex union of regions.  Sign
-vectors that no region realizes are don't-cares.  A partial vector is an
-*implicant* of a class if it covers at least one region and only regions of
-the class; the maximal ones are the *prime* implicants, and a smallest OR
-network is a smallest set of primes covering the class (solved exactly as a
-0/1 program with :func:`scipy.optimize.milp`).  The NOR form covers the
-complement class instead; the smaller of the two is returned.
+Over the $h$ distinct hyperplanes, each region has a sign vector in
+$\{-1, +1\}^h$.  A second-layer AND unit over a set of literals (a
+first-layer output or its negation) fires exactly on the regions agreeing
+with a *partial* sign vector $p \in \{-1, 0, +1\}^h$ (0: the hyperplane is not
+used): the regions inside the polyhedron cut out by the fixed halfspaces, a
+convex union of regions.  Sign vectors that no region realizes are
+don't-cares.  A partial vector is an *implicant* of a class if it covers at
+least one region and only regions of the class; the maximal ones are the
+*prime* implicants, and a smallest OR network is a smallest set of primes
+covering the class: a set-cover problem, solved to optimality as a 0/1
+program with `scipy.optimize.milp`.  The NOR form covers the complement class
+instead; the smaller of the two is returned.
 
-Primes are found level by level: level k holds the implicants with k free
-coordinates, and level k + 1 is obtained by freeing one more coordinate of a
-level-k implicant and keeping the result if it still covers only class
-regions.  This reaches every implicant: an implicant r with k + 1 free
-coordinates covers some region x of the class, and fixing any one free
-coordinate of r to x's sign gives an implicant at level k (it covers x, and
-only regions r covers).  The level-1 step from a region across hyperplane u
-merges the two regions of an adjacency-graph edge when the neighbour exists,
-and otherwise frees u for nothing (the neighbour is a don't-care) -- pair
-merging alone, as in Quine–McCluskey without don't-care minterms, would miss
-the primes that need those.
+Primes are found level by level: level $k$ holds the implicants with $k$ free
+coordinates, and level $k + 1$ is obtained by freeing one more coordinate of
+a level-$k$ implicant and keeping the result if it still covers only class
+regions.  This reaches every implicant: an implicant $r$ with $k + 1$ free
+coordinates covers some region $x$ of the class, and fixing any one free
+coordinate of $r$ to $x$'s sign gives an implicant at level $k$ (it covers
+$x$, and only regions $r$ covers).  The level-1 step from a region across
+hyperplane $u$ merges the two regions of an adjacency-graph edge when the
+neighbour exists, and otherwise frees $u$ for nothing (the neighbour is a
+don't-care); pair merging alone, as in Quine–McCluskey without don't-care
+minterms, would miss the primes that need those.
 """
 
 from __future__ import annotations
@@ -62,8 +69,8 @@ from hyperarr.regions import Regions
 
 __all__ = ["ThresholdNetwork", "synthesize", "positive_mask", "METHODS"]
 
-#: The construction methods of :func:`synthesize`.
 METHODS = ("minimal", "per-region", "threshold")
+"""The construction methods of [`synthesize`][hyperarr.synthesis.synthesize]."""
 
 #: A linear program counts as strictly separating above this margin; the unit
 #: is then rebuilt with integer weights and checked exactly.
@@ -77,7 +84,7 @@ _LP_MARGIN = 1e-7
 
 def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
                time_limit: float | None = None) -> ThresholdNetwork:
-    """Build a threshold network that outputs 1 exactly on the given regions.
+    r"""Build a threshold network that outputs 1 exactly on the given regions.
 
     Parameters
     ----------
@@ -85,13 +92,14 @@ def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
         The first layer (one unit per hyperplane).
     positive : array_like of bool, or iterable of int or str
         The class: a boolean mask over ``A.regions()``, region indices, or,
-        in the plane, seed-sheet labels such as ``"A"`` (also as one string
-        ``"A,D,G"``), resolved by [`region_by_label`][hyperarr.labels.region_by_label].
+        in the plane, the course sheet's region labels such as ``"A"`` (also
+        as one string ``"A,D,G"``), resolved by
+        [`region_by_label`][hyperarr.labels.region_by_label].
     method : {"minimal", "per-region", "threshold"}
         * ``"per-region"``: the sheet's construction (Exercise 3f): one AND
-          unit per positive region, weights ±1 (+1 where the region's sign is
-          +), threshold (number of + signs) − ½; output OR (weights 1,
-          threshold ½).
+          unit per positive region, weights $\pm 1$ (+1 where the region's
+          sign is +), threshold (number of + signs) $- \frac12$; output OR
+          (weights 1, threshold $\frac12$).
         * ``"minimal"``: the fewest second-layer units among networks whose
           second layer is AND units over literals (first-layer outputs or
           their negations) and whose output is the OR of them, or the NOR of
@@ -102,8 +110,8 @@ def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
           linearly separable from the other class; never more units than
           ``"minimal"``, but not proven smallest.
     time_limit : float, optional
-        Seconds allowed for the exact set cover (both forms together) and,
-        for ``"threshold"``, for the greedy merging.  When the limit stops
+        Seconds allowed for solving the set-cover problems (both forms
+        together) and, for ``"threshold"``, for the greedy merging.  When the limit stops
         the solver, the best cover found is used and ``optimal`` is False.
 
     Returns
@@ -121,12 +129,13 @@ def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
 
     Notes
     -----
-    ``"per-region"`` costs O(m·n).  ``"minimal"`` enumerates the implicants
-    of both classes level by level (see the module docstring; their number
-    is at most m·2^h, but usually far smaller) and solves two set covers
-    exactly with HiGHS; a class that is a convex union (one halfspace, one
-    region, ...) is recognized first and needs one unit.  ``"threshold"``
-    solves O(k²) small linear programs for k minimal units.
+    ``"per-region"`` costs $O(m n)$ for $m$ regions and $n$ hyperplanes.
+    ``"minimal"`` enumerates the implicants of both classes level by level
+    (see [the module docstring][hyperarr.synthesis]; their number is at most
+    $m \cdot 2^h$, but usually far smaller) and solves two set-cover problems
+    to optimality with HiGHS; a class that is a convex union (one halfspace,
+    one region, ...) is recognized first and needs one unit.  ``"threshold"``
+    solves $O(k^2)$ small linear programs for $k$ minimal units.
 
     Examples
     --------
@@ -161,7 +170,7 @@ def synthesize(A: "Arrangement", positive: Any, method: str = "minimal",
 
 
 def positive_mask(A: "Arrangement", positive: Any, R: "Regions | None" = None) -> NDArray[np.bool_]:
-    """The class as a boolean mask over ``A.regions()`` (see :func:`synthesize`).
+    """The class as a boolean mask over ``A.regions()`` (see [`synthesize`][hyperarr.synthesis.synthesize]).
 
     Examples
     --------

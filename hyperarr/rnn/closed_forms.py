@@ -47,14 +47,14 @@ def rnn_gradient_closed_form(
     r"""dy_T/dW_in of the scalar RNN with the course sheet's inputs, eq. (21).
 
     $$
-    \frac{dy_T}{dW^{in}} = \sigma'(a^y_T) W^{out} \sigma'(a^h_T)
-    (W^{rec})^{T-2} \prod_{t=2}^{T-1} \sigma'(a^h_t)
-    \left(x_2 + W^{rec} \sigma'(a^h_1) x_1\right),
+    \frac{dy_T}{dW_{in}} = \sigma'(a^y_T) W_{out} \sigma'(a^h_T)
+    (W_{rec})^{T-2} \prod_{t=2}^{T-1} \sigma'(a^h_t)
+    \left(x_2 + W_{rec} \sigma'(a^h_1) x_1\right),
     $$
 
-    with x_1 = x_2 = 1, x_t = 0 for t > 2
-    ([`sheet_inputs`][hyperarr.rnn.sheet_inputs]), and a^h_t, a^y_T from the
-    forward pass of eqs. (14)-(15).
+    with $x_1 = x_2 = 1$, $x_t = 0$ for $t > 2$
+    ([`sheet_inputs`][hyperarr.rnn.sheet_inputs]), and $a^h_t$, $a^y_T$ from
+    the forward pass of eqs. (14)-(15).
 
     Parameters
     ----------
@@ -80,9 +80,10 @@ def rnn_gradient_closed_form(
     -----
     The value is the gradient that
     [`RNN.input_weight_gradient`][hyperarr.rnn.RNN.input_weight_gradient]
-    backpropagates, for every T >= 2 (the empty product at T = 2 is 1).  The
-    product (W^rec)^{T-2} ∏ σ'(a_t) is evaluated as ∏ (W^rec σ'(a_t)), which
-    is the same number without the overflow of (W^rec)^{T-2} alone.
+    backpropagates, for every $T \ge 2$ (the empty product at $T = 2$ is 1).
+    The product $(W_{rec})^{T-2} \prod_t \sigma'(a_t)$ is evaluated as
+    $\prod_t (W_{rec}\, \sigma'(a_t))$, which is the same number without the
+    overflow of $(W_{rec})^{T-2}$ alone.
     [`gradient_regime`][hyperarr.rnn.gradient_regime] measures how it decays
     or grows with T.
 
@@ -125,15 +126,17 @@ def lstm_gradient_closed_form(
     r"""dy_T/dW_in of the scalar LSTM of the course sheet's table, eq. (24).
 
     $$
-    \frac{dy_T}{dW^{in}} = \sigma'(a^y_T) W^{out} o_T \sigma'(c_T)
+    \frac{dy_T}{dW_{in}} = \sigma'(a^y_T) W_{out} o_T \sigma'(c_T)
     f^{T-2} \sigma'(a^h_2) x_2,
     $$
 
-    with o_T = 1, x_2 = 1, a^h_2 = W^in + b_h (h_1 = o_1 σ(c_1) = 0),
-    c_T = f^{T-2} σ(a^h_2) and a^y_T = W^out σ(c_T) + b_y.  ``w_rec`` is
+    with $o_T = 1$, $x_2 = 1$, $a^h_2 = W_{in} + b_h$
+    ($h_1 = o_1 \sigma(c_1) = 0$), $c_T = f^{T-2} \sigma(a^h_2)$ and
+    $a^y_T = W_{out} \sigma(c_T) + b_y$.  ``w_rec`` is
     accepted for symmetry with
     [`rnn_gradient_closed_form`][hyperarr.rnn.rnn_gradient_closed_form] and does
-    not enter: with o_1 = 0 the state h_1 that W^rec multiplies is 0 (2d).
+    not enter: with $o_1 = 0$ the state $h_1$ that $W_{rec}$ multiplies is 0
+    (2d).
 
     Parameters
     ----------

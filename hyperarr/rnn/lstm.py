@@ -107,12 +107,13 @@ class ScheduledLSTM:
     r"""LSTM units with externally given gates, eqs. (16)-(18) of the course sheet.
 
     $$
-    c(t) = f(t) c(t-1) + i(t)\, g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \quad
-    h(t) = o(t)\, g(c(t)), \quad
+    c(t) = f(t) c(t-1) + i(t)\, \phi(W_{in} x(t) + W_{rec} h(t-1) + b_h), \quad
+    h(t) = o(t)\, \phi(c(t)), \quad
     y(t) = \sigma(W_{out} h(t) + b_y),
     $$
 
-    with h(0) = c(0) = 0 and g = σ (or tanh).  The weights follow the shapes
+    with $h(0) = c(0) = 0$ and $\phi = \sigma$ (or $\tanh$; the sheet writes
+    $g$).  The weights follow the shapes
     of [`RNN`][hyperarr.rnn.RNN] (scalars are the course sheet's case).
 
     Parameters
@@ -122,7 +123,7 @@ class ScheduledLSTM:
     gates : Gates, (i, f, o) or mapping with keys "i", "f", "o"
         Gate values per step, each of shape (T,) or (T, n_h).
     activation : {"sigmoid", "tanh"}
-        g in eqs. (16)-(17).
+        The nonlinearity $\phi$ of eqs. (16)-(17).
 
     Examples
     --------
@@ -204,9 +205,9 @@ class ScheduledLSTM:
     def input_weight_gradient(self, xs: ArrayLike, t: int | None = None) -> FloatArray:
         """dy(t)/dW_in by backpropagation through time, shape (n_out, n_h, n_in).
 
-        The gates are constants here, so only the candidate g(a(s)) depends on
-        W_in: ∂y/∂c(s) gains o(s) g'(c(s)) ∂y/∂h(s) and passes f(s) back to
-        c(s-1); ∂y/∂a(s) = ∂y/∂c(s) ⊙ i(s) g'(a(s)) passes W_rec back to h(s-1).
+        The gates are constants here, so only the candidate φ(a(s)) depends on
+        W_in: ∂y/∂c(s) gains o(s) φ'(c(s)) ∂y/∂h(s) and passes f(s) back to
+        c(s-1); ∂y/∂a(s) = ∂y/∂c(s) ⊙ i(s) φ'(a(s)) passes W_rec back to h(s-1).
 
         Examples
         --------
@@ -246,14 +247,14 @@ class LSTM:
     $$
     \begin{aligned}
     i, f, o &= \sigma(W_x x(t) + W_h h(t-1) + b) \text{ for each gate}, \\
-    c(t) &= f\, c(t-1) + i\, g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \\
-    h(t) &= o\, g(c(t)), \qquad y(t) = \sigma(W_{out} h(t) + b_y),
+    c(t) &= f\, c(t-1) + i\, \phi(W_{in} x(t) + W_{rec} h(t-1) + b_h), \\
+    h(t) &= o\, \phi(c(t)), \qquad y(t) = \sigma(W_{out} h(t) + b_y),
     \end{aligned}
     $$
 
-    with h(0) = c(0) = 0.  This is eqs. (16)-(18) with the gate equations the
-    course sheet omits.  g is tanh by default (the standard choice); the
-    course sheet's σ is ``activation="sigmoid"``.
+    with $h(0) = c(0) = 0$.  This is eqs. (16)-(18) with the gate equations
+    the course sheet omits.  $\phi$ is $\tanh$ by default (the standard
+    choice); the course sheet's $\sigma$ is ``activation="sigmoid"``.
 
     Parameters
     ----------
@@ -263,7 +264,7 @@ class LSTM:
         Each gate's weights, shapes (n_h, n_in), (n_h, n_h) and (n_h,).
         Default all zero, a constant gate value of ½.
     activation : {"tanh", "sigmoid"}
-        g for the candidate and the cell output.
+        $\phi$, for the candidate and the cell output.
 
     Examples
     --------
@@ -382,9 +383,9 @@ class LSTM:
         Notes
         -----
         Backward step s, with ∂y/∂h(s) and ∂y/∂c(s) flowing in from s + 1:
-        ∂y/∂c(s) += ∂y/∂h(s) ⊙ o g'(c); the pre-activations get
-        ∂y/∂h ⊙ g(c) ⊙ o(1-o) (output gate), ∂y/∂c ⊙ g(a) ⊙ i(1-i) (input
-        gate), ∂y/∂c ⊙ c(s-1) ⊙ f(1-f) (forget gate) and ∂y/∂c ⊙ i g'(a)
+        ∂y/∂c(s) += ∂y/∂h(s) ⊙ o φ'(c); the pre-activations get
+        ∂y/∂h ⊙ φ(c) ⊙ o(1-o) (output gate), ∂y/∂c ⊙ φ(a) ⊙ i(1-i) (input
+        gate), ∂y/∂c ⊙ c(s-1) ⊙ f(1-f) (forget gate) and ∂y/∂c ⊙ i φ'(a)
         (candidate); each passes back through its W_h (W_rec) to h(s-1), and
         ∂y/∂c(s-1) = ∂y/∂c(s) ⊙ f.
         """

@@ -65,7 +65,7 @@ class Expansion(NamedTuple):
 
 @dataclass(frozen=True, eq=False)
 class HiddenLayer:
-    """Hidden layer t of the unrolled network: h_t = g(W_in x(t) + W_rec h_{t-1} + b_h).
+    r"""Hidden layer $t$ of the unrolled network: $h_t = \phi(W_{in} x(t) + W_{rec} h_{t-1} + b_h)$.
 
     The arrays are the recurrent network's own (read-only) arrays, so every
     layer holds the *same* ``W_in``, ``W_rec`` and ``b_h`` objects.
@@ -133,7 +133,7 @@ class RNN:
     r"""A recurrent network with one hidden layer, eqs. (1)-(2) and (14)-(15).
 
     $$
-    h(t) = g(W_{in} x(t) + W_{rec} h(t-1) + b_h), \qquad
+    h(t) = \phi(W_{in} x(t) + W_{rec} h(t-1) + b_h), \qquad
     \hat y(t) = \sigma(W_{out} h(t) + b_y), \qquad h(0) = 0.
     $$
 
@@ -148,7 +148,8 @@ class RNN:
     b_h, b_y : array_like, shape (n_h,) and (n_out,), optional
         Biases (the course sheet suppresses them); default zero, scalars broadcast.
     activation : {"sigmoid", "tanh"}
-        The hidden nonlinearity g.  The readout is always the logistic σ.
+        The hidden nonlinearity $\phi$ (the course sheet's $g$ of eq. (2)).
+        The readout is always the logistic $\sigma$.
 
     Attributes
     ----------
@@ -359,8 +360,8 @@ class RNN:
         Notes
         -----
         O(t·n_out·n_h·(n_h + n_in)) time.  With δ(s) = ∂ŷ(t)/∂a(s), shape
-        (n_out, n_h): δ(t) = σ'(a_y) W_out ⊙ g'(a(t)), δ(s-1) = δ(s) W_rec ⊙
-        g'(a(s-1)), and the gradient is Σ_s δ(s) ⊗ x(s), eqs. (19)-(20).
+        (n_out, n_h): δ(t) = σ'(a_y) W_out ⊙ φ'(a(t)), δ(s-1) = δ(s) W_rec ⊙
+        φ'(a(s-1)), and the gradient is Σ_s δ(s) ⊗ x(s), eqs. (19)-(20).
 
         Examples
         --------
