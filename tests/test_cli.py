@@ -6,6 +6,7 @@ import ast
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -483,3 +484,93 @@ def test_every_example_loads(name):
 def test_int_range_errors(text, match):
     with pytest.raises(ArrangementError, match=match):
         _cli_input.parse_int_ranges("--n", text, 0, 100)
+
+
+# --------------------------------------------------------------------------
+# Limits: ranges are counted before they are expanded, work is estimated first
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("2:1000000000", 999_999_999), (",".join(["0:1000000"] * 300), 300_000_300), ("1:9:2," * 3001 + "1", 15_006)],
+)
+def test_int_ranges_are_counted_before_they_are_expanded(text, count):
+    with pytest.raises(ArrangementError, match=rf"^--T expects at most 10000 values; got {count} from '") as info:
+        _cli_input.parse_int_ranges("--T", text, 0, 10**9, max_count=10_000)
+    assert len(str(info.value)) < 200  # a long text is cut short in the message
+
+
+def test_int_ranges_up_to_the_limit_are_expanded():
+    values = _cli_input.parse_int_ranges("--n", "1:5,7,9:20:5", 0, 100, max_count=9)
+    assert values == [1, 2, 3, 4, 5, 7, 9, 14, 19]
+    with pytest.raises(ArrangementError, match="at most 8 values; got 9 from '1:5,7,9:20:5'"):
+        _cli_input.parse_int_ranges("--n", "1:5,7,9:20:5", 0, 100, max_count=8)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["rnn", "--T", "2:1000000000"], "--T expects at most 100000 values; got 999999999 from '2:1000000000'"),
+        (["count", "--n", ",".join(["0:1000000"] * 300), "--d", "2"], "expects at most 10000 values; got 300000300"),
+        (["count", "--n", "5", "--d", ",".join(["1:10000"] * 300)], "expects at most 10000 values; got 3000000"),
+        (["plot", "counts", "--n", ",".join(["0:10000"] * 300), "-o", "fig.png"], "at most 100000 values"),
+    ],
+)
+def test_huge_ranges_are_refused_in_one_line(capsys, monkeypatch, tmp_path, argv, needle):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, *argv)
+    _assert_one_line_error(code, out, err, f"hyperarr {argv[0]}")
+    assert needle in err
+    assert os.listdir(tmp_path) == []
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("called although the work was refused")
+
+
+def test_count_refuses_work_above_its_budget_with_the_estimate(capsys, monkeypatch):
+    monkeypatch.setattr(_count, "region_count_table", _never)
+    code, out, err = _run(capsys, "count", "--n", "999000:1000000:100", "--d", "9990:10000")
+    _assert_one_line_error(code, out, err, "hyperarr count")
+    assert "--n 999000:1000000:100 with --d 9990:10000: 121 rows of exact integers of up to 199316 bits" in err
+    assert re.search(r"about \d+ s of work; at most 10 s: narrow --n or --d, or raise --max-seconds", err), err
+
+
+def test_count_max_seconds(capsys, monkeypatch):
+    code, out, _ = _run(capsys, "count", "--n", "20", "--d", "10", "--max-seconds", "0.5")
+    assert code == 0 and _table_rows(out)[20, 10][0] == "616666"
+    code, out, err = _run(capsys, "count", "--n", "20", "--d", "10", "--max-seconds", "0")
+    _assert_one_line_error(code, out, err, "hyperarr count")
+    assert "--max-seconds must be a positive finite number of seconds; got '0'" in err
+    monkeypatch.setattr(_count, "region_count_table", _never)
+    code, out, err = _run(capsys, "count", "--n", "1000000", "--d", "10000", "--max-seconds", "0.001")
+    _assert_one_line_error(code, out, err, "hyperarr count")
+    assert "at most 0.001 s" in err
+
+
+def test_count_estimate_grows_with_the_size_of_the_integers():
+    seconds = _cli_input.count_table_seconds
+    assert seconds([20], [10]) < seconds([1000], [256]) < seconds([10**6], [10**4])
+    assert seconds(range(10), range(1, 11)) < seconds(range(20), range(1, 11))
+    assert seconds([10**6], [10**4], exact_text=True) > seconds([10**6], [10**4])
+    assert seconds([10**6], [10**4], central=True) > seconds([10**6], [10**4])
+    assert seconds([3], [10**4]) < seconds([3000], [10**4])  # 2^n, not n^d, bits when n <= d
+
+
+def test_rnn_refuses_a_horizon_beyond_its_budget(capsys, monkeypatch):
+    import hyperarr.rnn
+
+    monkeypatch.setattr(hyperarr.rnn, "gradient_curves", _never)
+    code, out, err = _run(capsys, "rnn", "--T", "1000000000")
+    _assert_one_line_error(code, out, err, "hyperarr rnn")
+    assert "--T up to 1000000000 for 3 --w-rec values (3000000000 RNN steps) is about" in err
+
+
+def test_plot_counts_refuses_work_beyond_its_budget(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(_plot, "_counts_figure", _never)
+    code, out, err = _run(capsys, "plot", "counts", "--n", "9000:9900", "--d", "9900:10000",
+                          "-o", str(tmp_path / "fig.png"))
+    _assert_one_line_error(code, out, err, "hyperarr plot")
+    assert "plot counts --n 9000:9900 --d 9900:10000 (91001 exact counts) is about" in err
+    assert os.listdir(tmp_path) == []

@@ -19,7 +19,13 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import parse_int_ranges
+from hyperarr.cli._input import (
+    check_work,
+    count_table_bits,
+    count_table_seconds,
+    parse_int_ranges,
+    parse_seconds,
+)
 from hyperarr.counting import RegionCountRow, max_regions, region_count_table
 
 __all__ = ["add_parser", "run", "count_table", "fmt", "sci"]
@@ -30,6 +36,8 @@ _MAX_EXACT_DIGITS = 30
 _MAX_N = 10**6
 _MAX_D = 10**4
 _MAX_ROWS = 10**4
+#: Default of ``--max-seconds``: the most estimated work ``count`` starts.
+_MAX_SECONDS = 10.0
 
 
 class _IntSpec(NamedTuple):
@@ -37,6 +45,7 @@ class _IntSpec(NamedTuple):
 
     values: tuple[int, ...]
     single: bool
+    text: str
 
 
 def _int_spec(option: str, low: int, high: int) -> Callable[[str], _IntSpec]:
@@ -44,10 +53,10 @@ def _int_spec(option: str, low: int, high: int) -> Callable[[str], _IntSpec]:
 
     def parse(text: str) -> _IntSpec:
         try:
-            values = parse_int_ranges(option, text, low, high)
+            values = parse_int_ranges(option, text, low, high, max_count=_MAX_ROWS)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
-        return _IntSpec(tuple(values), single="," not in text and ":" not in text)
+        return _IntSpec(tuple(values), single="," not in text and ":" not in text, text=text)
 
     parse.__name__ = option  # argparse names the type in some messages
     return parse
@@ -65,7 +74,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "threshold neurons on a d-dimensional input can separate), exactly: "
             "sum_{k<=d} C(n, k). Shown next to the estimate n^d from class, its leading "
             "term n^d/d!, and the ratios of both to the exact count. Ranges a:b are "
-            "inclusive, a:b:s has step s, and comma lists mix both."
+            "inclusive, a:b:s has step s, and comma lists mix both. The work is estimated "
+            "first (row (n, d) holds exact integers of about d*log2(n) bits) and refused "
+            "above --max-seconds."
         ),
         epilog=(
             "examples:\n"
@@ -91,6 +102,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--json", action="store_true",
         help="print JSON: one object for a single pair, a list for ranges; exact integers",
     )
+    p.add_argument(
+        "--max-seconds", default=str(_MAX_SECONDS), metavar="S",
+        help=f"refuse work estimated above S seconds (default {_MAX_SECONDS:g})",
+    )
     return p
 
 
@@ -101,6 +116,14 @@ def run(args: argparse.Namespace) -> int:
     total = len(n_spec.values) * len(d_spec.values)
     if total > _MAX_ROWS:
         raise ValueError(f"at most {_MAX_ROWS} (n, d) pairs at once; got {total}")
+    budget = parse_seconds("--max-seconds", args.max_seconds)
+    check_work(
+        f"--n {n_spec.text} with --d {d_spec.text}: {total} row{'s' if total > 1 else ''} of exact "
+        f"integers of up to {count_table_bits(n_spec.values, d_spec.values)} bits (d*log2(n)), which",
+        count_table_seconds(n_spec.values, d_spec.values, central=args.central, exact_text=args.json),
+        budget,
+        "narrow --n or --d, or raise --max-seconds",
+    )
     rows = region_count_table(n_spec.values, d_spec.values)
     if args.central:
         rows = [_central_row(r) for r in rows]

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
 import numpy as np
 
 from hyperarr import library
 from hyperarr.arrangement import Arrangement
-from hyperarr.exceptions import ArrangementError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
-__all__ = ["EXAMPLES", "load_arrangement", "parse_int_ranges", "read_arrangement_csv"]
+__all__ = [
+    "EXAMPLES",
+    "check_work",
+    "count_table_bits",
+    "count_table_seconds",
+    "load_arrangement",
+    "parse_int_ranges",
+    "parse_seconds",
+    "read_arrangement_csv",
+]
 
 #: Built-in examples by command-line name.
 EXAMPLES: dict[str, Callable[[], Arrangement]] = {
@@ -135,11 +145,15 @@ def load_arrangement(path: str | None, example: str | None) -> Arrangement:
     return read_arrangement_csv(path)
 
 
-def parse_int_ranges(option: str, text: str, low: int, high: int) -> list[int]:
+def parse_int_ranges(option: str, text: str, low: int, high: int, max_count: int = 10_000) -> list[int]:
     """Integers from ``n``, ``a:b`` (inclusive), ``a:b:s`` or a comma list of those.
 
+    The values of every range are counted arithmetically first; nothing is
+    expanded unless there are at most ``max_count`` in all.
+
     Raises ArrangementError naming ``option`` for malformed text, an empty or
-    descending range, a step below 1, or a value outside [low, high].
+    descending range, a step below 1, a value outside [low, high], or more
+    than ``max_count`` values.
 
     Examples
     --------
@@ -149,24 +163,117 @@ def parse_int_ranges(option: str, text: str, low: int, high: int) -> list[int]:
     Traceback (most recent call last):
     ...
     hyperarr.exceptions.ArrangementError: --n range '5:1' needs a <= b and a step >= 1
+    >>> parse_int_ranges("--T", "2:1000000000", 0, 10**9, max_count=1000)
+    Traceback (most recent call last):
+    ...
+    hyperarr.exceptions.ArrangementError: --T expects at most 1000 values; got 999999999 from '2:1000000000'
     """
-    values: list[int] = []
-    for item in text.split(","):
-        try:
-            ints = [int(p) for p in item.strip().split(":")]
-        except ValueError:
-            ints = []
-        if not 1 <= len(ints) <= 3:
-            raise ArrangementError(
-                f"{option} expects an integer, a range a:b or a:b:s, or a comma list of them; "
-                f"got {text!r}"
-            )
-        a, b = ints[0], ints[min(1, len(ints) - 1)]
-        step = ints[2] if len(ints) == 3 else 1
-        for v in (a, b):
-            if not low <= v <= high:
-                raise ArrangementError(f"{option} values must be integers in [{low}, {high}]; got {v}")
-        if b < a or step < 1:
-            raise ArrangementError(f"{option} range {item.strip()!r} needs a <= b and a step >= 1")
-        values.extend(range(a, b + 1, step))
-    return values
+    ranges = [_int_range(option, item, text, low, high) for item in text.split(",")]
+    count = sum((b - a) // step + 1 for a, b, step in ranges)
+    if count > max_count:
+        raise ArrangementError(
+            f"{option} expects at most {max_count} values; got {count} from {_shown(text)}"
+        )
+    return [v for a, b, step in ranges for v in range(a, b + 1, step)]
+
+
+def _int_range(option: str, item: str, text: str, low: int, high: int) -> tuple[int, int, int]:
+    """``(a, b, step)`` of one item ``n``, ``a:b`` or ``a:b:s`` of ``text``, checked."""
+    try:
+        ints = [int(p) for p in item.strip().split(":")]
+    except ValueError:
+        ints = []
+    if not 1 <= len(ints) <= 3:
+        raise ArrangementError(
+            f"{option} expects an integer, a range a:b or a:b:s, or a comma list of them; "
+            f"got {_shown(text)}"
+        )
+    a, b = ints[0], ints[min(1, len(ints) - 1)]
+    step = ints[2] if len(ints) == 3 else 1
+    for v in (a, b):
+        if not low <= v <= high:
+            raise ArrangementError(f"{option} values must be integers in [{low}, {high}]; got {v}")
+    if b < a or step < 1:
+        raise ArrangementError(f"{option} range {item.strip()!r} needs a <= b and a step >= 1")
+    return a, b, step
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """``repr(text)``, cut to about ``width`` characters for an error message."""
+    return repr(text) if len(text) <= width else f"{text[:width]!r}... ({len(text)} characters)"
+
+
+def parse_seconds(option: str, text: str) -> float:
+    """A positive, finite number of seconds given as ``option``.
+
+    Examples
+    --------
+    >>> parse_seconds("--max-seconds", "2.5")
+    2.5
+    >>> parse_seconds("--max-seconds", "inf")
+    Traceback (most recent call last):
+    ...
+    hyperarr.exceptions.ArrangementError: --max-seconds must be a positive finite number of seconds; got 'inf'
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise ArrangementError(f"{option} expects a number of seconds; got {text!r}") from None
+    if not 0 < value < math.inf:
+        raise ArrangementError(f"{option} must be a positive finite number of seconds; got {text!r}")
+    return value
+
+
+def check_work(what: str, seconds: float, budget: float, remedy: str) -> None:
+    """Refuse, with the estimate, work estimated at more than ``budget`` seconds.
+
+    Raises
+    ------
+    OutputTooLargeError
+        ``"{what} is about 65 s of work; at most 10 s: {remedy}"``.
+    """
+    if seconds > budget:
+        about = f"{seconds:.2g}" if seconds < 100 else f"{seconds:.0f}"
+        raise OutputTooLargeError(f"{what} is about {about} s of work; at most {budget:g} s: {remedy}")
+
+
+#: The cost model of `count_table_seconds` (rates measured on one laptop core, rounded down).
+_SUM_BITS_PER_SECOND = 1.5e10  # bit operations of the binomial sum
+_GCD_BITS2_PER_SECOND = 7e11  # (bits)^2 of the gcds that reduce the ratios
+_STR_BITS2_PER_SECOND = 2e12  # (bits)^2 of writing the exact integers in decimal
+_ROW_SECONDS = 5e-5  # everything else of one row
+
+
+def count_table_seconds(
+    ns: Sequence[int], ds: Sequence[int], central: bool = False, exact_text: bool = False
+) -> float:
+    """Estimated seconds of `hyperarr.counting.region_count_table` over ``ns`` × ``ds``.
+
+    Row (n, d) holds $n^d$, of $a = d \\log_2 n$ bits, the count, of
+    $e = \\min(a, n + 1)$ bits, and $d!$, of $f = \\log_2 d!$ bits.  The
+    count sums $\\min(n, d)$ binomials of up to $e$ bits; the ratios reduce
+    fractions by gcds, about $a (e + f)$ bit operations.  ``exact_text`` adds
+    writing the integers in decimal, quadratic in their size; ``central``
+    adds Cover's count, about as much again.
+
+    Examples
+    --------
+    >>> count_table_seconds([20], [10]) < 0.01
+    True
+    >>> count_table_seconds(range(999000, 1000001, 100), range(9990, 10001)) > 10
+    True
+    """
+    n = np.asarray(ns, dtype=np.float64)[:, None]
+    d = np.asarray(ds, dtype=np.float64)[None, :]
+    a = d * np.log2(np.maximum(n, 2.0))
+    e = np.minimum(a, n + 1.0)
+    f = np.array([[math.lgamma(v + 1) / math.log(2) for v in ds]], dtype=np.float64)
+    seconds = np.minimum(n, d) * e / _SUM_BITS_PER_SECOND + a * (e + f) / _GCD_BITS2_PER_SECOND
+    if exact_text:
+        seconds = seconds + (e**2 + a**2 + (a + f) ** 2) / _STR_BITS2_PER_SECOND
+    return float((seconds + _ROW_SECONDS).sum()) * (2.0 if central else 1.0)
+
+
+def count_table_bits(ns: Sequence[int], ds: Sequence[int]) -> int:
+    """The bit length $d \\log_2 n$ of the largest exact integer over ``ns`` × ``ds``, rounded up."""
+    return math.ceil(max(ds) * math.log2(max(max(ns), 2)))

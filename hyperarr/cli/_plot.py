@@ -20,7 +20,14 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import EXAMPLES, load_arrangement, parse_int_ranges, read_arrangement_csv
+from hyperarr.cli._input import (
+    EXAMPLES,
+    check_work,
+    count_table_seconds,
+    load_arrangement,
+    parse_int_ranges,
+    read_arrangement_csv,
+)
 from hyperarr.cli._output import figure_format, new_figure, save_figure
 from hyperarr.exceptions import ArrangementError
 from hyperarr.synthesis import synthesize
@@ -31,9 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["add_parser", "run", "demo_step"]
 
-#: The largest n and d of ``plot counts``, and the most (n, d) pairs.
+#: The largest n and d of ``plot counts``, the most (n, d) pairs, and the most estimated work.
 _MAX_COUNT = 10_000
 _MAX_PAIRS = 100_000
+_MAX_SECONDS = 10.0
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -154,8 +162,17 @@ def _figure(args: argparse.Namespace) -> Any:
         wrong = [k for k, v in given.items() if v and k not in ("--n", "--d")]
         if wrong:
             raise ValueError(f"{', '.join(wrong)} cannot be used with 'plot counts'")
-        ns = parse_int_ranges("--n", args.n or "1:60", 0, _MAX_COUNT)
-        ds = parse_int_ranges("--d", args.d or "1:10", 1, _MAX_COUNT)
+        n_text, d_text = args.n or "1:60", args.d or "1:10"
+        ns = parse_int_ranges("--n", n_text, 0, _MAX_COUNT, max_count=_MAX_PAIRS)
+        ds = parse_int_ranges("--d", d_text, 1, _MAX_COUNT, max_count=_MAX_PAIRS)
+        if len(ns) * len(ds) > _MAX_PAIRS:
+            raise ValueError(f"at most {_MAX_PAIRS} (n, d) pairs at once; got {len(ns) * len(ds)}")
+        check_work(
+            f"plot counts --n {n_text} --d {d_text} ({len(ns) * len(ds)} exact counts)",
+            count_table_seconds(ns, ds),
+            _MAX_SECONDS,
+            "narrow --n or --d",
+        )
         return _counts_figure(ns, ds)
     wrong = [k for k in ("--n", "--d") if given[k]]
     if wrong:
@@ -236,8 +253,6 @@ def _network_figure(net: "ThresholdNetwork") -> Any:
 def _counts_figure(ns: list[int], ds: list[int]) -> Any:
     from hyperarr.plot import plot_region_counts
 
-    if len(ns) * len(ds) > _MAX_PAIRS:
-        raise ValueError(f"at most {_MAX_PAIRS} (n, d) pairs at once; got {len(ns) * len(ds)}")
     fig = new_figure((7.5, 5.0), "hyperarr plot")
     plot_region_counts(ns, ds, ax=fig.add_subplot())
     return fig

@@ -14,13 +14,17 @@ import math
 from typing import Any
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import parse_int_ranges
+from hyperarr.cli._input import check_work, parse_int_ranges
 from hyperarr.cli._output import figure_format, new_figure, save_figure
 
 __all__ = ["add_parser", "run"]
 
-#: Bounds of ``--T``.
+#: Bounds of ``--T``, and the most horizons at once.
 _MAX_T = 10**9
+_MAX_HORIZONS = 10**5
+#: Seconds of one step of the RNN forward pass, and the most estimated work ``rnn`` starts.
+_STEP_SECONDS = 2e-6
+_MAX_SECONDS = 10.0
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -69,9 +73,17 @@ def run(args: argparse.Namespace) -> int:
         "b_y": _number("--b-y", args.b_y),
         "activation": args.activation,
     }
-    T = parse_int_ranges("--T", args.T, -_MAX_T, _MAX_T)
+    T = parse_int_ranges("--T", args.T, -_MAX_T, _MAX_T, max_count=_MAX_HORIZONS)
     w_rec = _numbers("--w-rec", args.w_rec)
     f = _numbers("--f", args.f)
+    steps = max(T) * len(w_rec)
+    check_work(
+        f"--T up to {max(T)} for {len(w_rec)} --w-rec value{'s' if len(w_rec) > 1 else ''} "
+        f"({steps} RNN steps)",
+        steps * _STEP_SECONDS,
+        _MAX_SECONDS,
+        "a smaller --T or fewer --w-rec values",
+    )
     curves = gradient_curves(T, w_rec, f, **params)
     if args.output:
         figure_format(args.output)

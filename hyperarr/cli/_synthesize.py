@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 from typing import TYPE_CHECKING, Any
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import EXAMPLES, load_arrangement
+from hyperarr.cli._input import EXAMPLES, load_arrangement, parse_seconds
 from hyperarr.cli._output import check_folder, write_bytes
 from hyperarr.synthesis import synthesize
 
@@ -70,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``hyperarr synthesize``: print a summary, write ``-o``, return 0."""
     A = load_arrangement(args.file, args.example)
     positive = _positive(A, args.positive)
-    limit = _time_limit(args.time_limit)
+    limit = None if args.time_limit is None else parse_seconds("--time-limit", args.time_limit)
     net = synthesize(A, positive, method=args.method, time_limit=limit)
     if args.output:
         check_folder(args.output)
@@ -142,15 +141,3 @@ def _positive(A: "Arrangement", text: str) -> list[Any]:
             f"got d = {A.dim}; give region indices (0,1,...) instead"
         )
     return items
-
-
-def _time_limit(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"--time-limit expects a number of seconds; got {text!r}") from None
-    if not 0 < value < math.inf:
-        raise ValueError(f"--time-limit must be a positive finite number; got {text!r}")
-    return value
