@@ -1,12 +1,12 @@
 """Sign-vector keys and bit words: the one packing kernel of hyperarr (private).
 
 A sign matrix S (m, n) with entries in {−1, 0, +1} becomes one sortable,
-hashable key per row: bits packed by :func:`numpy.packbits`, read as a
+hashable key per row: bits packed by `numpy.packbits`, read as a
 big-endian ``uint64`` when they fit in 8 bytes and as a fixed-width void
 scalar otherwise.  Sorting keys and looking them up by binary search
-(:func:`numpy.searchsorted`) replaces any Python loop over regions.
+(`numpy.searchsorted`) replaces any Python loop over regions.
 
-Bit *words* (:func:`words`) are a second view of the same packing, for
+Bit *words* (`words`) are a second view of the same packing, for
 bitwise algebra: bit u of row r is bit ``u % 64`` of word ``u // 64``.
 """
 
@@ -78,6 +78,6 @@ def words(Z: NDArray[np.bool_]) -> NDArray[np.uint64]:
 
 
 def unwords(w: NDArray[np.uint64], h: int) -> NDArray[np.bool_]:
-    """Inverse of :func:`words`: the first h bits of each row."""
+    """Inverse of `words`: the first h bits of each row."""
     bytes_ = np.ascontiguousarray(w.astype("<u8")).view(np.uint8)
     return np.unpackbits(bytes_, axis=1, count=h, bitorder="little").astype(bool)

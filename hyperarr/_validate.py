@@ -20,7 +20,7 @@ def as_count(value: Any, name: str) -> int:
     """Return ``value`` as a non-negative Python int, or raise naming ``name``.
 
     Python ints and numpy integer scalars are accepted.  Booleans and floats
-    are refused, even integral floats such as ``2.0``, as :func:`math.comb`
+    are refused, even integral floats such as ``2.0``, as `math.comb`
     does.
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(

@@ -1,7 +1,7 @@
 """The region adjacency graph of an arrangement, computed exactly.
 
 Two regions are *adjacent* when they share a facet.  The graph has one node
-per region (in :meth:`Arrangement.regions` order) and one edge per adjacent
+per region (in [`Arrangement.regions`][hyperarr.arrangement.Arrangement.regions] order) and one edge per adjacent
 pair; walking an edge flips the output of exactly one first-layer neuron
 (or of all copies of a repeated hyperplane at once).
 
@@ -21,7 +21,7 @@ that hyperplane only.  ∎
 
 So the edges are found by flipping one sign column of every region's
 distinct-sign vector and looking the result up among the regions' sign
-vectors (sorted packed keys, :func:`numpy.searchsorted`).
+vectors (sorted packed keys, `numpy.searchsorted`).
 """
 
 from __future__ import annotations
@@ -63,12 +63,12 @@ def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
         index.  When the input repeats a hyperplane (with the same or the
         opposite orientation), every copy flips across the edge; the copies
         are the indices ``k`` with ``A[k]`` on the same hyperplane, and
-        :func:`adjacency_graph` lists them all.
+        [`adjacency_graph`][hyperarr.adjacency.adjacency_graph] lists them all.
 
     Notes
     -----
     Exact: the edges are decided on the regions' exact sign vectors, by the
-    theorem in the module docstring (regions are adjacent iff exactly one
+    theorem in [the module docstring][hyperarr.adjacency] (regions are adjacent iff exactly one
     distinct hyperplane separates them).  The cost is O(h·m·log m) for m
     regions and h distinct hyperplanes, after ``A.regions()``, fully
     vectorized.
@@ -91,7 +91,7 @@ def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
 
 
 def adjacency_graph(A: "Arrangement") -> "nx.Graph":
-    """The region adjacency graph of ``A`` as a :class:`networkx.Graph`.
+    """The region adjacency graph of ``A`` as a `networkx.Graph`.
 
     Parameters
     ----------
@@ -111,8 +111,8 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     -----
     Exact, with no tolerance and no linear programming: two regions are
     adjacent iff exactly one distinct hyperplane separates them (see the
-    module docstring for the one-line proof), and the edges come from
-    :func:`adjacency_edges`.  The graph is connected, and the graph distance
+    [module docstring][hyperarr.adjacency] for the one-line proof), and the edges come from
+    [`adjacency_edges`][hyperarr.adjacency.adjacency_edges].  The graph is connected, and the graph distance
     between two regions is the number of distinct hyperplanes separating
     them.  In general position there are n · Σ_{k≤d−1} C(n−1, k) edges.
     Edges sharing a hyperplane share one (immutable) tuple as their
@@ -193,7 +193,7 @@ def _neighbor_table(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
 
 def _build_graph(R: "Regions", nb: NDArray[np.int64],
                  copies: list[tuple[int, ...]]) -> "nx.Graph":
-    """Fill a :class:`networkx.Graph` in bulk from the neighbour table.
+    """Fill a `networkx.Graph` in bulk from the neighbour table.
 
     ``add_nodes_from``/``add_edges_from`` cost microseconds per item (about
     10 s for two million edges), so the node and adjacency dicts are built

@@ -40,7 +40,7 @@ class ThresholdNetwork:
         The class of each region of ``arrangement.regions()`` that the network
         was built for (``True`` = positive).
     method : str
-        How the network was made (see :func:`synthesize`).
+        How the network was made (see [`synthesize`][hyperarr.synthesis.synthesize]).
     optimal : bool
         True when the second layer is proven to be as small as possible for
         networks of the method's kind.
@@ -253,7 +253,7 @@ class ThresholdNetwork:
 
     # --------------------------------------------------------- serialization
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready description; :meth:`from_dict` reads it back.
+        """A JSON-ready description; [`from_dict`][hyperarr.network.ThresholdNetwork.from_dict] reads it back.
 
         The first layer is stored exactly (``"hyperplanes"``: rows
         ``w_1, ..., w_d, θ`` as strings ``"p"`` or ``"p/q"``) and as floats

@@ -218,7 +218,7 @@ class Regions:
         return self._signs.shape[0]
 
     def __getitem__(self, key: Any) -> Any:
-        """``R[i]`` is a :class:`Region`; a slice, index array or mask gives a Regions."""
+        """``R[i]`` is a [`Region`][hyperarr.regions.Region]; a slice, index array or mask gives a Regions."""
         if isinstance(key, (int, np.integer)):
             i = int(key)
             m = len(self)
