@@ -236,8 +236,11 @@ _COMMAND_CALLS = [
         (ImportError("no module named matplotlib"), "no module named matplotlib"),
         (ArrangementError("bad rows;\n  see above"), "bad rows; see above"),
         (ValueError("bad value"), "bad value"),
+        (OverflowError("int too large to convert to float"),
+         "a number is beyond the float64 or int64 range here (int too large to convert to float)"),
     ],
-    ids=["PermissionError", "OSError", "MemoryError", "ImportError", "ArrangementError", "ValueError"],
+    ids=["PermissionError", "OSError", "MemoryError", "ImportError", "ArrangementError", "ValueError",
+         "OverflowError"],
 )
 def test_any_failure_in_any_command_is_one_line_and_status_2(
     capsys, monkeypatch, tmp_path, argv, module, name, exc, message
@@ -574,3 +577,74 @@ def test_plot_counts_refuses_work_beyond_its_budget(capsys, monkeypatch, tmp_pat
     _assert_one_line_error(code, out, err, "hyperarr plot")
     assert "plot counts --n 9000:9900 --d 9900:10000 (91001 exact counts) is about" in err
     assert os.listdir(tmp_path) == []
+
+
+# --------------------------------------------------------------------------
+# CSV: a header only when no field is a number; bad values by line and column
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"1,0,0.5x\n0,1,0\n1,1,1\n",
+         "line 1: expected numbers w_1,...,w_d,theta; got '1,0,0.5x' (column 3: '0.5x' is not a number)"),
+        (b"1,0,nan\n0,1,0\n1,1,1\n",
+         "line 1: expected finite numbers w_1,...,w_d,theta; got '1,0,nan' (column 3: 'nan' is not finite)"),
+        (b"0,1,0\n1,-inf,1\n", "line 2: expected finite numbers w_1,...,w_d,theta; got '1,-inf,1' (column 2: '-inf' is not finite)"),
+        (b"1,0,1/0\n", "line 1: expected finite numbers w_1,...,w_d,theta; got '1,0,1/0' (column 3: '1/0' divides by zero)"),
+        (b"x,y,1\n1,0,0\n", "line 1: expected numbers w_1,...,w_d,theta; got 'x,y,1' (column 1: 'x' is not a number)"),
+        (b"1,0,0\n1,,0\n", "line 2: expected numbers w_1,...,w_d,theta; got '1,,0' (column 2: '' is not a number)"),
+        (b'w1,w2,theta\n1,0,"0\n"\n3,x,0\n', "line 4: expected numbers"),  # a quoted field spans lines 2-3
+        (b"w1,w2,theta\nw1,w2,theta\n", "line 2: expected numbers"),  # one header at most
+    ],
+)
+def test_a_bad_value_is_named_by_line_and_column_not_taken_for_a_header(tmp_path, content, message):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(content)
+    with pytest.raises(ArrangementError) as info:
+        _cli_input.read_arrangement_csv(path)
+    assert str(info.value).startswith(f"{path} {message}")
+
+
+def test_a_bad_first_row_is_an_error_in_the_cli(capsys, tmp_path):
+    path = tmp_path / "lines.csv"
+    path.write_text("1,0,0.5x\n0,1,0\n1,1,1\n")
+    code, out, err = _run(capsys, "regions", str(path))
+    _assert_one_line_error(code, out, err, "hyperarr regions")
+    assert "line 1" in err and "column 3: '0.5x' is not a number" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "rows"),
+    [
+        (b"w1,w2,theta\n1,0,0\n", [[1, 0, 0]]),
+        (b"# lines\n\nw1, w2, theta\n1,0,0\n0,1,1/2\n", [[1, 0, 0], [0, 1, Fraction(1, 2)]]),
+        (b"\xef\xbb\xbf1,0,0\n0,1,0\n", [[1, 0, 0], [0, 1, 0]]),  # a byte order mark keeps row 1
+        (b"\xef\xbb\xbfw1,w2,theta\n0,1,0\n", [[0, 1, 0]]),
+        (b"1,2e308\n", [[1, 2 * 10**308]]),  # exact, beyond the float range
+        (b"1,-1e-400\n", [[1, -Fraction(1, 10**400)]]),
+    ],
+)
+def test_csv_rows_are_read_exactly(tmp_path, content, rows):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(content)
+    assert [list(r) for r in _cli_input.read_arrangement_csv(path).exact_rows] == rows
+
+
+def test_a_byte_order_mark_counts_in_the_offset_of_a_bad_byte(tmp_path):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(b"\xef\xbb\xbf1,\xff\n")
+    with pytest.raises(ArrangementError, match="has byte 0xff at offset 5"):
+        _cli_input.read_arrangement_csv(path)
+
+
+def test_a_value_beyond_the_float_range_works_or_is_one_line(capsys, tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("1,2e308\n")
+    code, out, err = _run(capsys, "regions", str(path))
+    if code == 0:
+        assert err == "" and len([ln for ln in out.splitlines() if ln[:3].strip().isdigit()]) == 2
+    else:
+        _assert_one_line_error(code, out, err, "hyperarr regions")
+        assert "beyond the float64" in err

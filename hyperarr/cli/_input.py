@@ -6,12 +6,14 @@ Every error is an [`ArrangementError`][hyperarr.ArrangementError] (a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -43,15 +45,20 @@ EXAMPLES: dict[str, Callable[[], Arrangement]] = {
 def read_arrangement_csv(path: str | os.PathLike[str], dim: int | None = None) -> Arrangement:
     """Read an arrangement from a CSV file, one row ``w_1, ..., w_d, θ`` per hyperplane.
 
-    Numbers are read exactly (``0.1`` is 1/10).  Blank lines and ``#``
-    comments are skipped; a first row that is not numeric is taken as a
-    header.  With ``dim`` given, every row must have ``dim + 1`` numbers.
+    Numbers are read exactly: ``0.1`` is 1/10, ``1/3`` is 1/3 and ``2e308``
+    is the integer 2·10^308, beyond the float range.  Blank lines and ``#``
+    comments are skipped, and so is a UTF-8 byte order mark.  The first
+    other row is a header when none of its fields is a number (``w1,w2,theta``);
+    every later row must be numbers.  With ``dim`` given, every row must have
+    ``dim + 1`` numbers.
 
     Raises
     ------
     ArrangementError
-        If the file is missing, not UTF-8 text, or a row is not ``dim + 1``
-        numbers (the file name and line number are in the message).
+        If the file is missing or not UTF-8 text, a value is not a finite
+        number, or a row is not ``dim + 1`` numbers.  The message names the
+        file, the line and, for a bad value, its column (both from 1, as
+        editors count) and the value.
     OSError
         If the file exists but cannot be read.
 
@@ -66,17 +73,24 @@ def read_arrangement_csv(path: str | os.PathLike[str], dim: int | None = None) -
     Traceback (most recent call last):
     ...
     hyperarr.exceptions.ArrangementError: ...lines.csv line 2: expected 4 numbers; got 3
+    >>> _ = path.write_text("1,0,0.5x\\n0,1,0\\n")
+    >>> read_arrangement_csv(path)
+    Traceback (most recent call last):
+    ...
+    hyperarr.exceptions.ArrangementError: ...lines.csv line 1: expected numbers w_1,...,w_d,theta; got '1,0,0.5x' (column 3: '0.5x' is not a number)
     """
     name = os.fspath(path)
     if not os.path.isfile(name):
         raise ArrangementError(f"FILE.csv must be an existing CSV file; no file {name!r}")
     with open(name, "rb") as fh:
         data = fh.read()
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # as "utf-8-sig" reads
     try:
-        text = data.decode("utf-8")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
+        at = bom + exc.start
         raise ArrangementError(
-            f"FILE.csv must be UTF-8 text; {name} has byte {data[exc.start]:#04x} at offset {exc.start}"
+            f"FILE.csv must be UTF-8 text; {name} has byte {data[at]:#04x} at offset {at}"
         ) from None
     try:
         rows = _numeric_rows(name, csv.reader(io.StringIO(text, newline="")), dim)
@@ -86,22 +100,29 @@ def read_arrangement_csv(path: str | os.PathLike[str], dim: int | None = None) -
     return Arrangement.from_matrix(np.array(simple, dtype=object))
 
 
-def _numeric_rows(name: str, reader: Iterable[list[str]], dim: int | None) -> list[list[Fraction]]:
-    """The rows of ``reader`` as Fractions, blank lines, comments and a header skipped."""
+def _numeric_rows(name: str, reader: Any, dim: int | None) -> list[list[Fraction]]:
+    """The rows of a `csv.reader` as Fractions, blank lines, comments and a header skipped."""
     rows: list[list[Fraction]] = []
     width = None if dim is None else dim + 1
-    for lineno, cells in enumerate(reader, start=1):
+    header_allowed = True
+    end = 0  # the line the previous row ended on (a quoted field may span lines)
+    for cells in reader:
+        lineno, end = end + 1, reader.line_num
         cells = [c.strip() for c in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        try:
-            values = [Fraction(c) for c in cells]
-        except (ValueError, ZeroDivisionError):
-            if not rows and lineno == 1:
-                continue  # a header row such as w1,w2,theta
+        parsed = [_number(c) for c in cells]
+        if header_allowed and all(p == _NOT_A_NUMBER for p in parsed):
+            header_allowed = False
+            continue  # a header row such as w1,w2,theta
+        header_allowed = False
+        values = [p for p in parsed if isinstance(p, Fraction)]
+        if len(values) < len(parsed):
+            col, why = next((k, p) for k, p in enumerate(parsed, start=1) if isinstance(p, str))
             raise ArrangementError(
-                f"{name} line {lineno}: expected numbers w_1,...,w_d,theta; got {','.join(cells)!r}"
-            ) from None
+                f"{name} line {lineno}: expected {'' if why == _NOT_A_NUMBER else 'finite '}numbers "
+                f"w_1,...,w_d,theta; got {','.join(cells)!r} (column {col}: {cells[col - 1]!r} {why})"
+            )
         if len(values) < 2:
             raise ArrangementError(
                 f"{name} line {lineno}: a row needs d >= 1 weights and theta; got {len(values)} value"
@@ -117,6 +138,25 @@ def _numeric_rows(name: str, reader: Iterable[list[str]], dim: int | None) -> li
             "got only blank lines, comments or a header"
         )
     return rows
+
+
+#: What `_number` says of a field that is no number at all (nan, inf and 1/0 are numbers of a kind).
+_NOT_A_NUMBER = "is not a number"
+
+
+def _number(text: str) -> Fraction | str:
+    """``text`` as an exact Fraction, or why it is not one."""
+    try:
+        return Fraction(text)
+    except ZeroDivisionError:
+        return "divides by zero"
+    except ValueError:
+        pass
+    try:
+        float(text)  # reads nan, inf and infinity, which Fraction refuses
+    except ValueError:
+        return _NOT_A_NUMBER
+    return "is not finite"
 
 
 def load_arrangement(path: str | None, example: str | None) -> Arrangement:

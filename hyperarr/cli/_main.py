@@ -31,8 +31,9 @@ __all__ = ["main", "run_command"]
 _COMMANDS = (_count, _demo, _regions, _synthesize, _plot, _rnn)
 
 #: What a command may raise for a failure that is not a bug: one line, exit status 2.
-#: (HyperarrError covers OutputTooLargeError, a MemoryError, and WitnessError.)
-_FAILURES = (HyperarrError, ValueError, OSError, MemoryError, ImportError)
+#: (HyperarrError covers OutputTooLargeError, a MemoryError, and WitnessError.)  An
+#: OverflowError is a number beyond what a float or a C integer holds, a limit like memory.
+_FAILURES = (HyperarrError, ValueError, OSError, MemoryError, ImportError, OverflowError)
 
 
 class _UsageExit(SystemExit):
@@ -132,4 +133,6 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
         return f"{reason}: {exc.filename}" if exc.filename else reason
+    if isinstance(exc, OverflowError):
+        return f"a number is beyond the float64 or int64 range here ({exc or 'overflow'})"
     return str(exc) or type(exc).__name__
