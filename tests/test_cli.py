@@ -648,3 +648,87 @@ def test_a_value_beyond_the_float_range_works_or_is_one_line(capsys, tmp_path):
     else:
         _assert_one_line_error(code, out, err, "hyperarr regions")
         assert "beyond the float64" in err
+
+
+# --------------------------------------------------------------------------
+# hyperarr regions: exact witnesses, point_inside and relatively_bounded in every output
+# --------------------------------------------------------------------------
+
+
+def _thin_csv(tmp_path) -> Path:
+    """The sheet's 0.1 + 0.2 != 0.3 lines, the floats written exactly: one region holds no float64 point."""
+    path = tmp_path / "thin.csv"
+    rows = [(1, 0, 0.1), (0, 1, 0.2), (1, 1, 0.3)]
+    path.write_text("".join(f"{a},{b},{Fraction(c)}\n" for a, b, c in rows))
+    return path
+
+
+def test_regions_csv_carries_exact_witnesses_and_both_bounded_flags(capsys, tmp_path):
+    path, out = _thin_csv(tmp_path), tmp_path / "regions.csv"
+    expected = _cli_input.read_arrangement_csv(path).regions()
+    assert len(expected) == 7 and expected.points_inside.tolist().count(False) == 1
+    code, _, err = _run(capsys, "regions", str(path), "-o", str(out))
+    assert code == 0, err
+    head, *rows = [line.split(",") for line in out.read_text().splitlines()]
+    assert head == ["s1", "s2", "s3", "x1", "x2", "bounded", "relatively_bounded", "point_inside"]
+    assert [[int(v) for v in r[:3]] for r in rows] == expected.signs.tolist()
+    assert [r[5:] for r in rows] == [
+        [str(int(b)), str(int(rb)), str(int(ok))]
+        for b, rb, ok in zip(expected.bounded, expected.relatively_bounded, expected.points_inside)
+    ]
+    for r, row in enumerate(rows):
+        if expected.points_inside[r]:
+            assert [float(v) for v in row[3:5]] == expected.points[r].tolist()
+        else:
+            assert all("/" in v for v in row[3:5])
+            assert tuple(Fraction(v) for v in row[3:5]) == expected.exact_points[r]
+
+
+def test_regions_json_carries_exact_witnesses_and_both_bounded_flags(capsys, tmp_path):
+    path, out = _thin_csv(tmp_path), tmp_path / "regions.json"
+    expected = _cli_input.read_arrangement_csv(path).regions()
+    code, _, err = _run(capsys, "regions", str(path), "-o", str(out))
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert data["point_inside"] == expected.points_inside.tolist()
+    assert data["relatively_bounded"] == expected.relatively_bounded.tolist()
+    assert [[float.fromhex(v) for v in p] for p in data["points"]] == expected.points.tolist()
+    for r, exact in enumerate(data["exact_points"]):
+        if expected.points_inside[r]:
+            assert exact is None
+        else:
+            assert tuple(Fraction(v) for v in exact) == expected.exact_points[r]
+
+
+def test_regions_table_prints_the_exact_witness_where_no_float_is_inside(capsys, tmp_path):
+    path = _thin_csv(tmp_path)
+    expected = _cli_input.read_arrangement_csv(path).regions()
+    code, out, _ = _run(capsys, "regions", str(path))
+    assert code == 0
+    head, *lines = out.splitlines()
+    assert head.split()[-4:] == ["bounded", "relatively_bounded", "point_inside", "witness"]
+    [thin] = [r for r in range(len(expected)) if not expected.points_inside[r]]
+    fields = lines[thin].split()
+    assert fields[3:6] == [str(bool(expected.bounded[thin])), str(bool(expected.relatively_bounded[thin])), "False"]
+    assert f"({', '.join(str(v) for v in expected.exact_points[thin])})" in lines[thin]
+    assert all(line.split()[5] == "True" for k, line in enumerate(lines) if k != thin)
+
+
+def test_regions_outputs_count_relatively_bounded_regions_as_sage_does(capsys, tmp_path):
+    from hyperarr.library import shi
+
+    A = shi(3)  # not essential: no region is compact, four are bounded modulo the lineality space
+    out = tmp_path / "shi.json"
+    code, _, err = _run(capsys, "regions", "--example", "shi-3", "-o", str(out))
+    assert code == 0, err
+    data = json.loads(out.read_text())
+    assert sum(data["bounded"]) == 0
+    assert sum(data["relatively_bounded"]) == A.n_bounded_regions() == 4
+
+
+def test_regions_help_documents_the_columns(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["regions", "--help"])
+    out = capsys.readouterr().out
+    for column in ("relatively_bounded", "point_inside", "exact_points", "p/q", "x1..xd"):
+        assert column in out

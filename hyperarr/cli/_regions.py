@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from hyperarr.cli._command import add_command
 from hyperarr.cli._input import EXAMPLES, load_arrangement
 from hyperarr.cli._output import save_regions, write_bytes
+
 if TYPE_CHECKING:  # pragma: no cover
-    from hyperarr.regions import Regions
+    from hyperarr.regions import Region, Regions
 
 __all__ = ["add_parser", "run", "demo_step"]
 
@@ -35,14 +36,32 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="enumerate the regions of an arrangement, exactly",
         description=(
             "Enumerate every region of an arrangement: its sign vector, an interior "
-            "witness point checked in exact arithmetic, and whether it is bounded. "
+            "witness point checked in exact arithmetic, and whether it is bounded "
+            "(the columns are below). "
             "Each CSV row is w_1,...,w_d,theta (neuron a = w.x - theta)."
         ),
         epilog=(
             "examples:\n"
             "  hyperarr regions --example five-lines\n"
             "  hyperarr regions lines.csv -o regions.npz --progress\n"
-            f"built-in examples: {', '.join(EXAMPLES)}"
+            f"built-in examples: {', '.join(EXAMPLES)}\n"
+            "\n"
+            "columns, one row per region:\n"
+            "  signs               +1/-1 per hyperplane: the side of w.x = theta it is on\n"
+            "  bounded             the region is compact in R^d\n"
+            "  relatively_bounded  bounded once projected onto the span of the normals\n"
+            "                      (Sage's and Zaslavsky's meaning; n_bounded_regions counts these)\n"
+            "  point_inside        the float64 witness lies strictly inside (checked exactly);\n"
+            "                      where not, the region holds no float64 point and the witness\n"
+            "                      is written exactly, as fractions p/q\n"
+            "  witness             a point inside the region\n"
+            "files:\n"
+            "  .csv   s1..sn, x1..xd (the witness: floats, or p/q where point_inside is 0),\n"
+            "         bounded, relatively_bounded, point_inside (1 or 0)\n"
+            "  .json  signs, points (the floats, hex), points_decimal, exact_points (p/q\n"
+            "         strings where point_inside is false, else null), bounded,\n"
+            "         relatively_bounded, point_inside\n"
+            "  .npz   Regions.save: the arrays and the exact witnesses (Regions.load reads it)"
         ),
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
@@ -119,33 +138,50 @@ def demo_step(out_dir: str) -> list[str]:
 
 def _text(table: "Regions", labels: list[str] | None = None) -> list[str]:
     width = max(5, table.signs.shape[1])
-    head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  bounded  witness"
+    head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  " + "  ".join(_FLAGS) + "  witness"
     lines = [head]
     for i in range(len(table)):
         r = table[i]
         signs = "".join("+" if s > 0 else "-" for s in r.signs)
-        point = ", ".join(f"{v:.4g}" for v in r.point)
+        flags = (r.bounded, r.relatively_bounded, r.point_inside)
+        cells = "  ".join(f"{f!s:<{len(h)}}" for f, h in zip(flags, _FLAGS))
         label = f"{labels[i]:<5}  " if labels else ""
-        lines.append(f"{i:3d}  {label}{signs:<{width}}  {str(r.bounded):<7}  ({point})")
+        lines.append(f"{i:3d}  {label}{signs:<{width}}  {cells}  ({', '.join(_witness(r))})")
     return lines
 
 
+#: The flag columns of a region, in the order of the table, the CSV and the JSON.
+_FLAGS = ("bounded", "relatively_bounded", "point_inside")
+
+
+def _witness(region: Region) -> list[str]:
+    """The witness of ``region`` for the text table: floats, or fractions p/q where no float is inside."""
+    if region.point_inside:
+        return [f"{v:.4g}" for v in region.point]
+    return [str(v) for v in region.exact_point]
+
+
 def _encode(table: "Regions", path: str) -> bytes:
-    """The table as ``.json`` (exact float hex and decimal) or ``.csv`` bytes."""
+    """The table as ``.json`` (exact float hex, decimal, and p/q where no float is inside) or ``.csv`` bytes."""
+    inside = table.points_inside.tolist()
+    exact = [None if ok else [str(v) for v in table[r].exact_point] for r, ok in enumerate(inside)]
+    flags = [table.bounded.tolist(), table.relatively_bounded.tolist(), inside]
     if path.endswith(".json"):
         data = {
             "signs": table.signs.tolist(),
             "points": [[float(v).hex() for v in p] for p in table.points],
             "points_decimal": table.points.tolist(),
-            "bounded": table.bounded.tolist(),
+            "exact_points": exact,
+            **dict(zip(_FLAGS, flags)),
         }
         return json.dumps(data).encode()
     n = table.signs.shape[1]
     d = table.points.shape[1]
-    head = [f"s{i + 1}" for i in range(n)] + [f"x{j + 1}" for j in range(d)] + ["bounded"]
+    head = [f"s{i + 1}" for i in range(n)] + [f"x{j + 1}" for j in range(d)] + list(_FLAGS)
     lines = [",".join(head)]
-    for s, p, b in zip(table.signs.tolist(), table.points.tolist(), table.bounded.tolist()):
-        lines.append(",".join([str(v) for v in s] + [repr(v) for v in p] + [str(int(b))]))
+    for s, p, e, *f in zip(table.signs.tolist(), table.points.tolist(), exact, *flags):
+        x = [repr(v) for v in p] if e is None else e
+        lines.append(",".join([str(v) for v in s] + x + [str(int(b)) for b in f]))
     return ("\n".join(lines) + "\n").encode()
 
 
