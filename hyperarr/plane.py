@@ -70,6 +70,11 @@ def _check_bbox(bbox: Any) -> tuple[float, float, float, float]:
         raise ArrangementError(
             f"bbox must be (minx, miny, maxx, maxy) of finite numbers; got {bbox!r}"
         )
+    if np.abs(arr).max() > 1e100:  # GEOS's products of coordinates overflow from about 1e102
+        raise ArrangementError(
+            f"bbox coordinates must be at most 1e+100 in absolute value (the polygon geometry "
+            f"overflows beyond); got {bbox!r}"
+        )
     x0, y0, x1, y1 = (float(v) for v in arr)
     if not (x0 < x1 and y0 < y1):
         raise ArrangementError(f"bbox needs minx < maxx and miny < maxy; got {bbox!r}")

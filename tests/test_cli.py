@@ -732,3 +732,57 @@ def test_regions_help_documents_the_columns(capsys):
     out = capsys.readouterr().out
     for column in ("relatively_bounded", "point_inside", "exact_points", "p/q", "x1..xd"):
         assert column in out
+
+
+# --------------------------------------------------------------------------
+# hyperarr plot: --bbox and --positive
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bbox", "needle"),
+    [
+        ("-1e308,-1e308,1e308,1e308", "--bbox coordinates must be at most 1e+100 in absolute value"),
+        ("-1e101,0,1,1", "--bbox coordinates must be at most 1e+100 in absolute value"),
+        ("-2e308,0,1,1", "--bbox must be (minx, miny, maxx, maxy) of finite numbers; got (-inf, 0.0, 1.0, 1.0)"),
+        ("0,0,inf,1", "of finite numbers"),
+        ("0,0,1,nan", "of finite numbers"),
+        ("0,0,0,1", "--bbox needs minx < maxx"),
+    ],
+)
+def test_plot_refuses_a_bbox_that_is_not_finite_or_overflows(capsys, tmp_path, bbox, needle):
+    code, out, err = _run(capsys, "plot", f"--bbox={bbox}", "-o", str(tmp_path / "fig.png"))
+    _assert_one_line_error(code, out, err, "hyperarr plot")
+    assert needle in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_plot_draws_a_bbox_at_the_limit(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    code, _, err = _run(capsys, "plot", "--bbox=-1e100,-1e100,1e100,1e100", "-o", str(tmp_path / "fig.png"))
+    assert code == 0, err
+    assert os.listdir(tmp_path) == ["fig.png"]
+
+
+@pytest.mark.parametrize("positive", ["", " ", "A,,D", "A,"])
+def test_plot_network_refuses_an_empty_positive_list(capsys, tmp_path, positive):
+    code, out, err = _run(capsys, "plot", "--network", "--positive", positive, "-o", str(tmp_path / "net.png"))
+    _assert_one_line_error(code, out, err, "hyperarr plot")
+    assert f"--positive expects a comma-separated list of region labels such as A,D,G; got {positive!r}" in err
+    assert os.listdir(tmp_path) == []
+
+
+def test_plot_network_without_positive_uses_the_sheets_regions(capsys, monkeypatch, tmp_path):
+    from hyperarr.library import five_lines
+    from hyperarr.plane import region_by_label
+
+    seen = []
+
+    def record(A, regions, method):
+        seen.append(regions)
+        raise ValueError("recorded")
+
+    monkeypatch.setattr(_plot, "synthesize", record)
+    code, _, err = _run(capsys, "plot", "--network", "-o", str(tmp_path / "net.png"))
+    assert code == 2 and "recorded" in err
+    assert seen == [[region_by_label(five_lines(), label) for label in "ADG"]]

@@ -30,6 +30,7 @@ __all__ = [
     "parse_int_ranges",
     "parse_seconds",
     "read_arrangement_csv",
+    "split_list",
 ]
 
 #: Built-in examples by command-line name.
@@ -241,6 +242,27 @@ def _int_range(option: str, item: str, text: str, low: int, high: int) -> tuple[
 def _shown(text: str, width: int = 60) -> str:
     """``repr(text)``, cut to about ``width`` characters for an error message."""
     return repr(text) if len(text) <= width else f"{text[:width]!r}... ({len(text)} characters)"
+
+
+def split_list(option: str, text: str, what: str) -> list[str]:
+    """The items of the comma-separated list ``text`` given as ``option``, stripped.
+
+    An empty list, or an empty item, is an error: ``--positive ''`` is far
+    more often an unset shell variable than a request for nothing.
+
+    Examples
+    --------
+    >>> split_list("--positive", " A, D ,G", "regions")
+    ['A', 'D', 'G']
+    >>> split_list("--positive", "", "regions")
+    Traceback (most recent call last):
+    ...
+    hyperarr.exceptions.ArrangementError: --positive expects a comma-separated list of regions; got ''
+    """
+    items = [item.strip() for item in text.split(",")]
+    if not text.strip() or "" in items:
+        raise ArrangementError(f"{option} expects a comma-separated list of {what}; got {text!r}")
+    return items
 
 
 def parse_seconds(option: str, text: str) -> float:

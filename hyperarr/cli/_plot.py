@@ -27,6 +27,7 @@ from hyperarr.cli._input import (
     load_arrangement,
     parse_int_ranges,
     read_arrangement_csv,
+    split_list,
 )
 from hyperarr.cli._output import figure_format, new_figure, save_figure
 from hyperarr.exceptions import ArrangementError
@@ -83,7 +84,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--network", action="store_true",
                    help="draw the threshold network for the --positive regions instead")
     p.add_argument("--positive", default=None, metavar="LABELS",
-                   help="regions the network's output fires on (default A,D,G)")
+                   help="regions the network's output fires on (default A,D,G; "
+                        "an empty list is an error)")
     p.add_argument("--method", choices=("per-region", "minimal"), default=None,
                    help="network synthesis: one AND unit per region (default) or minimal")
     p.add_argument("--n", default=None, metavar="RANGE",
@@ -182,7 +184,8 @@ def _figure(args: argparse.Namespace) -> Any:
         wrong = [k for k in ("--highlight", "--no-labels", "--bbox") if given[k]]
         if wrong:
             raise ValueError(f"{', '.join(wrong)} cannot be used with --network")
-        return _network_figure(_synthesize(A, args.positive or "A,D,G", args.method or "per-region"))
+        positive = "A,D,G" if args.positive is None else args.positive
+        return _network_figure(_synthesize(A, positive, args.method or "per-region"))
     wrong = [k for k in ("--positive", "--method") if given[k]]
     if wrong:
         raise ValueError(f"{', '.join(wrong)} only apply with --network")
@@ -210,13 +213,18 @@ def _arrangement(what: str, example: str | None) -> "Arrangement":
 
 
 def _bbox(text: str) -> tuple[float, ...]:
+    from hyperarr.plane import _check_bbox
+
     try:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
         values = ()
     if len(values) != 4:
         raise ValueError(f"--bbox expects four numbers x0,y0,x1,y1; got {text!r}")
-    return values
+    try:
+        return _check_bbox(values)  # finite, ordered, and small enough for the geometry
+    except ArrangementError as exc:
+        raise ArrangementError(f"--{exc}") from None
 
 
 # ----------------------------------------------------------------------
@@ -228,7 +236,8 @@ def _synthesize(A: "Arrangement", positive: str, method: str) -> "ThresholdNetwo
     """A threshold network that fires exactly on the ``positive`` regions (labels)."""
     from hyperarr.plane import region_by_label
 
-    regions = [region_by_label(A, lab) for lab in positive.split(",")]
+    labels = split_list("--positive", positive, "region labels such as A,D,G")
+    regions = [region_by_label(A, lab) for lab in labels]
     return synthesize(A, regions, method=method)
 
 

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import check_work, parse_int_ranges
+from hyperarr.cli._input import check_work, parse_int_ranges, split_list
 from hyperarr.cli._output import figure_format, new_figure, save_figure
 
 __all__ = ["add_parser", "run"]
@@ -106,10 +106,7 @@ def _number(option: str, text: str) -> float:
 
 
 def _numbers(option: str, text: str) -> list[float]:
-    items = [item.strip() for item in text.split(",")]
-    if not text.strip() or "" in items:
-        raise ValueError(f"{option} expects a comma-separated list of numbers; got {text!r}")
-    return [_number(option, item) for item in items]
+    return [_number(option, item) for item in split_list(option, text, "numbers")]
 
 
 def _figure(T: list[int], w_rec: list[float], f: list[float], params: dict[str, Any]) -> Any:

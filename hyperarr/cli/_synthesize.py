@@ -20,7 +20,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import EXAMPLES, load_arrangement, parse_seconds
+from hyperarr.cli._input import EXAMPLES, load_arrangement, parse_seconds, split_list
 from hyperarr.cli._output import check_folder, write_bytes
 from hyperarr.synthesis import synthesize
 
@@ -128,9 +128,7 @@ def _json_bytes(net: "ThresholdNetwork") -> bytes:
 
 def _positive(A: "Arrangement", text: str) -> list[Any]:
     """Region indices, or labels if ``A`` is in the plane, from ``--positive``."""
-    items = [item.strip() for item in text.split(",")]
-    if not text.strip() or "" in items:
-        raise ValueError(f"--positive expects a comma-separated list of regions; got {text!r}")
+    items = split_list("--positive", text, "regions")
     try:
         return [int(item) for item in items]
     except ValueError:
