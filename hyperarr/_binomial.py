@@ -26,7 +26,7 @@ def prefix_sum(n: int, m: int) -> int:
     The shorter of two sums is taken: for ``m >= n`` the answer is ``2**n``;
     for ``m`` close to ``n`` it is ``2**n`` minus the terms ``k > m``, which
     by symmetry sum to ``prefix_sum(n, n − m − 1)``.  So the loop runs
-    :func:`prefix_sum_steps` times, at most ``n // 2``.
+    ``prefix_sum_steps`` times, at most ``n // 2``.
     """
     if m >= n:
         return 1 << n
@@ -83,7 +83,7 @@ def region_count(n: int, d: int) -> int:
 
 
 def prefix_sum_steps(n: int, m: int) -> int:
-    """Big-integer steps :func:`prefix_sum` takes: ``min(m, n − m − 1)``, 0 when ``m >= n``."""
+    """Big-integer steps ``prefix_sum`` takes: ``min(m, n − m − 1)``, 0 when ``m >= n``."""
     return 0 if m >= n else min(m, n - m - 1)
 
 

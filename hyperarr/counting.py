@@ -210,7 +210,7 @@ def max_bounded_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BI
     d : int
         Dimension, ``d >= 0``.
     max_bits, max_seconds : int or None, float or None
-        The budget, as in :func:`max_regions`.
+        The budget, as in [`max_regions`][hyperarr.counting.max_regions].
 
     Returns
     -------
@@ -262,7 +262,7 @@ def approx_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
     d : int
         Dimension, ``d >= 0``.
     max_bits, max_seconds : int or None, float or None
-        The budget, as in :func:`max_regions`.
+        The budget, as in [`max_regions`][hyperarr.counting.max_regions].
 
     Returns
     -------
@@ -494,7 +494,7 @@ def region_count_table(ns: int | Iterable[int], ds: int | Iterable[int], *,
     ds : int or iterable of int
         Dimensions, each ``>= 0``.
     max_bits, max_seconds : int or None, float or None
-        The budget, as in :func:`max_regions`: no number of the table may be
+        The budget, as in [`max_regions`][hyperarr.counting.max_regions]: no number of the table may be
         longer than ``max_bits``, and the whole table must be estimated to
         take at most ``max_seconds``.  It is checked before any row is
         computed (and, for sized iterables such as ``range``, before they are

@@ -58,8 +58,8 @@ __all__ = [
 #: about 40 bytes and 2 µs to build, so 2**24 entries are about 0.7 GB).
 _MAX_HYPERPLANES = 2**20
 _MAX_ENTRIES = 2**24
-#: Default bound on the minors :func:`generic` checks per draw (as
-#: :meth:`Arrangement.is_generic`).
+#: Default bound on the minors ``generic`` checks per draw (as
+#: ``Arrangement.is_generic``).
 _MAX_CHECKS = DEFAULT_MAX_CHECKS
 
 #: Half-width of the first coefficient range tried by :func:`generic`.
@@ -93,7 +93,7 @@ def _check_size(name: str, count: int, dim: int, max_hyperplanes: Any, max_entri
     """Refuse, before anything is allocated, more hyperplanes or entries than the limits.
 
     ``shown`` is the count as the message writes it, when ``count`` only
-    stands in for a number too large to compute (see :func:`_power_count`).
+    stands in for a number too large to compute (see ``_power_count``).
     """
     max_hyperplanes = _as_limit(max_hyperplanes)
     max_entries = _as_limit(max_entries, "max_entries")
@@ -463,7 +463,7 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
         as an exact Python number).
     max_checks : int, default 1_000_000_000
         Refuse when checking a draw costs more than this many minors, as in
-        :meth:`Arrangement.is_generic`.
+        [`Arrangement.is_generic`][hyperarr.Arrangement.is_generic].
 
     Returns
     -------
