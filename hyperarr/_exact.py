@@ -291,11 +291,11 @@ def nonsingular(mats: Sequence[Sequence[Sequence[int]]] | NDArray[Any],
                 floats: NDArray[np.float64] | None = None) -> NDArray[np.bool_]:
     """Exactly decide which integer square matrices are nonsingular.
 
-    A float certificate (see :func:`_nonsingular_float_filter`) proves most
+    A float certificate (see ``_nonsingular_float_filter``) proves most
     of them nonsingular; the others are decided exactly by
-    :func:`nonsingular_modular`.  ``floats`` may give the matrices already
+    ``nonsingular_modular``.  ``floats`` may give the matrices already
     rounded to float64 with each row scaled by a positive number (for
-    instance from :func:`unit_rows`); by default each row is scaled by a
+    instance from ``unit_rows``); by default each row is scaled by a
     power of two here.
     """
     arr = np.asarray(mats)
@@ -370,7 +370,7 @@ def colex(n: int, j: int) -> NDArray[np.intp]:
 
 
 def laplace_fits(n: int, k: int) -> bool:
-    """True when :func:`square_minors_doubtful` keeps its tables within LAPLACE_FLOATS."""
+    """True when ``square_minors_doubtful`` keeps its tables within LAPLACE_FLOATS."""
     if k > 16:
         return False
     p, q = k // 2, k - k // 2
@@ -429,10 +429,10 @@ def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**22) -> Iterat
     """Blocks of the k-subsets S of rows whose minor det M[S] a float filter cannot prove nonzero.
 
     ``M`` (n × k) holds exact rows rounded to float64, scaled by
-    :func:`unit_rows` (entries at most 1 in magnitude, within a relative
+    ``unit_rows`` (entries at most 1 in magnitude, within a relative
     u = 2**-53 of the exact ones or below 2**-1074 where they underflowed).
     Every k-subset not yielded has a nonzero exact minor; the yielded ones
-    must be decided exactly.  Requires :func:`laplace_fits`.
+    must be decided exactly.  Requires ``laplace_fits``.
 
     Each subset S is split into its p = k // 2 smallest rows A and the
     q = k − p others B, and det M[S] = Σ_I ε_I det M[A, I] det M[B, I^c]
@@ -483,7 +483,7 @@ def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**22) -> Iterat
 
 
 def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:
-    """Exact nonsingularity by determinants modulo primes (see :func:`nonsingular`)."""
+    """Exact nonsingularity by determinants modulo primes (see ``nonsingular``)."""
     count = arr.shape[0]
     result = np.zeros(count, dtype=bool)
     if count == 0:
