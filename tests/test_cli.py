@@ -264,11 +264,24 @@ def test_interrupt_is_one_line_and_status_130(capsys, monkeypatch):
     assert _run(capsys, "count", "--n", "3", "--d", "2") == (130, "", "hyperarr count: interrupted\n")
 
 
-def test_a_bug_is_not_hidden(capsys, monkeypatch):
+def test_a_bug_is_one_line_not_a_traceback(capsys, monkeypatch):
     def bug(*args, **kwargs):
         raise TypeError("a bug in hyperarr")
 
     monkeypatch.setattr(_count, "region_count_table", bug)
+    monkeypatch.delenv("HYPERARR_DEBUG", raising=False)
+    code, out, err = _run(capsys, "count", "--n", "3", "--d", "2")
+    assert (code, out) == (2, "")
+    assert err.startswith("hyperarr count: error: internal error (TypeError: a bug in hyperarr)")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_bug_shows_its_traceback_when_debugging(monkeypatch):
+    def bug(*args, **kwargs):
+        raise TypeError("a bug in hyperarr")
+
+    monkeypatch.setattr(_count, "region_count_table", bug)
+    monkeypatch.setenv("HYPERARR_DEBUG", "1")
     with pytest.raises(TypeError, match="a bug in hyperarr"):
         cli.main(["count", "--n", "3", "--d", "2"])
 

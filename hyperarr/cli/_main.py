@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -114,7 +115,9 @@ def run_command(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
     """Call ``run(args)`` under the error policy and return the exit status.
 
     A failure in ``_FAILURES`` prints ``<prog>: error: <message>`` on one line
-    and gives 2; Ctrl-C prints ``<prog>: interrupted`` and gives 130.
+    and gives 2; so does any other exception (a bug), as an "internal error"
+    line, unless the environment sets ``HYPERARR_DEBUG``, which re-raises it.
+    Ctrl-C prints ``<prog>: interrupted`` and gives 130.
     ``args.command_parser.prog`` names the command.
     """
     prog = args.command_parser.prog
@@ -125,6 +128,12 @@ def run_command(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
         return 130
     except _FAILURES as exc:
         _print_error(prog, _message(exc))
+        return 2
+    except Exception as exc:  # a bug in hyperarr: still one line, never a traceback
+        if os.environ.get("HYPERARR_DEBUG"):
+            raise
+        _print_error(prog, f"internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                           "hyperarr, please report it; HYPERARR_DEBUG=1 shows the traceback")
         return 2
 
 
