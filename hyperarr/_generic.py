@@ -354,7 +354,8 @@ def _vertex_block(F: NDArray[np.float64], d: int, sub: NDArray[np.intp],
         ratio[ar, sub] = np.inf
         eps = 0.5 * np.min(ratio, axis=1)
     eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
-    return S, p + eps[:, None] * u
+    with np.errstate(invalid="ignore", over="ignore"):  # a vertex beyond the float range:
+        return S, p + eps[:, None] * u  # its witness is refused by the exact check
 
 
 def _section_rows(F: NDArray[np.float64], d: int) -> NDArray[np.float64] | None:

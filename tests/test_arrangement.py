@@ -357,6 +357,23 @@ def test_signs_with_entries_beyond_float_range():
     assert A.signs([[1.0, 0.0], [-1.0, 5.0]]).tolist() == [[1], [-1]]
 
 
+@pytest.mark.xfail(strict=True, raises=OverflowError,
+                   reason="hyperarr/_lift.py (_float_in, _line_regions, _repair) turns an interval "
+                          "beyond the float range into Fraction(inf); the fix belongs there")
+@pytest.mark.parametrize("offsets", [[2 * 10**308], [-2 * 10**308]])
+def test_regions_beyond_float_range_are_exact(offsets):
+    import warnings
+
+    A = Arrangement([[1]], offsets)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        R = A.regions()
+    assert sorted(R.signs.tolist()) == [[-1], [1]]
+    exact = np.array(R.exact_points, dtype=object)
+    assert np.array_equal(A.signs(exact), R.signs)
+    assert R.points_inside.tolist().count(False) == 1  # no float lies beyond 2e308
+
+
 @pytest.mark.skipif(np.finfo(np.longdouble).nmant <= 52, reason="longdouble is float64 here")
 def test_longdouble_entries_are_kept_exactly():
     x = np.longdouble(1) + np.longdouble(2) ** -60
