@@ -349,7 +349,7 @@ def _nonsingular_float_filter(a: NDArray[np.float64]) -> NDArray[np.bool_]:
 # Every square minor of a matrix at once: a Laplace filter
 # --------------------------------------------------------------------------
 
-#: Largest exterior power table (floats, 128 MB) the Laplace filter builds.
+#: Largest table of minors (floats, 128 MB) the Laplace filter builds.
 LAPLACE_FLOATS = 2**24
 #: Absolute error allowance for underflow in the Laplace filter (k <= 16).
 _LAPLACE_TINY = 2.0**-900
@@ -370,12 +370,8 @@ def colex(n: int, j: int) -> NDArray[np.intp]:
 
 
 def laplace_fits(n: int, k: int) -> bool:
-    """True when ``square_minors_doubtful`` keeps its tables within LAPLACE_FLOATS."""
-    if k > 16:
-        return False
-    p, q = k // 2, k - k // 2
-    return max(math.comb(n, p) * math.comb(k, p),
-               math.comb(n, q - 1) * math.comb(k, q - 1)) <= LAPLACE_FLOATS
+    """True when ``square_minors_doubtful`` keeps its table within LAPLACE_FLOATS."""
+    return k <= 16 and math.comb(n, k // 2) * math.comb(k, k // 2) <= LAPLACE_FLOATS
 
 
 class _Wedge:
@@ -388,13 +384,15 @@ class _Wedge:
     per entry, M[t, c] times the minor without row t and column c.
     """
 
-    def __init__(self, M: NDArray[np.float64]) -> None:
+    def __init__(self, M: NDArray[np.float64], level: NDArray[np.float64] | None = None,
+                 i: int = 0) -> None:
+        """Level 0 (the empty minor, 1), or the given level ``i``."""
         self.M = M
         k = M.shape[1]
-        self.cols = [list(itertools.combinations(range(k), i)) for i in range(k + 1)]
-        self.index = [{c: j for j, c in enumerate(level)} for level in self.cols]
-        self.level = np.ones((1, 1))
-        self.i = 0
+        self.cols = [list(itertools.combinations(range(k), j)) for j in range(k + 1)]
+        self.index = [{c: j for j, c in enumerate(cols)} for cols in self.cols]
+        self.level = np.ones((1, 1)) if level is None else level
+        self.i = i
         self._cache: dict[int, list[tuple[NDArray[np.intp], NDArray[np.intp], int]]] = {}
 
     def _terms(self, i: int) -> list[tuple[NDArray[np.intp], NDArray[np.intp], int]]:
@@ -408,24 +406,39 @@ class _Wedge:
                 for pos in range(i)]
         return self._cache[i]
 
-    def block(self, t: int) -> NDArray[np.float64]:
-        """The (i + 1)-minors whose largest row is t, from the current level i."""
+    def block(self, t: int, out: NDArray[np.float64] | None = None,
+              rows: NDArray[np.intp] | None = None) -> NDArray[np.float64]:
+        """The (i + 1)-minors of row t with the i-subsets of the current level i.
+
+        By default the i-subsets below t (the colex prefix: the minors whose
+        largest row is t, expanded along it); with ``rows``, those rows of the
+        level (then t is the first row, expanded along: the sign of every
+        minor is (−1)^i times its determinant's, which no test here reads).
+        """
         i = self.i + 1
-        prev = self.level[: math.comb(t, i - 1)]
-        out = np.zeros((prev.shape[0], len(self.cols[i])))
+        if out is None:
+            count = math.comb(t, i - 1) if rows is None else rows.size
+            out = np.empty((count, len(self.cols[i])))
+        out[...] = 0.0
         for sub, col, sign in self._terms(i):
-            out += prev[:, sub] * (sign * self.M[t, col])
+            if rows is None:
+                gathered = self.level[: math.comb(t, i - 1)][:, sub]
+            else:
+                gathered = self.level[np.ix_(rows, sub)]
+            out += gathered * (sign * self.M[t, col])
         return out
 
     def up(self) -> None:
-        """Replace level i by level i + 1."""
+        """Replace level i by level i + 1 (its blocks written in place, in colex order)."""
         n = self.M.shape[0]
-        parts = [self.block(t) for t in range(self.i, n)]
-        self.i += 1
-        self.level = np.vstack(parts) if parts else np.zeros((0, len(self.cols[self.i])))
+        i = self.i + 1
+        level = np.empty((math.comb(n, i), len(self.cols[i])))
+        for t in range(i - 1, n):
+            self.block(t, level[math.comb(t, i) : math.comb(t + 1, i)])
+        self.i, self.level = i, level
 
 
-def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**22) -> Iterator[NDArray[np.intp]]:
+def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**20) -> Iterator[NDArray[np.intp]]:
     """Blocks of the k-subsets S of rows whose minor det M[S] a float filter cannot prove nonzero.
 
     ``M`` (n × k) holds exact rows rounded to float64, scaled by
@@ -437,7 +450,11 @@ def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**22) -> Iterat
     Each subset S is split into its p = k // 2 smallest rows A and the
     q = k − p others B, and det M[S] = Σ_I ε_I det M[A, I] det M[B, I^c]
     (Laplace's expansion along the rows of A, ε_I = ±1), which for all
-    A below b = min B is one matrix product.  The factors are divided by
+    A below b = min B is one matrix product.  One table of minors is kept,
+    the p-minors of every p-subset (and the (p − 1)-minors for even k); the
+    q-minors of B are computed for one b at a time, from the
+    (q − 1)-minors of B without b, so the memory is about
+    C(n, p) · C(k, p) floats.  The factors are divided by
     P_A = Π_{i∈A} ‖M[i]‖₁ and P_B, so the product is det M[S] / (P_A P_B).
     Every computed minor is a sum, over the permutations σ of its expansion,
     of the exact products sgn σ Π M[i, σ(i)] each perturbed by a factor
@@ -456,30 +473,36 @@ def square_minors_doubtful(M: NDArray[np.float64], limit: int = 2**22) -> Iterat
     gamma = N * _EPS / 2 / (1 - N * _EPS / 2)
     threshold = 2 * gamma + _LAPLACE_TINY * 2.0**k
     norms = np.abs(M).sum(axis=1)
-    A, B = _Wedge(M), _Wedge(M[::-1])
-    for _ in range(p):
-        A.up()
+    # One table serves both sides: the (q − 1)-minors (for B, with its first
+    # row b added) are level q − 1, which is level p or the one before it.
+    W = _Wedge(M)
     for _ in range(q - 1):
-        B.up()
-    A_sets, B_sets = colex(n, p), (n - 1) - colex(n, q - 1)
-    PA, PB = np.prod(norms[A_sets], axis=1), np.prod(norms[B_sets], axis=1)
-    comp = [B.index[q][tuple(c for c in range(k) if c not in I)] for I in A.cols[p]]
-    eps = np.array([(-1) ** (sum(I) + p * (p - 1) // 2) for I in A.cols[p]], dtype=np.float64)
+        W.up()
+    low, low_sets = W.level, colex(n, q - 1)
+    if p > q - 1:
+        W.up()
+    A_sets = colex(n, p)
     with np.errstate(divide="ignore", invalid="ignore"):  # a zero row gives NaN: doubtful
-        LA = A.level * (eps[None, :] / PA[:, None])
+        A_scale = 1.0 / np.prod(norms[A_sets], axis=1)
+        low_scale = 1.0 / np.prod(norms[low_sets], axis=1)
+    comp = [W.index[q][tuple(c for c in range(k) if c not in I)] for I in W.cols[p]]
+    eps = np.array([(-1) ** (sum(I) + p * (p - 1) // 2) for I in W.cols[p]], dtype=np.float64)
+    below = _Wedge(M, low, q - 1)  # level q − 1 again, to expand along a first row b
     for b in range(p, n - q + 1):
-        na, nb = math.comb(b, p), math.comb(n - 1 - b, q - 1)
+        na = math.comb(b, p)
+        rows = np.flatnonzero(low_sets[:, 0] > b) if q > 1 else np.zeros(1, dtype=np.intp)
         with np.errstate(divide="ignore", invalid="ignore"):
-            right = (B.block(n - 1 - b)[:, comp] / (PB[:nb] * norms[b])[:, None]).T
-        step = max(1, limit // max(nb, 1))
+            right = (below.block(b, rows=rows)[:, comp] * (low_scale[rows] / norms[b])[:, None]).T
+        step = max(1, limit // max(rows.size, 1))
         for a0 in range(0, na, step):
-            D = LA[a0 : min(a0 + step, na)] @ right
+            a1 = min(a0 + step, na)
             with np.errstate(invalid="ignore"):
-                bad = ~(np.abs(D) > threshold)
+                left = W.level[a0:a1] * (eps[None, :] * A_scale[a0:a1, None])
+                bad = ~(np.abs(left @ right) > threshold)
             if bad.any():
                 ia, ib = np.nonzero(bad)
                 yield np.hstack([A_sets[a0 + ia], np.full((ia.size, 1), b, dtype=np.intp),
-                                 B_sets[ib][:, ::-1]])
+                                 low_sets[rows[ib]]])
 
 
 def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:

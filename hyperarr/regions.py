@@ -426,7 +426,7 @@ def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
         and len(prep.rows) == A.n
         and A.n > A.dim
         and region_count(A.n, A.dim) > 4 * _generic.Generic.BLOCK
-        and A.is_generic()
+        and _generic.probably_generic(prep.rows, A.dim)  # the stream proves the rest, as table() does
     )
     if streaming:
         stream = _generic.stream(prep.rows, A.dim, chunk, A.n)
