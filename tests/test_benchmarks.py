@@ -198,16 +198,22 @@ def test_columns_match_the_committed_results():
     assert [h.strip() for h in header.strip("|").split("|")] == [c.header for c in report.COLUMNS]
 
 
-def test_worker_times_one_task(tmp_path, capsys):
-    workloads.build(["generic(8, 3)"], tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["generic_8__3_.npz"]  # no temporary left
-    task = enumeration.Task("generic(8, 3)", "regions", 20, lp=True)
-    worker.work({"workload": task.workload, "op": task.op, "data": str(tmp_path), "lp": True,
+def _worker_parts(task, data_dir, capsys) -> dict:
+    """Run ``task`` in this process, as its child would; the parts it reported."""
+    worker.work({"workload": task.workload, "op": task.op, "data": str(data_dir), "lp": task.lp,
                  "memory_below": 1e9})
     parts = {}
     for line in capsys.readouterr().out.splitlines():
         msg = json.loads(line)
         parts[msg.pop("part")] = msg
+    return parts
+
+
+def test_worker_times_one_task(tmp_path, capsys):
+    workloads.build(["generic(8, 3)"], tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["generic_8__3_.npz"]  # no temporary left
+    task = enumeration.Task("generic(8, 3)", "regions", 20, lp=True)
+    parts = _worker_parts(task, tmp_path, capsys)
     assert parts["hyperarr"]["count"] == 93
     assert parts["memory"]["peak"] > 0
     assert parts["lp"]["agree"] is True and parts["lp"]["count"] == 93
@@ -232,3 +238,52 @@ def test_count_rows_format_to_the_committed_lines():
     assert [c.header for c in region_counts.CSV_COLUMNS] == lines[("n", "d")]
     for r in named.values():
         assert cells(region_counts.CSV_COLUMNS, r) == lines[(str(r.n), str(r.d))]
+
+
+# --- the streaming-memory and general-position rows --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("peaks", "cells_expected"),
+    [
+        ((36_000_000, 163_000_000), ["36.0 MB (22% of regions())", "met (36.0 MB = 22% of 163.0 MB ≤ 50%)"]),
+        ((120_000_000, 163_000_000), ["120.0 MB (74% of regions())",
+                                      "not met (120.0 MB = 74% of 163.0 MB > 50%)"]),
+        ((None, None), ["not measured", "undecided (memory not measured)"]),
+    ],
+)
+def test_stream_row_compares_its_peak_with_regions(peaks, cells_expected):
+    row = _row("generic(20, 10)", "stream", seconds=7.0, peak_bytes=peaks[0],
+               baseline_peak_bytes=peaks[1])
+    cells = dict(zip([c.header for c in report.COLUMNS], report.row_cells(row)))
+    assert [cells["peak memory"], cells["status"]] == cells_expected
+    assert cells["target"] == "peak ≤ 50 % of regions()'s"
+
+
+def test_is_generic_row_has_a_time_target():
+    row = _row("random float (30, 8)", "is_generic", seconds=0.7)
+    assert row.status == "met (700.0 ms ≤ 5.00 s)"
+    wrong = _row("random float (30, 8)", "is_generic", seconds=0.7, count=0)
+    assert wrong.status.startswith("not met (WRONG COUNT 0")
+
+
+def test_only_plans_the_named_operations():
+    tasks = workloads.plan(quick=False, only=["stream", "is_generic"])
+    assert [t.key for t in tasks] == ["generic(20, 10)|stream", "random float (30, 8)|is_generic"]
+    assert [t.key for t in workloads.plan(quick=True, only=["synthesis"])] == ["generic(12, 4)|synthesis"]
+    with pytest.raises(SystemExit, match=r"--only: unknown operations \['nope'\]"):
+        enumeration.main(["--only", "stream,nope"])
+
+
+def test_random_float_workload_is_saved_as_floats(tmp_path):
+    workloads.build(["random float (30, 8)"], tmp_path)
+    W, b = workloads.load(tmp_path, "random float (30, 8)")
+    rng = np.random.default_rng(workloads.SEED)
+    assert np.array_equal(W, rng.standard_normal((30, 8))) and np.array_equal(b, rng.standard_normal(30))
+
+
+def test_worker_measures_streaming_against_regions(tmp_path, capsys):
+    workloads.build(["generic(8, 3)"], tmp_path)
+    parts = _worker_parts(enumeration.Task("generic(8, 3)", "stream", 20), tmp_path, capsys)
+    assert parts["hyperarr"]["count"] == 93
+    assert parts["memory"]["peak"] > 0 and parts["memory"]["baseline"] > 0

@@ -5,10 +5,17 @@ Run from the repository root::
     python -m benchmarks.enumeration             # default run, about 10 minutes on 2 cores
     python -m benchmarks.enumeration --quick     # small workloads, under a minute
     python -m benchmarks.enumeration --sage-python PATH   # Sage timings from another interpreter
+    python -m benchmarks.enumeration --only stream,is_generic --no-sage   # two rows, about a minute
 
 It prints a markdown table and writes it, with a header naming the machine,
 the versions, the date and the seed, to ``benchmarks/results/enumeration.md``
-(``--out DIR`` to change the folder).
+(``--out DIR`` to change the folder; ``--only OPS`` writes
+``enumeration_<ops>.md`` instead, with the rows of those operations only).
+The ``stream`` row streams ``generic(20, 10)`` with
+``iter_regions(chunk_size=10_000)`` and compares its tracemalloc peak with
+that of ``regions()`` on the same arrangement, in the same child; the
+``is_generic`` row certifies general position of 30 standard normal float
+hyperplanes in R^8 (20 million minors).
 
 How the figures are taken
 -------------------------

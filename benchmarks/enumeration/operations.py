@@ -32,6 +32,7 @@ class Operation:
     rate: bool = False  # fills the regions/s column
     memory: bool = False  # the worker takes its tracemalloc peak
     sage: str | None = None  # the Sage task (sage.SAGE_OPERATIONS) of the Sage column
+    memory_baseline: str | None = None  # another operation whose peak the worker also takes
 
 
 def _regions(expected: int) -> Call:
@@ -40,6 +41,15 @@ def _regions(expected: int) -> Call:
 
 def _n_regions(expected: int) -> Call:
     return lambda A: int(A.n_regions())
+
+
+def _stream(expected: int) -> Call:
+    return lambda A: sum(len(chunk) for chunk in A.iter_regions(chunk_size=10_000))
+
+
+def _is_generic(expected: int) -> Call:
+    # The count of general position: right exactly when the check says so.
+    return lambda A: expected if A.is_generic() else 0
 
 
 def _adjacency(expected: int) -> Call:
@@ -67,6 +77,9 @@ def _synthesis(expected: int) -> Call:
 OPERATIONS: dict[str, Operation] = {
     "regions": Operation("regions()", _regions, rate=True, memory=True, sage="sage_regions"),
     "n_regions": Operation("n_regions()", _n_regions, memory=True, sage="sage_n_regions"),
+    "stream": Operation("iter_regions(chunk_size=10_000)", _stream, rate=True, memory=True,
+                        memory_baseline="regions"),
+    "is_generic": Operation("is_generic()", _is_generic),
     "adjacency": Operation("adjacency_graph()", _adjacency, memory=True),
     "synthesis": Operation("synthesize(minimal)", _synthesis),
 }

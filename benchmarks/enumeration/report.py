@@ -46,7 +46,9 @@ def _rate(row: Row) -> str:
 def _peak(row: Row) -> str:
     peak = row.peak_bytes
     if peak is not None:
-        return f"{peak / 1e6:,.{2 if peak < 1e7 else 1}f} MB"
+        ratio = row.peak_ratio
+        of = "" if ratio is None else f" ({ratio:.0%} of {row.spec.memory_baseline}())"
+        return f"{peak / 1e6:,.{2 if peak < 1e7 else 1}f} MB{of}"
     if row.outcome is Outcome.MEASURED and row.spec.memory:
         return "not measured"
     return DASH

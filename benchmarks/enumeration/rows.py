@@ -79,6 +79,7 @@ class Row:
     detail: str = ""  # why it was SKIPPED, UNAVAILABLE or FAILED
     count: int | None = None  # the count hyperarr returned (MEASURED)
     peak_bytes: int | None = None  # tracemalloc peak of a separate run
+    baseline_peak_bytes: int | None = None  # the peak of the operation's memory baseline
     lp: Baseline | None = None
     sage: Baseline | None = None
     target: Target | None = None
@@ -87,6 +88,13 @@ class Row:
     def spec(self) -> Operation:
         """The operation's entry in the operation table."""
         return OPERATIONS[self.operation]
+
+    @property
+    def peak_ratio(self) -> float | None:
+        """The peak over the baseline operation's peak, when both were measured."""
+        if self.peak_bytes is None or not self.baseline_peak_bytes:
+            return None
+        return self.peak_bytes / self.baseline_peak_bytes
 
     @property
     def rate(self) -> float | None:
@@ -160,6 +168,8 @@ def _row(workload: str, op: str, results: dict[str, dict[str, Any]], *, quick: b
         regions=WORKLOADS[workload][2],
         **_hyperarr(res, quick),
         peak_bytes=res["memory"]["peak"] if res is not None and "memory" in res else None,
+        baseline_peak_bytes=res["memory"].get("baseline") if res is not None and "memory" in res
+        else None,
         lp=_lp(workload, op, res, lp_planned),
         sage=_sage(workload, op, results, sage_on),
         target=TARGETS.get((workload, op)),

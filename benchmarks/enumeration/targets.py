@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from benchmarks.enumeration.rows import Baseline, Row
 
 __all__ = ["Target", "TARGETS", "QUOTED_SAGE", "QUOTED_LP", "time_at_most", "time_and_memory",
-           "ratio_at_least"]
+           "peak_at_most", "ratio_at_least"]
 
 #: A row -> (met, why); met is None when the row does not decide.
 Check = Callable[["Row"], "tuple[bool | None, str]"]
@@ -61,6 +61,21 @@ def time_and_memory(limit: float, mb: float) -> Check:
     return check
 
 
+def peak_at_most(fraction: float) -> Check:
+    """Met when the peak is at most ``fraction`` of the baseline operation's peak."""
+
+    def check(row: Row) -> tuple[bool | None, str]:
+        r = row.peak_ratio
+        if r is None:
+            return None, "memory not measured"
+        assert row.peak_bytes is not None and row.baseline_peak_bytes is not None
+        return r <= fraction, (f"{row.peak_bytes / 1e6:.1f} MB = {r:.0%} of "
+                               f"{row.baseline_peak_bytes / 1e6:.1f} MB "
+                               f"{'≤' if r <= fraction else '>'} {fraction:.0%}")
+
+    return check
+
+
 def ratio_at_least(factor: float, baseline: Callable[[Row], Baseline | None]) -> Check:
     """Met when ``baseline``'s time is at least ``factor`` times hyperarr's."""
 
@@ -88,6 +103,8 @@ TARGETS: dict[tuple[str, str], Target] = {
     ("resonance(6)", "n_regions"): Target("≤ 10 s", time_at_most(10.0)),
     ("generic(20, 8)", "adjacency"): Target("≤ 5 s", time_at_most(5.0)),
     ("generic(12, 4)", "synthesis"): Target("≤ 10 s", time_at_most(10.0)),
+    ("generic(20, 10)", "stream"): Target("peak ≤ 50 % of regions()'s", peak_at_most(0.5)),
+    ("random float (30, 8)", "is_generic"): Target("≤ 5 s", time_at_most(5.0)),
 }
 
 #: Quoted reference Sage timings (2-core machine), seconds: (workload, op) -> s.

@@ -4,7 +4,9 @@ The parent's side is [`run_task`][benchmarks.enumeration.worker.run_task]:
 it starts ``python -m benchmarks.enumeration --worker SPEC`` with a time limit
 and collects what the child printed, one JSON object a line, each with a
 ``part``: ``hyperarr`` (``time``, ``repeats``, ``count``, or ``na``),
-``memory`` (``peak``), ``lp_start`` and ``lp`` (the LP baseline), ``sage``.
+``memory`` (``peak``, and ``baseline``, the peak of the operation's
+``memory_baseline`` in the same child), ``lp_start`` and ``lp`` (the LP
+baseline), ``sage``.
 The child's side is [`work`][benchmarks.enumeration.worker.work] (and
 ``sage.work`` for the Sage tasks).  Each timing uses a fresh object, so no
 result cached on an earlier one is reused.
@@ -84,7 +86,11 @@ def work(spec: dict[str, Any]) -> None:
         return
     emit("hyperarr", time=t, repeats=reps, count=int(count))
     if operation.memory and t < spec["memory_below"]:
-        emit("memory", peak=peak(make, call))
+        memory = {"peak": peak(make, call)}
+        if operation.memory_baseline is not None:
+            baseline = OPERATIONS[operation.memory_baseline].call(WORKLOADS[workload][2])
+            memory["baseline"] = peak(make, baseline)
+        emit("memory", **memory)
     if spec.get("lp"):
         _lp_baseline(make())
 

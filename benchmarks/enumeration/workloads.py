@@ -1,7 +1,8 @@
 """The workloads and the plan: which arrangements, which tasks, in which order.
 
-The parent builds each arrangement once with ``hyperarr.library`` and saves
-its exact integer data; the children load it with numpy alone (a Sage
+The parent builds each arrangement once with ``hyperarr.library`` (or, for
+the random float workloads, numpy's generator) and saves its exact data,
+integers or floats; the children load it with numpy alone (a Sage
 interpreter need not have hyperarr's dependencies).
 """
 
@@ -32,6 +33,8 @@ WORKLOADS: dict[str, tuple[str, tuple[int, ...], int]] = {
     "resonance(4)": ("resonance", (4,), 370),
     "resonance(5)": ("resonance", (5,), 11_292),
     "resonance(6)": ("resonance", (6,), 1_066_044),
+    # standard normal floats (normals, then offsets) from default_rng(SEED)
+    "random float (30, 8)": ("random_float", (30, 8), 8_656_937),
 }
 
 
@@ -78,6 +81,8 @@ _DEFAULT = (
     Task("resonance(5)", "regions", 30),
     Task("resonance(5)", "n_regions", 30),
     Task("generic(20, 10)", "regions", 90, memory_below=60.0),
+    Task("generic(20, 10)", "stream", 120, memory_below=60.0),
+    Task("random float (30, 8)", "is_generic", 60),
     Task("generic(16, 8)", "regions", 300, lp=True),
     Task("generic(20, 8)", "adjacency", 60, memory_below=20.0),
     Task("resonance(6)", "n_regions", 40),
@@ -95,9 +100,20 @@ _DEFAULT = (
 )
 
 
-def plan(quick: bool) -> list[Task]:
-    """The tasks of a ``--quick`` or a default run, in the order they run."""
-    return list(_QUICK if quick else _DEFAULT)
+def plan(quick: bool, only: Iterable[str] | None = None) -> list[Task]:
+    """The tasks of a ``--quick`` or a default run, in the order they run.
+
+    With ``only`` (operation names), the tasks of those operations alone,
+    from both plans (each workload and operation once).
+    """
+    if only is None:
+        return list(_QUICK if quick else _DEFAULT)
+    wanted = set(only)
+    tasks: dict[str, Task] = {}
+    for t in _DEFAULT + _QUICK:
+        if t.op in wanted:
+            tasks.setdefault(t.key, t)
+    return list(tasks.values())
 
 
 def _path(data_dir: str | Path, workload: str) -> Path:
@@ -116,16 +132,20 @@ def build(workloads: Iterable[str], data_dir: Path) -> dict[str, float]:
     for name in sorted(set(workloads), key=list(WORKLOADS).index):
         family, args, _ = WORKLOADS[name]
         t0 = time.perf_counter()
-        A = library.generic(*args, seed=SEED) if family == "generic" else library.resonance(*args)
+        if family == "random_float":
+            rng = np.random.default_rng(SEED)
+            W, b = rng.standard_normal(args), rng.standard_normal(args[0])
+        else:
+            A = library.generic(*args, seed=SEED) if family == "generic" else library.resonance(*args)
+            rows = A.exact_rows
+            W = np.array([[int(v) for v in r[:-1]] for r in rows], dtype=np.int64)
+            b = np.array([int(r[-1]) for r in rows], dtype=np.int64)
         build_times[name] = time.perf_counter() - t0
-        rows = A.exact_rows
-        W = np.array([[int(v) for v in r[:-1]] for r in rows], dtype=np.int64)
-        b = np.array([int(r[-1]) for r in rows], dtype=np.int64)
         write_atomic(_path(data_dir, name), lambda fh: np.savez(fh, normals=W, offsets=b))
     return build_times
 
 
 def load(data_dir: str | Path, workload: str) -> tuple[np.ndarray, np.ndarray]:
-    """The integer ``(normals, offsets)`` that `build` saved for ``workload``."""
+    """The ``(normals, offsets)`` that `build` saved for ``workload`` (integers or floats)."""
     with np.load(_path(data_dir, workload)) as z:
         return z["normals"], z["offsets"]
