@@ -463,7 +463,7 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
         as an exact Python number).
     max_checks : int, default 1_000_000_000
         Refuse when checking a draw costs more than this many minors, as in
-        [`Arrangement.is_generic`][hyperarr.Arrangement.is_generic].
+        [`Arrangement.is_generic`][hyperarr.arrangement.Arrangement.is_generic].
 
     Returns
     -------
@@ -487,8 +487,10 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
     -----
     Draws are repeated with the same generator until the result is generic
     (zero normals are redrawn too); the coefficient range doubles after
-    every 10 failed draws, so large ``n`` still succeeds.  Each check costs
-    ``C(n, d) + C(n, d + 1)`` exact determinants.
+    every 10 failed draws, so large ``n`` still succeeds.  Each check decides
+    ``C(n, d) + C(n, d + 1)`` minors exactly, most of them in batched floats
+    under a proven error bound (see
+    [`Arrangement.is_generic`][hyperarr.arrangement.Arrangement.is_generic]).
 
     Examples
     --------
