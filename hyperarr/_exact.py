@@ -2,7 +2,7 @@
 
 Two families live here, kept apart as pycddlib keeps ``cdd`` and ``cdd.gmp``:
 
-* exact kernels on Python integers and :class:`fractions.Fraction`;
+* exact kernels on Python integers and `fractions.Fraction`;
 * *filtered* float kernels, which evaluate in float64 together with a
   rigorous error bound and hand every entry whose sign the bound cannot prove
   to the exact kernel (CGAL's filtered predicates).
@@ -64,7 +64,7 @@ def float_rows(rows: Sequence[Sequence[int | Fraction]], width: int) -> NDArray[
     Dividing a row by 2**e is a positive scaling, so it keeps the
     hyperplane and its sign; without it an integer row with entries beyond
     1e308 would turn into infinities.  Tiny entries may underflow, which the
-    filter of :func:`affine_signs` accounts for.
+    filter of `affine_signs` accounts for.
     """
     out = np.empty((len(rows), width))
     for i, r in enumerate(rows):
@@ -184,7 +184,7 @@ def affine_signs(
         # Entries of rows_f that underflowed carry an absolute error < 2**-1074.
         bound += _TINY * (np.abs(points).sum(axis=1, keepdims=True) + 1.0)
         unsure = ~(np.abs(val) > bound)  # also catches nan/inf
-    out = np.sign(val).astype(np.int8)
+    out = np.sign(np.where(unsure, 0.0, val)).astype(np.int8)  # no NaN reaches the cast
     if unsure.any():
         out = _exact_block(rows_exact, points, unsure, out)
     return out

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections.abc import Iterable
 from typing import Any, Iterator, Sequence
 
 import numpy as np

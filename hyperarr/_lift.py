@@ -25,6 +25,8 @@ from hyperarr.exceptions import WitnessError
 
 __all__ = ["Table", "flat_regions"]
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
 #: An exact point, one Fraction per free coordinate of a flat.
 Point = tuple[Fraction, ...]
 #: Regions of a flat: signs S (m, h), float witnesses W (m, dim) with NaN rows
@@ -270,6 +272,35 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
                 W[r] = found
                 del X[r]
                 break
+        else:
+            found = _lp_point(flat, expected)
+            if found is not None:
+                W[r] = found
+                del X[r]
+
+
+def _lp_point(flat: Flat, expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
+    """Last resort for a region still without a float witness: the centre of the
+    largest ball inside it and inside the box |x_j| ≤ 1e15, by one linear
+    program (HiGHS), and the floats around it, each checked exactly."""
+    from scipy.optimize import linprog
+
+    R = flat.rows_f
+    m = flat.dim
+    s = expected.astype(np.float64)  # one expected sign per trace
+    norms = np.linalg.norm(R[:, :m], axis=1)
+    if not (np.isfinite(R).all() and (norms > 0).all()):
+        return None
+    # Variables (x, r): maximize r subject to s_l (a_l·x − b_l) >= r ‖a_l‖.
+    A_ub = np.hstack([-s[:, None] * R[:, :m], norms[:, None]])
+    b_ub = -s * R[:, m]
+    c = np.zeros(m + 1)
+    c[-1] = -1.0
+    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1e15, 1e15)] * m + [(0.0, 1.0)], method="highs")
+    if res.status != 0 or res.x is None or not res.x[-1] > 0:
+        return None
+    point = tuple(Fraction(v) for v in res.x[:m].tolist())
+    return _float_near(flat, point, expected)
 
 
 def _float_lift(flat: Flat, c: int, total: int, jj: NDArray[np.intp],
@@ -284,16 +315,7 @@ def _exact_lift(flat: Flat, j: int, k: int, child: Point, side: int) -> Point:
     """The lift in rationals: the child's exact point, coordinate k strictly
     between the crossing with trace j and the next crossing on the region's side."""
     y = list(child[:k]) + [Fraction(0)] + list(child[k:])
-    lo, hi = _interval(flat, j, k, y, side)
-    if lo is None and hi is None:
-        y[k] = Fraction(0)
-    elif lo is None:
-        assert hi is not None
-        y[k] = hi - max(Fraction(1), abs(hi))
-    elif hi is None:
-        y[k] = lo + max(Fraction(1), abs(lo))
-    else:
-        y[k] = (lo + hi) / 2
+    y[k] = _exact_in(*_interval(flat, j, k, y, side))
     return tuple(y)
 
 
@@ -336,13 +358,12 @@ def _line_regions(flat: Flat, witnesses: bool) -> Table:
     wit = np.full(t + 1, np.nan)
     exact: dict[int, Point] = {}
     if witnesses:
-        wit[0] = _float_in(None, sorted_pts[0])
-        wit[t] = _float_in(sorted_pts[-1], None)
-        for i in range(1, t):
+        ends: list[Fraction | None] = [None, *sorted_pts, None]
+        for i in range(t + 1):
             try:
-                wit[i] = _float_in(sorted_pts[i - 1], sorted_pts[i])
-            except WitnessError:  # no float in this interval: its midpoint stands in
-                exact[i] = ((sorted_pts[i - 1] + sorted_pts[i]) / 2,)
+                wit[i] = _float_in(ends[i], ends[i + 1])
+            except WitnessError:  # no float in this interval: a rational stands in
+                exact[i] = (_exact_in(ends[i], ends[i + 1]),)
     rank = np.empty(t, dtype=np.int64)
     rank[order] = np.arange(t)
     interval = np.arange(t + 1)[:, None]
@@ -355,32 +376,49 @@ def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
 
     Every candidate is checked exactly; above 2**53 a step of one unit does
     not move a float, so the search then walks the float grid instead.
+    Raises WitnessError when no float64 lies in the interval (thinner than
+    the float grid, or beyond the float range).
     """
     if lo is None and hi is None:
         return 0.0
+    if lo is None or hi is None:
+        # A ray: start one unit (or |end|) inside it, walk towards its end.
+        end = hi if lo is None else lo
+        assert end is not None
+        down = lo is None
+        inside = (lambda v: Fraction(v) < end) if down else (lambda v: Fraction(v) > end)
+        x = _exact.to_float(end - max(Fraction(1), abs(end)) if down else end + max(Fraction(1), abs(end)))
+        if not math.isfinite(x):
+            x = -_FLOAT_MAX if down else _FLOAT_MAX
+        while math.isfinite(x) and not inside(x):
+            x = math.nextafter(x, -math.inf if down else math.inf)
+        if math.isfinite(x):
+            return x
+    else:
+        cand = _exact.to_float((lo + hi) / 2)
+        if math.isfinite(cand) and lo < Fraction(cand) < hi:
+            return cand
+        x = math.nextafter(_exact.to_float(lo), math.inf)
+        while math.isfinite(x) and Fraction(x) <= lo:
+            x = math.nextafter(x, math.inf)
+        if math.isfinite(x) and Fraction(x) < hi:
+            return x
+    raise WitnessError(
+        f"no float64 lies strictly between {lo} and {hi}; the region is thinner than "
+        "the float grid along this line, or beyond the float range"
+    )
+
+
+def _exact_in(lo: Fraction | None, hi: Fraction | None) -> Fraction:
+    """A rational strictly inside the open interval (lo, hi) (None: unbounded)."""
+    if lo is None and hi is None:
+        return Fraction(0)
     if lo is None:
         assert hi is not None
-        x = _exact.to_float(hi - max(Fraction(1), abs(hi)))
-        while not Fraction(x) < hi:
-            x = math.nextafter(x, -math.inf)
-        return x
+        return hi - max(Fraction(1), abs(hi))
     if hi is None:
-        x = _exact.to_float(lo + max(Fraction(1), abs(lo)))
-        while not Fraction(x) > lo:
-            x = math.nextafter(x, math.inf)
-        return x
-    cand = _exact.to_float((lo + hi) / 2)
-    if math.isfinite(cand) and lo < Fraction(cand) < hi:
-        return cand
-    x = math.nextafter(_exact.to_float(lo), math.inf)
-    while math.isfinite(x) and Fraction(x) <= lo:
-        x = math.nextafter(x, math.inf)
-    if math.isfinite(x) and Fraction(x) < hi:
-        return x
-    raise WitnessError(
-        f"no float64 lies strictly between {float(lo)!r} and {float(hi)!r}; "
-        "the region is thinner than the float grid along this line"
-    )
+        return lo + max(Fraction(1), abs(lo))
+    return (lo + hi) / 2
 
 
 def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
@@ -394,11 +432,13 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
     only if its exact signs on every trace are the expected ones.
     """
     w = w.copy()
+    w[k] = 0.0  # solved for below; its float lift may have overflowed
     try:
         w[k] = _repair(flat, j, k, w, side)
         return w
     except WitnessError as exc:
         failure = exc
+        w[k] = 0.0
     m = flat.dim
     scale = max(1.0, float(np.abs(w).max(initial=0.0)))
     others = [c for c in range(m) if c != k]
@@ -406,7 +446,10 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
         for c in others:
             for sgn in (1.0, -1.0):
                 cand = w.copy()
-                cand[c] += sgn * math.ldexp(max(abs(w[c]), scale), e - 53)
+                with np.errstate(over="ignore"):
+                    cand[c] += sgn * np.ldexp(max(abs(w[c]), scale), e - 53)
+                if not math.isfinite(cand[c]):
+                    continue
                 try:
                     cand[k] = _repair(flat, j, k, cand, side)
                 except WitnessError:

@@ -42,7 +42,7 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
 
     Notes
     -----
-    In general position (decided exactly by :meth:`Arrangement.is_generic`)
+    In general position (decided exactly by [`Arrangement.is_generic`][hyperarr.arrangement.Arrangement.is_generic])
     χ(t) = Σ_k (−1)^k C(n, k) t^(d−k).  Otherwise it is computed by
     deletion–restriction, χ(A) = χ(A∖H) − χ(A^H), run over the flats of the intersection lattice in input order and memoized per flat:
     each flat is visited once, with its traces computed by exact integer

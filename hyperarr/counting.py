@@ -1,16 +1,17 @@
-"""Counting formulas for hyperplane arrangements.
+r"""Counting formulas for hyperplane arrangements.
 
 hyperarr uses one sign convention everywhere.  Neuron ``i`` computes
 ``a_i = w_i · x − θ_i``; its hyperplane is ``{x : w_i · x = θ_i}``
 (``normals[i] · x = offsets[i]``), and its sign is ``+1`` where ``a_i > 0``,
 which is where the step neuron ``g(a) = ½(1 + sgn a)`` fires.
 
-This module holds the closed formulas of the seed's Exercise 3: how many
-regions ``n`` hyperplanes in general position cut ``R^d`` into
-(:func:`max_regions`), how many of them are bounded
-(:func:`max_bounded_regions`), the rough estimate ``n**d`` used in class
-(:func:`approx_regions`), and a table comparing the two
-(:func:`region_count_table`).  Every count is an exact Python ``int``, however
+This module holds the closed formulas of the course sheet's Exercise 3: how
+many regions $n$ hyperplanes in general position cut $\mathbb{R}^d$ into
+([`max_regions`][hyperarr.counting.max_regions]), how many of them are bounded
+([`max_bounded_regions`][hyperarr.counting.max_bounded_regions]), the rough
+estimate $n^d$ used in class ([`approx_regions`][hyperarr.counting.approx_regions]),
+and a table comparing the two
+([`region_count_table`][hyperarr.counting.region_count_table]).  Every count is an exact Python ``int``, however
 large.
 
 Examples
@@ -279,10 +280,10 @@ def approx_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
 
     Notes
     -----
-    For fixed ``d`` and large ``n`` the exact count :func:`max_regions` is
+    For fixed ``d`` and large ``n`` the exact count [`max_regions`][hyperarr.counting.max_regions] is
     ``n**d / d! + O(n**(d − 1))``, so ``n**d`` overestimates it by a factor
     close to ``d!`` (and by more when ``n`` is not much larger than ``d``).
-    :func:`region_count_table` shows both.
+    [`region_count_table`][hyperarr.counting.region_count_table] shows both.
 
     Examples
     --------
@@ -332,7 +333,7 @@ def _ratio(num: int, den: int) -> float:
 
 @dataclass(frozen=True)
 class RegionCountRow:
-    """One row of :func:`region_count_table`: exact and approximate counts.
+    """One row of [`region_count_table`][hyperarr.counting.region_count_table]: exact and approximate counts.
 
     Attributes
     ----------

@@ -1,24 +1,22 @@
-"""Classic hyperplane arrangements, with exact integer data.
+r"""Classic hyperplane arrangements, with exact integer data.
 
-Every function returns an :class:`~hyperarr.arrangement.Arrangement` whose
+Every function returns an [`Arrangement`][hyperarr.arrangement.Arrangement] whose
 normals and offsets are Python ints, so every later decision on it is exact.
 Hyperplane ``i`` is ``{x : normals[i] · x = offsets[i]}`` and side ``+1`` is
 ``normals[i] · x − offsets[i] > 0``, as everywhere in hyperarr.
 
 The region counts quoted in the docstrings are classical:
 
-========== ======================= ================================================
-family     hyperplanes             regions
-========== ======================= ================================================
-coordinate ``d``                   ``2**d``
-braid      ``C(d, 2)``             ``d!``
-Shi        ``2 C(d, 2)``           ``(d + 1)**(d − 1)``
-Catalan    ``3 C(d, 2)``           ``d! · Cat(d)``, ``Cat(d) = C(2d, d) / (d + 1)``
-resonance  ``2**d − 1``            2, 6, 32, 370, 11292, 1066044 (d = 1..6)
-threshold  ``2**d`` in ``R^{d+1}`` 4, 14, 104, 1882 (d = 1..4)
-generic    ``n``                   :func:`~hyperarr.counting.max_regions`
-five_lines 5                       16 (6 bounded)
-========== ======================= ================================================
+| family | hyperplanes | regions |
+|---|---|---|
+| coordinate | $d$ | $2^d$ |
+| braid | $\binom{d}{2}$ | $d!$ |
+| Shi | $2\binom{d}{2}$ | $(d + 1)^{d - 1}$ |
+| Catalan | $3\binom{d}{2}$ | $d! \cdot \mathrm{Cat}(d)$, $\mathrm{Cat}(d) = \binom{2d}{d} / (d + 1)$ |
+| resonance | $2^d - 1$ | 2, 6, 32, 370, 11292, 1066044 ($d = 1, \dots, 6$) |
+| threshold | $2^d$ in $\mathbb{R}^{d+1}$ | 4, 14, 104, 1882 ($d = 1, \dots, 4$) |
+| generic | $n$ | [`max_regions`][hyperarr.counting.max_regions] |
+| five_lines | 5 | 16 (6 bounded) |
 
 Examples
 --------
@@ -62,9 +60,9 @@ _MAX_ENTRIES = 2**24
 #: ``Arrangement.is_generic``).
 _MAX_CHECKS = DEFAULT_MAX_CHECKS
 
-#: Half-width of the first coefficient range tried by :func:`generic`.
+#: Half-width of the first coefficient range tried by `generic`.
 _GENERIC_RANGE = 50
-#: Attempts made by :func:`generic` before giving up; the range doubles every
+#: Attempts made by `generic` before giving up; the range doubles every
 #: ``_GENERIC_GROW`` attempts.
 _GENERIC_ATTEMPTS = 100
 _GENERIC_GROW = 10
@@ -454,7 +452,7 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
     d : int
         Dimension, ``d >= 1``.
     seed : None, int, array_like or numpy.random.Generator, optional
-        Passed to :func:`numpy.random.default_rng`.  The same seed gives the
+        Passed to `numpy.random.default_rng`.  The same seed gives the
         same arrangement.
     max_hyperplanes : int, default 2**20
         Refuse to build more hyperplanes than this.
@@ -534,8 +532,8 @@ def five_lines() -> Arrangement:
     """Return five lines in general position shaped like a pentagram.
 
     The lines carry the sides of a (nearly) regular pentagon centred at the
-    origin, with integer data, for Exercise 3 of the seed (5 generic lines,
-    one hidden neuron each).
+    origin, with integer data, for Exercise 3 of the course sheet (5 generic
+    lines, one hidden neuron each).
 
     Returns
     -------

@@ -58,6 +58,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Regions", "Region", "regions", "iter_regions", "DEFAULT_MAX_REGIONS"]
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
 
 
 @dataclass(frozen=True)
@@ -398,13 +400,15 @@ def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Region
 
     Notes
     -----
-    In general position (decided exactly up front) the regions are produced
-    block by block and only an 8-byte key per region is kept: a first pass
-    proves, from the keys, that the count is complete and that all sign
-    vectors are distinct; the second pass rebuilds each block with its
-    witnesses, checks them exactly, and yields it.  Other arrangements are
-    enumerated over the intersection lattice, whose memory peaks at two
-    consecutive levels of flats, and then yielded in chunks.
+    When a cheap exact screen finds no sign of degeneracy, the regions are
+    produced block by block and only a key per region is kept: a first pass
+    runs every exact check of the general-position algorithm and proves, from
+    the keys, that the count is complete and that all sign vectors are
+    distinct (which proves general position); the second pass rebuilds each
+    block, checks it against the first, and yields it.  If the first pass
+    fails, nothing has been yielded and the arrangement is enumerated over
+    the intersection lattice (memory peaks at two consecutive levels of
+    flats), then yielded in chunks.
 
     Examples
     --------
@@ -478,7 +482,7 @@ def _enumerate(A: "Arrangement") -> Regions:
             raise HyperarrError("an exact witness failed its exact check")
         for r in rows:
             exact[r] = X[r]
-            W[r] = [_exact.to_float(v) for v in X[r]]
+            W[r] = np.clip([_exact.to_float(v) for v in X[r]], -_FLOAT_MAX, _FLOAT_MAX)
     central = A.is_central()
     bounded = _bounded.bounded(prep.rows, A.dim, S, central)
     relative = bounded if A.is_essential() else _bounded.relatively_bounded(prep.rows, A.dim, S, central)

@@ -357,9 +357,6 @@ def test_signs_with_entries_beyond_float_range():
     assert A.signs([[1.0, 0.0], [-1.0, 5.0]]).tolist() == [[1], [-1]]
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError,
-                   reason="hyperarr/_lift.py (_float_in, _line_regions, _repair) turns an interval "
-                          "beyond the float range into Fraction(inf); the fix belongs there")
 @pytest.mark.parametrize("offsets", [[2 * 10**308], [-2 * 10**308]])
 def test_regions_beyond_float_range_are_exact(offsets):
     import warnings
