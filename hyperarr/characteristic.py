@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from hyperarr._binomial import region_count
 from hyperarr._generic import probably_generic
 from hyperarr._lattice import Flat, Lattice
+from hyperarr.arrangement import checked
 from hyperarr.exceptions import OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,7 +58,7 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
     >>> characteristic_polynomial(library.braid(3))
     (0, 2, -3, 1)
     """
-    prep = A._prepared
+    prep = checked(A)._prepared
     generic, refusal = _known_generic(A)
     if len(prep.rows) == A.n and A.n > A.dim and generic:
         # General position: every set of k <= d hyperplanes is a flat of

@@ -653,3 +653,16 @@ def test_to_exact(value, expected):
 def test_to_exact_refuses(value, error):
     with pytest.raises(error):
         _exact.to_exact(value)
+
+
+@pytest.mark.parametrize("dim", [-1, 2.0, True, "3"])
+def test_empty_names_a_bad_dimension(dim):
+    with pytest.raises(ArrangementError, match=r"dim must be an integer >= 1; got"):
+        Arrangement.empty(dim)
+
+
+def test_bool_points_are_refused_like_bool_entries():
+    A = Arrangement([[1, 0], [0, 1]], [0, 0])
+    with pytest.raises(ArrangementError, match="points must be numeric .* got dtype bool"):
+        A.signs(np.array([[True, False]]))
+    assert A.signs(np.array([[1, 0]])).tolist() == [[1, 0]]

@@ -296,3 +296,11 @@ def test_random_floats_in_general_position_get_the_closed_form():
     A = Arrangement(rng.standard_normal((24, 7)), rng.standard_normal(24))
     assert A.n_regions() == sum(math.comb(24, k) for k in range(8))
     assert A.n_bounded_regions() == math.comb(23, 7)
+
+
+@pytest.mark.parametrize("call", [characteristic_polynomial, n_regions, n_bounded_regions])
+def test_counts_need_an_arrangement(call):
+    from hyperarr import ArrangementError
+
+    with pytest.raises(ArrangementError, match="A must be an Arrangement; got list"):
+        call([[1, 0], [0, 1]])
