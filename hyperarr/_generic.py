@@ -72,6 +72,22 @@ def check_cost(n: int, d: int) -> tuple[int, int]:
     return minors, cost
 
 
+def refuse_over_budget(n: int, d: int, max_checks: int, who: str, which: str, hint: str) -> None:
+    """Raise OutputTooLargeError, before any work, when checking general position
+    of n hyperplanes in R^d would cost more than ``max_checks`` batched minors.
+
+    The message reads "<who> would check ... minors <which>, more than
+    max_checks = ...; <hint>".
+    """
+    checks, cost = check_cost(n, d) if n >= d else (0, 0)
+    if cost > max_checks:
+        priced = "" if cost == checks else f" (costing as much as {cost} batched ones)"
+        raise OutputTooLargeError(
+            f"{who} would check C(n, d) + C(n, d+1) = {checks} minors {which}{priced}, "
+            f"more than max_checks = {max_checks}; {hint}"
+        )
+
+
 def all_minors_nonsingular(rows: Sequence[Sequence[int]], d: int) -> bool:
     """True if no d normals are dependent and no d + 1 hyperplanes share a point, exactly.
 

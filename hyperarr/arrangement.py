@@ -24,7 +24,7 @@ import hyperarr
 from hyperarr import _exact, _generic
 from hyperarr._lattice import Lattice
 from hyperarr._prepared import Prepared, prepare
-from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr.exceptions import ArrangementError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -372,14 +372,9 @@ class Arrangement:
         cached = self.__dict__.get("_is_generic")
         if cached is not None:
             return bool(cached)
-        checks, cost = _generic.check_cost(n, d) if n >= d else (0, 0)
-        if cost > max_checks:
-            priced = "" if cost == checks else f" (costing as much as {cost} batched ones)"
-            raise OutputTooLargeError(
-                f"is_generic would check C(n, d) + C(n, d+1) = {checks} minors for n = {n}, "
-                f"d = {d}{priced}, more than max_checks={max_checks}; pass a larger max_checks "
-                "(about 40 million batched minors a second)"
-            )
+        _generic.refuse_over_budget(
+            n, d, max_checks, "is_generic", f"for n = {n}, d = {d}",
+            "pass a larger max_checks (about 40 million batched minors a second)")
         result = self._is_generic_uncached()
         self.__dict__["_is_generic"] = result
         return result

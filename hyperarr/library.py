@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr._generic import DEFAULT_MAX_CHECKS, check_cost
+from hyperarr._generic import DEFAULT_MAX_CHECKS, refuse_over_budget
 from hyperarr.arrangement import Arrangement
 from hyperarr._validate import as_count
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
@@ -505,14 +505,8 @@ def generic(n: int, d: int, seed: Any = None, *, max_hyperplanes: int = _MAX_HYP
     d = _as_dim(d)
     _check_size(f"generic({n}, {d})", n, d, max_hyperplanes, max_entries)
     max_checks = _as_limit(max_checks, "max_checks")
-    checks, cost = check_cost(n, d) if n >= d else (0, 0)
-    if cost > max_checks:
-        priced = "" if cost == checks else f" (costing as much as {cost} batched ones)"
-        raise OutputTooLargeError(
-            f"generic({n}, {d}) would check C(n, d) + C(n, d+1) = {checks} minors per draw"
-            f"{priced}, more than max_checks = {max_checks}; pass a larger max_checks to draw it "
-            "anyway"
-        )
+    refuse_over_budget(n, d, max_checks, f"generic({n}, {d})", "per draw",
+                       "pass a larger max_checks to draw it anyway")
     rng = np.random.default_rng(seed)
     for attempt in range(_GENERIC_ATTEMPTS):
         bound = _GENERIC_RANGE << (attempt // _GENERIC_GROW)
