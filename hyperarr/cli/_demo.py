@@ -2,7 +2,7 @@
 
 The steps run in order, each taking the output folder: exact counts against
 n^d (3d, 3h, the miniproject), the 16 regions of the five lines (3c, 3d),
-networks for regions A, D, G (3f), and the seed's Figures 2 and 3 as PNG files.
+networks for regions A, D, G (3f), and the course sheet's Figures 2 and 3 as PNG files.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _networks(out: str) -> None:
 
 
 def _figures(out: str) -> None:
-    """Step 4: the seed's Figures 2 and 3, as PNG files (3a-3f)."""
+    """Step 4: the course sheet's Figures 2 and 3, as PNG files (3a-3f)."""
     for line in _plot.demo_step(out):
         print(line)
 
