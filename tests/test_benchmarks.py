@@ -287,3 +287,15 @@ def test_worker_measures_streaming_against_regions(tmp_path, capsys):
     parts = _worker_parts(enumeration.Task("generic(8, 3)", "stream", 20), tmp_path, capsys)
     assert parts["hyperarr"]["count"] == 93
     assert parts["memory"]["peak"] > 0 and parts["memory"]["baseline"] > 0
+
+
+def test_refusals_benchmark_rows():
+    """The refusals benchmark measures what each call does (never its time)."""
+    from benchmarks import refusals
+
+    cases = {c.name: c for c in refusals.CASES()}
+    row = refusals.measure(cases["approx_regions(10**9, 10**9)"], repeat=1)
+    assert row.outcome == "refused: OutputTooLargeError"
+    row = refusals.measure(cases["0.1 + 0.2 != 0.3 triangle: regions()"], repeat=1)
+    assert row.outcome == "answered (7 items)"
+    assert refusals.format_table(refusals.COLUMNS, [row]).count("\n") == 2
