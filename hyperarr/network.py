@@ -239,8 +239,7 @@ class ThresholdNetwork:
         got = self.predict(R.points)
         thin = np.flatnonzero(~R.points_inside)
         if thin.size:
-            exact = R.exact_points
-            got[thin] = self.predict(np.array([exact[r] for r in thin.tolist()], dtype=object))
+            got[thin] = self.predict(np.array([R[r].exact_point for r in thin.tolist()], dtype=object))
         bad = np.flatnonzero(got != self._labels.astype(np.int64))
         if bad.size:
             r = int(bad[0])
