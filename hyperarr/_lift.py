@@ -261,9 +261,13 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     A region thinner than the float grid at one facet may hold floats near
     another (closer to the origin, where the grid is finer).
     """
+    if not X:
+        return
+    order = np.argsort(region, kind="stable")  # candidates grouped by region, once
+    starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1))
     for r in sorted(X):
         expected = S[r, flat.rep] * flat.tsign[flat.rep]
-        for c in cand[region == r].tolist():
+        for c in cand[order[starts[r] : starts[r + 1]]].tolist():
             lifted = None
             if np.isfinite(Wc[c % total]).all():
                 lifted = _float_lift(flat, c, total, jj, Wc)
