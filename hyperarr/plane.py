@@ -24,7 +24,6 @@ import shapely
 from numpy.typing import NDArray
 
 from hyperarr import _exact, _lines
-from hyperarr._lines import check_plane as _check_plane  # noqa: F401  (used by plot and the CLI)
 from hyperarr.arrangement import Arrangement
 from hyperarr.exceptions import ArrangementError
 

@@ -59,6 +59,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Regions", "Region", "regions", "iter_regions", "DEFAULT_MAX_REGIONS"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
+_NONE = np.array(None, dtype=object)
+
+
+def _no_exact(exact: NDArray[Any]) -> NDArray[np.bool_]:
+    """Rows of an object array of exact points that hold None (their float is inside)."""
+    return np.asarray(np.equal(exact, _NONE), dtype=bool)
 
 
 
@@ -142,10 +148,10 @@ class Regions:
 
     def _init(self, signs: NDArray[np.int8], points: NDArray[np.float64], bounded: NDArray[np.bool_],
               relative: NDArray[np.bool_], exact: NDArray[Any] | None) -> None:
-        if exact is not None and all(e is None for e in exact):
+        if exact is not None and _no_exact(exact).all():
             exact = None
         inside = (np.ones(signs.shape[0], dtype=bool) if exact is None
-                  else np.array([e is None for e in exact], dtype=bool))
+                  else _no_exact(exact))
         for a in (signs, points, bounded, relative, inside):
             a.setflags(write=False)
         self._signs, self._points, self._bounded = signs, points, bounded
