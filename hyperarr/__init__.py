@@ -9,7 +9,13 @@ them form an *arrangement* whose regions are named by their sign vectors.
 from hyperarr import counting, library
 from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement, Hyperplane
-from hyperarr.characteristic import characteristic_polynomial, n_bounded_regions, n_regions
+from hyperarr.characteristic import (
+    betti_numbers,
+    characteristic_polynomial,
+    n_bounded_regions,
+    n_regions,
+    poincare_polynomial,
+)
 from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
 from hyperarr.exceptions import (
     ArrangementError,
@@ -40,6 +46,8 @@ __all__ = [
     "characteristic_polynomial",
     "n_regions",
     "n_bounded_regions",
+    "betti_numbers",
+    "poincare_polynomial",
     "library",
     "counting",
     "HyperarrError",

@@ -505,17 +505,26 @@ class Arrangement:
         """Index in ``self.regions()`` of the region holding each point (−1 on a hyperplane)."""
         return self.regions().locate(self.signs(points))
 
-    def characteristic_polynomial(self) -> tuple[int, ...]:
+    def characteristic_polynomial(self, symmetry: Any = None, *,
+                                  progress: bool = False) -> tuple[int, ...]:
         """Coefficients of χ(t), constant term first; see [`characteristic_polynomial`][hyperarr.characteristic_polynomial]."""
-        return hyperarr.characteristic.characteristic_polynomial(self)
+        return hyperarr.characteristic.characteristic_polynomial(self, symmetry, progress=progress)
 
-    def n_regions(self) -> int:
-        """Number of regions, (−1)^d χ(−1), without enumerating them."""
-        return hyperarr.characteristic.n_regions(self)
+    def n_regions(self, symmetry: Any = None, *, progress: bool = False) -> int:
+        """Number of regions, (−1)^d χ(−1), without enumerating them; see [`n_regions`][hyperarr.n_regions]."""
+        return hyperarr.characteristic.n_regions(self, symmetry, progress=progress)
 
-    def n_bounded_regions(self) -> int:
+    def n_bounded_regions(self, symmetry: Any = None, *, progress: bool = False) -> int:
         """Number of relatively bounded regions, (−1)^rank χ(1), without enumerating them."""
-        return hyperarr.characteristic.n_bounded_regions(self)
+        return hyperarr.characteristic.n_bounded_regions(self, symmetry, progress=progress)
+
+    def betti_numbers(self, symmetry: Any = None, *, progress: bool = False) -> tuple[int, ...]:
+        """b_0 … b_rank, the absolute values of χ's coefficients; see [`betti_numbers`][hyperarr.betti_numbers]."""
+        return hyperarr.characteristic.betti_numbers(self, symmetry, progress=progress)
+
+    def poincare_polynomial(self) -> tuple[int, ...]:
+        """Coefficients b_0 … b_rank of the Poincaré polynomial, lowest degree first; see [`poincare_polynomial`][hyperarr.poincare_polynomial]."""
+        return hyperarr.characteristic.poincare_polynomial(self)
 
     def adjacency_graph(self) -> "nx.Graph":
         """The region adjacency graph; see [`adjacency_graph`][hyperarr.adjacency.adjacency_graph]."""

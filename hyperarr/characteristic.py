@@ -2,38 +2,63 @@
 
 χ_A(t) = Σ_X μ(X) t^(dim X) over the flats X of the intersection lattice.
 Zaslavsky's theorem turns it into counts without enumerating anything: the
-number of regions is (−1)^d χ(−1) and the number of relatively bounded
-regions is (−1)^rank χ(1).
+number of regions is (−1)^d χ(−1) = b_0 + … + b_rank, the sum of the Betti
+numbers (the absolute values of χ's coefficients), and the number of
+relatively bounded regions is (−1)^rank χ(1).
 
-In general position (decided exactly) χ has a closed form; otherwise it is
-computed by deletion–restriction over the intersection lattice, memoized
-per flat.
+In general position (decided exactly) χ has a closed form.  Otherwise it is
+computed by deletion–restriction level by level (``hyperarr._levels``):
+identical restrictions are merged by an exact key and carry multiplicities,
+so the intersection lattice is never built, and a symmetry group, when
+given, merges restrictions that it maps onto each other.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from hyperarr import _levels
 from hyperarr._binomial import region_count
 from hyperarr._generic import probably_generic
 from hyperarr._lattice import Flat, Lattice
+from hyperarr._symmetry import verified
 from hyperarr.arrangement import checked
 from hyperarr.exceptions import OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
 
-__all__ = ["characteristic_polynomial", "n_regions", "n_bounded_regions"]
+__all__ = [
+    "characteristic_polynomial",
+    "betti_numbers",
+    "poincare_polynomial",
+    "n_regions",
+    "n_bounded_regions",
+]
 
 
-def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
+def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
+                              progress: bool = False) -> tuple[int, ...]:
     """Characteristic polynomial χ_A(t) of an arrangement, exactly.
 
     Parameters
     ----------
     A : Arrangement
+    symmetry : sequence of permutations, optional
+        Generators of a symmetry group of ``A``, each a permutation of the
+        hyperplane indices ``0..n−1`` in one-line notation (``g[i]`` is the
+        image of hyperplane i), such as
+        [`library.threshold_symmetry`][hyperarr.library.threshold_symmetry].
+        Each is verified exactly: it must be induced by an invertible affine
+        map of R^d (linear if ``A`` is central) that carries every
+        hyperplane i onto hyperplane ``g[i]``.  The result does not depend
+        on it; only the time does.
+    progress : bool, default False
+        Show a progress bar (tqdm, on stderr) once the count has run for a
+        second.
 
     Returns
     -------
@@ -41,14 +66,27 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
         Coefficient of t^k at index k (the order of Sage's ``.list()``),
         length ``A.dim + 1``.
 
+    Raises
+    ------
+    ArrangementError
+        If a generator is not a permutation of the indices, or not a symmetry.
+    OutputTooLargeError
+        If the count would not fit its budget (the message gives the
+        estimate); nothing long runs first.
+
     Notes
     -----
     In general position (decided exactly by [`Arrangement.is_generic`][hyperarr.arrangement.Arrangement.is_generic])
-    χ(t) = Σ_k (−1)^k C(n, k) t^(d−k).  Otherwise it is computed by
-    deletion–restriction, χ(A) = χ(A∖H) − χ(A^H), run over the flats of the intersection lattice in input order and memoized per flat:
-    each flat is visited once, with its traces computed by exact integer
-    elimination.  No region is enumerated.  Repeated hyperplanes do not
-    change χ.
+    χ(t) = Σ_k (−1)^k C(n, k) t^(d−k).  Otherwise deletion–restriction,
+    χ(B) = t^k − Σ_j χ(B_j) with B_j the restriction of the hyperplanes
+    before H_j to H_j, runs depth by depth over the cone of ``A``; the
+    coefficient of depth l is the number of restrictions met there.
+    Restrictions are merged by an exact canonical key (their traces in the
+    free coordinates of their flat), so each is expanded once however
+    often it occurs.  The arithmetic is over a prime field whose prime
+    exceeds the Hadamard bound of every minor of the input, which makes it
+    exact; larger inputs run the same recursion on integers.  Repeated
+    hyperplanes do not change χ.
 
     Examples
     --------
@@ -57,30 +95,142 @@ def characteristic_polynomial(A: "Arrangement") -> tuple[int, ...]:
     (10, -5, 1)
     >>> characteristic_polynomial(library.braid(3))
     (0, 2, -3, 1)
+    >>> characteristic_polynomial(library.threshold(3), library.threshold_symmetry(3))
+    (23, -44, 28, -8, 1)
     """
-    prep = checked(A)._prepared
+    A = checked(A)
+    return _chi(A, symmetry, progress)
+
+
+def _chi(A: "Arrangement", symmetry: Any, progress: bool) -> tuple[int, ...]:
+    prep = A._prepared
+    gens = _symmetries(A, symmetry)
     generic, refusal = _known_generic(A)
+    d = A.dim
     if len(prep.rows) == A.n and A.n > A.dim and generic:
         # General position: every set of k <= d hyperplanes is a flat of
         # codimension k with Möbius value (-1)^k, and there are no others.
-        d = A.dim
         coeffs = [0] * (d + 1)
         for k in range(d + 1):
             coeffs[d - k] = (-1) ** k * math.comb(A.n, k)
         return tuple(coeffs)
-    lat = A._lattice
-    h = len(prep.rows)
-    flats_bound = region_count(h, A.rank())
-    if flats_bound > lat.max_flats:
-        if probably_generic(prep.rows, A.dim):
+    rows, dim, central = _cone(A)
+    if _levels.field_prime(_levels.hadamard_bound_squared(rows, dim)) is None:
+        # Large entries: the exact integer recursion, which is slow; refuse
+        # what looks generic and too large for it.
+        h = len(prep.rows)
+        bound = region_count(h, A.rank())
+        if bound > Lattice.max_flats and probably_generic(prep.rows, d):
             raise OutputTooLargeError(
-                f"the arrangement looks generic, so its lattice would have Σ_k C({h}, k) = "
-                f"{flats_bound} flats (limit {lat.max_flats}), and deciding general position "
-                f"exactly was refused: {refusal or 'the check was not run'}; call "
-                "A.is_generic(max_checks=...) first, after which χ has a closed form"
-            )
-    table = _flat_chi(lat, lat.top)
-    return tuple(int(c) for c in table[-1])
+                f"the arrangement looks generic, so its count would meet Σ_k C({h}, k) = "
+                f"{bound} restrictions (limit {Lattice.max_flats}), and deciding general "
+                f"position exactly was refused: {refusal or 'the check was not run'}; call "
+                "A.is_generic(max_checks=...) first, after which χ has a closed form")
+    with _progress_bar(progress, dim) as report:
+        betti = _levels.betti_central(rows, dim, progress=report,
+                                      symmetries=[s.point_map for s in gens])
+    coeffs = [0] * (dim + 1)
+    for k, b in enumerate(betti):
+        coeffs[dim - k] = (-1) ** k * b
+    if not central:
+        coeffs = _divide_by_t_minus_1(coeffs)
+    return tuple(coeffs)
+
+
+def _cone(A: "Arrangement") -> tuple[list[tuple[int, ...]], int, bool]:
+    """Integer rows of the central arrangement the count runs on: the normals
+    if ``A`` is central through the origin, else the cone ``[a | −b]`` with
+    the hyperplane at infinity last; its dimension; and which it is."""
+    rows = A._prepared.rows
+    d = A.dim
+    if all(r[-1] == 0 for r in rows):
+        return [tuple(r[:-1]) for r in rows], d, True
+    cone = [tuple(r[:-1]) + (-r[-1],) for r in rows]
+    cone.append((0,) * d + (1,))
+    return cone, d + 1, False
+
+
+def _symmetries(A: "Arrangement", symmetry: Any) -> list[Any]:
+    if symmetry is None:
+        return []
+    rows, _, central = _cone(A)
+    return verified(symmetry, A.n, A._prepared.column.tolist(), rows, fixed_last=not central)
+
+
+def _divide_by_t_minus_1(coeffs: list[int]) -> list[int]:
+    """χ_A from χ_{cA} = (t − 1) χ_A (coefficients lowest degree first)."""
+    out = [0] * (len(coeffs) - 1)
+    carry = 0
+    for k in range(len(coeffs) - 1, 0, -1):
+        carry = coeffs[k] + carry
+        out[k - 1] = carry
+    return out
+
+
+class _progress_bar:
+    """A tqdm bar over the depths of the count, shown after one second."""
+
+    def __init__(self, enabled: bool, depths: int) -> None:
+        self.enabled = enabled
+        self.depths = depths
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[int, int, int], None] | None:
+        if not self.enabled:
+            return None
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.depths, desc="χ by depth", unit="depth", delay=1.0,
+                        leave=False)
+
+        def report(depth: int, restrictions: int, pairs: int) -> None:
+            self.bar.n = depth
+            self.bar.set_postfix(restrictions=restrictions, pairs=pairs, refresh=False)
+            self.bar.refresh()
+
+        return report
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def betti_numbers(A: "Arrangement", symmetry: Any = None, *,
+                  progress: bool = False) -> tuple[int, ...]:
+    """Betti numbers b_0 … b_rank: the absolute values of χ's coefficients, leading one first.
+
+    Their sum is the number of regions (Zaslavsky); b_k is also the k-th
+    Betti number of the complement of the complexified arrangement.
+    ``symmetry`` and ``progress`` are as in
+    [`characteristic_polynomial`][hyperarr.characteristic_polynomial].
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> betti_numbers(library.resonance(4))
+    (1, 15, 80, 170, 104)
+    >>> sum(_) == library.resonance(4).n_regions()
+    True
+    """
+    A = checked(A)
+    chi = _chi(A, symmetry, progress)
+    d = A.dim
+    return tuple(abs(chi[d - k]) for k in range(A.rank() + 1))
+
+
+def poincare_polynomial(A: "Arrangement") -> tuple[int, ...]:
+    """Poincaré polynomial π_A(t) = Σ_k b_k t^k, as its coefficients b_0 … b_rank.
+
+    Lowest degree first, as Sage's ``poincare_polynomial().list()``;
+    π_A(t) = (−t)^d χ_A(−1/t), and π_A(1) is the number of regions.
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> poincare_polynomial(library.braid(3))
+    (1, 3, 2)
+    """
+    return betti_numbers(A)
 
 
 def _known_generic(A: "Arrangement") -> tuple[bool, str | None]:
@@ -92,20 +242,25 @@ def _known_generic(A: "Arrangement") -> tuple[bool, str | None]:
         return False, str(exc)
 
 
-def n_regions(A: "Arrangement") -> int:
+def n_regions(A: "Arrangement", symmetry: Any = None, *, progress: bool = False) -> int:
     """Number of regions, (−1)^d χ(−1) (Zaslavsky), without enumerating them.
+
+    ``symmetry`` and ``progress`` are as in
+    [`characteristic_polynomial`][hyperarr.characteristic_polynomial].
 
     Examples
     --------
     >>> from hyperarr import library
     >>> n_regions(library.shi(3))
     16
+    >>> n_regions(library.threshold(6), library.threshold_symmetry(6))
+    15028134
     """
-    chi = characteristic_polynomial(A)
+    chi = characteristic_polynomial(A, symmetry, progress=progress)
     return abs(sum(c * (-1) ** k for k, c in enumerate(chi)))
 
 
-def n_bounded_regions(A: "Arrangement") -> int:
+def n_bounded_regions(A: "Arrangement", symmetry: Any = None, *, progress: bool = False) -> int:
     """Number of relatively bounded regions, (−1)^rank χ(1) (Zaslavsky), without enumerating them.
 
     A region is relatively bounded when it is bounded modulo the lineality
@@ -113,6 +268,8 @@ def n_bounded_regions(A: "Arrangement") -> int:
     For an essential arrangement this is the number of regions that are
     compact in R^d (``Regions.bounded``); for a non-essential one (braid,
     Shi) no region is compact, yet this count can be positive.
+    ``symmetry`` and ``progress`` are as in
+    [`characteristic_polynomial`][hyperarr.characteristic_polynomial].
 
     Examples
     --------
@@ -120,7 +277,16 @@ def n_bounded_regions(A: "Arrangement") -> int:
     >>> n_bounded_regions(library.five_lines())
     6
     """
-    return abs(sum(characteristic_polynomial(A)))
+    return abs(sum(characteristic_polynomial(A, symmetry, progress=progress)))
+
+
+def _lattice_chi(A: "Arrangement") -> tuple[int, ...]:
+    """χ by deletion–restriction over the whole intersection lattice (private
+    cross-check of the level-by-level count; refuses lattices over
+    ``Lattice.max_flats`` flats)."""
+    A = checked(A)
+    table = _flat_chi(A._lattice, A._lattice.top)
+    return tuple(int(c) for c in table[-1])
 
 
 # Deletion–restriction over the lattice

@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,10 @@ __all__ = [
     "threshold",
     "generic",
     "five_lines",
+    "coordinate_symmetry",
+    "braid_symmetry",
+    "resonance_symmetry",
+    "threshold_symmetry",
 ]
 
 #: Default refusal bounds of every family: hyperplanes, and entries n·(d + 1)
@@ -556,3 +561,123 @@ def five_lines() -> Arrangement:
     """
     normals = [[0, 10], [10, 3], [6, -8], [-6, -8], [-10, 3]]
     return _arrangement(normals, [10] * 5, 2)
+
+
+# Symmetry groups of the families, as generators for ``symmetry=``
+
+
+def _symmetric_group(d: int) -> list[list[int]]:
+    """Generators of S_d as permutations of ``range(d)``: a transposition and a d-cycle."""
+    if d < 2:
+        return []
+    swap = [1, 0] + list(range(2, d))
+    cycle = list(range(1, d)) + [0]
+    return [swap] if d == 2 else [swap, cycle]
+
+
+def _on_rows(rows: Sequence[tuple[int, ...]], image: Any) -> list[int]:
+    """The permutation of ``rows`` that ``image`` (row -> row) induces."""
+    index = {r: k for k, r in enumerate(rows)}
+    return [index[image(r)] for r in rows]
+
+
+def _permuting_coordinates(rows: Sequence[tuple[int, ...]], d: int) -> list[list[int]]:
+    """The permutations of ``rows`` induced by the generators of S_d acting on
+    their first d entries."""
+    return [_on_rows(rows, lambda r, g=g: tuple(r[g.index(k)] for k in range(d)) + r[d:])
+            for g in _symmetric_group(d)]
+
+
+def coordinate_symmetry(d: int) -> list[list[int]]:
+    """Generators of the symmetry group of [`coordinate`][hyperarr.library.coordinate]`(d)`.
+
+    The coordinate permutations S_d (the reflections ``x_i ↦ −x_i`` fix every
+    hyperplane).  Each generator is a permutation of the hyperplane indices
+    in one-line notation, for ``symmetry=`` of
+    [`characteristic_polynomial`][hyperarr.characteristic_polynomial] and the
+    counts.
+
+    Examples
+    --------
+    >>> coordinate_symmetry(3)
+    [[1, 0, 2], [1, 2, 0]]
+    """
+    return _symmetric_group(_as_dim(d))
+
+
+def braid_symmetry(d: int) -> list[list[int]]:
+    """Generators of the symmetric group S_d acting on [`braid`][hyperarr.library.braid]`(d)`.
+
+    A permutation π of the coordinates maps ``x_i = x_j`` onto
+    ``x_π(i) = x_π(j)``; the generators are those of a transposition and a
+    d-cycle, on the hyperplanes in the row order of ``braid(d)``.
+
+    Examples
+    --------
+    >>> braid_symmetry(3)
+    [[0, 2, 1], [2, 0, 1]]
+    >>> braid(4).n_regions(braid_symmetry(4))
+    24
+    """
+    d = _as_dim(d)
+    pairs = [(i, j) for i in range(d) for j in range(i + 1, d)]
+    return [_on_rows(pairs, lambda r, g=g: tuple(sorted((g[r[0]], g[r[1]]))))
+            for g in _symmetric_group(d)]
+
+
+def resonance_symmetry(d: int) -> list[list[int]]:
+    """Generators of the symmetric group S_{d+1} acting on [`resonance`][hyperarr.library.resonance]`(d)`.
+
+    Write ``x_0 = −(x_1 + … + x_d)``: the hyperplanes ``Σ_{i∈S} x_i = 0`` are
+    then the hyperplanes ``Σ_{i∈T} x_i = 0`` for the nonempty proper subsets
+    T of ``{0, …, d}`` up to complement, and S_{d+1} permutes them.  The
+    generators are the coordinate permutations of ``x_1 … x_d`` (S_d) and
+    the transposition of ``x_0`` and ``x_1``, which maps a set S that
+    contains coordinate 1 onto ``{1} ∪ ([d] ∖ S)`` and fixes the others.  In
+    the row order of ``resonance(d)``.
+
+    Examples
+    --------
+    >>> resonance_symmetry(2)
+    [[1, 0, 2], [0, 2, 1]]
+    >>> resonance(4).n_regions(resonance_symmetry(4))
+    370
+    """
+    d = _as_dim(d)
+    rows = [tuple(r) for r in _bit_rows(d, with_zero=False)]
+    gens = _permuting_coordinates(rows, d)
+
+    def swap_with_x0(r: tuple[int, ...]) -> tuple[int, ...]:
+        if not r[0]:
+            return r
+        return (1,) + tuple(1 - v for v in r[1:])
+
+    if d >= 2:
+        gens.append(_on_rows(rows, swap_with_x0))
+    return gens
+
+
+def threshold_symmetry(d: int) -> list[list[int]]:
+    """Generators of the symmetry group of the d-cube acting on [`threshold`][hyperarr.library.threshold]`(d)`.
+
+    Hyperplane ``v`` of ``threshold(d)`` is the set of neurons ``(w, b)``
+    with ``w · v + b = 0`` for an input ``v ∈ {0, 1}^d``.  A symmetry of the
+    cube (permuting the inputs' coordinates, or flipping one, ``v_i ↦ 1 −
+    v_i``) maps it onto the hyperplane of the image input; the neuron map
+    ``(w, b) ↦ (w', b')`` is linear (a flip sends ``w_i ↦ −w_i`` and
+    ``b ↦ b + w_i``).  The group has order 2^d · d!; the generators are a
+    transposition and a d-cycle of the coordinates and the flip of the
+    first one, in the row order of ``threshold(d)``.
+
+    Examples
+    --------
+    >>> threshold_symmetry(2)
+    [[0, 2, 1, 3], [2, 3, 0, 1]]
+    >>> threshold(4).n_regions(threshold_symmetry(4))
+    1882
+    """
+    d = _as_dim(d)
+    rows = [tuple(r) for r in _bit_rows(d, with_zero=True)]
+    gens = _permuting_coordinates(rows, d)
+    gens.append(_on_rows(rows, lambda r: (1 - r[0],) + r[1:]))
+    return gens

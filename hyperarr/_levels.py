@@ -1,0 +1,481 @@
+"""Betti numbers of a central arrangement, level by level (private).
+
+Deletion–restriction with the hyperplanes in a fixed order gives, for an
+arrangement B of hyperplanes H_0 < … < H_{m−1} in a space of dimension k,
+
+    χ_B(t) = t^k − Σ_j χ(B_j),    B_j = {H_i ∩ H_j : i < j}  (as a set, on H_j),
+
+so the Betti number b_l (|coefficient| of t^{k−l}) is the number of
+restrictions met at depth l, counted with multiplicity.  The restrictions of
+one depth all have the same dimension; identical ones are merged by an
+exact key and carry a multiplicity, so the lattice is never built.
+
+Arithmetic is over the prime field F_p.  A flat is parametrized by its
+*free* coordinates (the complement of the pivots of the reduced row echelon
+form of its equations), and a trace by its restricted functional scaled to a
+leading 1.  Both are unique, so a restriction's key is the sorted set of its
+normalized functionals.  The computation over F_p is the computation over Q
+whenever no nonzero minor of the input vanishes mod p; every such minor is at
+most the Hadamard bound (the product of the largest row norms) in absolute
+value, so a prime above that bound makes every decision exact.  Inputs whose
+bound exceeds the word-size primes run the same recursion in exact integer
+arithmetic (primitive integer rows) instead.
+
+Restrictions of dimension 3 are finished by counting points (two more depths
+at once), and those of dimension ≤ 2 by their closed form.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["MAX_PAIRS", "betti_central", "field_prime", "hadamard_bound_squared"]
+
+#: Pairs of traces handled per vectorized block (memory: about 200 bytes each).
+MAX_PAIRS = 2_000_000
+
+#: Largest dense trace table (entries, int32) built per depth; beyond it the
+#: traces of the pairs that occur are computed and looked up by a sort.
+MAX_TABLE = 2**25
+
+#: Pairs at one depth from which the compiled kernels (numba) pay for their
+#: compilation.
+JIT_PAIRS = 5_000_000
+
+#: Largest prime the vectorized kernel uses: residues are held in float64, and
+#: a product of two residues must stay an exact integer (below 2**52).
+_MAX_PRIME = 2**26 - 5
+
+Progress = Callable[[int, int, int], None] | None
+
+
+def hadamard_bound_squared(rows: Sequence[Sequence[int]], k: int) -> int:
+    """Square of an upper bound on |every minor| of ``rows``: the product of the
+    ``k`` largest squared row norms (Hadamard's inequality)."""
+    norms = sorted((sum(v * v for v in r) for r in rows), reverse=True)[:k]
+    return math.prod(norms)
+
+
+def _is_prime(q: int) -> bool:
+    if q < 2:
+        return False
+    for f in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+        if q % f == 0:
+            return q == f
+    # Deterministic Miller–Rabin for q < 3.3e24 with these bases.
+    d, s = q - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37):
+        x = pow(a, d, q)
+        if x in (1, q - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % q
+            if x == q - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def field_prime(bound_squared: int) -> int | None:
+    """The smallest prime p with p² > ``bound_squared`` (and p ≥ 257), or None
+    if that prime exceeds the word-size limit of the vectorized kernel."""
+    p = max(257, math.isqrt(bound_squared) + 1)
+    while not _is_prime(p):
+        p += 1
+    return p if p <= _MAX_PRIME else None
+
+
+# ---------------------------------------------------------------------------
+# The vectorized kernel over F_p
+
+
+class _Field:
+    """Residues mod p held in float64 arrays (exact: p < 2**26, so a product
+    of two residues is an integer below 2**52), with vectors packed into
+    int64 words for sorting."""
+
+    def __init__(self, p: int, dim: int) -> None:
+        self.p = p
+        self.dim = dim
+        bits = p.bit_length()
+        self.per_word = 63 // bits
+        self.bits = bits
+        self.words = -(-dim // self.per_word)
+        self._scale = 1.0 / p
+        self.table: NDArray[np.float64] | None = None
+        if p < 2**16:
+            self.table = np.zeros(p, dtype=np.float64)
+            self.table[1:] = _inverses(p)
+
+    def inverse(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Inverses of nonzero residues: a table lookup, or a^(p−2) by squaring."""
+        if self.table is not None:
+            return self.table[a.astype(np.int64)]
+        result = np.ones_like(a)
+        base = a.copy()
+        e = self.p - 2
+        while e:
+            if e & 1:
+                result = self.mod(result * base)
+            base = self.mod(base * base)
+            e >>= 1
+        return result
+
+    def mod(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """x mod p for integer-valued floats |x| < 2**52."""
+        r = x - np.floor(x * self._scale) * self.p
+        # floor(x / p) computed in floating point can be off by one.
+        r[r < 0] += self.p
+        r[r >= self.p] -= self.p
+        return r
+
+    def normalize(self, w: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Scale every nonzero row to a leading 1 (zero rows stay zero)."""
+        lead = (w != 0).argmax(axis=1)
+        val = w[np.arange(len(w)), lead]
+        val[val == 0] = 1
+        return self.mod(w * self.inverse(val)[:, None])
+
+    def pack(self, v: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Rows of residues as rows of ``words`` int64 words, order-preserving."""
+        iv = v.astype(np.int64)
+        out = np.zeros((len(v), self.words), dtype=np.int64)
+        for c in range(self.dim):
+            w, slot = divmod(c, self.per_word)
+            shift = self.bits * (self.per_word - 1 - slot)
+            out[:, w] |= iv[:, c] << shift
+        return out
+
+    def unpack(self, keys: NDArray[np.int64]) -> NDArray[np.float64]:
+        out = np.empty((len(keys), self.dim), dtype=np.float64)
+        mask = (1 << self.bits) - 1
+        for c in range(self.dim):
+            w, slot = divmod(c, self.per_word)
+            shift = self.bits * (self.per_word - 1 - slot)
+            out[:, c] = (keys[:, w] >> shift) & mask
+        return out
+
+
+def _inverses(p: int) -> list[int]:
+    """Inverses of 1..p−1 mod p by the linear recurrence inv(i) = −(p // i)·inv(p mod i)."""
+    inv = [0, 1] + [0] * (p - 2)
+    for i in range(2, p):
+        inv[i] = (p - (p // i) * inv[p % i] % p) % p
+    return inv[1:]
+
+
+def _unique_rows(a: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Distinct rows of a 2-D int64 array, lexicographically sorted, and the
+    index of each input row among them."""
+    order = np.lexsort(a.T[::-1]) if a.shape[1] > 1 else np.argsort(a[:, 0], kind="stable")
+    s = a[order]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = np.any(s[1:] != s[:-1], axis=1)
+    ids = np.cumsum(new) - 1
+    inv = np.empty(len(a), dtype=np.intp)
+    inv[order] = ids
+    return s[new], inv
+
+
+def _distinct(a: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sorted distinct values of a 1-D integer array (a sort, no hashing)."""
+    s = np.sort(a)
+    if len(s) == 0:
+        return s
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+class _Level:
+    """The distinct restrictions of one depth: a table of packed trace
+    vectors and, per restriction, the sorted ids of its traces."""
+
+    def __init__(self, keys: NDArray[np.int64], offsets: NDArray[np.int64],
+                 members: NDArray[np.int64], mult: NDArray[np.int64]) -> None:
+        self.keys = keys          # (V, words) packed vectors
+        self.offsets = offsets    # (I + 1,)
+        self.members = members    # ids into keys, sorted within each restriction
+        self.mult = mult          # (I,)
+
+    @property
+    def sizes(self) -> NDArray[np.int64]:
+        return np.diff(self.offsets)
+
+
+def _pairs(sizes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """All pairs (t, j, i) with i < j < sizes[t], ordered by t, then j, then i."""
+    # Children (t, j) for j >= 1, each with j pairs.
+    t_child = np.repeat(np.arange(len(sizes)), np.maximum(sizes - 1, 0))
+    first = np.cumsum(np.maximum(sizes - 1, 0)) - np.maximum(sizes - 1, 0)
+    j_child = np.arange(len(t_child)) - np.repeat(first, np.maximum(sizes - 1, 0)) + 1
+    t = np.repeat(t_child, j_child)
+    j = np.repeat(j_child, j_child)
+    start = np.cumsum(j_child) - j_child
+    i = np.arange(len(t)) - np.repeat(start, j_child)
+    return t, j, i
+
+
+def _blocks(sizes: NDArray[np.int64], limit: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of restrictions whose pairs fit ``limit`` (at least one each)."""
+    cost = np.cumsum(sizes * (sizes - 1) // 2)
+    out, lo = [], 0
+    while lo < len(sizes):
+        base = cost[lo - 1] if lo else 0
+        hi = int(np.searchsorted(cost, base + limit, side="right"))
+        hi = max(hi, lo + 1)
+        out.append((lo, hi))
+        lo = hi
+    return out
+
+
+def _sub(lev: _Level, lo: int, hi: int) -> _Level:
+    a, b = int(lev.offsets[lo]), int(lev.offsets[hi])
+    return _Level(lev.keys, lev.offsets[lo:hi + 1] - a, lev.members[a:b], lev.mult[lo:hi])
+
+
+def _pair_codes(blk: _Level, V: int) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """For every pair (i < j) of traces of every restriction of the block: the
+    code ``a·V + b`` of (trace j, trace i), and the block-local child ``(t, j)``."""
+    t, j, i = _pairs(blk.sizes)
+    off = blk.offsets[t]
+    codes = blk.members[off + j] * V + blk.members[off + i]
+    return codes, off + j, t
+
+
+def _trace_table(F: _Field, vec: NDArray[np.float64], codes: NDArray[np.int64],
+                 max_pairs: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Traces of the distinct pairs ``codes`` (sorted): the packed distinct
+    traces, and the index of each code's trace among them."""
+    V = len(vec)
+    lead = (vec != 0).argmax(axis=1)
+    packed = []
+    for lo in range(0, len(codes), max_pairs):
+        c = codes[lo:lo + max_pairs]
+        a, b = np.divmod(c, V)
+        va, vb = vec[a], vec[b]
+        f = vb[np.arange(len(c)), lead[a]]
+        packed.append(F.pack(F.normalize(F.mod(vb - f[:, None] * va))))
+    keys, tid = _unique_rows(np.concatenate(packed) if packed else
+                             np.zeros((0, F.words), dtype=np.int64))
+    return keys, tid
+
+
+def _dense_table(F: _Field, vec: NDArray[np.float64], codes: NDArray[np.int64],
+                 max_pairs: int) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
+    """Traces of the ordered pairs ``codes`` (a·V + b, sorted): the packed
+    distinct traces and a (V, V) table of their ids (−1 elsewhere)."""
+    V = len(vec)
+    keys, tid = _trace_table(F, vec, codes, max_pairs)
+    table = np.full(V * V, -1, dtype=np.int32)
+    table[codes] = tid
+    return keys, table.reshape(V, V)
+
+
+def _jit() -> Any:
+    """The compiled kernels, or None where numba is not installed."""
+    try:
+        from hyperarr import _levels_jit
+    except ImportError:  # pragma: no cover - numba is a dependency
+        return None
+    return _levels_jit
+
+
+def _step(F: _Field, lev: _Level, betti: list[int], depth: int, dim: int,
+          max_pairs: int) -> _Level | None:
+    """Restrict every restriction of ``lev`` (dimension ``dim``) once more.
+
+    Adds the counts it settles to ``betti`` and returns the next level, or
+    None when every restriction was finished in closed form.
+    """
+    sizes = lev.sizes
+    mult = lev.mult
+    betti[depth + 1] += int((mult * sizes).sum())  # one child per trace
+    if dim <= 1:
+        return None
+    if dim == 2:
+        # Lines through the origin of a plane: χ = t² − m t + (m − 1).
+        betti[depth + 2] += int((mult * np.maximum(sizes - 1, 0)).sum())
+        return None
+    vec = F.unpack(lev.keys)
+    V = len(vec)
+    blocks = _blocks(sizes, max_pairs)
+    n_pairs = int((sizes * (sizes - 1) // 2).sum())
+    table: NDArray[np.int32] | None = None
+    jit = _jit() if n_pairs >= JIT_PAIRS and V * V <= MAX_TABLE else None
+    if jit is not None:
+        codes = np.flatnonzero(jit.mark_pairs(lev.offsets, lev.members, V))
+        keys, table = _dense_table(F, vec, codes, max_pairs)
+    else:
+        # The trace of trace i on trace j depends only on the two vectors:
+        # compute each distinct pair that occurs once.
+        distinct = [_distinct(_pair_codes(_sub(lev, lo, hi), V)[0]) for lo, hi in blocks]
+        codes = _distinct(np.concatenate(distinct))
+        keys, tid = _trace_table(F, vec, codes, max_pairs)
+    W = len(keys)
+    if jit is not None and dim == 3:
+        s2, s3 = jit.count_planes(lev.offsets, lev.members, lev.mult, table, W)
+        betti[depth + 2] += int(s2)
+        betti[depth + 3] += int(s3)
+        return None
+    if jit is not None:
+        starts, counts, mults, contents, _ = jit.merged_children(
+            lev.offsets, lev.members, lev.mult, table, W, 1 << 16)
+        return _compact(keys, starts, counts, mults, contents)
+    parts: dict[int, list[tuple[NDArray[np.int32], NDArray[Any]]]] = defaultdict(list)
+    for lo, hi in blocks:
+        blk = _sub(lev, lo, hi)
+        c, child, _ = _pair_codes(blk, V)
+        if len(c) == 0:
+            continue
+        ids = tid[np.searchsorted(codes, c)]
+        u = _distinct(child * W + ids)         # distinct traces of each child, sorted
+        c_of, m64 = np.divmod(u, W)
+        starts = np.flatnonzero(np.r_[True, c_of[1:] != c_of[:-1]])
+        counts = np.diff(np.r_[starts, len(c_of)])
+        parent = np.searchsorted(blk.offsets, c_of[starts], side="right") - 1
+        cm = blk.mult[parent]
+        if dim == 3:
+            # Children are planes with `counts` lines through the origin.
+            betti[depth + 2] += int((cm * counts).sum())
+            betti[depth + 3] += int((cm * (counts - 1)).sum())
+            continue
+        members = m64.astype(np.int32)
+        for L in _distinct(counts).tolist():
+            sel = np.flatnonzero(counts == L)
+            idx = (starts[sel][:, None] + np.arange(L)[None, :]).ravel()
+            parts[L].append((members[idx].reshape(len(sel), L), cm[sel]))
+    if dim == 3:
+        return None
+    return _merge(keys, parts)
+
+
+def _compact(keys: NDArray[np.int64], starts: NDArray[np.int64], sizes: NDArray[np.int64],
+             mults: NDArray[np.int64], contents: NDArray[np.int32]) -> _Level | None:
+    """The next level from merged children (ids into ``keys``), keeping only
+    the trace vectors in use."""
+    if len(sizes) == 0:
+        return None
+    used = np.zeros(len(keys), dtype=bool)
+    used[contents] = True
+    remap = np.cumsum(used) - 1
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    # The kernel writes the children in order, so starts == offsets[:-1].
+    return _Level(keys[used], offsets, remap[contents].astype(np.int64), mults.copy())
+
+
+def _merge(keys: NDArray[np.int64],
+           parts: dict[int, list[tuple[NDArray[np.int32], NDArray[Any]]]]) -> _Level | None:
+    """Merge identical children (same sorted trace ids), summing multiplicities."""
+    mats, mults, lens = [], [], []
+    for L in sorted(parts):
+        mat = np.ascontiguousarray(np.concatenate([m for m, _ in parts[L]]))
+        mu = np.concatenate([c for _, c in parts[L]])
+        row = mat.view(np.dtype((np.void, 4 * L))).ravel()
+        u, first, inv = np.unique(row, return_index=True, return_inverse=True)
+        tot = np.zeros(len(u), dtype=mu.dtype)
+        np.add.at(tot, inv.ravel(), mu)
+        mats.append(mat[first].ravel())
+        mults.append(tot)
+        lens.append(np.full(len(u), L, dtype=np.int64))
+    if not mats:
+        return None
+    members = np.concatenate(mats).astype(np.int64)
+    used = _distinct(members)
+    members = np.searchsorted(used, members)
+    sizes = np.concatenate(lens)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return _Level(keys[used], offsets, members.ravel().astype(np.int64), np.concatenate(mults))
+
+
+def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Progress,
+                 max_pairs: int) -> list[int]:
+    F = _Field(p, dim)
+    v = np.array([[x % p for x in r] for r in rows], dtype=np.float64).reshape(len(rows), dim)
+    keys, _ = _unique_rows(F.pack(F.normalize(v)))
+    betti = [0] * (dim + 1)
+    betti[0] = 1
+    lev: _Level | None = _Level(keys, np.array([0, len(keys)], dtype=np.int64),
+                                np.arange(len(keys), dtype=np.int64),
+                                np.ones(1, dtype=np.int64))
+    depth = 0
+    while lev is not None and len(lev.mult):
+        if progress is not None:
+            progress(depth, len(lev.mult), int((lev.sizes * (lev.sizes - 1) // 2).sum()))
+        lev = _step(F, lev, betti, depth, dim - depth, max_pairs)
+        depth += 1
+    return betti
+
+
+# ---------------------------------------------------------------------------
+# The exact fallback: the same recursion on primitive integer rows
+
+
+def _primitive(v: list[int]) -> tuple[int, ...] | None:
+    g = math.gcd(*v)
+    if g == 0:
+        return None
+    lead = next(x for x in v if x)
+    if lead < 0:
+        g = -g
+    return tuple(x // g for x in v)
+
+
+def _betti_exact(rows: Sequence[Sequence[int]], dim: int, progress: Progress) -> list[int]:
+    start = {v for v in (_primitive(list(r)) for r in rows) if v is not None}
+    level: dict[tuple[tuple[int, ...], ...], int] = {tuple(sorted(start)): 1}
+    betti = [0] * (dim + 1)
+    betti[0] = 1
+    for depth in range(dim):
+        if progress is not None:
+            progress(depth, len(level), sum(len(V) * (len(V) - 1) // 2 for V in level))
+        nxt: dict[tuple[tuple[int, ...], ...], int] = defaultdict(int)
+        for V, m in level.items():
+            betti[depth + 1] += m * len(V)
+            for j in range(1, len(V)):
+                vj = V[j]
+                c = next(k for k, x in enumerate(vj) if x)
+                a = vj[c]
+                s: set[tuple[int, ...]] = set()
+                for vi in V[:j]:
+                    f = vi[c]
+                    w = _primitive([a * x - f * y for x, y in zip(vi, vj)] if f else list(vi))
+                    if w is not None:  # always: the rows are distinct
+                        s.add(w)
+                nxt[tuple(sorted(s))] += m
+        level = nxt
+        if not level:
+            break
+    return betti
+
+
+def betti_central(rows: Sequence[Sequence[int]], dim: int, *, progress: Progress = None,
+                  symmetries: Sequence[Sequence[Sequence[Fraction]]] = (),
+                  max_pairs: int = MAX_PAIRS) -> list[int]:
+    """Betti numbers b_0 … b_dim of the central arrangement of integer ``rows``.
+
+    Rows are normals in ``R^dim`` (nonzero; repeats and opposite rows allowed).
+    ``symmetries`` are point maps (dim × dim rational matrices) that permute
+    the hyperplanes, already verified; restrictions they map onto each other
+    are merged.  ``progress(depth, restrictions, pairs)`` is called before
+    each depth.
+    """
+    bound = hadamard_bound_squared(rows, dim)
+    p = field_prime(bound)
+    if p is None:
+        return _betti_exact(rows, dim, progress)
+    return _betti_field(rows, dim, p, progress, max_pairs)
+
