@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -463,15 +462,11 @@ def _betti_exact(rows: Sequence[Sequence[int]], dim: int, progress: Progress) ->
 
 
 def betti_central(rows: Sequence[Sequence[int]], dim: int, *, progress: Progress = None,
-                  symmetries: Sequence[Sequence[Sequence[Fraction]]] = (),
                   max_pairs: int = MAX_PAIRS) -> list[int]:
     """Betti numbers b_0 … b_dim of the central arrangement of integer ``rows``.
 
     Rows are normals in ``R^dim`` (nonzero; repeats and opposite rows allowed).
-    ``symmetries`` are point maps (dim × dim rational matrices) that permute
-    the hyperplanes, already verified; restrictions they map onto each other
-    are merged.  ``progress(depth, restrictions, pairs)`` is called before
-    each depth.
+    ``progress(depth, restrictions, pairs)`` is called before each depth.
     """
     bound = hadamard_bound_squared(rows, dim)
     p = field_prime(bound)

@@ -3,8 +3,8 @@
 A permutation g of the hyperplanes is a symmetry when an invertible linear
 map L of the homogenized rows carries every row to a nonzero multiple of the
 row of its image, ``r_i L = c_i r_{g(i)}``: L^{-1} then maps the hyperplane i
-onto the hyperplane g(i), as sets, and so maps restrictions onto
-restrictions with the same characteristic polynomial.  For an arrangement
+onto the hyperplane g(i), as sets, and so maps every restriction onto one
+with the same characteristic polynomial.  For an arrangement
 that is not central the rows are those of its cone, ``[a | −b]`` and the
 hyperplane at infinity ``[0 … 0 | 1]``, which g must fix: L is then an affine
 map of R^d.  A multiple may be negative, which swaps the sides of a
@@ -26,19 +26,9 @@ from typing import Any
 
 from hyperarr.exceptions import ArrangementError
 
-__all__ = ["Symmetry", "verified"]
+__all__ = ["verified"]
 
 Matrix = list[list[Fraction]]
-
-
-class Symmetry:
-    """A verified symmetry: ``perm`` on the rows and the point map ``L^{-1}``."""
-
-    __slots__ = ("perm", "point_map")
-
-    def __init__(self, perm: tuple[int, ...], point_map: Matrix) -> None:
-        self.perm = perm
-        self.point_map = point_map
 
 
 def _rref_basis(rows: Sequence[Sequence[Fraction]]) -> list[int]:
@@ -159,8 +149,8 @@ def _linear_map(rows: Matrix, perm: Sequence[int]) -> Matrix | None:
 
 
 def verified(generators: Any, n: int, column: Sequence[int], rows: Sequence[Sequence[int]],
-             fixed_last: bool) -> list[Symmetry]:
-    """Check every generator and return it as a :class:`Symmetry` of ``rows``.
+             fixed_last: bool) -> list[tuple[int, ...]]:
+    """Check every generator and return it as a permutation of ``rows``.
 
     Parameters
     ----------
@@ -213,12 +203,10 @@ def verified(generators: Any, n: int, column: Sequence[int], rows: Sequence[Sequ
             raise ArrangementError(
                 f"symmetry generator {k} is not a symmetry: it does not permute the distinct "
                 f"hyperplanes; got {shown}")
-        L = _linear_map(Q, perm)
-        Linv = _inverse(L) if L is not None else None
-        if Linv is None:
+        if _linear_map(Q, perm) is None:
             raise ArrangementError(
                 f"symmetry generator {k} is not a symmetry of the arrangement: no invertible "
                 f"{'affine' if fixed_last else 'linear'} map sends each hyperplane i onto "
                 f"hyperplane g[i]; got {shown}")
-        out.append(Symmetry(tuple(perm), Linv))
+        out.append(tuple(perm))
     return out

@@ -1,0 +1,242 @@
+"""The level-by-level count (hyperarr._levels), the Betti numbers and symmetry=.
+
+Counts are checked against OEIS and against the intersection-lattice
+computation (an independent algorithm), the two kernels (numpy and the
+compiled loops) and the two arithmetics (F_p and integers) against each
+other, and every symmetry generator of the library against exact
+verification.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hyperarr
+from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
+from hyperarr import _levels, library
+from hyperarr.characteristic import _lattice_chi
+
+#: OEIS A000609: threshold functions of d inputs = regions of threshold(d).
+THRESHOLD = {1: 4, 2: 14, 3: 104, 4: 1882, 5: 94572, 6: 15028134}
+#: OEIS A034997: regions of the resonance arrangement.
+RESONANCE = {1: 2, 2: 6, 3: 32, 4: 370, 5: 11292, 6: 1066044, 7: 347326352}
+
+
+@pytest.mark.parametrize("d", sorted(THRESHOLD))
+def test_threshold_counts_are_oeis_a000609(d):
+    A = library.threshold(d)
+    b = A.betti_numbers()
+    assert sum(b) == A.n_regions() == THRESHOLD[d]
+    assert b[:2] == (1, A.n) and len(b) == A.rank() + 1
+
+
+@pytest.mark.parametrize("d", [d for d in sorted(RESONANCE) if d <= 6])
+def test_resonance_counts_are_oeis_a034997(d):
+    A = library.resonance(d)
+    b = A.betti_numbers()
+    assert sum(b) == A.n_regions() == RESONANCE[d]
+    assert b[:2] == (1, 2**d - 1)
+
+
+@pytest.mark.slow
+def test_resonance_7_is_oeis_a034997():
+    A = library.resonance(7)
+    assert A.n_regions() == RESONANCE[7]
+    assert A.n_regions(library.resonance_symmetry(7)) == RESONANCE[7]
+
+
+@pytest.mark.parametrize("make", [library.threshold, library.resonance])
+@pytest.mark.parametrize("d", [2, 3, 4, 5])
+def test_betti_numbers_agree_with_the_lattice(make, d):
+    """The level-by-level count and deletion–restriction over the whole
+    lattice are different algorithms; their χ must agree."""
+    A = make(d)
+    assert A.characteristic_polynomial() == _lattice_chi(A)
+
+
+@pytest.mark.parametrize("family, symmetry", [
+    (library.threshold, library.threshold_symmetry),
+    (library.resonance, library.resonance_symmetry),
+    (library.braid, library.braid_symmetry),
+    (library.coordinate, library.coordinate_symmetry),
+])
+@pytest.mark.parametrize("d", [1, 2, 3, 4, 5])
+def test_results_with_and_without_symmetry_are_equal(family, symmetry, d):
+    A = family(d)
+    gens = symmetry(d)
+    for g in gens:
+        assert sorted(g) == list(range(A.n))
+    assert A.characteristic_polynomial(gens) == A.characteristic_polynomial()
+    assert A.betti_numbers(gens) == A.betti_numbers()
+    assert A.n_bounded_regions(gens) == A.n_bounded_regions()
+
+
+@pytest.mark.parametrize("d", [2, 3, 4])
+def test_family_generators_generate_groups_of_the_known_order(d):
+    """The generators are the groups they claim: closing them under
+    composition gives 2^d·d! (cube), (d+1)! (resonance), d! (braid, which
+    S_2 fixes for d = 2: its one hyperplane)."""
+    def order(gens, n):
+        ident = tuple(range(n))
+        seen, todo = {ident}, [ident]
+        while todo:
+            p = todo.pop()
+            for g in gens:
+                q = tuple(g[p[i]] for i in range(n))
+                if q not in seen:
+                    seen.add(q)
+                    todo.append(q)
+        return len(seen)
+
+    assert order(library.threshold_symmetry(d), 2**d) == 2**d * math.factorial(d)
+    assert order(library.resonance_symmetry(d), 2**d - 1) == math.factorial(d + 1)
+    assert order(library.braid_symmetry(d), d * (d - 1) // 2) == (math.factorial(d) if d > 2 else 1)
+
+
+def test_a_wrong_symmetry_is_refused_naming_it():
+    A = library.resonance(3)  # rows 001, 010, 011, 100, 101, 110, 111
+    good = library.resonance_symmetry(3)
+    # Swapping x_3 = 0 and x_2 + x_3 = 0 is a permutation, not a symmetry.
+    bad = [2, 1, 0, 3, 4, 5, 6]
+    with pytest.raises(hyperarr.ArrangementError, match=r"generator 1 is not a symmetry.*\[2, 1, 0"):
+        A.n_regions([good[0], bad])
+    with pytest.raises(hyperarr.ArrangementError, match="generator 0 must be a permutation of 0..6"):
+        A.n_regions([[0, 1, 2]])
+    with pytest.raises(hyperarr.ArrangementError, match="generator 0 must be a permutation"):
+        A.n_regions([[0, 0, 1, 2, 3, 4, 5]])
+    with pytest.raises(hyperarr.ArrangementError, match="sequence of permutations"):
+        A.n_regions(7)
+
+
+def test_an_affine_symmetry_must_fix_infinity():
+    """x = 0, x = 1, y = 0: swapping x = 1 and y = 0 is induced by a linear
+    map of the rows [a | b] (they are independent), but no affine map of the
+    plane sends two parallel lines onto two crossing ones."""
+    A = hyperarr.Arrangement([[1, 0], [1, 0], [0, 1]], [0, 1, 0])
+    with pytest.raises(hyperarr.ArrangementError, match="no invertible affine map"):
+        A.n_regions([[0, 2, 1]])
+    # Reflecting x ↦ 1 − x swaps the two parallel lines: a symmetry.
+    assert A.n_regions([[1, 0, 2]]) == 6
+
+
+def test_copies_of_a_hyperplane_must_move_together():
+    A = hyperarr.Arrangement([[1, 0], [2, 0], [0, 1]], [0, 0, 0])  # rows 0 and 1 are one line
+    assert A.n_regions([[1, 0, 2]]) == 4
+    with pytest.raises(hyperarr.ArrangementError, match="copies of one hyperplane"):
+        A.n_regions([[2, 1, 0]])
+
+
+@given(degenerate_arrangements(max_n=9, max_d=4))
+@settings(max_examples=80, deadline=None)
+def test_levels_equal_the_lattice_on_degenerate_arrangements(A):
+    assert hyperarr.characteristic._chi(A, None, False) == _lattice_chi(A)
+
+
+@given(degenerate_arrangements(max_n=8, max_d=3))
+@settings(max_examples=40, deadline=None)
+def test_zaslavsky_and_whitney(A):
+    """Σ b_k = regions enumerated; |χ(1)| = relatively bounded regions
+    enumerated; π(1) = regions; b_0 = 1 and b_1 = distinct hyperplanes."""
+    R = A.regions()
+    b = A.betti_numbers()
+    assert sum(b) == len(R) == A.n_regions()
+    assert A.n_bounded_regions() == int(R.relatively_bounded.sum())
+    assert A.poincare_polynomial() == b
+    if A.n and A.rank():
+        assert b[0] == 1 and b[1] == len(A._prepared.rows)
+
+
+def _random_rows(rng, n, d, lo=-3, hi=3):
+    rows = []
+    while len(rows) < n:
+        r = [rng.randint(lo, hi) for _ in range(d)]
+        if any(r):
+            rows.append(r)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_field_and_integer_arithmetic_agree(seed):
+    rng = random.Random(seed)
+    d = rng.randint(2, 5)
+    rows = _random_rows(rng, rng.randint(3, 14), d)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, d))
+    assert p is not None
+    assert _levels._betti_field(rows, d, p, None, 50) == _levels._betti_exact(rows, d, None)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_compiled_and_numpy_kernels_agree(seed, monkeypatch):
+    rng = random.Random(100 + seed)
+    d = rng.randint(3, 6)
+    rows = _random_rows(rng, rng.randint(8, 24), d, -2, 2)
+    plain = _levels.betti_central(rows, d, max_pairs=64)
+    monkeypatch.setattr(_levels, "JIT_PAIRS", 0)
+    assert _levels.betti_central(rows, d) == plain
+
+
+def test_the_prime_exceeds_every_minor():
+    """The Hadamard bound holds for every square submatrix, and the prime is
+    above it, so no nonzero minor vanishes mod p."""
+    rng = random.Random(7)
+    rows = _random_rows(rng, 7, 4, -9, 9)
+    bound2 = _levels.hadamard_bound_squared(rows, 4)
+    p = _levels.field_prime(bound2)
+    assert p is not None and p * p > bound2 and _levels._is_prime(p)
+    from fractions import Fraction
+
+    def det(M):
+        M = [[Fraction(x) for x in r] for r in M]
+        n, out = len(M), Fraction(1)
+        for c in range(n):
+            piv = next((r for r in range(c, n) if M[r][c]), None)
+            if piv is None:
+                return 0
+            if piv != c:
+                M[c], M[piv] = M[piv], M[c]
+                out = -out
+            out *= M[c][c]
+            for r in range(c + 1, n):
+                f = M[r][c] / M[c][c]
+                M[r] = [x - f * y for x, y in zip(M[r], M[c])]
+        return int(out)
+
+    for k in range(1, 5):
+        for R in itertools.combinations(rows, k):
+            for C in itertools.combinations(range(4), k):
+                m = det([[r[c] for c in C] for r in R])
+                assert m * m <= bound2 and (m == 0) == (m % p == 0)
+
+
+def test_large_entries_run_the_integer_recursion():
+    """Entries too large for a word-size prime: the exact integer path, still
+    equal to the lattice."""
+    big = 10**40
+    A = hyperarr.Arrangement([[big, 1], [1, big], [big + 1, big + 1], [3, -big]], [1, 2, 3, 0])
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    assert _levels.field_prime(_levels.hadamard_bound_squared(rows, dim)) is None
+    assert A.characteristic_polynomial() == _lattice_chi(A)
+
+
+def test_non_central_counts_go_through_the_cone():
+    A = library.shi(3)  # not central: χ = t (t − 3)^2 for the essential part
+    assert A.characteristic_polynomial() == (0, 9, -6, 1)
+    assert A.betti_numbers() == (1, 6, 9)
+
+
+def test_progress_bar_gives_the_same_result(capsys):
+    A = library.threshold(4)
+    assert A.n_regions(progress=True) == THRESHOLD[4]
+
+
+def test_betti_numbers_of_a_non_essential_arrangement_stop_at_the_rank():
+    A = arrangement_from_rows([[1, 0, 0, 0], [0, 1, 0, 0], [1, 1, 0, 1]], 3)
+    assert A.rank() == 2
+    b = A.betti_numbers()
+    assert len(b) == 3 and sum(b) == len(A.regions())
