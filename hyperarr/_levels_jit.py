@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["children", "count_planes"]
+__all__ = ["count_planes", "mark_pairs", "merged_children"]
 
 
 @njit(cache=True, nogil=True)
