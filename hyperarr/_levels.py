@@ -35,10 +35,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hyperarr.exceptions import OutputTooLargeError
+
 __all__ = ["MAX_PAIRS", "betti_central", "field_prime", "hadamard_bound_squared"]
 
 #: Pairs of traces handled per vectorized block (memory: about 200 bytes each).
 MAX_PAIRS = 2_000_000
+
+#: Refuse a depth with more pairs of traces than this (about 10 minutes of
+#: the compiled loops on one core), before starting it.
+MAX_PAIRS_PER_DEPTH = 60_000_000_000
 
 #: Largest dense trace table (entries, int32) built per depth; beyond it the
 #: traces of the pairs that occur are computed and looked up by a sort.
@@ -412,8 +418,15 @@ def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Prog
                                 np.ones(1, dtype=np.int64))
     depth = 0
     while lev is not None and len(lev.mult):
+        pairs = int((lev.sizes * (lev.sizes - 1) // 2).sum())
         if progress is not None:
-            progress(depth, len(lev.mult), int((lev.sizes * (lev.sizes - 1) // 2).sum()))
+            progress(depth, len(lev.mult), pairs)
+        if pairs > MAX_PAIRS_PER_DEPTH:
+            raise OutputTooLargeError(
+                f"counting regions depth by depth: depth {depth} of {dim} holds {len(lev.mult)} "
+                f"distinct restrictions with {pairs} pairs of traces to intersect, over the "
+                f"limit of {MAX_PAIRS_PER_DEPTH} (about ten minutes); the count needs a larger "
+                "machine or the distributed counter")
         lev = _step(F, lev, betti, depth, dim - depth, max_pairs)
         depth += 1
     return betti

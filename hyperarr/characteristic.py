@@ -186,9 +186,8 @@ class _progress_bar:
                         leave=False)
 
         def report(depth: int, restrictions: int, pairs: int) -> None:
-            self.bar.n = depth
             self.bar.set_postfix(restrictions=restrictions, pairs=pairs, refresh=False)
-            self.bar.refresh()
+            self.bar.update(depth - self.bar.n)  # drawn only once `delay` has passed
 
         return report
 

@@ -10,6 +10,8 @@ verification.
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import math
 import random
 
@@ -240,3 +242,43 @@ def test_betti_numbers_of_a_non_essential_arrangement_stop_at_the_rank():
     assert A.rank() == 2
     b = A.betti_numbers()
     assert len(b) == 3 and sum(b) == len(A.regions())
+
+
+# The command line: hyperarr count FILE.csv | --example NAME
+
+
+def test_cli_count_of_an_example_as_json(capsys):
+    from hyperarr import cli
+
+    assert cli.main(["count", "--example", "threshold-4", "--symmetry", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["regions"] == THRESHOLD[4] == sum(out["betti_numbers"])
+    assert out["betti_numbers"] == list(library.threshold(4).betti_numbers())
+    assert out["symmetry_generators"] == 3 and out["rank"] == 5
+
+
+def test_cli_count_of_a_csv_prints_chi_betti_and_both_bounded_counts(tmp_path, capsys):
+    from hyperarr import cli
+
+    path = tmp_path / "lines.csv"
+    path.write_text("".join(f"{a},{b},10\n" for a, b in [(0, 10), (10, 3), (6, -8), (-6, -8), (-10, 3)]))
+    assert cli.main(["count", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "χ(t) = t^2 - 5 t + 10" in out
+    assert re.search(r"^Betti numbers +1 5 10$", out, re.M)
+    assert re.search(r"^regions +16$", out, re.M)
+    assert re.search(r"^bounded regions +6 +\(compact", out, re.M)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["count", "--example", "shi-3", "--symmetry"], "--symmetry needs --example FAMILY-D of a family"),
+    (["count", "--n", "5"], "got --n only"),
+    (["count", "--example", "braid-3", "--n", "3"], "--n, --d and --central describe the table"),
+    (["count", "--example", "cube-3"], "--example must be one of"),
+])
+def test_cli_count_refuses_clearly(argv, message, capsys):
+    from hyperarr import cli
+
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,9 +1,12 @@
-"""``hyperarr count``: exact region counts against the estimate n^d (private).
+"""``hyperarr count``: exact region counts, of an arrangement or against the estimate n^d (private).
 
-``hyperarr count --n 20 --d 10`` compares the exact number of regions of n
-hyperplanes in general position in R^d, sum_{k<=d} C(n, k), with n^d and
-n^d/d!; ranges give a table, ``--json`` exact integers.  Every number comes
-from `hyperarr.counting`.
+``hyperarr count FILE.csv`` or ``hyperarr count --example threshold-6``
+prints the characteristic polynomial, the Betti numbers and the numbers of
+regions and bounded regions of that arrangement (`hyperarr.characteristic`,
+``--symmetry`` with the family's symmetry group).  ``hyperarr count --n 20
+--d 10`` compares the exact number of regions of n hyperplanes in general
+position in R^d, sum_{k<=d} C(n, k), with n^d and n^d/d!; ranges give a
+table (`hyperarr.counting`).  ``--json`` prints exact integers.
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from hyperarr.characteristic import characteristic_polynomial
 from hyperarr.cli._command import add_command
 from hyperarr.cli._input import (
     check_work,
     count_table_bits,
     count_table_seconds,
+    load_symmetric,
     parse_int_ranges,
     parse_seconds,
 )
 from hyperarr.counting import RegionCountRow, max_regions, region_count_table
+from hyperarr.exceptions import ArrangementError
 
-__all__ = ["add_parser", "run", "count_table", "fmt", "sci"]
+__all__ = ["add_parser", "run", "count_table", "fmt", "sci", "polynomial_text"]
 
 #: Integers up to this many digits are printed in full; larger ones as 1.23e456.
 _MAX_EXACT_DIGITS = 30
@@ -68,9 +74,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         subparsers,
         "count",
         run,
-        help="exact region count of n hyperplanes in R^d against n^d",
+        help="exact region counts: of an arrangement (χ, Betti numbers), or of n hyperplanes in R^d against n^d",
         description=(
-            "Number of regions of n hyperplanes in general position in R^d (the most n "
+            "With FILE.csv or --example NAME: the characteristic polynomial χ(t) of that "
+            "arrangement, its Betti numbers (the absolute values of χ's coefficients), and its "
+            "numbers of regions and bounded regions, exactly, without enumerating the regions "
+            "(Zaslavsky). --symmetry states the symmetry group of a family example (verified "
+            "exactly). A bar shows the progress of counts that run longer than a second.\n\n"
+            "With --n and --d: the number of regions of n hyperplanes in general position in R^d (the most n "
             "threshold neurons on a d-dimensional input can separate), exactly: "
             "sum_{k<=d} C(n, k). Shown next to the estimate n^d from class, its leading "
             "term n^d/d!, and the ratios of both to the exact count. Ranges a:b are "
@@ -80,6 +91,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
         epilog=(
             "examples:\n"
+            "  hyperarr count --example threshold-6      15028134 threshold functions of 6 inputs\n"
+            "  hyperarr count lines.csv --json          χ, Betti numbers and counts of a CSV\n"
             "  hyperarr count --n 20 --d 10             Exercise 3h: 616666 regions, not 1e13\n"
             "  hyperarr count --n 5:40:5 --d 1:10       a table\n"
             "  hyperarr count --n 20 --d 10 --central   hyperplanes through 0 (Cover)\n"
@@ -87,11 +100,24 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument(
-        "--n", required=True, metavar="N", type=_int_spec("--n", 0, _MAX_N),
+        "file", nargs="?", default=None, metavar="FILE.csv",
+        help="an arrangement: one hyperplane per row, w_1, ..., w_d, theta",
+    )
+    p.add_argument(
+        "--example", default=None, metavar="NAME",
+        help="a built-in arrangement instead of FILE.csv: five-lines, or FAMILY-D such as "
+             "threshold-6, resonance-7, braid-5 (families of hyperarr.library)",
+    )
+    p.add_argument(
+        "--symmetry", action="store_true",
+        help="with --example FAMILY-D: state the family's symmetry group (verified exactly)",
+    )
+    p.add_argument(
+        "--n", default=None, metavar="N", type=_int_spec("--n", 0, _MAX_N),
         help=f"number of hyperplanes (neurons), 0..{_MAX_N}; a:b[:s] or a list",
     )
     p.add_argument(
-        "--d", required=True, metavar="D", type=_int_spec("--d", 1, _MAX_D),
+        "--d", default=None, metavar="D", type=_int_spec("--d", 1, _MAX_D),
         help=f"input dimension, 1..{_MAX_D}; a:b[:s] or a list",
     )
     p.add_argument(
@@ -110,7 +136,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``hyperarr count``: print the table or JSON and return 0."""
+    """Run ``hyperarr count``: print the counts or the table, or JSON, and return 0."""
+    if args.file is not None or args.example is not None:
+        return _run_arrangement(args)
+    if args.symmetry:
+        raise ArrangementError("--symmetry needs --example FAMILY-D; got --n/--d")
+    if args.n is None or args.d is None:
+        raise ArrangementError(
+            "give FILE.csv or --example NAME (an arrangement), or both --n and --d (the table); "
+            f"got {'--n only' if args.n is not None else '--d only' if args.d is not None else 'none of them'}")
     n_spec: _IntSpec = args.n
     d_spec: _IntSpec = args.d
     total = len(n_spec.values) * len(d_spec.values)
@@ -140,6 +174,69 @@ def run(args: argparse.Namespace) -> int:
         print(title)
         print(count_table(rows))
     return 0
+
+
+def _run_arrangement(args: argparse.Namespace) -> int:
+    """``hyperarr count FILE.csv | --example NAME``: χ, Betti numbers and counts."""
+    if args.n is not None or args.d is not None or args.central:
+        raise ArrangementError("--n, --d and --central describe the table, not FILE.csv or --example")
+    A, gens = load_symmetric(args.file, args.example)
+    name = args.example if args.example is not None else args.file
+    if args.symmetry and gens is None:
+        raise ArrangementError(
+            "--symmetry needs --example FAMILY-D of a family with a known symmetry group "
+            f"(coordinate, braid, resonance, threshold); got {name}")
+    symmetry = gens if args.symmetry else None
+    chi = characteristic_polynomial(A, symmetry, progress=True)
+    rank = A.rank()
+    betti = [abs(chi[A.dim - k]) for k in range(rank + 1)]
+    regions = sum(betti)
+    relative = abs(sum(chi))
+    compact = relative if rank == A.dim else 0
+    if args.json:
+        with _unlimited_int_digits():
+            print(json.dumps({
+                "arrangement": name, "n": A.n, "dim": A.dim, "rank": rank,
+                "central": A.is_central(), "symmetry_generators": len(symmetry or []),
+                "characteristic_polynomial": list(chi), "betti_numbers": betti,
+                "regions": regions, "bounded_regions": compact,
+                "relatively_bounded_regions": relative,
+            }))
+        return 0
+    print(f"{name}: {A.n} hyperplanes in R^{A.dim}, rank {rank}"
+          f"{', central' if A.is_central() else ''}"
+          f"{f', symmetry group from {len(symmetry)} generators (verified)' if symmetry else ''}")
+    print(f"characteristic polynomial  χ(t) = {polynomial_text(chi)}")
+    print(f"Betti numbers              {' '.join(map(str, betti))}")
+    print(f"regions                    {regions}")
+    print(f"bounded regions            {compact}  (compact in R^{A.dim})")
+    print(f"relatively bounded regions {relative}  (bounded modulo the lineality space, as Sage counts)")
+    return 0
+
+
+def polynomial_text(coeffs: Sequence[int]) -> str:
+    """χ's coefficients (constant term first) as text, leading term first.
+
+    Examples
+    --------
+    >>> polynomial_text((10, -5, 1))
+    't^2 - 5 t + 10'
+    >>> polynomial_text((0, 2, -3, 1))
+    't^3 - 3 t^2 + 2 t'
+    """
+    terms = []
+    for k in range(len(coeffs) - 1, -1, -1):
+        c = coeffs[k]
+        if c == 0:
+            continue
+        mono = "" if k == 0 else ("t" if k == 1 else f"t^{k}")
+        mag = abs(c)
+        body = mono if mag == 1 and mono else (f"{mag} {mono}".strip())
+        if not terms:
+            terms.append(body if c > 0 else f"-{body}")
+        else:
+            terms.append(("+ " if c > 0 else "- ") + body)
+    return " ".join(terms) if terms else "0"
 
 
 def _central_row(row: RegionCountRow) -> RegionCountRow:

@@ -23,6 +23,8 @@ from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 __all__ = [
     "EXAMPLES",
+    "FAMILIES",
+    "load_symmetric",
     "check_work",
     "count_table_bits",
     "count_table_seconds",
@@ -178,12 +180,58 @@ def load_arrangement(path: str | None, example: str | None) -> Arrangement:
             f"got FILE.csv {path!r} and --example {example}"
         )
     if example is not None:
-        if example not in EXAMPLES:
-            raise ArrangementError(f"--example must be one of {', '.join(EXAMPLES)}; got {example!r}")
-        return EXAMPLES[example]()
+        return _example(example)[0]
     if path is None:
         raise ArrangementError("give either FILE.csv or --example NAME (exactly one); got neither")
     return read_arrangement_csv(path)
+
+
+#: Families that ``--example FAMILY-D`` builds, with their symmetry groups.
+FAMILIES: dict[str, tuple[Callable[[int], Arrangement], Callable[[int], list[list[int]]] | None]] = {
+    "coordinate": (library.coordinate, library.coordinate_symmetry),
+    "braid": (library.braid, library.braid_symmetry),
+    "shi": (library.shi, None),
+    "catalan": (library.catalan, None),
+    "resonance": (library.resonance, library.resonance_symmetry),
+    "threshold": (library.threshold, library.threshold_symmetry),
+}
+#: Largest d of ``--example FAMILY-D``.
+_MAX_FAMILY_D = 12
+
+
+def _example(name: str) -> tuple[Arrangement, list[list[int]] | None]:
+    """The arrangement ``--example NAME`` names, and its symmetry generators if known.
+
+    NAME is one of `EXAMPLES`, or ``FAMILY-D`` for a family of
+    `hyperarr.library` (``threshold-6``, ``resonance-7``, ...).
+
+    Examples
+    --------
+    >>> A, gens = _example("threshold-3")
+    >>> A.n, len(gens)
+    (8, 3)
+    >>> _example("cube-3")
+    Traceback (most recent call last):
+    ...
+    hyperarr.exceptions.ArrangementError: --example must be one of five-lines, braid-4, shi-3, resonance-4, threshold-3, or FAMILY-D with FAMILY in coordinate, braid, shi, catalan, resonance, threshold and D in 1..12; got 'cube-3'
+    """
+    family, _, dim = name.rpartition("-")
+    if family in FAMILIES and dim.isdigit() and 1 <= int(dim) <= _MAX_FAMILY_D:
+        make, symmetry = FAMILIES[family]
+        d = int(dim)
+        return make(d), (symmetry(d) if symmetry is not None else None)
+    if name in EXAMPLES:
+        return EXAMPLES[name](), None
+    raise ArrangementError(
+        f"--example must be one of {', '.join(EXAMPLES)}, or FAMILY-D with FAMILY in "
+        f"{', '.join(FAMILIES)} and D in 1..{_MAX_FAMILY_D}; got {name!r}")
+
+
+def load_symmetric(path: str | None, example: str | None) -> tuple[Arrangement, list[list[int]] | None]:
+    """Like `load_arrangement`, with the example's symmetry generators (None if unknown)."""
+    if path is None and example is not None:
+        return _example(example)
+    return load_arrangement(path, example), None
 
 
 def parse_int_ranges(option: str, text: str, low: int, high: int, max_count: int = 10_000) -> list[int]:
