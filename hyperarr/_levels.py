@@ -406,30 +406,90 @@ def _merge(keys: NDArray[np.int64],
     return _Level(keys[used], offsets, members.ravel().astype(np.int64), np.concatenate(mults))
 
 
-def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Progress,
-                 max_pairs: int) -> list[int]:
+def start(rows: Sequence[Sequence[int]], dim: int, p: int) -> _Level:
+    """Depth 0: the one restriction that is the whole arrangement (over F_p)."""
     F = _Field(p, dim)
     v = np.array([[x % p for x in r] for r in rows], dtype=np.float64).reshape(len(rows), dim)
     keys, _ = _unique_rows(F.pack(F.normalize(v)))
+    return _Level(keys, np.array([0, len(keys)], dtype=np.int64),
+                  np.arange(len(keys), dtype=np.int64), np.ones(1, dtype=np.int64))
+
+
+def pairs_of(lev: _Level) -> int:
+    """Pairs of traces the next step intersects (its work)."""
+    return int((lev.sizes * (lev.sizes - 1) // 2).sum())
+
+
+def split(lev: _Level, parts: int) -> list[_Level]:
+    """``lev`` cut into at most ``parts`` consecutive pieces of about equal work."""
+    sizes = lev.sizes
+    work = np.cumsum(sizes * (sizes - 1) // 2 + 1)
+    cuts = np.searchsorted(work, np.linspace(0, work[-1], parts + 1)[1:-1], side="right")
+    bounds = [0, *sorted(set(int(c) for c in cuts) - {0, len(sizes)}), len(sizes)]
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        piece = _sub(lev, lo, hi)
+        used = _distinct(piece.members)
+        out.append(_Level(lev.keys[used], piece.offsets, np.searchsorted(used, piece.members),
+                          piece.mult))
+    return out
+
+
+def expand(lev: _Level, p: int, dim: int, depth: int,
+           max_pairs: int = MAX_PAIRS) -> tuple[list[int], _Level | None]:
+    """One step from depth ``depth`` (restrictions of dimension ``dim − depth``):
+    the Betti counts it settles (a list of length dim + 1) and the next level."""
+    betti = [0] * (dim + 1)
+    nxt = _step(_Field(p, dim), lev, betti, depth, dim - depth, max_pairs)
+    return betti, nxt
+
+
+def merge(levels: Sequence[_Level | None]) -> _Level | None:
+    """The union of levels of one depth, identical restrictions merged."""
+    present = [lv for lv in levels if lv is not None and len(lv.mult)]
+    if not present:
+        return None
+    keys, ids = _unique_rows(np.concatenate([lv.keys for lv in present]))
+    parts: dict[int, list[tuple[NDArray[np.int32], NDArray[Any]]]] = defaultdict(list)
+    base = 0
+    for lv in present:
+        members = ids[base + lv.members].astype(np.int32)
+        base += len(lv.keys)
+        sizes = lv.sizes
+        for L in _distinct(sizes).tolist():
+            sel = np.flatnonzero(sizes == L)
+            idx = (lv.offsets[sel][:, None] + np.arange(L)[None, :]).ravel()
+            parts[L].append((members[idx].reshape(len(sel), L), lv.mult[sel]))
+    return _merge(keys, parts)
+
+
+def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Progress,
+                 max_pairs: int) -> list[int]:
     betti = [0] * (dim + 1)
     betti[0] = 1
-    lev: _Level | None = _Level(keys, np.array([0, len(keys)], dtype=np.int64),
-                                np.arange(len(keys), dtype=np.int64),
-                                np.ones(1, dtype=np.int64))
+    lev: _Level | None = start(rows, dim, p)
     depth = 0
     while lev is not None and len(lev.mult):
-        pairs = int((lev.sizes * (lev.sizes - 1) // 2).sum())
+        pairs = pairs_of(lev)
         if progress is not None:
             progress(depth, len(lev.mult), pairs)
-        if pairs > MAX_PAIRS_PER_DEPTH:
-            raise OutputTooLargeError(
-                f"counting regions depth by depth: depth {depth} of {dim} holds {len(lev.mult)} "
-                f"distinct restrictions with {pairs} pairs of traces to intersect, over the "
-                f"limit of {MAX_PAIRS_PER_DEPTH} (about ten minutes); the count needs a larger "
-                "machine or the distributed counter")
-        lev = _step(F, lev, betti, depth, dim - depth, max_pairs)
+        refuse_depth(depth, dim, len(lev.mult), pairs)
+        got, lev = expand(lev, p, dim, depth, max_pairs)
+        betti = [a + b for a, b in zip(betti, got)]
         depth += 1
     return betti
+
+
+def refuse_depth(depth: int, dim: int, restrictions: int, pairs: int,
+                 limit: int | None = None) -> None:
+    """Refuse a depth whose pairs exceed ``limit`` (default `MAX_PAIRS_PER_DEPTH`), before it starts."""
+    limit = MAX_PAIRS_PER_DEPTH if limit is None else limit
+    if pairs > limit:
+        raise OutputTooLargeError(
+            f"counting regions depth by depth: depth {depth} of {dim} holds {restrictions} "
+            f"distinct restrictions with {pairs} pairs of traces to intersect, over the "
+            f"limit of {limit} (about ten minutes on one core); the count needs a larger "
+            "machine, or hyperarr.distributed over several")
 
 
 # ---------------------------------------------------------------------------

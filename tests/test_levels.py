@@ -282,3 +282,27 @@ def test_cli_count_refuses_clearly(argv, message, capsys):
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("parts", [1, 2, 5])
+@pytest.mark.parametrize("make, d", [(library.threshold, 5), (library.resonance, 5), (library.braid, 6)])
+def test_split_expand_merge_is_the_count(make, d, parts):
+    """The pieces the distributed counter maps and reduces give the same
+    Betti numbers as the count in one process, however the depths are cut."""
+    A = make(d)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    lev, betti, depth = _levels.start(rows, dim, p), [1] + [0] * dim, 0
+    while lev is not None:
+        outs = [_levels.expand(piece, p, dim, depth) for piece in _levels.split(lev, parts)]
+        betti = [x + sum(b[k] for b, _ in outs) for k, x in enumerate(betti)]
+        lev = _levels.merge([nxt for _, nxt in outs])
+        depth += 1
+    assert betti == _levels.betti_central(rows, dim)
+    assert tuple(betti[: A.rank() + 1]) == A.betti_numbers()
+
+
+def test_a_depth_over_budget_is_refused_before_it_starts():
+    with pytest.raises(hyperarr.OutputTooLargeError, match=r"depth 1 of 5 holds 15 distinct restrictions .* limit of 10"):
+        _levels.refuse_depth(1, 5, 15, 11, limit=10)
+    _levels.refuse_depth(1, 5, 15, 10, limit=10)

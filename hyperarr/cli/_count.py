@@ -224,7 +224,7 @@ def polynomial_text(coeffs: Sequence[int]) -> str:
     >>> polynomial_text((0, 2, -3, 1))
     't^3 - 3 t^2 + 2 t'
     """
-    terms = []
+    terms: list[str] = []
     for k in range(len(coeffs) - 1, -1, -1):
         c = coeffs[k]
         if c == 0:
