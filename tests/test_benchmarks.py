@@ -299,3 +299,18 @@ def test_refusals_benchmark_rows():
     row = refusals.measure(cases["0.1 + 0.2 != 0.3 triangle: regions()"], repeat=1)
     assert row.outcome == "answered (7 items)"
     assert refusals.format_table(refusals.COLUMNS, [row]).count("\n") == 2
+
+
+def test_counting_rows_are_met_only_with_the_right_count_in_time_and_memory():
+    from benchmarks.counting import COLUMNS, CountingRow
+
+    def row(regions=15028134, seconds=0.3, peak=10**8, target=5.0):
+        return CountingRow("T6", regions, 15028134, seconds, 3, peak, "—", None, "CC 9.95 s", target)
+
+    assert row().status == "**met**"
+    assert row(seconds=6.0).status == "not met"
+    assert row(peak=5 * 10**9).status == "not met"
+    assert row(regions=15028133).status == "WRONG COUNT"
+    assert row(target=None).status == "comparison"
+    out = cells(COLUMNS, row())
+    assert out[1] == "15,028,134" and out[2] == "300.0 ms (3 runs)" and out[-1] == "**met**"
