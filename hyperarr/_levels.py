@@ -48,7 +48,7 @@ MAX_PAIRS_PER_DEPTH = 60_000_000_000
 
 #: Largest dense trace table (entries, int32) built per depth; beyond it the
 #: traces of the pairs that occur are computed and looked up by a sort.
-MAX_TABLE = 2**25
+MAX_TABLE = 2**27
 
 #: Pairs at one depth from which the compiled kernels (numba) pay for their
 #: compilation.

@@ -30,6 +30,30 @@ THRESHOLD = {1: 4, 2: 14, 3: 104, 4: 1882, 5: 94572, 6: 15028134}
 RESONANCE = {1: 2, 2: 6, 3: 32, 4: 370, 5: 11292, 6: 1066044, 7: 347326352}
 
 
+#: Betti numbers as published with CountingChambers (Brysiewicz–Eble–Kühne,
+#: arXiv 2105.14542), d = 2..6.
+PUBLISHED_BETTI = {
+    ("resonance", 2): (1, 3, 2),
+    ("resonance", 3): (1, 7, 15, 9),
+    ("resonance", 4): (1, 15, 80, 170, 104),
+    ("resonance", 5): (1, 31, 375, 2130, 5270, 3485),
+    ("resonance", 6): (1, 63, 1652, 22435, 159460, 510524, 371909),
+    ("threshold", 2): (1, 4, 6, 3),
+    ("threshold", 3): (1, 8, 28, 44, 23),
+    ("threshold", 4): (1, 16, 120, 460, 820, 465),
+    ("threshold", 5): (1, 32, 496, 4240, 19660, 43014, 27129),
+    ("threshold", 6): (1, 64, 2016, 36848, 400400, 2453248, 7111650, 5023907),
+}
+
+
+@pytest.mark.parametrize("family, d", sorted(PUBLISHED_BETTI))
+def test_betti_numbers_are_the_published_ones(family, d):
+    A = getattr(library, family)(d)
+    symmetry = getattr(library, f"{family}_symmetry")(d)
+    assert A.betti_numbers() == PUBLISHED_BETTI[family, d]
+    assert A.betti_numbers(symmetry) == PUBLISHED_BETTI[family, d]
+
+
 @pytest.mark.parametrize("d", sorted(THRESHOLD))
 def test_threshold_counts_are_oeis_a000609(d):
     A = library.threshold(d)
