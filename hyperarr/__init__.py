@@ -11,6 +11,7 @@ from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement, Hyperplane
 from hyperarr.characteristic import characteristic_polynomial, n_bounded_regions, n_regions
 from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
+from hyperarr.faces import Face, Faces
 from hyperarr.exceptions import (
     ArrangementError,
     HyperarrError,
@@ -19,6 +20,7 @@ from hyperarr.exceptions import (
     WitnessError,
 )
 from hyperarr.network import ThresholdNetwork
+from hyperarr.poset import poset_of_regions
 from hyperarr.regions import Region, Regions
 from hyperarr.synthesis import synthesize
 
@@ -29,6 +31,9 @@ __all__ = [
     "Hyperplane",
     "Regions",
     "Region",
+    "Faces",
+    "Face",
+    "poset_of_regions",
     "adjacency_graph",
     "adjacency_edges",
     "ThresholdNetwork",

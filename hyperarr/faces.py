@@ -1,0 +1,653 @@
+"""Faces of an arrangement, of every dimension, and its vertices, exactly.
+
+A *face* is a nonempty set of points with one sign vector σ ∈ {−1, 0, +1}^n
+(σ_i = 0 on the hyperplanes through the face).  The faces of dimension d are
+the regions; those of dimension 0 are the vertices.  A face of dimension k
+spans a flat X of dimension k (the intersection of the hyperplanes where
+σ_i = 0), and it is a region of the restriction A^X of the arrangement to X.
+So the faces are listed flat by flat, over the intersection lattice, with the
+same exact lifting that [`hyperarr.regions`][hyperarr.regions] uses for the
+regions of A itself: the regions of a flat are the lifts of the regions of
+its children, one dimension at a time, each witness checked exactly.
+
+These are the sign vectors of Sage's ``closed_faces()`` (a closed face and
+its relative interior carry the same sign vector), and ``face_vector()``
+is Sage's (f_0, …, f_d).  Sign convention, as everywhere in hyperarr:
+hyperplane i is ``{x : normals[i] · x = offsets[i]}`` and σ_i = +1 where
+``normals[i] · x > offsets[i]``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _exact, _keys, _lift, _rref
+from hyperarr._atomic import atomic_write_bytes
+from hyperarr._lattice import Flat, Lattice, levels
+from hyperarr.arrangement import checked
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.arrangement import Arrangement
+
+__all__ = ["Face", "Faces", "faces", "iter_faces", "vertices", "face_vector", "DEFAULT_MAX_FACES"]
+
+#: Default ``max_faces`` of [`faces`][hyperarr.faces.faces]: about 1.7 GB for
+#: n = 64 hyperplanes in R^12 (170 bytes a face).
+DEFAULT_MAX_FACES = 10_000_000
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+Exact = int | Fraction
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face: its sign vector, dimension, a relative-interior witness and boundedness.
+
+    ``point`` is the float nearest to ``exact_point``; ``point_inside`` says
+    whether it *is* that point (so that its exact signs are ``signs``).
+    """
+
+    signs: tuple[int, ...]
+    dim: int
+    point: tuple[float, ...]
+    bounded: bool
+    point_inside: bool = True
+    exact_point: tuple[Fraction, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class _FlatMap:
+    """The affine chart of a flat: coordinates ``free`` are free, and each
+    pivot coordinate p is ``const[p] − Σ_f coef[p][f] · x_f`` (exact)."""
+
+    free: tuple[int, ...]
+    pivots: tuple[int, ...]
+    const: tuple[Fraction, ...]
+    coef: tuple[tuple[Fraction, ...], ...]  # (pivots, free)
+
+    def lift_float(self, Y: NDArray[np.float64], d: int) -> NDArray[np.float64]:
+        """Points of R^d (float64) from free coordinates Y (m, k)."""
+        out = np.empty((Y.shape[0], d))
+        out[:, list(self.free)] = Y
+        if self.pivots:
+            c = np.array([_exact.to_float(v) for v in self.const])
+            M = np.array([[_exact.to_float(v) for v in r] for r in self.coef]).reshape(len(self.pivots),
+                                                                                         len(self.free))
+            with np.errstate(over="ignore", invalid="ignore"):
+                out[:, list(self.pivots)] = np.clip(c[None, :] - Y @ M.T, -_FLOAT_MAX, _FLOAT_MAX)
+        return out
+
+    def lift_exact(self, y: Sequence[Fraction], d: int) -> tuple[Fraction, ...]:
+        """The exact point of R^d with free coordinates ``y``."""
+        x = [Fraction(0)] * d
+        for f, v in zip(self.free, y):
+            x[f] = v
+        for p, c, row in zip(self.pivots, self.const, self.coef):
+            x[p] = c - sum((a * v for a, v in zip(row, y) if a), Fraction(0))
+        return tuple(x)
+
+
+def _flat_map(rows: Sequence[Sequence[int]], d: int) -> _FlatMap:
+    """The chart of the flat ``{x : a · x = b}`` for the rows ``[a | b]`` (reduced row echelon form)."""
+    mat, pivots = _rref.rref(rows, d)
+    r = len(pivots)
+    free = tuple(c for c in range(d) if c not in pivots)
+    return _FlatMap(free, tuple(pivots), tuple(mat[i][d] for i in range(r)),
+                    tuple(tuple(mat[i][f] for f in free) for i in range(r)))
+
+
+class Faces:
+    """Immutable table of faces of an arrangement.
+
+    Attributes
+    ----------
+    signs : ndarray of int8, shape (m, n)
+        Row r is the sign vector of face r, entries in {−1, 0, +1}.
+    dims : ndarray of int64, shape (m,)
+        The dimension of each face (d for a region, 0 for a vertex).
+    points : ndarray of float64, shape (m, d)
+        The float nearest to each exact witness, coordinate by coordinate.
+    points_inside : ndarray of bool, shape (m,)
+        Where True, ``points[r]`` is the exact witness itself, so that
+        ``A.signs(points[r]) == signs[r]`` exactly.  A face of dimension
+        below d lies on hyperplanes, and its witness often has coordinates
+        (such as 1/3) that no float64 holds.
+    exact_points : tuple of tuples of Fraction
+        A point in the relative interior of every face, exactly.
+    bounded : ndarray of bool, shape (m,)
+        The face is compact in R^d.
+
+    Notes
+    -----
+    ``points_inside`` and ``exact_points`` are computed on first use (in
+    rationals, O(m·d²)) and kept by the table.
+
+    Examples
+    --------
+    >>> import hyperarr as ha
+    >>> F = ha.Arrangement([[1, 0], [0, 1]], [0, 0]).faces()
+    >>> len(F), F.dims.tolist()
+    (9, [0, 1, 1, 1, 1, 2, 2, 2, 2])
+    >>> F.signs[0].tolist(), F.exact_points[0]
+    ([0, 0], (Fraction(0, 1), Fraction(0, 1)))
+    """
+
+    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_flat", "_maps", "_thin",
+                 "_exact", "_inside")
+
+    def __init__(self, signs: NDArray[np.int8], dims: NDArray[np.int64], points: NDArray[np.float64],
+                 bounded: NDArray[np.bool_], flat: NDArray[np.int64], maps: tuple[_FlatMap, ...],
+                 thin: dict[int, tuple[Fraction, ...]]) -> None:
+        # Private: tables are built by hyperarr.faces; ``thin`` maps rows without a
+        # float witness in free coordinates to their exact free coordinates.
+        for a in (signs, dims, points, bounded, flat):
+            a.setflags(write=False)
+        self._signs, self._dims, self._points, self._bounded = signs, dims, points, bounded
+        self._flat, self._maps, self._thin = flat, maps, thin
+        self._exact: tuple[tuple[Fraction, ...], ...] | None = None
+        self._inside: NDArray[np.bool_] | None = None
+
+    @classmethod
+    def concatenate(cls, parts: Sequence["Faces"]) -> "Faces":
+        """Join tables (e.g. the chunks of ``iter_faces``) into one."""
+        if not parts:
+            raise ArrangementError("parts must hold at least one Faces; got none")
+        maps: list[_FlatMap] = []
+        flats, thin, start = [], {}, 0
+        for p in parts:
+            flats.append(p._flat + len(maps))
+            maps.extend(p._maps)
+            thin.update({start + r: y for r, y in p._thin.items()})
+            start += len(p)
+        return cls(np.concatenate([p._signs for p in parts]), np.concatenate([p._dims for p in parts]),
+                   np.concatenate([p._points for p in parts]),
+                   np.concatenate([p._bounded for p in parts]), np.concatenate(flats), tuple(maps), thin)
+
+    @property
+    def signs(self) -> NDArray[np.int8]:
+        """ndarray of int8, shape (m, n): sign vectors, entries in {−1, 0, +1} (read-only)."""
+        return self._signs
+
+    @property
+    def dims(self) -> NDArray[np.int64]:
+        """ndarray of int64, shape (m,): the dimension of each face (read-only)."""
+        return self._dims
+
+    @property
+    def points(self) -> NDArray[np.float64]:
+        """ndarray of float64, shape (m, d): the float nearest to each exact witness (read-only)."""
+        return self._points
+
+    @property
+    def bounded(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): whether each face is compact in R^d (read-only)."""
+        return self._bounded
+
+    @property
+    def exact_points(self) -> tuple[tuple[Fraction, ...], ...]:
+        """A relative-interior point of every face, as tuples of Fraction."""
+        if self._exact is None:
+            d = self._points.shape[1]
+            out = []
+            for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
+                fm = self._maps[k]
+                y = self._thin.get(r)
+                if y is None:
+                    y = tuple(Fraction(row[f]) for f in fm.free)
+                out.append(fm.lift_exact(y, d))
+            self._exact = tuple(out)
+        return self._exact
+
+    @property
+    def points_inside(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): True where ``points[r]`` is exactly the witness (read-only)."""
+        if self._inside is None:
+            ok = np.array([all(Fraction(v) == e for v, e in zip(row, ex))
+                           for row, ex in zip(self._points.tolist(), self.exact_points)], dtype=bool)
+            ok = ok.reshape(len(self))
+            ok.setflags(write=False)
+            self._inside = ok
+        return self._inside
+
+    def __len__(self) -> int:
+        return self._signs.shape[0]
+
+    def __getitem__(self, key: Any) -> Any:
+        """``F[i]`` is a [`Face`][hyperarr.faces.Face]; a slice, index array or mask gives a Faces."""
+        if isinstance(key, (int, np.integer)):
+            m = len(self)
+            i = int(key)
+            if not -m <= i < m:
+                raise IndexError(f"face index must be in [-{m}, {m}); got {i}")
+            i %= m
+            return Face(tuple(int(v) for v in self._signs[i]), int(self._dims[i]),
+                        tuple(float(v) for v in self._points[i]), bool(self._bounded[i]),
+                        bool(self.points_inside[i]), self.exact_points[i])
+        rows = np.arange(len(self))[key]
+        where = {int(r): k for k, r in enumerate(rows.tolist())}
+        thin = {where[r]: y for r, y in self._thin.items() if r in where}
+        return Faces(self._signs[rows], self._dims[rows], self._points[rows], self._bounded[rows],
+                     self._flat[rows], self._maps, thin)
+
+    def __repr__(self) -> str:
+        m, n = self._signs.shape
+        counts = np.bincount(self._dims, minlength=self._points.shape[1] + 1).tolist()
+        return f"Faces(m={m}, n={n}, d={self._points.shape[1]}, by_dim={counts})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Faces):
+            return NotImplemented
+        return (np.array_equal(self._signs, other._signs) and np.array_equal(self._dims, other._dims)
+                and np.array_equal(self._points, other._points)
+                and np.array_equal(self._bounded, other._bounded)
+                and self.exact_points == other.exact_points)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_numpy(self) -> dict[str, NDArray[Any]]:
+        """The arrays, by name (exact points are not arrays; see ``exact_points``)."""
+        return {"signs": self._signs, "dims": self._dims, "points": self._points,
+                "bounded": self._bounded, "points_inside": self.points_inside}
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write an ``.npz`` file atomically: the arrays, and the exact witnesses as
+        ``p/q`` strings (``exact_values``) for the rows ``exact_rows`` whose float is not exact."""
+        atomic_write_bytes(path, self.npz_bytes())
+
+    def npz_bytes(self) -> bytes:
+        """The bytes of the ``.npz`` file ``save`` writes."""
+        buf = io.BytesIO()
+        rows = np.flatnonzero(~self.points_inside)
+        ex = self.exact_points
+        exact = np.array([[str(v) for v in ex[r]] for r in rows.tolist()], dtype=np.str_)
+        np.savez_compressed(buf, signs=self._signs, dims=self._dims, points=self._points,
+                            bounded=self._bounded, points_inside=self.points_inside, exact_rows=rows,
+                            exact_values=exact.reshape(rows.size, self._points.shape[1]))
+        return buf.getvalue()
+
+
+# ----------------------------------------------------------------------
+# Public entry points
+# ----------------------------------------------------------------------
+
+
+def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFAULT_MAX_FACES) -> Faces:
+    """Every face of ``A`` (or those of dimension ``dim``), exactly.
+
+    Parameters
+    ----------
+    A : Arrangement
+    dim : int, optional
+        Only the faces of this dimension (0 ≤ dim ≤ d).
+    max_faces : int or None
+        Refuse, before listing anything, when ``A.face_vector()`` counts
+        more faces than this; ``None`` means no limit.
+
+    Returns
+    -------
+    Faces
+        Ordered by dimension, then flat by flat (in the lattice's
+        breadth-first order), then as the regions of each flat come.
+
+    Raises
+    ------
+    OutputTooLargeError
+        If there are more faces than ``max_faces``.
+
+    Notes
+    -----
+    The cost is that of enumerating the regions of every flat of the
+    intersection lattice; each flat is visited once and its regions are the
+    lifts of its children's, so the total work is proportional to the number
+    of (flat, facet-face) incidences.
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> F = library.five_lines().faces()
+    >>> len(F), library.five_lines().face_vector()
+    (51, (10, 25, 16))
+    >>> len(library.five_lines().faces(dim=1))
+    25
+    """
+    A = checked(A)
+    dims = _dims_wanted(A, dim)
+    if max_faces is not None:
+        if isinstance(max_faces, bool) or not isinstance(max_faces, (int, np.integer)) or max_faces < 1:
+            raise ArrangementError(f"max_faces must be a positive integer or None; got {max_faces!r}")
+        fv = face_vector(A)
+        total = sum(fv[k] for k in dims)
+        if total > max_faces:
+            raise OutputTooLargeError(
+                f"the arrangement has {total} faces (face vector {fv}), more than "
+                f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
+                "them with A.face_vector(), or pass a larger max_faces")
+    blocks = list(_blocks(A, dims))
+    if not blocks:
+        return _empty(A)
+    return Faces.concatenate(blocks)
+
+
+def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = None) -> Iterator[Faces]:
+    """Yield the faces of ``A`` in chunks of at most ``chunk_size`` rows.
+
+    The concatenation of the chunks equals ``faces(A, dim, max_faces=None)``,
+    in the same order.  The regions of the flats are kept two dimensions at
+    a time, so memory holds about two levels of the face table, not all of it.
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> [len(c) for c in library.five_lines().iter_faces(chunk_size=16)]
+    [16, 16, 16, 3]
+    """
+    A = checked(A)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
+    return _chunks(_blocks(A, _dims_wanted(A, dim)), int(chunk_size))
+
+
+def vertices(A: "Arrangement", exact: bool = False) -> Any:
+    """The vertices of ``A`` (its faces of dimension 0), sorted lexicographically.
+
+    Parameters
+    ----------
+    A : Arrangement
+    exact : bool
+        If True, a tuple of tuples of `fractions.Fraction`; else a float64
+        array of shape (k, d), each coordinate the nearest float.
+
+    Notes
+    -----
+    A vertex is a flat of dimension 0.  A non-essential arrangement has none
+    (as in Sage, whose ``vertices()`` is sorted the same way).
+
+    Examples
+    --------
+    >>> from hyperarr import Arrangement
+    >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1])
+    >>> A.vertices(exact=True)
+    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(0, 1)))
+    >>> A.vertices().shape
+    (3, 2)
+    """
+    A = checked(A)
+    pts: list[tuple[Fraction, ...]] = []
+    if A.rank() == A.dim and A.n:
+        lat = A._lattice
+        rows = A._prepared.rows
+        for f in _all_levels(lat)[0]:
+            pts.append(_flat_map(_equations(rows, f.key), A.dim).const)
+    pts.sort()
+    if exact:
+        return tuple(pts)
+    arr = np.array([[_exact.to_float(v) for v in p] for p in pts], dtype=np.float64).reshape(len(pts), A.dim)
+    arr = np.clip(arr, -_FLOAT_MAX, _FLOAT_MAX)
+    arr.setflags(write=False)
+    return arr
+
+
+def face_vector(A: "Arrangement") -> tuple[int, ...]:
+    """The face vector (f_0, …, f_d): f_k is the number of faces of dimension k.
+
+    Computed without listing the faces: f_k is the sum, over the flats X of
+    dimension k, of the number of regions of the restriction A^X, counted by
+    deletion–restriction over the intersection lattice (each flat visited
+    once).  In general position (decided exactly) it has a closed form:
+    C(n, d−k) flats of dimension k, each cut by the n − d + k others into
+    Σ_{i≤k} C(n − d + k, i) regions.
+
+    Notes
+    -----
+    Euler's relation Σ_k (−1)^k f_k = (−1)^d holds for every arrangement,
+    essential or not (a relatively open k-cell has compactly supported
+    Euler characteristic (−1)^k, and R^d has (−1)^d).
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> library.shi(3).face_vector()
+    (0, 6, 21, 16)
+    >>> library.braid(3).face_vector()
+    (0, 1, 6, 6)
+    """
+    A = checked(A)
+    n, d = A.n, A.dim
+    prep = A._prepared
+    if n == 0:
+        return tuple([0] * d + [1])
+    if len(prep.rows) == n and _generic(A):
+        out = [0] * (d + 1)
+        for k in range(d + 1):
+            c = d - k
+            if c <= n:
+                out[k] = math.comb(n, c) * sum(math.comb(n - c, i) for i in range(k + 1))
+        return tuple(out)
+    lat = A._lattice
+    counts: dict[int, list[int]] = {}
+    out = [0] * (d + 1)
+    _region_counts(lat, lat.top, counts)
+    for key, table in counts.items():
+        out[lat.flats[key].dim] += table[-1]
+    out[0] = sum(1 for f in lat.flats.values() if f.dim == 0)
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------
+# Kernels
+# ----------------------------------------------------------------------
+
+
+def _generic(A: "Arrangement") -> bool:
+    try:
+        return A.is_generic()
+    except OutputTooLargeError:
+        return False
+
+
+def _dims_wanted(A: "Arrangement", dim: int | None) -> tuple[int, ...]:
+    if dim is None:
+        return tuple(range(A.dim + 1))
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 0 <= dim <= A.dim:
+        raise ArrangementError(f"dim must be an integer in [0, {A.dim}] or None; got {dim!r}")
+    return (int(dim),)
+
+
+def _region_counts(lat: Lattice, flat: Flat, memo: dict[int, list[int]]) -> list[int]:
+    """Prefix counts of regions on ``flat``: entry s counts the regions cut
+    by its first s traces (in ``trace_min`` order), by deletion–restriction
+    r_s = r_{s−1} + (regions of the child on trace s−1 cut by the traces before it)."""
+    hit = memo.get(flat.key)
+    if hit is not None:
+        return hit
+    t = flat.n_traces
+    if flat.dim <= 1:
+        table = list(range(1, t + 2)) if flat.dim == 1 else [1]
+        for j in range(t if flat.dim == 1 else 0):
+            lat.child(flat, j)  # the vertices: flats of dimension 0
+    else:
+        table = [1]
+        for s in range(t):
+            child = lat.child(flat, s)
+            sub = _region_counts(lat, child, memo)
+            table.append(table[-1] + sub[_before(child, flat.trace_min[s])])
+    memo[flat.key] = table
+    return table
+
+
+def _before(child: Flat, bound: int) -> int:
+    """How many traces of ``child`` come from traces numbered below ``bound``."""
+    lo, hi = 0, len(child.trace_min)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if child.trace_min[mid] < bound:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _all_levels(lat: Lattice) -> list[list[Flat]]:
+    """Every flat, by dimension (``levels`` from the top, plus the vertices)."""
+    by_dim = levels(lat, lat.top)
+    if lat.d >= 1:
+        seen: set[int] = set()
+        for f in by_dim[1]:
+            for j in range(f.n_traces):
+                v = lat.child(f, j)
+                if v.key not in seen:
+                    seen.add(v.key)
+                    by_dim[0].append(v)
+    return by_dim
+
+
+def _equations(rows: Sequence[Sequence[int]], key: int) -> list[Sequence[int]]:
+    """The distinct hyperplanes whose bit is set in a flat's key."""
+    return [rows[u] for u in range(len(rows)) if key >> u & 1]
+
+
+def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator[Faces]:
+    """One Faces block per flat of a wanted dimension, in order of dimension.
+
+    The regions of each flat are the ``_lift`` kernel's, built bottom-up; a
+    level's tables are dropped once the level above is built.  Tables this
+    walk fills are released at the end (the lattice is the arrangement's).
+    """
+    prep = A._prepared
+    d = A.dim
+    if A.n == 0:
+        if d in dims:
+            yield _block(A, _flat_map([], d), np.zeros((1, 0), dtype=np.int8), np.zeros((1, d)), {},
+                         np.array([d]), _Bounded(A))
+        return
+    lat = A._lattice
+    by_dim = _all_levels(lat)
+    bounded = _Bounded(A)
+    filled: dict[int, Flat] = {}
+    top = max(dims)
+    try:
+        for k in range(0, top + 1):
+            for f in by_dim[k]:
+                if k == 0:
+                    table: _lift.Table = (f.tsign[None, :].copy(), np.zeros((1, 0)), {})
+                else:
+                    if f.regions is None:
+                        f.regions = _lift._regions_of(lat, f)
+                        filled[f.key] = f
+                    table = f.regions
+                if k in dims:
+                    S, W, X = table
+                    fm = _flat_map(_equations(prep.rows, f.key), d)
+                    yield _block(A, fm, S, W, X, np.full(S.shape[0], k), bounded)
+            if k >= 2:
+                for f in by_dim[k - 1]:
+                    if filled.pop(f.key, None) is not None:
+                        f.regions = None
+    finally:
+        for f in filled.values():
+            if f is not lat.top:
+                f.regions = None
+
+
+def _block(A: "Arrangement", fm: _FlatMap, S: NDArray[np.int8], W: NDArray[np.float64],
+           X: dict[int, Any], dims: NDArray[np.int64], bounded: "_Bounded") -> Faces:
+    """The faces of one flat: its regions' signs (over the distinct rows), in R^d."""
+    prep = A._prepared
+    d = A.dim
+    signs = prep.to_input(S) if S.shape[1] else np.zeros((S.shape[0], A.n), dtype=np.int8)
+    Y = np.array(W, dtype=np.float64, copy=True).reshape(S.shape[0], len(fm.free))
+    thin: dict[int, tuple[Fraction, ...]] = {}
+    for r, y in X.items():
+        thin[r] = tuple(Fraction(v) for v in y)
+        Y[r] = 0.0
+    P = fm.lift_float(Y, d)
+    for r, y in thin.items():
+        P[r] = np.clip([_exact.to_float(v) for v in fm.lift_exact(y, d)], -_FLOAT_MAX, _FLOAT_MAX)
+    return Faces(signs, dims.astype(np.int64), P, bounded(signs, dims), np.zeros(S.shape[0], dtype=np.int64),
+                 (fm,), thin)
+
+
+def _empty(A: "Arrangement") -> Faces:
+    return Faces(np.zeros((0, A.n), dtype=np.int8), np.zeros(0, dtype=np.int64), np.zeros((0, A.dim)),
+                 np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), (), {})
+
+
+def _chunks(blocks: Iterator[Faces], size: int) -> Iterator[Faces]:
+    pending: list[Faces] = []
+    held = 0
+    for b in blocks:
+        pending.append(b)
+        held += len(b)
+        while held >= size:
+            joined = Faces.concatenate(pending)
+            yield joined[:size]
+            rest = joined[size:]
+            pending, held = ([rest], len(rest)) if len(rest) else ([], 0)
+    if held:
+        yield Faces.concatenate(pending)
+
+
+class _Bounded:
+    """Which faces are compact, decided on sign vectors only.
+
+    A face F with sign vector σ is unbounded iff its closure has a nonzero
+    recession direction v: a_i · v = 0 where σ_i = 0 and σ_i (a_i · v) ≥ 0
+    elsewhere.  For an essential arrangement that cone, if nonzero, holds a
+    ray of the central arrangement of the normals (the faces of dimension 1
+    of {a_i · v = 0}), so F is unbounded iff some such ray τ is conformal to
+    σ (τ_i ∈ {0, σ_i} for every i).  A non-essential arrangement has no
+    compact face; in a central one only the vertex is compact.
+    """
+
+    def __init__(self, A: "Arrangement") -> None:
+        self.essential = A.n > 0 and A.rank() == A.dim
+        self.central = A.is_central()
+        self.rays: tuple[NDArray[np.uint64], NDArray[np.uint64]] | None = None
+        self.A = A
+
+    def __call__(self, signs: NDArray[np.int8], dims: NDArray[np.int64]) -> NDArray[np.bool_]:
+        m = signs.shape[0]
+        if not self.essential:
+            return np.zeros(m, dtype=bool)
+        if self.central:
+            return np.asarray(dims == 0)
+        if self.rays is None:
+            self.rays = _rays(self.A)
+        Tp, Tn = self.rays
+        Sp = _keys.words(signs > 0)
+        Sn = _keys.words(signs < 0)
+        out = np.ones(m, dtype=bool)
+        step = max(1, 2**20 // max(1, Tp.shape[0] * Tp.shape[1]))
+        for lo in range(0, m, step):
+            sp, sn = Sp[lo : lo + step, None, :], Sn[lo : lo + step, None, :]
+            conformal = (((Tp[None] & ~sp) | (Tn[None] & ~sn)) == 0).all(axis=2)
+            out[lo : lo + step] = ~conformal.any(axis=1)
+        return out
+
+
+def _rays(A: "Arrangement") -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """Sign vectors (as bit words, + and − parts) of the rays of the central
+    arrangement of the normals, over the input hyperplanes."""
+    index: dict[tuple[int, ...], int] = {}
+    col = np.empty(A.n, dtype=np.int64)
+    orient = np.empty(A.n, dtype=np.int8)
+    for i, r in enumerate(A._int_rows):
+        canon, s = _exact.canonical_row(_exact.integer_row(list(r[:-1]) + [0]))
+        col[i] = index.setdefault(canon, len(index))
+        orient[i] = s
+    lat = Lattice(list(index), A.dim, witnesses=False)
+    lines = levels(lat, lat.top)[1]
+    T = np.concatenate([_lift.flat_regions(lat, L)[0] for L in lines]) if lines else \
+        np.zeros((0, len(index)), dtype=np.int8)
+    T = T[:, col] * orient[None, :]
+    return _keys.words(T > 0), _keys.words(T < 0)

@@ -1,0 +1,243 @@
+"""Faces, vertices and the face vector (hyperarr.faces)."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import hyperarr as ha
+from hyperarr import Arrangement, library
+from hyperarr._exact import exact_signs
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr.faces import Faces
+
+from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
+
+# Expected values produced by Sage (passagemath-polyhedra 10.8): closed_faces() sign
+# vectors, face_vector() and vertices(), for families and seeded random degenerate
+# arrangements (repeats, flipped repeats, parallels); benchmarks/faces.py --sage-data
+# regenerates the file.
+SAGE = json.loads((Path(__file__).parent / "data" / "sage_faces.json").read_text())["cases"]
+
+
+def _sign_strings(S: np.ndarray) -> list[str]:
+    return sorted("".join("+0-"[1 - int(v)] for v in row) for row in S.tolist())
+
+
+def _check_exact(A: Arrangement, F: Faces) -> None:
+    """Every witness reproduces its sign vector exactly; the floats flagged inside do too."""
+    assert np.array_equal(exact_signs(A.exact_rows, F.exact_points), F.signs)
+    inside = np.flatnonzero(F.points_inside)
+    assert np.array_equal(A.signs(F.points[inside]), F.signs[inside])
+    for r in inside.tolist():
+        assert tuple(Fraction(v) for v in F.points[r].tolist()) == F.exact_points[r]
+
+
+def _euler(fv: tuple[int, ...]) -> int:
+    return sum((-1) ** k * f for k, f in enumerate(fv))
+
+
+@pytest.mark.parametrize("name", sorted(SAGE))
+def test_against_sage(name):
+    case = SAGE[name]
+    A = arrangement_from_rows(case["rows"], case["dim"])
+    F = A.faces()
+    assert _sign_strings(F.signs) == case["faces"]
+    assert list(A.face_vector()) == case["face_vector"]
+    assert np.bincount(F.dims, minlength=A.dim + 1).tolist() == case["face_vector"]
+    assert [[str(v) for v in p] for p in A.vertices(exact=True)] == case["vertices"]
+    _check_exact(A, F)
+
+
+@pytest.mark.parametrize("d", [2, 3, 4, 5])
+def test_braid_face_vector_is_ordered_set_partitions(d):
+    # The faces of the braid arrangement in R^d are the ordered set partitions of
+    # [d]; those into k blocks have dimension k: k! S(d, k).
+    def stirling2(n, k):
+        return sum((-1) ** (k - j) * math.comb(k, j) * j**n for j in range(k + 1)) // math.factorial(k)
+
+    expected = tuple([0] + [math.factorial(k) * stirling2(d, k) for k in range(1, d + 1)])
+    A = library.braid(d)
+    assert A.face_vector() == expected
+    assert np.bincount(A.faces().dims, minlength=d + 1).tolist() == list(expected)
+
+
+def test_resonance_4_has_1701_faces():
+    A = library.resonance(4)
+    F = A.faces()
+    assert len(F) == 1701 == sum(A.face_vector())
+    assert len(np.unique(F.signs, axis=0)) == len(F)
+    _check_exact(A, F)
+
+
+@pytest.mark.parametrize("n, d", [(6, 2), (7, 3), (9, 4)])
+def test_generic_closed_form_matches_the_enumeration(n, d):
+    A = library.generic(n, d, seed=n)
+    F = A.faces()
+    assert np.bincount(F.dims, minlength=d + 1).tolist() == list(A.face_vector())
+    # Bounded faces of a generic arrangement: C(n, d-k) flats of dimension k, each
+    # with C(n - d + k - 1, k) bounded regions.
+    want = [math.comb(n, d - k) * math.comb(n - d + k - 1, k) for k in range(d + 1)]
+    assert np.bincount(F.dims[F.bounded], minlength=d + 1).tolist() == want
+    _check_exact(A, F)
+
+
+@settings(max_examples=60, deadline=None)
+@given(degenerate_arrangements(max_n=7, max_d=3))
+def test_properties_on_degenerate_arrangements(A):
+    F = A.faces()
+    fv = A.face_vector()
+    assert np.bincount(F.dims, minlength=A.dim + 1).tolist() == list(fv)
+    assert _euler(fv) == (-1) ** A.dim  # Euler's relation, essential or not
+    assert fv[A.dim] == A.n_regions()
+    assert len(np.unique(F.signs, axis=0)) == len(F)
+    # The zeros of a face of dimension k are the hyperplanes through a flat of dimension k.
+    assert (F.dims <= A.dim).all()
+    if not A.is_essential():
+        assert fv[0] == 0 and len(A.vertices()) == 0 and not F.bounded.any()
+    assert len(A.vertices()) == fv[0]
+    regions = A.regions()
+    top = F[F.dims == A.dim]
+    assert _sign_strings(top.signs) == _sign_strings(regions.signs)
+    # A region is bounded as a face iff it is bounded as a region.
+    order = regions.locate(top.signs)
+    assert np.array_equal(top.bounded, regions.bounded[order])
+    _check_exact(A, F)
+
+
+@settings(max_examples=25, deadline=None)
+@given(degenerate_arrangements(max_n=6, min_d=2, max_d=3))
+def test_bounded_faces_lie_in_a_box_and_unbounded_ones_leave_it(A):
+    # Cross-check of the ray test: a bounded face's closure is the hull of its
+    # vertices; an unbounded face of an essential arrangement reaches far points.
+    F = A.faces()
+    if not A.is_essential():
+        return
+    verts = A.vertices(exact=True)
+    big = 1 + max((abs(v) for p in verts for v in p), default=Fraction(0))
+    for r in range(len(F)):
+        face = F[r]
+        if face.dim == 0:
+            assert face.bounded
+        p = face.exact_point
+        if face.bounded:
+            assert all(abs(v) < big for v in p)
+
+
+def test_dim_filter_and_stream_give_the_same_table():
+    A = library.shi(3)
+    F = A.faces()
+    for k in range(A.dim + 1):
+        part = A.faces(dim=k)
+        assert np.array_equal(part.signs, F.signs[F.dims == k])
+    chunks = list(A.iter_faces(chunk_size=7))
+    assert all(len(c) <= 7 for c in chunks)
+    assert Faces.concatenate(chunks) == F
+    assert Faces.concatenate(list(A.iter_faces(chunk_size=5, dim=2))) == A.faces(dim=2)
+
+
+def test_vertices_sorted_and_float():
+    A = library.five_lines()
+    ex = A.vertices(exact=True)
+    assert list(ex) == sorted(ex) and len(ex) == 10
+    fl = A.vertices()
+    assert fl.shape == (10, 2) and not fl.flags.writeable
+    assert np.array_equal(fl, np.array([[float(v) for v in p] for p in ex]))
+    assert A.vertices().shape == (10, 2)
+    assert library.braid(3).vertices().shape == (0, 3)
+    assert Arrangement.empty(2).vertices(exact=True) == ()
+
+
+def test_empty_and_one_dimensional():
+    F = Arrangement.empty(2).faces()
+    assert len(F) == 1 and F.dims.tolist() == [2] and F.signs.shape == (1, 0)
+    assert Arrangement.empty(2).face_vector() == (0, 0, 1)
+    A = Arrangement([[1], [2], [1]], [0, 1, 0])
+    F = A.faces()
+    assert A.face_vector() == (2, 3)
+    assert _sign_strings(F.signs) == sorted(["0-0", "+0+", "---", "+-+", "+++"])
+    _check_exact(A, F)
+    assert F.bounded.tolist() == [True, True, False, True, False]
+
+
+def test_thin_witnesses_are_exact():
+    # Lines x = 1 and x = 1 + 2**-60: no float64 lies strictly between them, so
+    # the faces in the strip have exact witnesses only.
+    A = Arrangement([[1, 0], [1, 0], [0, 1]], [1, 1 + Fraction(1, 2**60), 0])
+    F = A.faces()
+    assert A.face_vector() == (2, 7, 6)
+    _check_exact(A, F)
+    assert not F.points_inside.all()
+
+
+def test_values_are_read_only_and_indexable():
+    F = library.five_lines().faces()
+    for arr in (F.signs, F.dims, F.points, F.bounded, F.points_inside):
+        assert not arr.flags.writeable
+    face = F[0]
+    assert face.dim == 0 and face.bounded and face.signs.count(0) == 2
+    assert F[-1].signs == tuple(int(v) for v in F.signs[-1])
+    sub = F[F.dims == 1]
+    assert len(sub) == 25 and sub.exact_points == tuple(p for p, k in zip(F.exact_points, F.dims) if k == 1)
+    assert "by_dim=[10, 25, 16]" in repr(F)
+    with pytest.raises(IndexError, match="face index"):
+        F[100]
+
+
+def test_save_writes_arrays_and_exact_witnesses(tmp_path):
+    F = library.five_lines().faces()
+    path = tmp_path / "f.npz"
+    F.save(path)
+    with np.load(path) as z:
+        assert np.array_equal(z["signs"], F.signs)
+        rows = z["exact_rows"]
+        assert rows.tolist() == np.flatnonzero(~F.points_inside).tolist()
+        got = [tuple(Fraction(v) for v in vals) for vals in z["exact_values"].tolist()]
+        assert got == [F.exact_points[r] for r in rows.tolist()]
+
+
+def test_bad_arguments():
+    A = library.five_lines()
+    with pytest.raises(ArrangementError, match=r"dim must be an integer in \[0, 2\]"):
+        A.faces(dim=3)
+    with pytest.raises(ArrangementError, match="chunk_size must be a positive integer; got 0"):
+        A.iter_faces(chunk_size=0)
+    with pytest.raises(ArrangementError, match="max_faces must be"):
+        A.faces(max_faces=0)
+    with pytest.raises(OutputTooLargeError, match="51 faces"):
+        A.faces(max_faces=50)
+    with pytest.raises(ArrangementError, match="must be an Arrangement"):
+        ha.faces.faces([[1, 0]])
+    with pytest.raises(ArrangementError, match="at least one"):
+        Faces.concatenate([])
+
+
+def test_essentialization_and_cone_follow_sage():
+    # Sage: braid(3).essentialization() is <t1 - t2 | t1 + 2*t2 | 2*t1 + t2>, up to
+    # order and orientation.
+    E = library.braid(3).essentialization()
+    rows = sorted(tuple(abs(v) for v in r) for r in E.exact_rows)
+    assert E.dim == 2 and rows == [(1, 1, 0), (1, 2, 0), (2, 1, 0)]
+    assert E.is_essential() and E.face_vector() == (1, 6, 6)
+    A = library.shi(3)
+    E = A.essentialization()
+    assert E.dim == 2 and E.face_vector() == (6, 21, 16)  # Sage's docstring values
+    # Sign vectors are kept: the faces of A and of its essentialization agree.
+    assert _sign_strings(E.faces().signs) == _sign_strings(A.faces().signs)
+    five = library.five_lines()
+    assert five.essentialization() is five
+    C = A.cone()
+    assert C.dim == 4 and C.n == 7 and C.is_central()
+    chi, chic = A.characteristic_polynomial(), C.characteristic_polynomial()
+    # chi_cone(t) = (t - 1) chi(t)
+    assert list(chic) == [-chi[0]] + [chi[k - 1] - chi[k] for k in range(1, len(chi))] + [chi[-1]]
+    # Section t = -1 of the cone is A, with its orientations.
+    pts = A.regions().points
+    lifted = np.hstack([-np.ones((len(pts), 1)), pts])
+    assert np.array_equal(C.signs(lifted)[:, :-1], A.regions().signs)
