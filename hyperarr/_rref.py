@@ -1,15 +1,30 @@
-"""Reduced row echelon form in exact rationals (private kernel).
+"""Reduced row echelon form of exact rational matrices (private kernel).
 
 The charts of flats (``hyperarr.faces``) and the lineality space of an
-arrangement (its essentialization) are read off this one form.
+arrangement (its essentialization) are read off this one form.  The
+elimination is fraction-free (Bareiss's Gauss–Jordan variant on integers:
+every division is exact), and only the final entries become Fractions.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
 __all__ = ["rref", "kernel"]
+
+
+def _integer_rows(rows: Sequence[Sequence[int | Fraction]]) -> list[list[int]]:
+    """Each row scaled by a positive integer to integers (the row space is kept)."""
+    out = []
+    for r in rows:
+        den = 1
+        for v in r:
+            if isinstance(v, Fraction):
+                den = den * v.denominator // math.gcd(den, v.denominator)
+        out.append([int(v * den) for v in r] if den > 1 else [int(v) for v in r])
+    return out
 
 
 def rref(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
@@ -19,38 +34,44 @@ def rref(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[lis
 
     Examples
     --------
-    >>> rref([[2, 4, 2], [1, 1, 0]], 2)
-    ([[Fraction(1, 1), Fraction(0, 1), Fraction(-1, 1)], [Fraction(0, 1), Fraction(1, 1), Fraction(1, 1)]], [0, 1])
+    >>> red, piv = rref([[2, 4, 2], [1, 1, 0]], 2)
+    >>> [[str(v) for v in r] for r in red], piv
+    ([['1', '0', '-1'], ['0', '1', '1']], [0, 1])
     """
-    mat = [[Fraction(v) for v in r] for r in rows]
+    mat = _integer_rows(rows)
     pivots: list[int] = []
+    prev = 1
     r = 0
     for c in range(ncols):
         k = next((i for i in range(r, len(mat)) if mat[i][c] != 0), None)
         if k is None:
             continue
         mat[r], mat[k] = mat[k], mat[r]
-        inv = 1 / mat[r][c]
-        mat[r] = [v * inv for v in mat[r]]
-        for i in range(len(mat)):
-            if i != r and mat[i][c] != 0:
-                f = mat[i][c]
-                mat[i] = [a - f * b for a, b in zip(mat[i], mat[r])]
+        top = mat[r]
+        p = top[c]
+        for i, row in enumerate(mat):
+            if i == r:
+                continue
+            q = row[c]
+            # Fraction-free Gauss-Jordan: (p a_ij - q a_rj) / prev is an integer (a minor).
+            mat[i] = [(p * a - q * b) // prev for a, b in zip(row, top)]
+        prev = p
         pivots.append(c)
         r += 1
-    return mat[:r], pivots
+    return [[Fraction(v, mat[i][pivots[i]]) for v in mat[i]] for i in range(r)], pivots
 
 
 def kernel(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
-    """The vectors v with ``row · v = 0`` for every row, as a basis in reduced
-    row echelon form, and its pivot columns.
+    """The vectors v with ``row · v = 0`` for every row (first ``ncols`` entries),
+    as a basis in reduced row echelon form, and its pivot columns.
 
     Examples
     --------
-    >>> kernel([[1, -1, 0], [0, 1, -1]], 3)
-    ([[Fraction(1, 1), Fraction(1, 1), Fraction(1, 1)]], [0])
+    >>> basis, piv = kernel([[1, -1, 0], [0, 1, -1]], 3)
+    >>> [[str(v) for v in b] for b in basis], piv
+    ([['1', '1', '1']], [0])
     """
-    red, pivots = rref(rows, ncols)
+    red, pivots = rref([r[:ncols] for r in rows], ncols)
     basis = []
     for f in (c for c in range(ncols) if c not in pivots):
         v = [Fraction(0)] * ncols

@@ -576,6 +576,10 @@ class Arrangement:
         """
         if self.is_essential():
             return self
+        if self._n == 0:
+            raise ArrangementError(
+                f"an arrangement with no hyperplane in R^{self._d} has R^0 as its "
+                "essentialization, which an Arrangement cannot hold (dim >= 1)")
         basis, pivots = _rref.kernel([r[:-1] for r in self._rows], self._d)
         keep = [c for c in range(self._d) if c not in pivots]
         out = []

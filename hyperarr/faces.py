@@ -19,12 +19,13 @@ hyperplane i is ``{x : normals[i] · x = offsets[i]}`` and σ_i = +1 where
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,7 +34,7 @@ from hyperarr import _exact, _keys, _lift, _rref
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.arrangement import checked
-from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
@@ -53,8 +54,8 @@ Exact = int | Fraction
 class Face:
     """One face: its sign vector, dimension, a relative-interior witness and boundedness.
 
-    ``point`` is the float nearest to ``exact_point``; ``point_inside`` says
-    whether it *is* that point (so that its exact signs are ``signs``).
+    ``point`` is ``exact_point`` in float64; ``point_inside`` says whether it
+    *is* that point (so that its exact signs are ``signs``).
     """
 
     signs: tuple[int, ...]
@@ -116,7 +117,8 @@ class Faces:
     dims : ndarray of int64, shape (m,)
         The dimension of each face (d for a region, 0 for a vertex).
     points : ndarray of float64, shape (m, d)
-        The float nearest to each exact witness, coordinate by coordinate.
+        Each exact witness in float64: its free coordinates (those that
+        parametrize the face's flat) exactly, the others evaluated in floats.
     points_inside : ndarray of bool, shape (m,)
         Where True, ``points[r]`` is the exact witness itself, so that
         ``A.signs(points[r]) == signs[r]`` exactly.  A face of dimension
@@ -146,7 +148,7 @@ class Faces:
                  "_exact", "_inside")
 
     def __init__(self, signs: NDArray[np.int8], dims: NDArray[np.int64], points: NDArray[np.float64],
-                 bounded: NDArray[np.bool_], flat: NDArray[np.int64], maps: tuple[_FlatMap, ...],
+                 bounded: NDArray[np.bool_], flat: NDArray[np.int32], maps: tuple[_FlatMap, ...],
                  thin: dict[int, tuple[Fraction, ...]]) -> None:
         # Private: tables are built by hyperarr.faces; ``thin`` maps rows without a
         # float witness in free coordinates to their exact free coordinates.
@@ -185,7 +187,7 @@ class Faces:
 
     @property
     def points(self) -> NDArray[np.float64]:
-        """ndarray of float64, shape (m, d): the float nearest to each exact witness (read-only)."""
+        """ndarray of float64, shape (m, d): each exact witness in float64 (read-only)."""
         return self._points
 
     @property
@@ -322,20 +324,18 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     """
     A = checked(A)
     dims = _dims_wanted(A, dim)
-    if max_faces is not None:
-        if isinstance(max_faces, bool) or not isinstance(max_faces, (int, np.integer)) or max_faces < 1:
-            raise ArrangementError(f"max_faces must be a positive integer or None; got {max_faces!r}")
-        fv = face_vector(A)
-        total = sum(fv[k] for k in dims)
-        if total > max_faces:
-            raise OutputTooLargeError(
-                f"the arrangement has {total} faces (face vector {fv}), more than "
-                f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
-                "them with A.face_vector(), or pass a larger max_faces")
-    blocks = list(_blocks(A, dims))
-    if not blocks:
-        return _empty(A)
-    return Faces.concatenate(blocks)
+    if max_faces is not None and (isinstance(max_faces, bool) or not isinstance(max_faces, (int, np.integer))
+                                  or max_faces < 1):
+        raise ArrangementError(f"max_faces must be a positive integer or None; got {max_faces!r}")
+    fv = face_vector(A)
+    total = sum(fv[k] for k in dims)
+    if max_faces is not None and total > max_faces:
+        raise OutputTooLargeError(
+            f"the arrangement has {total} faces (face vector {fv}), more than "
+            f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
+            "them with A.face_vector(), or pass a larger max_faces")
+    # The table is allocated once, from the face vector, and filled flat by flat.
+    return _assemble(_blocks(A, dims), total, A.n, A.dim)
 
 
 def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = None) -> Iterator[Faces]:
@@ -354,7 +354,7 @@ def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = No
     A = checked(A)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
-    return _chunks(_blocks(A, _dims_wanted(A, dim)), int(chunk_size))
+    return _chunks(_blocks(A, _dims_wanted(A, dim)), int(chunk_size), A.n, A.dim)
 
 
 def vertices(A: "Arrangement", exact: bool = False) -> Any:
@@ -437,9 +437,13 @@ def face_vector(A: "Arrangement") -> tuple[int, ...]:
     counts: dict[int, list[int]] = {}
     out = [0] * (d + 1)
     _region_counts(lat, lat.top, counts)
+    vertex_keys: set[int] = set()
     for key, table in counts.items():
-        out[lat.flats[key].dim] += table[-1]
-    out[0] = sum(1 for f in lat.flats.values() if f.dim == 0)
+        f = lat.flats[key]
+        out[f.dim] += table[-1]
+        if f.dim == 1:  # its points are vertices, named by their closure keys
+            vertex_keys.update(key | m for m in f.group_mask)
+    out[0] = len(vertex_keys)
     return tuple(out)
 
 
@@ -466,35 +470,23 @@ def _dims_wanted(A: "Arrangement", dim: int | None) -> tuple[int, ...]:
 def _region_counts(lat: Lattice, flat: Flat, memo: dict[int, list[int]]) -> list[int]:
     """Prefix counts of regions on ``flat``: entry s counts the regions cut
     by its first s traces (in ``trace_min`` order), by deletion–restriction
-    r_s = r_{s−1} + (regions of the child on trace s−1 cut by the traces before it)."""
-    hit = memo.get(flat.key)
-    if hit is not None:
-        return hit
+    r_s = r_{s−1} + (regions of the child on trace s−1 cut by the traces
+    before it, which are the child's traces with a smaller ``trace_min``)."""
     t = flat.n_traces
     if flat.dim <= 1:
         table = list(range(1, t + 2)) if flat.dim == 1 else [1]
-        for j in range(t if flat.dim == 1 else 0):
-            lat.child(flat, j)  # the vertices: flats of dimension 0
     else:
         table = [1]
+        last = 1
         for s in range(t):
             child = lat.child(flat, s)
-            sub = _region_counts(lat, child, memo)
-            table.append(table[-1] + sub[_before(child, flat.trace_min[s])])
+            sub = memo.get(child.key)
+            if sub is None:
+                sub = _region_counts(lat, child, memo)
+            last += sub[bisect.bisect_left(child.trace_min, flat.trace_min[s])]
+            table.append(last)
     memo[flat.key] = table
     return table
-
-
-def _before(child: Flat, bound: int) -> int:
-    """How many traces of ``child`` come from traces numbered below ``bound``."""
-    lo, hi = 0, len(child.trace_min)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if child.trace_min[mid] < bound:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _all_levels(lat: Lattice) -> list[list[Flat]]:
@@ -516,23 +508,28 @@ def _equations(rows: Sequence[Sequence[int]], key: int) -> list[Sequence[int]]:
     return [rows[u] for u in range(len(rows)) if key >> u & 1]
 
 
-def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator[Faces]:
-    """One Faces block per flat of a wanted dimension, in order of dimension.
+def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator["_Block"]:
+    """One block of faces per flat of a wanted dimension, in order of dimension.
 
-    The regions of each flat are the ``_lift`` kernel's, built bottom-up; a
-    level's tables are dropped once the level above is built.  Tables this
-    walk fills are released at the end (the lattice is the arrangement's).
+    The regions of each flat are the ``_lift`` kernel's (``_regions_of``,
+    which reads the tables of the flat's children from ``Flat.regions``),
+    built bottom-up, one level at a time.  ``_lift.flat_regions`` cannot be
+    called flat by flat here: it walks the whole lattice below its flat and
+    drops the tables of the lower levels, which the next flat of the same
+    level needs.  A level's tables are dropped once the level above is
+    built, and those this walk filled are released at the end (the lattice
+    is the arrangement's cache), as ``flat_regions`` leaves them.
     """
     prep = A._prepared
     d = A.dim
     if A.n == 0:
         if d in dims:
             yield _block(A, _flat_map([], d), np.zeros((1, 0), dtype=np.int8), np.zeros((1, d)), {},
-                         np.array([d]), _Bounded(A))
+                         d, _Bounded(A, []))
         return
     lat = A._lattice
     by_dim = _all_levels(lat)
-    bounded = _Bounded(A)
+    bounded = _Bounded(A, by_dim[1])
     filled: dict[int, Flat] = {}
     top = max(dims)
     try:
@@ -548,7 +545,7 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator[Faces]:
                 if k in dims:
                     S, W, X = table
                     fm = _flat_map(_equations(prep.rows, f.key), d)
-                    yield _block(A, fm, S, W, X, np.full(S.shape[0], k), bounded)
+                    yield _block(A, fm, S, W, X, k, bounded)
             if k >= 2:
                 for f in by_dim[k - 1]:
                     if filled.pop(f.key, None) is not None:
@@ -559,42 +556,83 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator[Faces]:
                 f.regions = None
 
 
+class _Block(NamedTuple):
+    """The faces of one flat, in R^d, before they go into a table."""
+
+    map: _FlatMap
+    signs: NDArray[np.int8]
+    dim: int
+    points: NDArray[np.float64]
+    bounded: NDArray[np.bool_]
+    thin: dict[int, tuple[Fraction, ...]]
+
+    def split(self, k: int) -> tuple["_Block", "_Block"]:
+        """The first k faces and the rest."""
+        head = {r: y for r, y in self.thin.items() if r < k}
+        tail = {r - k: y for r, y in self.thin.items() if r >= k}
+        return (_Block(self.map, self.signs[:k], self.dim, self.points[:k], self.bounded[:k], head),
+                _Block(self.map, self.signs[k:], self.dim, self.points[k:], self.bounded[k:], tail))
+
+
 def _block(A: "Arrangement", fm: _FlatMap, S: NDArray[np.int8], W: NDArray[np.float64],
-           X: dict[int, Any], dims: NDArray[np.int64], bounded: "_Bounded") -> Faces:
-    """The faces of one flat: its regions' signs (over the distinct rows), in R^d."""
+           X: dict[int, Any], k: int, bounded: "_Bounded") -> _Block:
+    """The faces of one flat of dimension k from its regions (signs over the distinct rows)."""
     prep = A._prepared
     d = A.dim
-    signs = prep.to_input(S) if S.shape[1] else np.zeros((S.shape[0], A.n), dtype=np.int8)
-    Y = np.array(W, dtype=np.float64, copy=True).reshape(S.shape[0], len(fm.free))
+    m = S.shape[0]
+    signs = prep.to_input(S) if S.shape[1] else np.zeros((m, A.n), dtype=np.int8)
+    Y = np.array(W, dtype=np.float64, copy=True).reshape(m, len(fm.free))
     thin: dict[int, tuple[Fraction, ...]] = {}
     for r, y in X.items():
         thin[r] = tuple(Fraction(v) for v in y)
         Y[r] = 0.0
     P = fm.lift_float(Y, d)
+    for r in np.flatnonzero(~np.isfinite(P).all(axis=1)).tolist():  # overflow in the float chart
+        thin.setdefault(r, tuple(Fraction(v) for v in Y[r][:len(fm.free)].tolist()))
     for r, y in thin.items():
         P[r] = np.clip([_exact.to_float(v) for v in fm.lift_exact(y, d)], -_FLOAT_MAX, _FLOAT_MAX)
-    return Faces(signs, dims.astype(np.int64), P, bounded(signs, dims), np.zeros(S.shape[0], dtype=np.int64),
-                 (fm,), thin)
+    return _Block(fm, signs, k, P, bounded(signs, k), thin)
 
 
-def _empty(A: "Arrangement") -> Faces:
-    return Faces(np.zeros((0, A.n), dtype=np.int8), np.zeros(0, dtype=np.int64), np.zeros((0, A.dim)),
-                 np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64), (), {})
+def _assemble(blocks: Iterable[_Block], total: int, n: int, d: int) -> Faces:
+    """One table of ``total`` faces, allocated once and filled block by block."""
+    signs = np.empty((total, n), dtype=np.int8)
+    dims = np.empty(total, dtype=np.int64)
+    points = np.empty((total, d), dtype=np.float64)
+    bounded = np.empty(total, dtype=bool)
+    flat = np.empty(total, dtype=np.int32)
+    maps: list[_FlatMap] = []
+    thin: dict[int, tuple[Fraction, ...]] = {}
+    pos = 0
+    for b in blocks:
+        end = pos + b.signs.shape[0]
+        signs[pos:end] = b.signs
+        dims[pos:end] = b.dim
+        points[pos:end] = b.points
+        bounded[pos:end] = b.bounded
+        flat[pos:end] = len(maps)
+        maps.append(b.map)
+        thin.update({pos + r: y for r, y in b.thin.items()})
+        pos = end
+    if pos != total:  # pragma: no cover - the face vector and the enumeration agree by construction
+        raise HyperarrError(f"listed {pos} faces where the face vector counts {total}")
+    return Faces(signs, dims, points, bounded, flat, tuple(maps), thin)
 
 
-def _chunks(blocks: Iterator[Faces], size: int) -> Iterator[Faces]:
-    pending: list[Faces] = []
+def _chunks(blocks: Iterator[_Block], size: int, n: int, d: int) -> Iterator[Faces]:
+    pending: list[_Block] = []
     held = 0
     for b in blocks:
-        pending.append(b)
-        held += len(b)
-        while held >= size:
-            joined = Faces.concatenate(pending)
-            yield joined[:size]
-            rest = joined[size:]
-            pending, held = ([rest], len(rest)) if len(rest) else ([], 0)
+        while held + len(b.signs) >= size:
+            head, b = b.split(size - held)
+            pending.append(head)
+            yield _assemble(pending, size, n, d)
+            pending, held = [], 0
+        if len(b.signs):
+            pending.append(b)
+            held += len(b.signs)
     if held:
-        yield Faces.concatenate(pending)
+        yield _assemble(pending, held, n, d)
 
 
 class _Bounded:
@@ -603,51 +641,41 @@ class _Bounded:
     A face F with sign vector σ is unbounded iff its closure has a nonzero
     recession direction v: a_i · v = 0 where σ_i = 0 and σ_i (a_i · v) ≥ 0
     elsewhere.  For an essential arrangement that cone, if nonzero, holds a
-    ray of the central arrangement of the normals (the faces of dimension 1
-    of {a_i · v = 0}), so F is unbounded iff some such ray τ is conformal to
-    σ (τ_i ∈ {0, σ_i} for every i).  A non-essential arrangement has no
-    compact face; in a central one only the vertex is compact.
+    ray of the central arrangement of the normals {a_i · v = 0}, so F is
+    unbounded iff some such ray τ = sign(a · v) is conformal to σ (τ_i ∈ {0,
+    σ_i} for every i).  Those rays are ±(the direction of a flat of
+    dimension 1): any d − 1 independent normals of a line of the central
+    arrangement cut out a line of A with that direction.  Along the free
+    coordinate of a line, each trace (normalized with a positive coefficient)
+    grows, so τ is the line's trace orientation and 0 elsewhere.  A
+    non-essential arrangement has no compact face; in a central one only
+    the vertex is compact.
     """
 
-    def __init__(self, A: "Arrangement") -> None:
+    def __init__(self, A: "Arrangement", lines: Sequence[Flat]) -> None:
         self.essential = A.n > 0 and A.rank() == A.dim
         self.central = A.is_central()
+        self.lines = lines
+        self.prep = A._prepared
         self.rays: tuple[NDArray[np.uint64], NDArray[np.uint64]] | None = None
-        self.A = A
 
-    def __call__(self, signs: NDArray[np.int8], dims: NDArray[np.int64]) -> NDArray[np.bool_]:
+    def __call__(self, signs: NDArray[np.int8], dim: int) -> NDArray[np.bool_]:
         m = signs.shape[0]
         if not self.essential:
             return np.zeros(m, dtype=bool)
-        if self.central:
-            return np.asarray(dims == 0)
+        if self.central or dim == 0:
+            return np.full(m, dim == 0)
         if self.rays is None:
-            self.rays = _rays(self.A)
+            T = np.array([np.where(L.tmap >= 0, L.tsign, 0) for L in self.lines], dtype=np.int8)
+            T = np.unique(self.prep.to_input(np.concatenate([T, -T])), axis=0)
+            self.rays = (_keys.words(T > 0), _keys.words(T < 0))
         Tp, Tn = self.rays
         Sp = _keys.words(signs > 0)
         Sn = _keys.words(signs < 0)
         out = np.ones(m, dtype=bool)
-        step = max(1, 2**20 // max(1, Tp.shape[0] * Tp.shape[1]))
+        step = max(1, 2**15 // max(1, Tp.shape[0] * Tp.shape[1]))  # temporaries of 256 KiB
         for lo in range(0, m, step):
             sp, sn = Sp[lo : lo + step, None, :], Sn[lo : lo + step, None, :]
             conformal = (((Tp[None] & ~sp) | (Tn[None] & ~sn)) == 0).all(axis=2)
             out[lo : lo + step] = ~conformal.any(axis=1)
         return out
-
-
-def _rays(A: "Arrangement") -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
-    """Sign vectors (as bit words, + and − parts) of the rays of the central
-    arrangement of the normals, over the input hyperplanes."""
-    index: dict[tuple[int, ...], int] = {}
-    col = np.empty(A.n, dtype=np.int64)
-    orient = np.empty(A.n, dtype=np.int8)
-    for i, r in enumerate(A._int_rows):
-        canon, s = _exact.canonical_row(_exact.integer_row(list(r[:-1]) + [0]))
-        col[i] = index.setdefault(canon, len(index))
-        orient[i] = s
-    lat = Lattice(list(index), A.dim, witnesses=False)
-    lines = levels(lat, lat.top)[1]
-    T = np.concatenate([_lift.flat_regions(lat, L)[0] for L in lines]) if lines else \
-        np.zeros((0, len(index)), dtype=np.int8)
-    T = T[:, col] * orient[None, :]
-    return _keys.words(T > 0), _keys.words(T < 0)

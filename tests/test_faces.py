@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hyperarr as ha
 from hyperarr import Arrangement, library
@@ -97,8 +98,6 @@ def test_properties_on_degenerate_arrangements(A):
     assert _euler(fv) == (-1) ** A.dim  # Euler's relation, essential or not
     assert fv[A.dim] == A.n_regions()
     assert len(np.unique(F.signs, axis=0)) == len(F)
-    # The zeros of a face of dimension k are the hyperplanes through a flat of dimension k.
-    assert (F.dims <= A.dim).all()
     if not A.is_essential():
         assert fv[0] == 0 and len(A.vertices()) == 0 and not F.bounded.any()
     assert len(A.vertices()) == fv[0]
@@ -111,23 +110,29 @@ def test_properties_on_degenerate_arrangements(A):
     _check_exact(A, F)
 
 
-@settings(max_examples=25, deadline=None)
-@given(degenerate_arrangements(max_n=6, min_d=2, max_d=3))
-def test_bounded_faces_lie_in_a_box_and_unbounded_ones_leave_it(A):
-    # Cross-check of the ray test: a bounded face's closure is the hull of its
-    # vertices; an unbounded face of an essential arrangement reaches far points.
+@settings(max_examples=40, deadline=None)
+@given(degenerate_arrangements(max_n=6, max_d=3))
+def test_bounded_against_a_box(A):
+    # Independent check of the ray test: in an essential arrangement a face is
+    # unbounded iff it meets one of the hyperplanes x_j = ±M, M beyond every vertex
+    # coordinate.  The faces of A meeting x_j = M are the faces of A plus that
+    # hyperplane with a 0 in its column, the column dropped.
     F = A.faces()
     if not A.is_essential():
+        assert not F.bounded.any()
         return
-    verts = A.vertices(exact=True)
-    big = 1 + max((abs(v) for p in verts for v in p), default=Fraction(0))
-    for r in range(len(F)):
-        face = F[r]
-        if face.dim == 0:
-            assert face.bounded
-        p = face.exact_point
-        if face.bounded:
-            assert all(abs(v) < big for v in p)
+    M = 1 + max(abs(v) for p in A.vertices(exact=True) for v in p)
+    meets: set[bytes] = set()
+    for j in range(A.dim):
+        for side in (1, -1):
+            e = [0] * A.dim
+            e[j] = 1
+            B = Arrangement._from_rows(list(A.exact_rows) + [tuple(e) + (side * M,)], A.dim)
+            G = B.faces()
+            on = G.signs[G.signs[:, -1] == 0, :-1]
+            meets.update(row.tobytes() for row in on)
+    unbounded = np.array([row.tobytes() in meets for row in F.signs], dtype=bool)
+    assert np.array_equal(F.bounded, ~unbounded)
 
 
 def test_dim_filter_and_stream_give_the_same_table():
@@ -241,3 +246,84 @@ def test_essentialization_and_cone_follow_sage():
     pts = A.regions().points
     lifted = np.hstack([-np.ones((len(pts), 1)), pts])
     assert np.array_equal(C.signs(lifted)[:, :-1], A.regions().signs)
+
+
+def _naive_rref(rows, ncols):
+    mat = [[Fraction(v) for v in r] for r in rows]
+    piv, r = [], 0
+    for c in range(ncols):
+        k = next((i for i in range(r, len(mat)) if mat[i][c] != 0), None)
+        if k is None:
+            continue
+        mat[r], mat[k] = mat[k], mat[r]
+        mat[r] = [v / mat[r][c] for v in mat[r]]
+        for i in range(len(mat)):
+            if i != r and mat[i][c] != 0:
+                f = mat[i][c]
+                mat[i] = [a - f * b for a, b in zip(mat[i], mat[r])]
+        piv.append(c)
+        r += 1
+    return mat[:r], piv
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.lists(
+    st.lists(st.sampled_from([0, 0, 1, -1, 2, -3, 7, Fraction(1, 3), Fraction(-5, 2)]),
+             min_size=n + 1, max_size=n + 1), max_size=6).map(lambda rows: (rows, n))))
+def test_fraction_free_rref_equals_the_rational_one(case):
+    from hyperarr._rref import kernel, rref
+
+    rows, n = case
+    assert rref(rows, n) == _naive_rref(rows, n)
+    basis, _ = kernel(rows, n)
+    assert len(basis) == n - len(_naive_rref(rows, n)[1])
+    for v in basis:
+        assert all(sum((Fraction(a) * b for a, b in zip(r[:n], v)), Fraction(0)) == 0 for r in rows)
+
+
+def test_face_geometries_in_the_plane():
+    import shapely
+
+    from hyperarr import plane
+
+    A = library.five_lines()
+    F = A.faces()
+    geoms = plane.face_geometries(A)
+    assert len(geoms) == len(F)
+    kinds = {0: "Point", 1: "LineString", 2: "Polygon"}
+    assert [g.geom_type for g in geoms] == [kinds[int(k)] for k in F.dims]
+    for g, p, k, sig in zip(geoms, F.exact_points, F.dims.tolist(), F.signs):
+        if k == 0:
+            assert g.distance(shapely.Point(float(p[0]), float(p[1]))) < 1e-12
+            continue
+        inner = g.interpolate(0.5, normalized=True) if k == 1 else g.representative_point()
+        got = A.signs([inner.x, inner.y])
+        strict = sig != 0  # an edge's float midpoint is on its line only up to rounding
+        assert np.array_equal(got[strict], sig[strict])
+    polys = [g for g, k in zip(geoms, F.dims.tolist()) if k == 2]
+    assert sorted(round(p.area, 9) for p in polys) == \
+        sorted(round(p.area, 9) for p in plane.region_polygons(A))
+    # Bounded edges are segments between two vertices; the others reach the box.
+    verts = [g for g, k in zip(geoms, F.dims.tolist()) if k == 0]
+    for g, b, k in zip(geoms, F.bounded.tolist(), F.dims.tolist()):
+        if k == 1 and b:
+            ends = [shapely.Point(c) for c in g.coords]
+            assert all(min(e.distance(v) for v in verts) < 1e-9 for e in ends)
+    with pytest.raises(ArrangementError, match="face_geometries"):
+        plane.face_geometries(library.shi(3))
+
+
+def test_essentialization_of_nothing_is_refused():
+    with pytest.raises(ArrangementError, match="no hyperplane"):
+        Arrangement.empty(2).essentialization()
+
+
+@pytest.mark.parametrize("kind", [int, float, Fraction])
+def test_input_types_give_the_same_faces(kind):
+    rows = [[1, 0, 0], [0, 1, 0], [1, 1, 1], [2, 2, 2], [1, -1, 0]]
+    A = Arrangement([[kind(v) for v in r[:2]] for r in rows], [kind(r[2]) for r in rows])
+    F = A.faces()
+    assert A.face_vector() == (4, 13, 10)
+    ref = Arrangement([r[:2] for r in rows], [r[2] for r in rows]).faces()
+    assert np.array_equal(F.signs, ref.signs) and F.exact_points == ref.exact_points
+    _check_exact(A, F)
