@@ -436,7 +436,8 @@ def face_vector(A: "Arrangement") -> tuple[int, ...]:
     lat = A._lattice
     counts: dict[int, list[int]] = {}
     out = [0] * (d + 1)
-    _region_counts(lat, lat.top, counts)
+    central = d >= 2 and A.is_central()
+    _region_counts(lat, lat.top, counts, central)
     vertex_keys: set[int] = set()
     for key, table in counts.items():
         f = lat.flats[key]
@@ -444,6 +445,11 @@ def face_vector(A: "Arrangement") -> tuple[int, ...]:
         if f.dim == 1:  # its points are vertices, named by their closure keys
             vertex_keys.update(key | m for m in f.group_mask)
     out[0] = len(vertex_keys)
+    if central:
+        # The lines were not built: the one vertex is the centre (if essential),
+        # and Euler's relation gives f_1.
+        out[0] = int(A.rank() == d)
+        out[1] = (-1) ** (d + 1) + out[0] + sum((-1) ** k * out[k] for k in range(2, d + 1))
     return tuple(out)
 
 
@@ -467,14 +473,20 @@ def _dims_wanted(A: "Arrangement", dim: int | None) -> tuple[int, ...]:
     return (int(dim),)
 
 
-def _region_counts(lat: Lattice, flat: Flat, memo: dict[int, list[int]]) -> list[int]:
+def _region_counts(lat: Lattice, flat: Flat, memo: dict[int, list[int]], central: bool) -> list[int]:
     """Prefix counts of regions on ``flat``: entry s counts the regions cut
     by its first s traces (in ``trace_min`` order), by deletion–restriction
     r_s = r_{s−1} + (regions of the child on trace s−1 cut by the traces
-    before it, which are the child's traces with a smaller ``trace_min``)."""
+    before it, which are the child's traces with a smaller ``trace_min``).
+
+    In a central arrangement every flat holds the centre, so the t traces of
+    a plane are t lines through one point (or one line, t = 1), cutting it
+    into 2t sectors: its lines need not be built."""
     t = flat.n_traces
     if flat.dim <= 1:
         table = list(range(1, t + 2)) if flat.dim == 1 else [1]
+    elif central and flat.dim == 2:
+        table = [1] + [2 * s for s in range(1, t + 1)]
     else:
         table = [1]
         last = 1
@@ -482,7 +494,7 @@ def _region_counts(lat: Lattice, flat: Flat, memo: dict[int, list[int]]) -> list
             child = lat.child(flat, s)
             sub = memo.get(child.key)
             if sub is None:
-                sub = _region_counts(lat, child, memo)
+                sub = _region_counts(lat, child, memo, central)
             last += sub[bisect.bisect_left(child.trace_min, flat.trace_min[s])]
             table.append(last)
     memo[flat.key] = table

@@ -327,3 +327,45 @@ def test_input_types_give_the_same_faces(kind):
     ref = Arrangement([r[:2] for r in rows], [r[2] for r in rows]).faces()
     assert np.array_equal(F.signs, ref.signs) and F.exact_points == ref.exact_points
     _check_exact(A, F)
+
+
+def test_an_abandoned_stream_leaves_the_arrangement_as_it_was():
+    import inspect
+
+    from hyperarr.faces import DEFAULT_MAX_FACES
+
+    assert inspect.signature(Arrangement.faces).parameters["max_faces"].default == DEFAULT_MAX_FACES
+    A = library.resonance(3)
+    stream = A.iter_faces(chunk_size=10)
+    first = next(stream)
+    stream.close()  # the lattice tables the walk filled are released
+    assert all(f.regions is None for f in A._lattice.flats.values() if f is not A._lattice.top)
+    F = A.faces()
+    assert F[:10] == first and len(F) == 99
+    assert len(A.regions()) == 32
+
+
+def test_benchmark_baseline_and_table():
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:  # benchmarks/ is not an installed package
+        sys.path.insert(0, str(root))
+    from benchmarks.faces import FaceRow, format_rows, lp_faces
+
+    for A in (library.five_lines(), Arrangement([[1, 0], [0, 1], [1, 1], [1, 1]], [0, 0, 0, 1])):
+        assert sorted(lp_faces(A.normals, A.offsets)) == sorted(map(tuple, A.faces().signs.tolist()))
+    text = format_rows([FaceRow("w", "A.faces()", "3 faces", 0.5, "b", 50.0, "≥ 100×", True),
+                        FaceRow("w", "A.faces() peak memory (tracemalloc)", "x", 1.5, "—", None, "≤ 2×", True)])
+    body = text.splitlines()[2:]
+    assert "| 100× |" in body[0] and "| 1.50× output |" in body[1]
+    assert all(line.endswith("| met |") for line in body)
+
+
+@settings(max_examples=40, deadline=None)
+@given(degenerate_arrangements(max_n=7, min_d=2, max_d=4))
+def test_central_face_vector_matches_the_enumeration(A):
+    # Central arrangements take a shortcut in face_vector (planes are pencils, f_1
+    # from Euler's relation); the enumeration does not.
+    C = Arrangement._from_rows([r[:-1] + (0,) for r in A.exact_rows], A.dim)
+    assert np.bincount(C.faces().dims, minlength=C.dim + 1).tolist() == list(C.face_vector())
