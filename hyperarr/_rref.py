@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 
-__all__ = ["rref", "kernel"]
+__all__ = ["rref", "rref_integer", "kernel"]
 
 
 def _integer_rows(rows: Sequence[Sequence[int | Fraction]]) -> list[list[int]]:
@@ -27,16 +27,16 @@ def _integer_rows(rows: Sequence[Sequence[int | Fraction]]) -> list[list[int]]:
     return out
 
 
-def rref(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
-    """The nonzero rows of the reduced row echelon form of ``rows`` (each of
-    length ≥ ``ncols``; pivots are sought in the first ``ncols`` columns), and
-    the pivot columns.
+def rref_integer(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[list[int]], list[int], int]:
+    """The reduced row echelon form of ``rows`` times an integer ``det``:
+    its nonzero rows (integers, with ``det`` at every pivot and 0 elsewhere in
+    the pivot columns), the pivot columns (sought in the first ``ncols``
+    columns) and ``det`` (1 when there is no pivot).
 
     Examples
     --------
-    >>> red, piv = rref([[2, 4, 2], [1, 1, 0]], 2)
-    >>> [[str(v) for v in r] for r in red], piv
-    ([['1', '0', '-1'], ['0', '1', '1']], [0, 1])
+    >>> rref_integer([[2, 4, 2], [1, 1, 0]], 2)
+    ([[-2, 0, 2], [0, -2, -2]], [0, 1], -2)
     """
     mat = _integer_rows(rows)
     pivots: list[int] = []
@@ -53,12 +53,28 @@ def rref(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[lis
             if i == r:
                 continue
             q = row[c]
-            # Fraction-free Gauss-Jordan: (p a_ij - q a_rj) / prev is an integer (a minor).
+            # Fraction-free Gauss-Jordan: (p a_ij - q a_rj) / prev is an integer (a minor),
+            # and every earlier pivot entry becomes p.
             mat[i] = [(p * a - q * b) // prev for a, b in zip(row, top)]
         prev = p
         pivots.append(c)
         r += 1
-    return [[Fraction(v, mat[i][pivots[i]]) for v in mat[i]] for i in range(r)], pivots
+    return mat[:r], pivots, prev
+
+
+def rref(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
+    """The nonzero rows of the reduced row echelon form of ``rows`` (each of
+    length ≥ ``ncols``; pivots are sought in the first ``ncols`` columns), and
+    the pivot columns.
+
+    Examples
+    --------
+    >>> red, piv = rref([[2, 4, 2], [1, 1, 0]], 2)
+    >>> [[str(v) for v in r] for r in red], piv
+    ([['1', '0', '-1'], ['0', '1', '1']], [0, 1])
+    """
+    mat, pivots, det = rref_integer(rows, ncols)
+    return [[Fraction(v, det) for v in row] for row in mat], pivots
 
 
 def kernel(rows: Sequence[Sequence[int | Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:

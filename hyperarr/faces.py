@@ -68,24 +68,26 @@ class Face:
 
 @dataclass(frozen=True)
 class _FlatMap:
-    """The affine chart of a flat: coordinates ``free`` are free, and each
-    pivot coordinate p is ``const[p] − Σ_f coef[p][f] · x_f`` (exact)."""
+    """The affine chart of a flat, exactly: coordinates ``free`` are free, and
+    each pivot coordinate p is ``(rhs[p] − Σ_f coef[p][f] · x_f) / det``
+    (integers, from the fraction-free reduced echelon form)."""
 
     free: tuple[int, ...]
     pivots: tuple[int, ...]
-    const: tuple[Fraction, ...]
-    coef: tuple[tuple[Fraction, ...], ...]  # (pivots, free)
+    det: int
+    rhs: tuple[int, ...]
+    coef: tuple[tuple[int, ...], ...]  # (pivots, free)
 
     def lift_float(self, Y: NDArray[np.float64], d: int) -> NDArray[np.float64]:
         """Points of R^d (float64) from free coordinates Y (m, k)."""
         out = np.empty((Y.shape[0], d))
         out[:, list(self.free)] = Y
         if self.pivots:
-            c = np.array([_exact.to_float(v) for v in self.const])
-            M = np.array([[_exact.to_float(v) for v in r] for r in self.coef]).reshape(len(self.pivots),
-                                                                                         len(self.free))
+            c = np.array([_exact.to_float(Fraction(v, self.det)) for v in self.rhs])
+            M = np.array([[_exact.to_float(Fraction(v, self.det)) for v in r] for r in self.coef])
             with np.errstate(over="ignore", invalid="ignore"):
-                out[:, list(self.pivots)] = np.clip(c[None, :] - Y @ M.T, -_FLOAT_MAX, _FLOAT_MAX)
+                out[:, list(self.pivots)] = np.clip(c[None, :] - Y @ M.reshape(c.size, -1).T,
+                                                    -_FLOAT_MAX, _FLOAT_MAX)
         return out
 
     def lift_exact(self, y: Sequence[Fraction], d: int) -> tuple[Fraction, ...]:
@@ -93,18 +95,34 @@ class _FlatMap:
         x = [Fraction(0)] * d
         for f, v in zip(self.free, y):
             x[f] = v
-        for p, c, row in zip(self.pivots, self.const, self.coef):
-            x[p] = c - sum((a * v for a, v in zip(row, y) if a), Fraction(0))
+        for p, c, row in zip(self.pivots, self.rhs, self.coef):
+            x[p] = (c - sum((a * v for a, v in zip(row, y) if a), Fraction(0))) / self.det
         return tuple(x)
+
+    def exact_of_float(self, point: Sequence[float]) -> tuple[tuple[Fraction, ...], bool]:
+        """The exact point whose free coordinates are those of the float ``point``,
+        and whether ``point`` is that exact point (integer arithmetic only)."""
+        x = [Fraction(v) for v in point]
+        if not self.pivots:
+            return tuple(x), True
+        ratios = [point[f].as_integer_ratio() for f in self.free]
+        den = max((q for _, q in ratios), default=1)  # powers of two: the largest is a multiple of all
+        ys = [p * (den // q) for p, q in ratios]
+        inside = True
+        for p, c, row in zip(self.pivots, self.rhs, self.coef):
+            num = c * den - sum(a * v for a, v in zip(row, ys) if a)
+            fp, fq = point[p].as_integer_ratio()
+            inside = inside and fp * self.det * den == num * fq
+            x[p] = Fraction(num, self.det * den)
+        return tuple(x), inside
 
 
 def _flat_map(rows: Sequence[Sequence[int]], d: int) -> _FlatMap:
-    """The chart of the flat ``{x : a · x = b}`` for the rows ``[a | b]`` (reduced row echelon form)."""
-    mat, pivots = _rref.rref(rows, d)
-    r = len(pivots)
+    """The chart of the flat ``{x : a · x = b}`` for the rows ``[a | b]``."""
+    mat, pivots, det = _rref.rref_integer(rows, d)
     free = tuple(c for c in range(d) if c not in pivots)
-    return _FlatMap(free, tuple(pivots), tuple(mat[i][d] for i in range(r)),
-                    tuple(tuple(mat[i][f] for f in free) for i in range(r)))
+    return _FlatMap(free, tuple(pivots), det, tuple(r[d] for r in mat),
+                    tuple(tuple(r[f] for f in free) for r in mat))
 
 
 class Faces:
@@ -199,27 +217,34 @@ class Faces:
     def exact_points(self) -> tuple[tuple[Fraction, ...], ...]:
         """A relative-interior point of every face, as tuples of Fraction."""
         if self._exact is None:
-            d = self._points.shape[1]
-            out = []
-            for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
-                fm = self._maps[k]
-                y = self._thin.get(r)
-                if y is None:
-                    y = tuple(Fraction(row[f]) for f in fm.free)
-                out.append(fm.lift_exact(y, d))
-            self._exact = tuple(out)
+            self._exact_and_inside()
+        assert self._exact is not None
         return self._exact
 
     @property
     def points_inside(self) -> NDArray[np.bool_]:
         """ndarray of bool, shape (m,): True where ``points[r]`` is exactly the witness (read-only)."""
         if self._inside is None:
-            ok = np.array([all(Fraction(v) == e for v, e in zip(row, ex))
-                           for row, ex in zip(self._points.tolist(), self.exact_points)], dtype=bool)
-            ok = ok.reshape(len(self))
-            ok.setflags(write=False)
-            self._inside = ok
+            self._exact_and_inside()
+        assert self._inside is not None
         return self._inside
+
+    def _exact_and_inside(self) -> None:
+        d = self._points.shape[1]
+        exact: list[tuple[Fraction, ...]] = []
+        inside = np.empty(len(self), dtype=bool)
+        for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
+            fm = self._maps[k]
+            y = self._thin.get(r)
+            if y is None:
+                e, ok = fm.exact_of_float(row)
+            else:
+                e = fm.lift_exact(y, d)
+                ok = all(Fraction(v) == w for v, w in zip(row, e))
+            exact.append(e)
+            inside[r] = ok
+        inside.setflags(write=False)
+        self._exact, self._inside = tuple(exact), inside
 
     def __len__(self) -> int:
         return self._signs.shape[0]
@@ -387,7 +412,8 @@ def vertices(A: "Arrangement", exact: bool = False) -> Any:
         lat = A._lattice
         rows = A._prepared.rows
         for f in _all_levels(lat)[0]:
-            pts.append(_flat_map(_equations(rows, f.key), A.dim).const)
+            fm = _flat_map(_equations(rows, f.key), A.dim)
+            pts.append(tuple(Fraction(v, fm.det) for v in fm.rhs))
     pts.sort()
     if exact:
         return tuple(pts)
