@@ -369,3 +369,14 @@ def test_central_face_vector_matches_the_enumeration(A):
     # from Euler's relation); the enumeration does not.
     C = Arrangement._from_rows([r[:-1] + (0,) for r in A.exact_rows], A.dim)
     assert np.bincount(C.faces().dims, minlength=C.dim + 1).tolist() == list(C.face_vector())
+
+
+@settings(max_examples=30, deadline=None)
+@given(degenerate_arrangements(max_n=6, max_d=3), st.integers(1, 12))
+def test_stream_concatenates_to_the_table(A, chunk):
+    chunks = list(A.iter_faces(chunk_size=chunk))
+    assert all(0 < len(c) <= chunk for c in chunks)
+    assert all(len(c) == chunk for c in chunks[:-1])
+    F = A.faces()
+    joined = Faces.concatenate(chunks)
+    assert joined == F and np.array_equal(joined.points_inside, F.points_inside)
