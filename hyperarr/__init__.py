@@ -17,6 +17,7 @@ from hyperarr.characteristic import (
     poincare_polynomial,
 )
 from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
+from hyperarr.faces import Face, Faces
 from hyperarr.exceptions import (
     ArrangementError,
     HyperarrError,
@@ -25,6 +26,7 @@ from hyperarr.exceptions import (
     WitnessError,
 )
 from hyperarr.network import ThresholdNetwork
+from hyperarr.poset import poset_of_regions
 from hyperarr.regions import Region, Regions
 from hyperarr.synthesis import synthesize
 
@@ -35,6 +37,9 @@ __all__ = [
     "Hyperplane",
     "Regions",
     "Region",
+    "Faces",
+    "Face",
+    "poset_of_regions",
     "adjacency_graph",
     "adjacency_edges",
     "ThresholdNetwork",

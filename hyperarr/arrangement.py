@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 # Arrangement call the modules above through the package root, at call time,
 # as shapely's geometry methods call ``shapely.buffer(self, ...)``.
 import hyperarr
-from hyperarr import _exact, _generic
+from hyperarr import _exact, _generic, _rref
 from hyperarr._lattice import Lattice
 from hyperarr._prepared import Prepared, prepare
 from hyperarr.exceptions import ArrangementError
@@ -29,6 +29,7 @@ from hyperarr.exceptions import ArrangementError
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
+    from hyperarr.faces import Faces
     from hyperarr.regions import Regions
 
 __all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS", "checked"]
@@ -529,6 +530,93 @@ class Arrangement:
     def adjacency_graph(self) -> "nx.Graph":
         """The region adjacency graph; see [`adjacency_graph`][hyperarr.adjacency.adjacency_graph]."""
         return hyperarr.adjacency.adjacency_graph(self)
+
+    # ------------------------------------------------------------------
+    # Faces, flats and posets (in hyperarr.faces and hyperarr.poset), and
+    # the essentialization and the cone
+    # ------------------------------------------------------------------
+    def vertices(self, exact: bool = False) -> Any:
+        """The vertices, sorted; see [`vertices`][hyperarr.faces.vertices]."""
+        return hyperarr.faces.vertices(self, exact=exact)
+
+    def faces(self, dim: int | None = None, max_faces: int | None = 10_000_000) -> "Faces":
+        """Every face (or those of dimension ``dim``); see [`faces`][hyperarr.faces.faces]."""
+        return hyperarr.faces.faces(self, dim=dim, max_faces=max_faces)
+
+    def iter_faces(self, chunk_size: int = 100_000, dim: int | None = None) -> Iterator["Faces"]:
+        """Stream the faces in chunks; see [`iter_faces`][hyperarr.faces.iter_faces]."""
+        return hyperarr.faces.iter_faces(self, chunk_size=chunk_size, dim=dim)
+
+    def face_vector(self) -> tuple[int, ...]:
+        """(f_0, …, f_d), without listing faces; see [`face_vector`][hyperarr.faces.face_vector]."""
+        return hyperarr.faces.face_vector(self)
+
+    def intersection_poset(self) -> "nx.DiGraph":
+        """The flats as a Hasse diagram; see [`intersection_poset`][hyperarr.poset.intersection_poset]."""
+        return hyperarr.poset.intersection_poset(self)
+
+    def whitney_numbers(self, kind: int = 1) -> tuple[int, ...]:
+        """Whitney numbers by rank; see [`whitney_numbers`][hyperarr.poset.whitney_numbers]."""
+        return hyperarr.poset.whitney_numbers(self, kind=kind)
+
+    def is_simplicial(self) -> bool:
+        """Every region simplicial; see [`is_simplicial`][hyperarr.poset.is_simplicial]."""
+        return hyperarr.poset.is_simplicial(self)
+
+    def essentialization(self) -> "Arrangement":
+        """The arrangement restricted to the span N of the normals, in Sage's coordinates.
+
+        Let L be the lineality space (the vectors orthogonal to every normal)
+        and P the pivot columns of the reduced row echelon basis of L.  N is
+        parametrized by the other d − dim L coordinates (a point of N is
+        determined by them), and each hyperplane keeps its offset, its
+        orientation and its place in the input; its normal is its normal on
+        those coordinates after adding the multiples of the basis of L that
+        zero its entries on P.  This is Sage's ``essentialization()``, except
+        that Sage sorts the hyperplanes and may flip their orientation.  An
+        essential arrangement is returned as it is.  Sign vectors are kept:
+        x and its orthogonal projection onto N have the same signs.
+
+        Examples
+        --------
+        >>> from hyperarr import library
+        >>> library.braid(3).essentialization()
+        Arrangement(n=3, d=2: (-2, -1 | 0), (-1, -2 | 0), (1, -1 | 0))
+        """
+        if self.is_essential():
+            return self
+        if self._n == 0:
+            raise ArrangementError(
+                f"an arrangement with no hyperplane in R^{self._d} has R^0 as its "
+                "essentialization, which an Arrangement cannot hold (dim >= 1)")
+        basis, pivots = _rref.kernel([r[:-1] for r in self._rows], self._d)
+        keep = [c for c in range(self._d) if c not in pivots]
+        out = []
+        for r in self._rows:
+            a = [Fraction(v) for v in r[:-1]]
+            for p, row in zip(pivots, basis):
+                if a[p]:
+                    f = a[p]
+                    a = [x - f * y for x, y in zip(a, row)]
+            out.append([_simplify(a[c]) for c in keep] + [r[-1]])
+        return Arrangement._from_rows(out, len(keep))
+
+    def cone(self) -> "Arrangement":
+        """The cone over the arrangement, in Sage's convention.
+
+        A new first coordinate t is added: hyperplane ``w · x = θ`` becomes
+        ``θ t + w · x = 0``, in the input order, and the hyperplane ``t = 0``
+        comes last.  The section t = −1 of the cone is the arrangement
+        itself, with its orientations, and χ_cone(t) = (t − 1) χ(t).
+
+        Examples
+        --------
+        >>> Arrangement([[1, 0], [0, 1]], [2, 3]).cone()
+        Arrangement(n=3, d=3: (2, 1, 0 | 0), (3, 0, 1 | 0), (1, 0, 0 | 0))
+        """
+        rows = [(r[-1],) + r[:-1] + (0,) for r in self._rows]
+        rows.append((1,) + (0,) * self._d + (0,))
+        return Arrangement._from_rows(rows, self._d + 1)
 
 
 def checked(A: Any, name: str = "A") -> Arrangement:

@@ -1,0 +1,133 @@
+"""``hyperarr faces``: every face of an arrangement, exactly (private).
+
+``hyperarr faces FILE.csv [--dim K] [-o out.npz|.csv|.json]`` lists the faces
+of the arrangement in FILE.csv (rows ``w_1, ..., w_d, θ``), or of a built-in
+example with ``--example NAME``: sign vector, dimension, a relative-interior
+witness and boundedness of each.  Without ``-o`` it prints the face vector
+and the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from hyperarr.cli._command import add_command
+from hyperarr.cli._input import EXAMPLES, load_arrangement
+from hyperarr.cli._output import check_folder, write_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.faces import Faces
+
+__all__ = ["add_parser", "run"]
+
+#: Table formats of ``-o``.
+_FORMATS = (".npz", ".csv", ".json")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``faces`` on an argparse subparsers object."""
+    p = add_command(
+        subparsers,
+        "faces",
+        run,
+        help="list the faces of every dimension (vertices ... regions), exactly",
+        description=(
+            "List the faces of an arrangement: for each, its sign vector (0 on the "
+            "hyperplanes through it), its dimension, a point in its relative interior "
+            "(exact), and whether it is bounded. "
+            "Each CSV row is w_1,...,w_d,theta (neuron a = w.x - theta)."
+        ),
+        epilog=(
+            "examples:\n"
+            "  hyperarr faces --example five-lines\n"
+            "  hyperarr faces lines.csv --dim 0 -o vertices.csv\n"
+            f"built-in examples: {', '.join(EXAMPLES)}\n"
+            "\n"
+            "files:\n"
+            "  .csv   s1..sn (+1/0/-1), dim, bounded, point_inside (1 or 0), x1..xd (the\n"
+            "         witness: floats where point_inside is 1, else exact p/q)\n"
+            "  .json  face_vector, signs, dims, bounded, point_inside, points (floats, hex),\n"
+            "         exact_points (p/q strings)\n"
+            "  .npz   Faces.save: the arrays and the exact witnesses"
+        ),
+    )
+    p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
+    p.add_argument("--example", default=None, metavar="NAME", help="a built-in arrangement")
+    p.add_argument("--dim", default=None, metavar="K", help="only the faces of dimension K")
+    p.add_argument("-o", "--output", default=None, metavar="OUT",
+                   help="write the table to OUT (.npz, .csv or .json), atomically")
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``hyperarr faces``: print the table or write ``-o``, return 0."""
+    A = load_arrangement(args.file, args.example)
+    out = args.output
+    if out is not None:
+        if not out.endswith(_FORMATS):
+            raise ValueError(f"-o must end in {', '.join(_FORMATS)}; got {out!r}")
+        check_folder(out)
+    dim = None
+    if args.dim is not None:
+        try:
+            dim = int(args.dim)
+        except ValueError:
+            raise ValueError(f"--dim must be an integer in [0, {A.dim}]; got {args.dim!r}") from None
+    table = A.faces(dim=dim)
+    fv = A.face_vector()
+    if out is None:
+        print(f"face vector (f_0, ..., f_{A.dim}): {fv}")
+        for line in _text(table):
+            print(line)
+        return 0
+    write_bytes(out, table.npz_bytes() if out.endswith(".npz") else _encode(table, fv, out))
+    print(f"{len(table)} faces written to {out}")
+    return 0
+
+
+def _sign(s: int) -> str:
+    return "+" if s > 0 else "-" if s < 0 else "0"
+
+
+def _text(table: "Faces") -> list[str]:
+    width = max(5, table.signs.shape[1])
+    lines = [f"  #  {'signs':<{width}}  dim  bounded  witness"]
+    for i, (s, k, b) in enumerate(zip(table.signs.tolist(), table.dims.tolist(), table.bounded.tolist())):
+        signs = "".join(_sign(v) for v in s)
+        lines.append(f"{i:3d}  {signs:<{width}}  {k:3d}  {b!s:<7}  ({', '.join(_witness(table, i))})")
+    return lines
+
+
+def _witness(table: "Faces", i: int) -> list[str]:
+    if table.points_inside[i]:
+        return [f"{v:.4g}" for v in table.points[i].tolist()]
+    return [str(v) for v in table.exact_points[i]]
+
+
+def _encode(table: "Faces", fv: tuple[int, ...], path: str) -> bytes:
+    """The table as ``.json`` or ``.csv`` bytes."""
+    inside = table.points_inside.tolist()
+    exact = [[str(v) for v in p] for p in table.exact_points]
+    if path.endswith(".json"):
+        data = {
+            "face_vector": list(fv),
+            "signs": table.signs.tolist(),
+            "dims": table.dims.tolist(),
+            "bounded": table.bounded.tolist(),
+            "point_inside": inside,
+            "points": [[float(v).hex() for v in p] for p in table.points.tolist()],
+            "exact_points": exact,
+        }
+        return json.dumps(data).encode()
+    n = table.signs.shape[1]
+    d = table.points.shape[1]
+    head = [f"s{i + 1}" for i in range(n)] + ["dim", "bounded", "point_inside"] + [f"x{j + 1}" for j in range(d)]
+    lines = [",".join(head)]
+    rows = zip(table.signs.tolist(), table.dims.tolist(), table.bounded.tolist(), inside,
+               table.points.tolist(), exact)
+    for s, k, b, ok, p, e in rows:
+        x = [repr(v) for v in p] if ok else e
+        lines.append(",".join([str(v) for v in s] + [str(k), str(int(b)), str(int(ok))] + x))
+    return ("\n".join(lines) + "\n").encode()

@@ -1,0 +1,719 @@
+"""Faces of an arrangement, of every dimension, and its vertices, exactly.
+
+A *face* is a nonempty set of points with one sign vector σ ∈ {−1, 0, +1}^n
+(σ_i = 0 on the hyperplanes through the face).  The faces of dimension d are
+the regions; those of dimension 0 are the vertices.  A face of dimension k
+spans a flat X of dimension k (the intersection of the hyperplanes where
+σ_i = 0), and it is a region of the restriction A^X of the arrangement to X.
+So the faces are listed flat by flat, over the intersection lattice, with the
+same exact lifting that [`hyperarr.regions`][hyperarr.regions] uses for the
+regions of A itself: the regions of a flat are the lifts of the regions of
+its children, one dimension at a time, each witness checked exactly.
+
+These are the sign vectors of Sage's ``closed_faces()`` (a closed face and
+its relative interior carry the same sign vector), and ``face_vector()``
+is Sage's (f_0, …, f_d).  Sign convention, as everywhere in hyperarr:
+hyperplane i is ``{x : normals[i] · x = offsets[i]}`` and σ_i = +1 where
+``normals[i] · x > offsets[i]``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import math
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _exact, _keys, _lift, _rref
+from hyperarr._atomic import atomic_write_bytes
+from hyperarr._lattice import Flat, Lattice, levels
+from hyperarr.arrangement import checked
+from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.arrangement import Arrangement
+
+__all__ = ["Face", "Faces", "faces", "iter_faces", "vertices", "face_vector", "DEFAULT_MAX_FACES"]
+
+#: Default ``max_faces`` of [`faces`][hyperarr.faces.faces]: about 1.7 GB for
+#: n = 64 hyperplanes in R^12 (170 bytes a face).
+DEFAULT_MAX_FACES = 10_000_000
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+Exact = int | Fraction
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face: its sign vector, dimension, a relative-interior witness and boundedness.
+
+    ``point`` is ``exact_point`` in float64; ``point_inside`` says whether it
+    *is* that point (so that its exact signs are ``signs``).
+    """
+
+    signs: tuple[int, ...]
+    dim: int
+    point: tuple[float, ...]
+    bounded: bool
+    point_inside: bool = True
+    exact_point: tuple[Fraction, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class _FlatMap:
+    """The affine chart of a flat, exactly: coordinates ``free`` are free, and
+    each pivot coordinate p is ``(rhs[p] − Σ_f coef[p][f] · x_f) / det``
+    (integers, from the fraction-free reduced echelon form)."""
+
+    free: tuple[int, ...]
+    pivots: tuple[int, ...]
+    det: int
+    rhs: tuple[int, ...]
+    coef: tuple[tuple[int, ...], ...]  # (pivots, free)
+
+    def lift_float(self, Y: NDArray[np.float64], d: int) -> NDArray[np.float64]:
+        """Points of R^d (float64) from free coordinates Y (m, k)."""
+        out = np.empty((Y.shape[0], d))
+        out[:, list(self.free)] = Y
+        if self.pivots:
+            c = np.array([_exact.to_float(Fraction(v, self.det)) for v in self.rhs])
+            M = np.array([[_exact.to_float(Fraction(v, self.det)) for v in r] for r in self.coef])
+            with np.errstate(over="ignore", invalid="ignore"):
+                out[:, list(self.pivots)] = np.clip(c[None, :] - Y @ M.reshape(c.size, -1).T,
+                                                    -_FLOAT_MAX, _FLOAT_MAX)
+        return out
+
+    def lift_exact(self, y: Sequence[Fraction], d: int) -> tuple[Fraction, ...]:
+        """The exact point of R^d with free coordinates ``y``."""
+        x = [Fraction(0)] * d
+        for f, v in zip(self.free, y):
+            x[f] = v
+        for p, c, row in zip(self.pivots, self.rhs, self.coef):
+            x[p] = (c - sum((a * v for a, v in zip(row, y) if a), Fraction(0))) / self.det
+        return tuple(x)
+
+    def exact_of_float(self, point: Sequence[float]) -> tuple[tuple[Fraction, ...], bool]:
+        """The exact point whose free coordinates are those of the float ``point``,
+        and whether ``point`` is that exact point (integer arithmetic only)."""
+        x = [Fraction(v) for v in point]
+        if not self.pivots:
+            return tuple(x), True
+        ratios = [point[f].as_integer_ratio() for f in self.free]
+        den = max((q for _, q in ratios), default=1)  # powers of two: the largest is a multiple of all
+        ys = [p * (den // q) for p, q in ratios]
+        inside = True
+        for p, c, row in zip(self.pivots, self.rhs, self.coef):
+            num = c * den - sum(a * v for a, v in zip(row, ys) if a)
+            fp, fq = point[p].as_integer_ratio()
+            inside = inside and fp * self.det * den == num * fq
+            x[p] = Fraction(num, self.det * den)
+        return tuple(x), inside
+
+
+def _flat_map(rows: Sequence[Sequence[int]], d: int) -> _FlatMap:
+    """The chart of the flat ``{x : a · x = b}`` for the rows ``[a | b]``."""
+    mat, pivots, det = _rref.rref_integer(rows, d)
+    free = tuple(c for c in range(d) if c not in pivots)
+    return _FlatMap(free, tuple(pivots), det, tuple(r[d] for r in mat),
+                    tuple(tuple(r[f] for f in free) for r in mat))
+
+
+class Faces:
+    """Immutable table of faces of an arrangement.
+
+    Attributes
+    ----------
+    signs : ndarray of int8, shape (m, n)
+        Row r is the sign vector of face r, entries in {−1, 0, +1}.
+    dims : ndarray of int64, shape (m,)
+        The dimension of each face (d for a region, 0 for a vertex).
+    points : ndarray of float64, shape (m, d)
+        Each exact witness in float64: its free coordinates (those that
+        parametrize the face's flat) exactly, the others evaluated in floats.
+    points_inside : ndarray of bool, shape (m,)
+        Where True, ``points[r]`` is the exact witness itself, so that
+        ``A.signs(points[r]) == signs[r]`` exactly.  A face of dimension
+        below d lies on hyperplanes, and its witness often has coordinates
+        (such as 1/3) that no float64 holds.
+    exact_points : tuple of tuples of Fraction
+        A point in the relative interior of every face, exactly.
+    bounded : ndarray of bool, shape (m,)
+        The face is compact in R^d.
+
+    Notes
+    -----
+    ``points_inside`` and ``exact_points`` are computed on first use (in
+    rationals, O(m·d²)) and kept by the table.
+
+    Examples
+    --------
+    >>> import hyperarr as ha
+    >>> F = ha.Arrangement([[1, 0], [0, 1]], [0, 0]).faces()
+    >>> len(F), F.dims.tolist()
+    (9, [0, 1, 1, 1, 1, 2, 2, 2, 2])
+    >>> F.signs[0].tolist(), F.exact_points[0]
+    ([0, 0], (Fraction(0, 1), Fraction(0, 1)))
+    """
+
+    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_flat", "_maps", "_thin",
+                 "_exact", "_inside")
+
+    def __init__(self, signs: NDArray[np.int8], dims: NDArray[np.int64], points: NDArray[np.float64],
+                 bounded: NDArray[np.bool_], flat: NDArray[np.int32], maps: tuple[_FlatMap, ...],
+                 thin: dict[int, tuple[Fraction, ...]]) -> None:
+        # Private: tables are built by hyperarr.faces; ``thin`` maps rows without a
+        # float witness in free coordinates to their exact free coordinates.
+        for a in (signs, dims, points, bounded, flat):
+            a.setflags(write=False)
+        self._signs, self._dims, self._points, self._bounded = signs, dims, points, bounded
+        self._flat, self._maps, self._thin = flat, maps, thin
+        self._exact: tuple[tuple[Fraction, ...], ...] | None = None
+        self._inside: NDArray[np.bool_] | None = None
+
+    @classmethod
+    def concatenate(cls, parts: Sequence["Faces"]) -> "Faces":
+        """Join tables (e.g. the chunks of ``iter_faces``) into one."""
+        if not parts:
+            raise ArrangementError("parts must hold at least one Faces; got none")
+        maps: list[_FlatMap] = []
+        flats, thin, start = [], {}, 0
+        for p in parts:
+            flats.append(p._flat + len(maps))
+            maps.extend(p._maps)
+            thin.update({start + r: y for r, y in p._thin.items()})
+            start += len(p)
+        return cls(np.concatenate([p._signs for p in parts]), np.concatenate([p._dims for p in parts]),
+                   np.concatenate([p._points for p in parts]),
+                   np.concatenate([p._bounded for p in parts]), np.concatenate(flats), tuple(maps), thin)
+
+    @property
+    def signs(self) -> NDArray[np.int8]:
+        """ndarray of int8, shape (m, n): sign vectors, entries in {−1, 0, +1} (read-only)."""
+        return self._signs
+
+    @property
+    def dims(self) -> NDArray[np.int64]:
+        """ndarray of int64, shape (m,): the dimension of each face (read-only)."""
+        return self._dims
+
+    @property
+    def points(self) -> NDArray[np.float64]:
+        """ndarray of float64, shape (m, d): each exact witness in float64 (read-only)."""
+        return self._points
+
+    @property
+    def bounded(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): whether each face is compact in R^d (read-only)."""
+        return self._bounded
+
+    @property
+    def exact_points(self) -> tuple[tuple[Fraction, ...], ...]:
+        """A relative-interior point of every face, as tuples of Fraction."""
+        if self._exact is None:
+            self._exact_and_inside()
+        assert self._exact is not None
+        return self._exact
+
+    @property
+    def points_inside(self) -> NDArray[np.bool_]:
+        """ndarray of bool, shape (m,): True where ``points[r]`` is exactly the witness (read-only)."""
+        if self._inside is None:
+            self._exact_and_inside()
+        assert self._inside is not None
+        return self._inside
+
+    def _exact_and_inside(self) -> None:
+        d = self._points.shape[1]
+        exact: list[tuple[Fraction, ...]] = []
+        inside = np.empty(len(self), dtype=bool)
+        for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
+            fm = self._maps[k]
+            y = self._thin.get(r)
+            if y is None:
+                e, ok = fm.exact_of_float(row)
+            else:
+                e = fm.lift_exact(y, d)
+                ok = all(Fraction(v) == w for v, w in zip(row, e))
+            exact.append(e)
+            inside[r] = ok
+        inside.setflags(write=False)
+        self._exact, self._inside = tuple(exact), inside
+
+    def __len__(self) -> int:
+        return self._signs.shape[0]
+
+    def __getitem__(self, key: Any) -> Any:
+        """``F[i]`` is a [`Face`][hyperarr.faces.Face]; a slice, index array or mask gives a Faces."""
+        if isinstance(key, (int, np.integer)):
+            m = len(self)
+            i = int(key)
+            if not -m <= i < m:
+                raise IndexError(f"face index must be in [-{m}, {m}); got {i}")
+            i %= m
+            return Face(tuple(int(v) for v in self._signs[i]), int(self._dims[i]),
+                        tuple(float(v) for v in self._points[i]), bool(self._bounded[i]),
+                        bool(self.points_inside[i]), self.exact_points[i])
+        rows = np.arange(len(self))[key]
+        where = {int(r): k for k, r in enumerate(rows.tolist())}
+        thin = {where[r]: y for r, y in self._thin.items() if r in where}
+        return Faces(self._signs[rows], self._dims[rows], self._points[rows], self._bounded[rows],
+                     self._flat[rows], self._maps, thin)
+
+    def __repr__(self) -> str:
+        m, n = self._signs.shape
+        counts = np.bincount(self._dims, minlength=self._points.shape[1] + 1).tolist()
+        return f"Faces(m={m}, n={n}, d={self._points.shape[1]}, by_dim={counts})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Faces):
+            return NotImplemented
+        return (np.array_equal(self._signs, other._signs) and np.array_equal(self._dims, other._dims)
+                and np.array_equal(self._points, other._points)
+                and np.array_equal(self._bounded, other._bounded)
+                and self.exact_points == other.exact_points)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def to_numpy(self) -> dict[str, NDArray[Any]]:
+        """The arrays, by name (exact points are not arrays; see ``exact_points``)."""
+        return {"signs": self._signs, "dims": self._dims, "points": self._points,
+                "bounded": self._bounded, "points_inside": self.points_inside}
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write an ``.npz`` file atomically: the arrays, and the exact witnesses as
+        ``p/q`` strings (``exact_values``) for the rows ``exact_rows`` whose float is not exact."""
+        atomic_write_bytes(path, self.npz_bytes())
+
+    def npz_bytes(self) -> bytes:
+        """The bytes of the ``.npz`` file ``save`` writes."""
+        buf = io.BytesIO()
+        rows = np.flatnonzero(~self.points_inside)
+        ex = self.exact_points
+        exact = np.array([[str(v) for v in ex[r]] for r in rows.tolist()], dtype=np.str_)
+        np.savez_compressed(buf, signs=self._signs, dims=self._dims, points=self._points,
+                            bounded=self._bounded, points_inside=self.points_inside, exact_rows=rows,
+                            exact_values=exact.reshape(rows.size, self._points.shape[1]))
+        return buf.getvalue()
+
+
+# ----------------------------------------------------------------------
+# Public entry points
+# ----------------------------------------------------------------------
+
+
+def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFAULT_MAX_FACES) -> Faces:
+    """Every face of ``A`` (or those of dimension ``dim``), exactly.
+
+    Parameters
+    ----------
+    A : Arrangement
+    dim : int, optional
+        Only the faces of this dimension (0 ≤ dim ≤ d).
+    max_faces : int or None
+        Refuse, before listing anything, when ``A.face_vector()`` counts
+        more faces than this; ``None`` means no limit.
+
+    Returns
+    -------
+    Faces
+        Ordered by dimension, then flat by flat (in the lattice's
+        breadth-first order), then as the regions of each flat come.
+
+    Raises
+    ------
+    OutputTooLargeError
+        If there are more faces than ``max_faces``.
+
+    Notes
+    -----
+    The cost is that of enumerating the regions of every flat of the
+    intersection lattice; each flat is visited once and its regions are the
+    lifts of its children's, so the total work is proportional to the number
+    of (flat, facet-face) incidences.
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> F = library.five_lines().faces()
+    >>> len(F), library.five_lines().face_vector()
+    (51, (10, 25, 16))
+    >>> len(library.five_lines().faces(dim=1))
+    25
+    """
+    A = checked(A)
+    dims = _dims_wanted(A, dim)
+    if max_faces is not None and (isinstance(max_faces, bool) or not isinstance(max_faces, (int, np.integer))
+                                  or max_faces < 1):
+        raise ArrangementError(f"max_faces must be a positive integer or None; got {max_faces!r}")
+    fv = face_vector(A)
+    total = sum(fv[k] for k in dims)
+    if max_faces is not None and total > max_faces:
+        raise OutputTooLargeError(
+            f"the arrangement has {total} faces (face vector {fv}), more than "
+            f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
+            "them with A.face_vector(), or pass a larger max_faces")
+    # The table is allocated once, from the face vector, and filled flat by flat.
+    return _assemble(_blocks(A, dims), total, A.n, A.dim)
+
+
+def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = None) -> Iterator[Faces]:
+    """Yield the faces of ``A`` in chunks of at most ``chunk_size`` rows.
+
+    The concatenation of the chunks equals ``faces(A, dim, max_faces=None)``,
+    in the same order.  The regions of the flats are kept two dimensions at
+    a time, so memory holds about two levels of the face table, not all of it.
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> [len(c) for c in library.five_lines().iter_faces(chunk_size=16)]
+    [16, 16, 16, 3]
+    """
+    A = checked(A)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
+    return _chunks(_blocks(A, _dims_wanted(A, dim)), int(chunk_size), A.n, A.dim)
+
+
+def vertices(A: "Arrangement", exact: bool = False) -> Any:
+    """The vertices of ``A`` (its faces of dimension 0), sorted lexicographically.
+
+    Parameters
+    ----------
+    A : Arrangement
+    exact : bool
+        If True, a tuple of tuples of `fractions.Fraction`; else a float64
+        array of shape (k, d), each coordinate the nearest float.
+
+    Notes
+    -----
+    A vertex is a flat of dimension 0.  A non-essential arrangement has none
+    (as in Sage, whose ``vertices()`` is sorted the same way).
+
+    Examples
+    --------
+    >>> from hyperarr import Arrangement
+    >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1])
+    >>> A.vertices(exact=True)
+    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(0, 1)))
+    >>> A.vertices().shape
+    (3, 2)
+    """
+    A = checked(A)
+    pts: list[tuple[Fraction, ...]] = []
+    if A.rank() == A.dim and A.n:
+        lat = A._lattice
+        rows = A._prepared.rows
+        for f in _all_levels(lat)[0]:
+            fm = _flat_map(_equations(rows, f.key), A.dim)
+            pts.append(tuple(Fraction(v, fm.det) for v in fm.rhs))
+    pts.sort()
+    if exact:
+        return tuple(pts)
+    arr = np.array([[_exact.to_float(v) for v in p] for p in pts], dtype=np.float64).reshape(len(pts), A.dim)
+    arr = np.clip(arr, -_FLOAT_MAX, _FLOAT_MAX)
+    arr.setflags(write=False)
+    return arr
+
+
+def face_vector(A: "Arrangement") -> tuple[int, ...]:
+    """The face vector (f_0, …, f_d): f_k is the number of faces of dimension k.
+
+    Computed without listing the faces: f_k is the sum, over the flats X of
+    dimension k, of the number of regions of the restriction A^X, counted by
+    deletion–restriction over the intersection lattice (each flat visited
+    once).  In general position (decided exactly) it has a closed form:
+    C(n, d−k) flats of dimension k, each cut by the n − d + k others into
+    Σ_{i≤k} C(n − d + k, i) regions.
+
+    Notes
+    -----
+    Euler's relation Σ_k (−1)^k f_k = (−1)^d holds for every arrangement,
+    essential or not (a relatively open k-cell has compactly supported
+    Euler characteristic (−1)^k, and R^d has (−1)^d).
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> library.shi(3).face_vector()
+    (0, 6, 21, 16)
+    >>> library.braid(3).face_vector()
+    (0, 1, 6, 6)
+    """
+    A = checked(A)
+    n, d = A.n, A.dim
+    prep = A._prepared
+    if n == 0:
+        return tuple([0] * d + [1])
+    if len(prep.rows) == n and _generic(A):
+        out = [0] * (d + 1)
+        for k in range(d + 1):
+            c = d - k
+            if c <= n:
+                out[k] = math.comb(n, c) * sum(math.comb(n - c, i) for i in range(k + 1))
+        return tuple(out)
+    lat = A._lattice
+    counts: dict[int, list[int]] = {}
+    out = [0] * (d + 1)
+    central = d >= 2 and A.is_central()
+    _region_counts(lat, lat.top, counts, central)
+    vertex_keys: set[int] = set()
+    for key, table in counts.items():
+        f = lat.flats[key]
+        out[f.dim] += table[-1]
+        if f.dim == 1:  # its points are vertices, named by their closure keys
+            vertex_keys.update(key | m for m in f.group_mask)
+    out[0] = len(vertex_keys)
+    if central:
+        # The lines were not built: the one vertex is the centre (if essential),
+        # and Euler's relation gives f_1.
+        out[0] = int(A.rank() == d)
+        out[1] = (-1) ** (d + 1) + out[0] + sum((-1) ** k * out[k] for k in range(2, d + 1))
+    return tuple(out)
+
+
+# ----------------------------------------------------------------------
+# Kernels
+# ----------------------------------------------------------------------
+
+
+def _generic(A: "Arrangement") -> bool:
+    try:
+        return A.is_generic()
+    except OutputTooLargeError:
+        return False
+
+
+def _dims_wanted(A: "Arrangement", dim: int | None) -> tuple[int, ...]:
+    if dim is None:
+        return tuple(range(A.dim + 1))
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 0 <= dim <= A.dim:
+        raise ArrangementError(f"dim must be an integer in [0, {A.dim}] or None; got {dim!r}")
+    return (int(dim),)
+
+
+def _region_counts(lat: Lattice, flat: Flat, memo: dict[int, list[int]], central: bool) -> list[int]:
+    """Prefix counts of regions on ``flat``: entry s counts the regions cut
+    by its first s traces (in ``trace_min`` order), by deletion–restriction
+    r_s = r_{s−1} + (regions of the child on trace s−1 cut by the traces
+    before it, which are the child's traces with a smaller ``trace_min``).
+
+    In a central arrangement every flat holds the centre, so the t traces of
+    a plane are t lines through one point (or one line, t = 1), cutting it
+    into 2t sectors: its lines need not be built."""
+    t = flat.n_traces
+    if flat.dim <= 1:
+        table = list(range(1, t + 2)) if flat.dim == 1 else [1]
+    elif central and flat.dim == 2:
+        table = [1] + [2 * s for s in range(1, t + 1)]
+    else:
+        table = [1]
+        last = 1
+        for s in range(t):
+            child = lat.child(flat, s)
+            sub = memo.get(child.key)
+            if sub is None:
+                sub = _region_counts(lat, child, memo, central)
+            last += sub[bisect.bisect_left(child.trace_min, flat.trace_min[s])]
+            table.append(last)
+    memo[flat.key] = table
+    return table
+
+
+def _all_levels(lat: Lattice) -> list[list[Flat]]:
+    """Every flat, by dimension (``levels`` from the top, plus the vertices)."""
+    by_dim = levels(lat, lat.top)
+    if lat.d >= 1:
+        seen: set[int] = set()
+        for f in by_dim[1]:
+            for j in range(f.n_traces):
+                v = lat.child(f, j)
+                if v.key not in seen:
+                    seen.add(v.key)
+                    by_dim[0].append(v)
+    return by_dim
+
+
+def _equations(rows: Sequence[Sequence[int]], key: int) -> list[Sequence[int]]:
+    """The distinct hyperplanes whose bit is set in a flat's key."""
+    return [rows[u] for u in range(len(rows)) if key >> u & 1]
+
+
+def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator["_Block"]:
+    """One block of faces per flat of a wanted dimension, in order of dimension.
+
+    The regions of each flat are the ``_lift`` kernel's (``_regions_of``,
+    which reads the tables of the flat's children from ``Flat.regions``),
+    built bottom-up, one level at a time.  ``_lift.flat_regions`` cannot be
+    called flat by flat here: it walks the whole lattice below its flat and
+    drops the tables of the lower levels, which the next flat of the same
+    level needs.  A level's tables are dropped once the level above is
+    built, and those this walk filled are released at the end (the lattice
+    is the arrangement's cache), as ``flat_regions`` leaves them.
+    """
+    prep = A._prepared
+    d = A.dim
+    if A.n == 0:
+        if d in dims:
+            yield _block(A, _flat_map([], d), np.zeros((1, 0), dtype=np.int8), np.zeros((1, d)), {},
+                         d, _Bounded(A, []))
+        return
+    lat = A._lattice
+    by_dim = _all_levels(lat)
+    bounded = _Bounded(A, by_dim[1])
+    filled: dict[int, Flat] = {}
+    top = max(dims)
+    try:
+        for k in range(0, top + 1):
+            for f in by_dim[k]:
+                if k == 0:
+                    table: _lift.Table = (f.tsign[None, :].copy(), np.zeros((1, 0)), {})
+                else:
+                    if f.regions is None:
+                        f.regions = _lift._regions_of(lat, f)
+                        filled[f.key] = f
+                    table = f.regions
+                if k in dims:
+                    S, W, X = table
+                    fm = _flat_map(_equations(prep.rows, f.key), d)
+                    yield _block(A, fm, S, W, X, k, bounded)
+            if k >= 2:
+                for f in by_dim[k - 1]:
+                    if filled.pop(f.key, None) is not None:
+                        f.regions = None
+    finally:
+        for f in filled.values():
+            if f is not lat.top:
+                f.regions = None
+
+
+class _Block(NamedTuple):
+    """The faces of one flat, in R^d, before they go into a table."""
+
+    map: _FlatMap
+    signs: NDArray[np.int8]
+    dim: int
+    points: NDArray[np.float64]
+    bounded: NDArray[np.bool_]
+    thin: dict[int, tuple[Fraction, ...]]
+
+    def split(self, k: int) -> tuple["_Block", "_Block"]:
+        """The first k faces and the rest."""
+        head = {r: y for r, y in self.thin.items() if r < k}
+        tail = {r - k: y for r, y in self.thin.items() if r >= k}
+        return (_Block(self.map, self.signs[:k], self.dim, self.points[:k], self.bounded[:k], head),
+                _Block(self.map, self.signs[k:], self.dim, self.points[k:], self.bounded[k:], tail))
+
+
+def _block(A: "Arrangement", fm: _FlatMap, S: NDArray[np.int8], W: NDArray[np.float64],
+           X: dict[int, Any], k: int, bounded: "_Bounded") -> _Block:
+    """The faces of one flat of dimension k from its regions (signs over the distinct rows)."""
+    prep = A._prepared
+    d = A.dim
+    m = S.shape[0]
+    signs = prep.to_input(S) if S.shape[1] else np.zeros((m, A.n), dtype=np.int8)
+    Y = np.array(W, dtype=np.float64, copy=True).reshape(m, len(fm.free))
+    thin: dict[int, tuple[Fraction, ...]] = {}
+    for r, y in X.items():
+        thin[r] = tuple(Fraction(v) for v in y)
+        Y[r] = 0.0
+    P = fm.lift_float(Y, d)
+    for r in np.flatnonzero(~np.isfinite(P).all(axis=1)).tolist():  # overflow in the float chart
+        thin.setdefault(r, tuple(Fraction(v) for v in Y[r][:len(fm.free)].tolist()))
+    for r, y in thin.items():
+        P[r] = np.clip([_exact.to_float(v) for v in fm.lift_exact(y, d)], -_FLOAT_MAX, _FLOAT_MAX)
+    return _Block(fm, signs, k, P, bounded(signs, k), thin)
+
+
+def _assemble(blocks: Iterable[_Block], total: int, n: int, d: int) -> Faces:
+    """One table of ``total`` faces, allocated once and filled block by block."""
+    signs = np.empty((total, n), dtype=np.int8)
+    dims = np.empty(total, dtype=np.int64)
+    points = np.empty((total, d), dtype=np.float64)
+    bounded = np.empty(total, dtype=bool)
+    flat = np.empty(total, dtype=np.int32)
+    maps: list[_FlatMap] = []
+    thin: dict[int, tuple[Fraction, ...]] = {}
+    pos = 0
+    for b in blocks:
+        end = pos + b.signs.shape[0]
+        signs[pos:end] = b.signs
+        dims[pos:end] = b.dim
+        points[pos:end] = b.points
+        bounded[pos:end] = b.bounded
+        flat[pos:end] = len(maps)
+        maps.append(b.map)
+        thin.update({pos + r: y for r, y in b.thin.items()})
+        pos = end
+    if pos != total:  # pragma: no cover - the face vector and the enumeration agree by construction
+        raise HyperarrError(f"listed {pos} faces where the face vector counts {total}")
+    return Faces(signs, dims, points, bounded, flat, tuple(maps), thin)
+
+
+def _chunks(blocks: Iterator[_Block], size: int, n: int, d: int) -> Iterator[Faces]:
+    pending: list[_Block] = []
+    held = 0
+    for b in blocks:
+        while held + len(b.signs) >= size:
+            head, b = b.split(size - held)
+            pending.append(head)
+            yield _assemble(pending, size, n, d)
+            pending, held = [], 0
+        if len(b.signs):
+            pending.append(b)
+            held += len(b.signs)
+    if held:
+        yield _assemble(pending, held, n, d)
+
+
+class _Bounded:
+    """Which faces are compact, decided on sign vectors only.
+
+    A face F with sign vector σ is unbounded iff its closure has a nonzero
+    recession direction v: a_i · v = 0 where σ_i = 0 and σ_i (a_i · v) ≥ 0
+    elsewhere.  For an essential arrangement that cone, if nonzero, holds a
+    ray of the central arrangement of the normals {a_i · v = 0}, so F is
+    unbounded iff some such ray τ = sign(a · v) is conformal to σ (τ_i ∈ {0,
+    σ_i} for every i).  Those rays are ±(the direction of a flat of
+    dimension 1): any d − 1 independent normals of a line of the central
+    arrangement cut out a line of A with that direction.  Along the free
+    coordinate of a line, each trace (normalized with a positive coefficient)
+    grows, so τ is the line's trace orientation and 0 elsewhere.  A
+    non-essential arrangement has no compact face; in a central one only
+    the vertex is compact.
+    """
+
+    def __init__(self, A: "Arrangement", lines: Sequence[Flat]) -> None:
+        self.essential = A.n > 0 and A.rank() == A.dim
+        self.central = A.is_central()
+        self.lines = lines
+        self.prep = A._prepared
+        self.rays: tuple[NDArray[np.uint64], NDArray[np.uint64]] | None = None
+
+    def __call__(self, signs: NDArray[np.int8], dim: int) -> NDArray[np.bool_]:
+        m = signs.shape[0]
+        if not self.essential:
+            return np.zeros(m, dtype=bool)
+        if self.central or dim == 0:
+            return np.full(m, dim == 0)
+        if self.rays is None:
+            T = np.array([np.where(L.tmap >= 0, L.tsign, 0) for L in self.lines], dtype=np.int8)
+            T = np.unique(self.prep.to_input(np.concatenate([T, -T])), axis=0)
+            self.rays = (_keys.words(T > 0), _keys.words(T < 0))
+        Tp, Tn = self.rays
+        Sp = _keys.words(signs > 0)
+        Sn = _keys.words(signs < 0)
+        out = np.ones(m, dtype=bool)
+        step = max(1, 2**15 // max(1, Tp.shape[0] * Tp.shape[1]))  # temporaries of 256 KiB
+        for lo in range(0, m, step):
+            sp, sn = Sp[lo : lo + step, None, :], Sn[lo : lo + step, None, :]
+            conformal = (((Tp[None] & ~sp) | (Tn[None] & ~sn)) == 0).all(axis=2)
+            out[lo : lo + step] = ~conformal.any(axis=1)
+        return out

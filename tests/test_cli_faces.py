@@ -1,0 +1,59 @@
+"""``hyperarr faces`` on the command line."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from hyperarr import library
+from hyperarr.cli import main
+
+
+def test_prints_face_vector_and_table(capsys):
+    assert main(["faces", "--example", "five-lines"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "face vector (f_0, ..., f_2): (10, 25, 16)"
+    assert len(out) == 2 + 51
+
+
+def test_json_csv_npz(tmp_path, capsys):
+    F = library.braid(4).faces(dim=2)
+    path = tmp_path / "f.json"
+    assert main(["faces", "--example", "braid-4", "--dim", "2", "-o", str(path)]) == 0
+    data = json.loads(path.read_text())
+    assert data["face_vector"] == [0, 1, 14, 36, 24]
+    assert data["signs"] == F.signs.tolist() and set(data["dims"]) == {2}
+    assert [[float.fromhex(v) for v in p] for p in data["points"]] == F.points.tolist()
+    csv = tmp_path / "f.csv"
+    assert main(["faces", "--example", "five-lines", "--dim", "0", "-o", str(csv)]) == 0
+    lines = csv.read_text().splitlines()
+    assert lines[0] == "s1,s2,s3,s4,s5,dim,bounded,point_inside,x1,x2"
+    ex = library.five_lines().faces(dim=0).exact_points
+    assert [tuple(Fraction(v) for v in ln.split(",")[-2:]) for ln in lines[1:]] == list(ex)
+    npz = tmp_path / "f.npz"
+    assert main(["faces", "--example", "shi-3", "-o", str(npz)]) == 0
+    with np.load(npz) as z:
+        assert np.array_equal(z["signs"], library.shi(3).faces().signs)
+    assert "written to" in capsys.readouterr().out
+
+
+def test_csv_input(tmp_path, capsys):
+    src = tmp_path / "a.csv"
+    src.write_text("1,0,0\n0,1,0\n1,1,1\n")
+    assert main(["faces", str(src), "--dim", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "(3, 9, 7)" in out and len(out.splitlines()) == 2 + 3
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--dim", "x"], "--dim must be an integer in [0, 2]; got 'x'"),
+    (["--dim", "5"], "dim must be an integer in [0, 2] or None; got 5"),
+    (["-o", "out.txt"], "-o must end in .npz, .csv, .json"),
+])
+def test_errors_are_one_line(argv, message, capsys):
+    assert main(["faces", "--example", "five-lines", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hyperarr faces: error:") and message in err and err.count("\n") == 1

@@ -1,0 +1,382 @@
+"""Faces, vertices and the face vector (hyperarr.faces)."""
+
+from __future__ import annotations
+
+import json
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hyperarr as ha
+from hyperarr import Arrangement, library
+from hyperarr._exact import exact_signs
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr.faces import Faces
+
+from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
+
+# Expected values produced by Sage (passagemath-polyhedra 10.8): closed_faces() sign
+# vectors, face_vector() and vertices(), for families and seeded random degenerate
+# arrangements (repeats, flipped repeats, parallels); benchmarks/faces.py --sage-data
+# regenerates the file.
+SAGE = json.loads((Path(__file__).parent / "data" / "sage_faces.json").read_text())["cases"]
+
+
+def _sign_strings(S: np.ndarray) -> list[str]:
+    return sorted("".join("+0-"[1 - int(v)] for v in row) for row in S.tolist())
+
+
+def _check_exact(A: Arrangement, F: Faces) -> None:
+    """Every witness reproduces its sign vector exactly; the floats flagged inside do too."""
+    assert np.array_equal(exact_signs(A.exact_rows, F.exact_points), F.signs)
+    inside = np.flatnonzero(F.points_inside)
+    assert np.array_equal(A.signs(F.points[inside]), F.signs[inside])
+    for r in inside.tolist():
+        assert tuple(Fraction(v) for v in F.points[r].tolist()) == F.exact_points[r]
+
+
+def _euler(fv: tuple[int, ...]) -> int:
+    return sum((-1) ** k * f for k, f in enumerate(fv))
+
+
+@pytest.mark.parametrize("name", sorted(SAGE))
+def test_against_sage(name):
+    case = SAGE[name]
+    A = arrangement_from_rows(case["rows"], case["dim"])
+    F = A.faces()
+    assert _sign_strings(F.signs) == case["faces"]
+    assert list(A.face_vector()) == case["face_vector"]
+    assert np.bincount(F.dims, minlength=A.dim + 1).tolist() == case["face_vector"]
+    assert [[str(v) for v in p] for p in A.vertices(exact=True)] == case["vertices"]
+    _check_exact(A, F)
+
+
+@pytest.mark.parametrize("d", [2, 3, 4, 5])
+def test_braid_face_vector_is_ordered_set_partitions(d):
+    # The faces of the braid arrangement in R^d are the ordered set partitions of
+    # [d]; those into k blocks have dimension k: k! S(d, k).
+    def stirling2(n, k):
+        return sum((-1) ** (k - j) * math.comb(k, j) * j**n for j in range(k + 1)) // math.factorial(k)
+
+    expected = tuple([0] + [math.factorial(k) * stirling2(d, k) for k in range(1, d + 1)])
+    A = library.braid(d)
+    assert A.face_vector() == expected
+    assert np.bincount(A.faces().dims, minlength=d + 1).tolist() == list(expected)
+
+
+def test_resonance_4_has_1701_faces():
+    A = library.resonance(4)
+    F = A.faces()
+    assert len(F) == 1701 == sum(A.face_vector())
+    assert len(np.unique(F.signs, axis=0)) == len(F)
+    _check_exact(A, F)
+
+
+@pytest.mark.parametrize("n, d", [(6, 2), (7, 3), (9, 4)])
+def test_generic_closed_form_matches_the_enumeration(n, d):
+    A = library.generic(n, d, seed=n)
+    F = A.faces()
+    assert np.bincount(F.dims, minlength=d + 1).tolist() == list(A.face_vector())
+    # Bounded faces of a generic arrangement: C(n, d-k) flats of dimension k, each
+    # with C(n - d + k - 1, k) bounded regions.
+    want = [math.comb(n, d - k) * math.comb(n - d + k - 1, k) for k in range(d + 1)]
+    assert np.bincount(F.dims[F.bounded], minlength=d + 1).tolist() == want
+    _check_exact(A, F)
+
+
+@settings(max_examples=60, deadline=None)
+@given(degenerate_arrangements(max_n=7, max_d=3))
+def test_properties_on_degenerate_arrangements(A):
+    F = A.faces()
+    fv = A.face_vector()
+    assert np.bincount(F.dims, minlength=A.dim + 1).tolist() == list(fv)
+    assert _euler(fv) == (-1) ** A.dim  # Euler's relation, essential or not
+    assert fv[A.dim] == A.n_regions()
+    assert len(np.unique(F.signs, axis=0)) == len(F)
+    if not A.is_essential():
+        assert fv[0] == 0 and len(A.vertices()) == 0 and not F.bounded.any()
+    assert len(A.vertices()) == fv[0]
+    regions = A.regions()
+    top = F[F.dims == A.dim]
+    assert _sign_strings(top.signs) == _sign_strings(regions.signs)
+    # A region is bounded as a face iff it is bounded as a region.
+    order = regions.locate(top.signs)
+    assert np.array_equal(top.bounded, regions.bounded[order])
+    _check_exact(A, F)
+
+
+@settings(max_examples=40, deadline=None)
+@given(degenerate_arrangements(max_n=6, max_d=3))
+def test_bounded_against_a_box(A):
+    # Independent check of the ray test: in an essential arrangement a face is
+    # unbounded iff it meets one of the hyperplanes x_j = ±M, M beyond every vertex
+    # coordinate.  The faces of A meeting x_j = M are the faces of A plus that
+    # hyperplane with a 0 in its column, the column dropped.
+    F = A.faces()
+    if not A.is_essential():
+        assert not F.bounded.any()
+        return
+    M = 1 + max(abs(v) for p in A.vertices(exact=True) for v in p)
+    meets: set[bytes] = set()
+    for j in range(A.dim):
+        for side in (1, -1):
+            e = [0] * A.dim
+            e[j] = 1
+            B = Arrangement._from_rows(list(A.exact_rows) + [tuple(e) + (side * M,)], A.dim)
+            G = B.faces()
+            on = G.signs[G.signs[:, -1] == 0, :-1]
+            meets.update(row.tobytes() for row in on)
+    unbounded = np.array([row.tobytes() in meets for row in F.signs], dtype=bool)
+    assert np.array_equal(F.bounded, ~unbounded)
+
+
+def test_dim_filter_and_stream_give_the_same_table():
+    A = library.shi(3)
+    F = A.faces()
+    for k in range(A.dim + 1):
+        part = A.faces(dim=k)
+        assert np.array_equal(part.signs, F.signs[F.dims == k])
+    chunks = list(A.iter_faces(chunk_size=7))
+    assert all(len(c) <= 7 for c in chunks)
+    assert Faces.concatenate(chunks) == F
+    assert Faces.concatenate(list(A.iter_faces(chunk_size=5, dim=2))) == A.faces(dim=2)
+
+
+def test_vertices_sorted_and_float():
+    A = library.five_lines()
+    ex = A.vertices(exact=True)
+    assert list(ex) == sorted(ex) and len(ex) == 10
+    fl = A.vertices()
+    assert fl.shape == (10, 2) and not fl.flags.writeable
+    assert np.array_equal(fl, np.array([[float(v) for v in p] for p in ex]))
+    assert A.vertices().shape == (10, 2)
+    assert library.braid(3).vertices().shape == (0, 3)
+    assert Arrangement.empty(2).vertices(exact=True) == ()
+
+
+def test_empty_and_one_dimensional():
+    F = Arrangement.empty(2).faces()
+    assert len(F) == 1 and F.dims.tolist() == [2] and F.signs.shape == (1, 0)
+    assert Arrangement.empty(2).face_vector() == (0, 0, 1)
+    A = Arrangement([[1], [2], [1]], [0, 1, 0])
+    F = A.faces()
+    assert A.face_vector() == (2, 3)
+    assert _sign_strings(F.signs) == sorted(["0-0", "+0+", "---", "+-+", "+++"])
+    _check_exact(A, F)
+    assert F.bounded.tolist() == [True, True, False, True, False]
+
+
+def test_thin_witnesses_are_exact():
+    # Lines x = 1 and x = 1 + 2**-60: no float64 lies strictly between them, so
+    # the faces in the strip have exact witnesses only.
+    A = Arrangement([[1, 0], [1, 0], [0, 1]], [1, 1 + Fraction(1, 2**60), 0])
+    F = A.faces()
+    assert A.face_vector() == (2, 7, 6)
+    _check_exact(A, F)
+    assert not F.points_inside.all()
+
+
+def test_values_are_read_only_and_indexable():
+    F = library.five_lines().faces()
+    for arr in (F.signs, F.dims, F.points, F.bounded, F.points_inside):
+        assert not arr.flags.writeable
+    face = F[0]
+    assert face.dim == 0 and face.bounded and face.signs.count(0) == 2
+    assert F[-1].signs == tuple(int(v) for v in F.signs[-1])
+    sub = F[F.dims == 1]
+    assert len(sub) == 25 and sub.exact_points == tuple(p for p, k in zip(F.exact_points, F.dims) if k == 1)
+    assert "by_dim=[10, 25, 16]" in repr(F)
+    with pytest.raises(IndexError, match="face index"):
+        F[100]
+
+
+def test_save_writes_arrays_and_exact_witnesses(tmp_path):
+    F = library.five_lines().faces()
+    path = tmp_path / "f.npz"
+    F.save(path)
+    with np.load(path) as z:
+        assert np.array_equal(z["signs"], F.signs)
+        rows = z["exact_rows"]
+        assert rows.tolist() == np.flatnonzero(~F.points_inside).tolist()
+        got = [tuple(Fraction(v) for v in vals) for vals in z["exact_values"].tolist()]
+        assert got == [F.exact_points[r] for r in rows.tolist()]
+
+
+def test_bad_arguments():
+    A = library.five_lines()
+    with pytest.raises(ArrangementError, match=r"dim must be an integer in \[0, 2\]"):
+        A.faces(dim=3)
+    with pytest.raises(ArrangementError, match="chunk_size must be a positive integer; got 0"):
+        A.iter_faces(chunk_size=0)
+    with pytest.raises(ArrangementError, match="max_faces must be"):
+        A.faces(max_faces=0)
+    with pytest.raises(OutputTooLargeError, match="51 faces"):
+        A.faces(max_faces=50)
+    with pytest.raises(ArrangementError, match="must be an Arrangement"):
+        ha.faces.faces([[1, 0]])
+    with pytest.raises(ArrangementError, match="at least one"):
+        Faces.concatenate([])
+
+
+def test_essentialization_and_cone_follow_sage():
+    # Sage: braid(3).essentialization() is <t1 - t2 | t1 + 2*t2 | 2*t1 + t2>, up to
+    # order and orientation.
+    E = library.braid(3).essentialization()
+    rows = sorted(tuple(abs(v) for v in r) for r in E.exact_rows)
+    assert E.dim == 2 and rows == [(1, 1, 0), (1, 2, 0), (2, 1, 0)]
+    assert E.is_essential() and E.face_vector() == (1, 6, 6)
+    A = library.shi(3)
+    E = A.essentialization()
+    assert E.dim == 2 and E.face_vector() == (6, 21, 16)  # Sage's docstring values
+    # Sign vectors are kept: the faces of A and of its essentialization agree.
+    assert _sign_strings(E.faces().signs) == _sign_strings(A.faces().signs)
+    five = library.five_lines()
+    assert five.essentialization() is five
+    C = A.cone()
+    assert C.dim == 4 and C.n == 7 and C.is_central()
+    chi, chic = A.characteristic_polynomial(), C.characteristic_polynomial()
+    # chi_cone(t) = (t - 1) chi(t)
+    assert list(chic) == [-chi[0]] + [chi[k - 1] - chi[k] for k in range(1, len(chi))] + [chi[-1]]
+    # Section t = -1 of the cone is A, with its orientations.
+    pts = A.regions().points
+    lifted = np.hstack([-np.ones((len(pts), 1)), pts])
+    assert np.array_equal(C.signs(lifted)[:, :-1], A.regions().signs)
+
+
+def _naive_rref(rows, ncols):
+    mat = [[Fraction(v) for v in r] for r in rows]
+    piv, r = [], 0
+    for c in range(ncols):
+        k = next((i for i in range(r, len(mat)) if mat[i][c] != 0), None)
+        if k is None:
+            continue
+        mat[r], mat[k] = mat[k], mat[r]
+        mat[r] = [v / mat[r][c] for v in mat[r]]
+        for i in range(len(mat)):
+            if i != r and mat[i][c] != 0:
+                f = mat[i][c]
+                mat[i] = [a - f * b for a, b in zip(mat[i], mat[r])]
+        piv.append(c)
+        r += 1
+    return mat[:r], piv
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.lists(
+    st.lists(st.sampled_from([0, 0, 1, -1, 2, -3, 7, Fraction(1, 3), Fraction(-5, 2)]),
+             min_size=n + 1, max_size=n + 1), max_size=6).map(lambda rows: (rows, n))))
+def test_fraction_free_rref_equals_the_rational_one(case):
+    from hyperarr._rref import kernel, rref
+
+    rows, n = case
+    assert rref(rows, n) == _naive_rref(rows, n)
+    basis, _ = kernel(rows, n)
+    assert len(basis) == n - len(_naive_rref(rows, n)[1])
+    for v in basis:
+        assert all(sum((Fraction(a) * b for a, b in zip(r[:n], v)), Fraction(0)) == 0 for r in rows)
+
+
+def test_face_geometries_in_the_plane():
+    import shapely
+
+    from hyperarr import plane
+
+    A = library.five_lines()
+    F = A.faces()
+    geoms = plane.face_geometries(A)
+    assert len(geoms) == len(F)
+    kinds = {0: "Point", 1: "LineString", 2: "Polygon"}
+    assert [g.geom_type for g in geoms] == [kinds[int(k)] for k in F.dims]
+    for g, p, k, sig in zip(geoms, F.exact_points, F.dims.tolist(), F.signs):
+        if k == 0:
+            assert g.distance(shapely.Point(float(p[0]), float(p[1]))) < 1e-12
+            continue
+        inner = g.interpolate(0.5, normalized=True) if k == 1 else g.representative_point()
+        got = A.signs([inner.x, inner.y])
+        strict = sig != 0  # an edge's float midpoint is on its line only up to rounding
+        assert np.array_equal(got[strict], sig[strict])
+    polys = [g for g, k in zip(geoms, F.dims.tolist()) if k == 2]
+    assert sorted(round(p.area, 9) for p in polys) == \
+        sorted(round(p.area, 9) for p in plane.region_polygons(A))
+    # Bounded edges are segments between two vertices; the others reach the box.
+    verts = [g for g, k in zip(geoms, F.dims.tolist()) if k == 0]
+    for g, b, k in zip(geoms, F.bounded.tolist(), F.dims.tolist()):
+        if k == 1 and b:
+            ends = [shapely.Point(c) for c in g.coords]
+            assert all(min(e.distance(v) for v in verts) < 1e-9 for e in ends)
+    with pytest.raises(ArrangementError, match="face_geometries"):
+        plane.face_geometries(library.shi(3))
+
+
+def test_essentialization_of_nothing_is_refused():
+    with pytest.raises(ArrangementError, match="no hyperplane"):
+        Arrangement.empty(2).essentialization()
+
+
+@pytest.mark.parametrize("kind", [int, float, Fraction])
+def test_input_types_give_the_same_faces(kind):
+    rows = [[1, 0, 0], [0, 1, 0], [1, 1, 1], [2, 2, 2], [1, -1, 0]]
+    A = Arrangement([[kind(v) for v in r[:2]] for r in rows], [kind(r[2]) for r in rows])
+    F = A.faces()
+    assert A.face_vector() == (4, 13, 10)
+    ref = Arrangement([r[:2] for r in rows], [r[2] for r in rows]).faces()
+    assert np.array_equal(F.signs, ref.signs) and F.exact_points == ref.exact_points
+    _check_exact(A, F)
+
+
+def test_an_abandoned_stream_leaves_the_arrangement_as_it_was():
+    import inspect
+
+    from hyperarr.faces import DEFAULT_MAX_FACES
+
+    assert inspect.signature(Arrangement.faces).parameters["max_faces"].default == DEFAULT_MAX_FACES
+    A = library.resonance(3)
+    stream = A.iter_faces(chunk_size=10)
+    first = next(stream)
+    stream.close()  # the lattice tables the walk filled are released
+    assert all(f.regions is None for f in A._lattice.flats.values() if f is not A._lattice.top)
+    F = A.faces()
+    assert F[:10] == first and len(F) == 99
+    assert len(A.regions()) == 32
+
+
+def test_benchmark_baseline_and_table():
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:  # benchmarks/ is not an installed package
+        sys.path.insert(0, str(root))
+    from benchmarks.faces import FaceRow, format_rows, lp_faces
+
+    for A in (library.five_lines(), Arrangement([[1, 0], [0, 1], [1, 1], [1, 1]], [0, 0, 0, 1])):
+        assert sorted(lp_faces(A.normals, A.offsets)) == sorted(map(tuple, A.faces().signs.tolist()))
+    text = format_rows([FaceRow("w", "A.faces()", "3 faces", 0.5, "b", 50.0, "≥ 100×", True),
+                        FaceRow("w", "A.faces() peak memory (tracemalloc)", "x", 1.5, "—", None, "≤ 2×", True)])
+    body = text.splitlines()[2:]
+    assert "| 100× |" in body[0] and "| 1.50× output |" in body[1]
+    assert all(line.endswith("| met |") for line in body)
+
+
+@settings(max_examples=40, deadline=None)
+@given(degenerate_arrangements(max_n=7, min_d=2, max_d=4))
+def test_central_face_vector_matches_the_enumeration(A):
+    # Central arrangements take a shortcut in face_vector (planes are pencils, f_1
+    # from Euler's relation); the enumeration does not.
+    C = Arrangement._from_rows([r[:-1] + (0,) for r in A.exact_rows], A.dim)
+    assert np.bincount(C.faces().dims, minlength=C.dim + 1).tolist() == list(C.face_vector())
+
+
+@settings(max_examples=30, deadline=None)
+@given(degenerate_arrangements(max_n=6, max_d=3), st.integers(1, 12))
+def test_stream_concatenates_to_the_table(A, chunk):
+    chunks = list(A.iter_faces(chunk_size=chunk))
+    assert all(0 < len(c) <= chunk for c in chunks)
+    assert all(len(c) == chunk for c in chunks[:-1])
+    F = A.faces()
+    joined = Faces.concatenate(chunks)
+    assert joined == F and np.array_equal(joined.points_inside, F.points_inside)
