@@ -28,6 +28,7 @@ at once), and those of dimension ≤ 2 by their closed form.
 from __future__ import annotations
 
 import math
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -473,7 +474,8 @@ def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Prog
         pairs = pairs_of(lev)
         if progress is not None:
             progress(depth, len(lev.mult), pairs)
-        refuse_depth(depth, dim, len(lev.mult), pairs)
+        refuse_depth(depth, dim, len(lev.mult), pairs,
+                     children=int(np.maximum(lev.sizes - 1, 0).sum()) if dim - depth > 3 else 0)
         got, lev = expand(lev, p, dim, depth, max_pairs)
         betti = [a + b for a, b in zip(betti, got)]
         depth += 1
@@ -481,15 +483,37 @@ def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Prog
 
 
 def refuse_depth(depth: int, dim: int, restrictions: int, pairs: int,
-                 limit: int | None = None) -> None:
-    """Refuse a depth whose pairs exceed ``limit`` (default `MAX_PAIRS_PER_DEPTH`), before it starts."""
+                 limit: int | None = None, children: int = 0,
+                 memory: int | None = None) -> None:
+    """Refuse a depth, before it starts, whose pairs exceed ``limit`` (default
+    `MAX_PAIRS_PER_DEPTH`), or whose ``children`` (before merging; each held
+    at about `CHILD_BYTES` while they are merged) would not fit ``memory``
+    (default: the machine's physical memory)."""
     limit = MAX_PAIRS_PER_DEPTH if limit is None else limit
+    where = (f"counting regions depth by depth: depth {depth} of {dim} holds {restrictions} "
+             f"distinct restrictions with {pairs} pairs of traces to intersect")
+    remedy = "the count needs a larger machine, or hyperarr.distributed over several"
     if pairs > limit:
         raise OutputTooLargeError(
-            f"counting regions depth by depth: depth {depth} of {dim} holds {restrictions} "
-            f"distinct restrictions with {pairs} pairs of traces to intersect, over the "
-            f"limit of {limit} (about ten minutes on one core); the count needs a larger "
-            "machine, or hyperarr.distributed over several")
+            f"{where}, over the limit of {limit} (about ten minutes on one core); {remedy}")
+    memory = _physical_memory() if memory is None else memory
+    need = children * CHILD_BYTES
+    if memory and need > memory:
+        raise OutputTooLargeError(
+            f"{where}; merging its up to {children} children needs about {need / 2**30:.1f} GiB, "
+            f"more than the {memory / 2**30:.1f} GiB of memory here; {remedy}")
+
+
+#: Bytes per child while a depth is merged (hash slot, record, and ids).
+CHILD_BYTES = 40
+
+
+def _physical_memory() -> int:
+    """Physical memory in bytes, or 0 if unknown."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+        return 0
 
 
 # ---------------------------------------------------------------------------
