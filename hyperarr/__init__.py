@@ -6,11 +6,12 @@ them form an *arrangement* whose regions are named by their sign vectors.
 """
 
 # The package root only re-exports; each name lives in the module of its concept.
-from hyperarr import counting, library
+from hyperarr import counting, domain, interop, library, occupancy
 from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement, Hyperplane
 from hyperarr.characteristic import characteristic_polynomial, n_bounded_regions, n_regions
 from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
+from hyperarr.domain import Box, Polytope
 from hyperarr.exceptions import (
     ArrangementError,
     HyperarrError,
@@ -40,6 +41,8 @@ __all__ = [
     "characteristic_polynomial",
     "n_regions",
     "n_bounded_regions",
+    "Polytope",
+    "Box",
     "library",
     "counting",
     "HyperarrError",
