@@ -90,6 +90,16 @@ def _gradients() -> Any:
     return fig
 
 
+def _rnn_unrolled() -> Any:
+    """Exercise 1 (the sheet's Figure 1): the RNN unrolled over T = 4 time steps."""
+    from hyperarr.plot import plot_unrolled
+    from hyperarr.rnn import RNN
+
+    fig = _new_figure(7.0, 3.6)
+    plot_unrolled(RNN(W_in=0.5, W_rec=0.8, W_out=2.0), T=4, ax=fig.add_subplot())
+    return fig
+
+
 def _digits_slice() -> Any:
     """Regions of a trained network: a 2-D slice through the digits, shaded by occupancy."""
     import warnings
@@ -155,6 +165,7 @@ FIGURES: dict[str, Callable[[], Any]] = {
     "network_minimal.png": _network("minimal"),
     "region_counts.png": _region_counts,
     "gradients.png": _gradients,
+    "rnn_unrolled.png": _rnn_unrolled,
     "digits_slice.png": _digits_slice,
 }
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _keys
+from hyperarr import _exact, _keys
 from hyperarr._binomial import region_count
 from hyperarr.arrangement import checked
 from hyperarr.characteristic import n_regions
@@ -107,10 +107,11 @@ def occupancy(A: Arrangement, X: ArrayLike) -> Occupancy:
 
     Notes
     -----
-    O(m·n·d) for the float filter (two matrix products), then a sort of
-    the m packed sign keys; only the entries within the proven rounding
-    bound of zero are decided exactly.  For 10^6 points, 32 hyperplanes and
-    d = 64 this takes well under a second.
+    O(m·n·d) for the float filter (one matrix product, and a proven error
+    bound from the points' 1-norms and the rows' largest entries), then a
+    sort of the m packed sign keys; only the points with an entry within
+    the bound of zero are decided exactly.  For 10^6 points, 32 hyperplanes
+    and d = 64 this takes about a second on two cores.
 
     Examples
     --------
@@ -123,10 +124,15 @@ def occupancy(A: Arrangement, X: ArrayLike) -> Occupancy:
     ([1, 1, 0, -1], [False, False, False, True])
     """
     A = checked(A)
-    pts = A._points("X", X)
+    if isinstance(X, np.ndarray) and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == A.dim:
+        if not np.isfinite(X).all():
+            raise ArrangementError("X must be finite; got a NaN or inf entry")
+        pts = X  # already what A.signs takes: no copy of a large array
+    else:
+        pts = A._points("X", X)
     if pts.ndim != 2:
         raise ArrangementError(f"X must have shape (m, {A.dim}); got {pts.shape}")
-    S = A.signs(pts)
+    S = _signs(A, pts)
     on = (S == 0).any(axis=1)
     region = np.full(S.shape[0], -1, dtype=np.int64)
     inside = np.flatnonzero(~on)
@@ -179,7 +185,49 @@ class Generalization:
         return self.test_unseen / self.test_points if self.test_points else 0.0
 
 
-def _region_count(A: "Arrangement") -> int:
+#: Points per block of the float filter (its temporaries stay near 64 MB for n = 32).
+_BLOCK = 2**18
+
+
+def _signs(A: Arrangement, X: NDArray[Any]) -> NDArray[np.int8]:
+    """``A.signs(X)`` for many points: one matrix product and a cheap proven bound.
+
+    The float value ``v = X @ a.T − b`` differs from the exact one by less than
+    ``(d + 2) · 2^-52 · (Σ_j |x_j| · max |a| + max |b|)`` (plus an underflow
+    term), one bound per point: the product's rounding is at most
+    γ_d Σ_j |x_j a_ij|, the rows' own rounding to float64 and the subtraction
+    add 2u more, and the bound is computed with room to spare for its own
+    rounding.  Points with an entry the bound cannot sign (on or within
+    rounding of a hyperplane, or not finite) are decided exactly by
+    ``hyperarr._exact.affine_signs``.
+    """
+    if X.dtype == object or X.shape[0] == 0 or A.n == 0:
+        return A.signs(X)
+    F = A._float_rows
+    a = np.ascontiguousarray(F[:, :-1])
+    b = F[:, -1]
+    amax = float(np.abs(a).max())
+    bmax = float(np.abs(b).max())
+    scale = (A.dim + 2) * 2.0**-52
+    out = np.empty((X.shape[0], A.n), dtype=np.int8)
+    for start in range(0, X.shape[0], _BLOCK):
+        x = X[start : start + _BLOCK]
+        with np.errstate(over="ignore", invalid="ignore"):
+            v = x @ a.T
+            v -= b
+            xs = np.abs(x).sum(axis=1)
+            bound = ((xs * amax + bmax) * scale + 2.0**-1000 * (xs + 1.0))[:, None]
+            pos = v > bound
+            neg = v < -bound
+        blk = pos.view(np.int8) - neg.view(np.int8)
+        rows = np.flatnonzero(~(pos | neg).all(axis=1))
+        if rows.size:
+            blk[rows] = _exact.affine_signs(F, A.exact_rows, x[rows])
+        out[start : start + _BLOCK] = blk
+    return out
+
+
+def _region_count(A: Arrangement) -> int:
     """The exact number of regions: Σ_{k≤d} C(n, k) when general position is proved
     (exactly, by ``A.is_generic()``; for n ≤ d it is the rank, and the count is 2^n),
     else Zaslavsky's count from the characteristic polynomial."""

@@ -111,11 +111,10 @@ def test_plane_matches_shapely_clipping():
     for w, c in zip(W, b):   # w·x + c = 0, as a long segment
         p = -c * w / (w @ w)
         t = np.array([-w[1], w[0]]) * 10
-        segs.append(shapely.LineString([p - t, p + t]))
-    cells = shapely.polygonize(shapely.unary_union(segs + [box.boundary]).geoms if hasattr(
-        shapely.unary_union(segs + [box.boundary]), "geoms") else [shapely.unary_union(segs + [box.boundary])])
-    pieces = [g for g in shapely.get_parts(cells) if g.within(box.buffer(1e-9)) and g.area > 1e-12]
-    assert A.n_regions(domain=(-1, 1)) == len(pieces)
+        segs.append(shapely.LineString([p - t, p + t]).intersection(box))
+    noded = shapely.union_all([box.boundary, *[g for g in segs if not g.is_empty]])
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    assert A.n_regions(domain=(-1, 1)) == sum(1 for f in faces if f.area > 0)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -173,3 +172,20 @@ def test_bad_domains_are_refused():
         Polytope([[0, 0]], [1])
     with pytest.raises(ArrangementError, match="finite"):
         Box([0, float("nan")], [1, 1])
+
+
+def test_benchmark_baselines_agree_on_small_cases():
+    """The baselines of benchmarks/domains.py (shapely faces, one LP per region)."""
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from benchmarks.domains import lp_meets_box, regioncam_layer, shapely_count
+
+    A = regioncam_layer(seed=1)
+    assert shapely_count(A, -1.0, 1.0) == A.n_regions(domain=(-1, 1)) < A.n_regions()
+    G = library.generic(8, 3, seed=3)
+    R = G.regions(domain=(-4, 4))
+    assert lp_meets_box(G, -4.0, 4.0) == {tuple(s) for s in R.signs.tolist()}
