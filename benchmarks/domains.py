@@ -55,11 +55,15 @@ class Row:
 
     @property
     def status(self) -> str:
-        ok = self.agree and self.seconds <= self.target
-        verdict = "met" if ok else "not met"
-        rel = "≤" if self.seconds <= self.target else ">"
-        agree = "" if self.agree else "; disagrees with the baseline"
-        return f"{verdict} ({fmt_seconds(self.seconds)} {rel} {fmt_seconds(self.target)}{agree})"
+        return timed_status(self.seconds, self.target, self.agree)
+
+
+def timed_status(seconds: float, target: float, agree: bool) -> str:
+    """"met (t ≤ target)" when the answer agrees with its baseline and is in time; else "not met (...)"."""
+    verdict = "met" if agree and seconds <= target else "not met"
+    rel = "≤" if seconds <= target else ">"
+    tail = "" if agree else "; disagrees with the baseline"
+    return f"{verdict} ({fmt_seconds(seconds)} {rel} {fmt_seconds(target)}{tail})"
 
 
 def regioncam_layer(seed: int = 0):  # type: ignore[no-untyped-def]

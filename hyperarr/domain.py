@@ -19,7 +19,8 @@ Two exact algorithms, neither with a linear program per region:
   (``x_j`` fixed at ``lo_j`` or ``hi_j``) whose witness lies in the face.
   On a face, only the hyperplanes that meet it are kept (an exact interval
   test); the others have one strict sign on the whole face, and a face met
-  by none ends the descent.  A region found on the boundary is pushed towards
+  by none ends the descent, as does an edge, whose regions are the open
+  intervals between its crossings, each with its midpoint as witness.  A region found on the boundary is pushed towards
   the centre of the box, ``z + t (c − z)`` with t below every crossing, and
   checked exactly (exact rationals when the floats miss).
 * **Polytopes**: the facets are added as hyperplanes, the regions of the
@@ -409,6 +410,11 @@ def _face_regions(rows: Sequence[Sequence[Exact]], n: int, d: int, lo: Sequence[
         zf = np.array([float(v) for v in z])
         exact_z = None if all(Fraction(float(v)) == v for v in z) else z
         return const[None, :], zf[None, :], [exact_z], False
+    if len(free) == 1:
+        # An edge: every region meeting it is an open interval between consecutive
+        # crossings inside [lo, hi], with its midpoint in the edge; nothing below.
+        S_e, Z_e, X_e = _edge_regions(sub_rows, cross, const, value, free[0], lo, hi, d)
+        return S_e, Z_e, X_e, False
     sub = Arrangement._from_rows(sub_rows, len(free))
     W, X, signs = _sub_regions(sub)
     keep = _in_box(W, X, lo, hi, free)
@@ -425,6 +431,26 @@ def _face_regions(rows: Sequence[Sequence[Exact]], n: int, d: int, lo: Sequence[
             vals = iter(x if x is not None else [Fraction(v) for v in (zrow[j] for j in free)])
             out_X.append(tuple(Fraction(value[j]) if j in value else next(vals) for j in range(d)))
     return S, Z, out_X, True
+
+
+def _edge_regions(sub_rows: Sequence[Sequence[Exact]], cross: Sequence[int], const: NDArray[np.int8],
+                  value: dict[int, Exact], j: int, lo: Sequence[Exact], hi: Sequence[Exact],
+                  d: int) -> tuple[NDArray[np.int8], NDArray[np.float64], list[Any]]:
+    """The regions meeting the edge ``lo_j ≤ x_j ≤ hi_j`` (other coordinates fixed at
+    ``value``): one per open interval between consecutive crossings, exactly."""
+    cuts = sorted({Fraction(r[1]) / r[0] for r in sub_rows} | {Fraction(lo[j]), Fraction(hi[j])})
+    mids = [(a + b) / 2 for a, b in zip(cuts, cuts[1:])]
+    S = np.broadcast_to(const, (len(mids), const.shape[0])).copy()
+    for k, t in enumerate(mids):
+        S[k, cross] = [1 if r[0] * t > r[1] else -1 for r in sub_rows]
+    Z = np.empty((len(mids), d))
+    X: list[Any] = []
+    for k, t in enumerate(mids):
+        z = tuple(t if c == j else Fraction(value[c]) for c in range(d))
+        Z[k] = [_exact.to_float(v) for v in z]
+        X.append(None if all(Fraction(float(v)) == v for v in Z[k].tolist()) and
+                 all(Fraction(float(v)) == v for v in z) else z)
+    return S, Z, X
 
 
 def _sub_regions(sub: Arrangement) -> tuple[NDArray[np.float64], list[Any], NDArray[np.int8]]:

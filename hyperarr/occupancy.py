@@ -125,9 +125,7 @@ def occupancy(A: Arrangement, X: ArrayLike) -> Occupancy:
     """
     A = checked(A)
     if isinstance(X, np.ndarray) and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == A.dim:
-        if not np.isfinite(X).all():
-            raise ArrangementError("X must be finite; got a NaN or inf entry")
-        pts = X  # already what A.signs takes: no copy of a large array
+        pts = X  # already what A.signs takes: no copy of a large array (_signs checks finiteness)
     else:
         pts = A._points("X", X)
     if pts.ndim != 2:
@@ -194,7 +192,8 @@ def _signs(A: Arrangement, X: NDArray[Any]) -> NDArray[np.int8]:
 
     The float value ``v = X @ a.T − b`` differs from the exact one by less than
     ``(d + 2) · 2^-52 · (Σ_j |x_j| · max |a| + max |b|)`` (plus an underflow
-    term), one bound per point: the product's rounding is at most
+    term), bounded once per block with Σ_j |x_j| ≤ d · max |x|: the
+    product's rounding is at most
     γ_d Σ_j |x_j a_ij|, the rows' own rounding to float64 and the subtraction
     add 2u more, and the bound is computed with room to spare for its own
     rounding.  Points with an entry the bound cannot sign (on or within
@@ -213,10 +212,14 @@ def _signs(A: Arrangement, X: NDArray[Any]) -> NDArray[np.int8]:
     for start in range(0, X.shape[0], _BLOCK):
         x = X[start : start + _BLOCK]
         with np.errstate(over="ignore", invalid="ignore"):
+            # Σ_j |x_j| ≤ d · max |x| over the block: one bound for the block, from two
+            # reductions without temporaries (NaN and inf make it non-finite).
+            big = A.dim * max(float(x.max()), -float(x.min()))
+            if not np.isfinite(big) and not np.isfinite(x).all():
+                raise ArrangementError("X must be finite; got a NaN or inf entry")
             v = x @ a.T
             v -= b
-            xs = np.abs(x).sum(axis=1)
-            bound = ((xs * amax + bmax) * scale + 2.0**-1000 * (xs + 1.0))[:, None]
+            bound = (big * amax + bmax) * scale + 2.0**-1000 * (big + 1.0)
             pos = v > bound
             neg = v < -bound
         blk = pos.view(np.int8) - neg.view(np.int8)

@@ -98,3 +98,13 @@ def test_occupancy_errors():
         occupancy(A, [1, 2])
     with pytest.raises(ArrangementError, match="A must be an Arrangement"):
         ha.occupancy.occupancy("A", [[1, 2]])
+
+
+def test_occupancy_refuses_non_finite_points():
+    A = library.five_lines()
+    with pytest.raises(ArrangementError, match="finite"):
+        occupancy(A, np.array([[0.0, 1.0], [np.nan, 0.0]]))
+    with pytest.raises(ArrangementError, match="finite"):
+        occupancy(A, [[np.inf, 0.0]])
+    big = np.array([[1e308, 1e308]])   # finite, though |x|_1 overflows
+    assert occupancy(A, big).n_points == 1
