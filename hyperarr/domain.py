@@ -38,6 +38,7 @@ regions of the facets' own arrangement), and refused otherwise.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -439,7 +440,7 @@ def _edge_regions(sub_rows: Sequence[Sequence[Exact]], cross: Sequence[int], con
     """The regions meeting the edge ``lo_j ≤ x_j ≤ hi_j`` (other coordinates fixed at
     ``value``): one per open interval between consecutive crossings, exactly."""
     cuts = sorted({Fraction(r[1]) / r[0] for r in sub_rows} | {Fraction(lo[j]), Fraction(hi[j])})
-    mids = [(a + b) / 2 for a, b in zip(cuts, cuts[1:])]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(cuts)]
     S = np.broadcast_to(const, (len(mids), const.shape[0])).copy()
     for k, t in enumerate(mids):
         S[k, cross] = [1 if r[0] * t > r[1] else -1 for r in sub_rows]
