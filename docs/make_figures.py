@@ -90,6 +90,73 @@ def _gradients() -> Any:
     return fig
 
 
+def _rnn_unrolled() -> Any:
+    """Exercise 1 (the sheet's Figure 1): the RNN unrolled over T = 4 time steps."""
+    from hyperarr.plot import plot_unrolled
+    from hyperarr.rnn import RNN
+
+    fig = _new_figure(7.0, 3.6)
+    plot_unrolled(RNN(W_in=0.5, W_rec=0.8, W_out=2.0), T=4, ax=fig.add_subplot())
+    return fig
+
+
+def _digits_slice() -> Any:
+    """Regions of a trained network: a 2-D slice through the digits, shaded by occupancy."""
+    import warnings
+    from fractions import Fraction
+
+    import numpy as np
+    from matplotlib.colors import LogNorm
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier
+
+    from hyperarr import Arrangement
+    from hyperarr.interop import from_sklearn
+    from hyperarr.plane import region_polygons
+
+    X, y = load_digits(return_X_y=True)
+    X_train, _, y_train, _ = train_test_split(X / 16, y, test_size=0.25, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=60, random_state=0).fit(X_train, y_train)
+    A = from_sklearn(mlp)
+    occ = A.occupancy(X_train)
+    X0, X1, X7 = (X_train[y_train == k].mean(axis=0) for k in (0, 1, 7))
+
+    def dot(a: Any, v: Any) -> Fraction:
+        return sum((ai * Fraction(vi) for ai, vi in zip(a, v)), Fraction(0))
+
+    lines = [(dot(r[:-1], X1 - X0), dot(r[:-1], X7 - X0), r[-1] - dot(r[:-1], X0)) for r in A.exact_rows]
+    P = Arrangement([ln[:2] for ln in lines], [ln[2] for ln in lines])
+    box = (-0.5, -0.5, 1.5, 1.5)
+    R = P.regions()
+    index = {tuple(s): int(c) for s, c in zip(occ.signs.tolist(), occ.counts.tolist())}
+    counts = [index.get(tuple(s), 0) for s in R.signs.tolist()]
+    fig = _new_figure(6.0, 5.2)
+    ax = fig.add_subplot()
+    cmap = __import__("matplotlib").colormaps["Blues"]
+    norm = LogNorm(vmin=1, vmax=max(counts))
+    for poly, c in zip(region_polygons(P, bbox=box), counts):
+        if not poly.is_empty:
+            xs, ys = poly.exterior.xy
+            ax.fill(xs, ys, facecolor=cmap(norm(c)) if c else "white", edgecolor="black", linewidth=0.8)
+    basis = np.stack([X1 - X0, X7 - X0], axis=1)
+    for k, marker, colour in ((0, "o", "tab:orange"), (1, "s", "tab:red"), (7, "^", "tab:green")):
+        st = np.linalg.lstsq(basis, (X_train[y_train == k] - X0).T, rcond=None)[0]
+        ax.scatter(st[0], st[1], s=6, marker=marker, color=colour, label=f"training images of {k}")
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal")
+    ax.set_xlabel("s: from the mean 0 towards the mean 1")
+    ax.set_ylabel("t: from the mean 0 towards the mean 7")
+    ax.legend(loc="upper right", fontsize=7)
+    mappable = __import__("matplotlib").cm.ScalarMappable(norm=norm, cmap=cmap)
+    fig.colorbar(mappable, ax=ax, label="training images in the region of R^64 (white: none)")
+    return fig
+
+
 #: File name -> function drawing the figure.
 FIGURES: dict[str, Callable[[], Any]] = {
     "five_lines_plain.png": _five_lines_plain,
@@ -98,6 +165,8 @@ FIGURES: dict[str, Callable[[], Any]] = {
     "network_minimal.png": _network("minimal"),
     "region_counts.png": _region_counts,
     "gradients.png": _gradients,
+    "rnn_unrolled.png": _rnn_unrolled,
+    "digits_slice.png": _digits_slice,
 }
 
 

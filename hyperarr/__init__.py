@@ -6,7 +6,7 @@ them form an *arrangement* whose regions are named by their sign vectors.
 """
 
 # The package root only re-exports; each name lives in the module of its concept.
-from hyperarr import counting, library
+from hyperarr import counting, domain, interop, library, occupancy
 from hyperarr.adjacency import adjacency_edges, adjacency_graph
 from hyperarr.arrangement import Arrangement, Hyperplane
 from hyperarr.characteristic import (
@@ -18,6 +18,7 @@ from hyperarr.characteristic import (
 )
 from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
 from hyperarr.faces import Face, Faces
+from hyperarr.domain import Box, Polytope
 from hyperarr.exceptions import (
     ArrangementError,
     HyperarrError,
@@ -53,6 +54,8 @@ __all__ = [
     "n_bounded_regions",
     "betti_numbers",
     "poincare_polynomial",
+    "Polytope",
+    "Box",
     "library",
     "counting",
     "HyperarrError",

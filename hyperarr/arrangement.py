@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from hyperarr.faces import Faces
+    from hyperarr.occupancy import Occupancy
     from hyperarr.regions import Regions
 
 __all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS", "checked"]
@@ -168,6 +169,45 @@ class Arrangement:
         normals = np.array([r[:-1] for r in rows], dtype=object).reshape(shape[0], shape[1] - 1)
         offsets = np.array([r[-1] for r in rows], dtype=object).reshape(shape[0])
         return cls(normals, offsets)
+
+    @classmethod
+    def from_linear(cls, weight: ArrayLike, bias: ArrayLike) -> "Arrangement":
+        """The arrangement of a linear layer ``x ↦ weight @ x + bias``, one hyperplane per unit.
+
+        Parameters
+        ----------
+        weight : array_like, shape (n, d)
+            As torch's ``nn.Linear.weight`` (a tensor is read as it is,
+            through ``.detach().cpu()``).  float32, float64, int and
+            `fractions.Fraction` entries are all kept exactly.
+        bias : array_like, shape (n,)
+
+        Notes
+        -----
+        Unit i fires where ``weight[i] · x + bias[i] > 0``, so ``normals =
+        weight`` and ``offsets = −bias``, exactly: a float32 is a binary
+        rational too, and negation is exact.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> A = Arrangement.from_linear(np.array([[1, 0], [0.5, 2]], dtype=np.float32), [0.25, -1])
+        >>> A.offsets.tolist(), A.signs([[0, 0]]).tolist()
+        ([-0.25, 1.0], [[1, -1]])
+        """
+        rows, shape = _exact_matrix("weight", _untensor(weight), 2)
+        (b,), bshape = _exact_matrix("bias", _untensor(bias), 1)
+        n, d = shape
+        if d == 0:
+            raise ArrangementError(f"weight must have shape (n, d) with d >= 1; got {tuple(shape)}")
+        if bshape[0] != n:
+            raise ArrangementError(
+                f"bias must have shape (n,) = ({n},) to match weight {tuple(shape)}; got {tuple(bshape)}")
+        for i, row in enumerate(rows):
+            if not any(row):
+                raise ArrangementError(
+                    f"weight row {i} is zero; unit {i} is constant (it cuts no hyperplane)")
+        return cls._from_rows([tuple(r) + (-v,) for r, v in zip(rows, b)], d)
 
     @classmethod
     def empty(cls, dim: int) -> "Arrangement":
@@ -491,15 +531,22 @@ class Arrangement:
     # ------------------------------------------------------------------
     # Regions, counting and the graph (implemented in their own modules)
     # ------------------------------------------------------------------
-    def regions(self, max_regions: int | None = DEFAULT_MAX_REGIONS) -> "Regions":
+    def regions(self, max_regions: int | None = DEFAULT_MAX_REGIONS, *, domain: Any = None) -> "Regions":
         """All regions: sign vectors, exact witness points, boundedness.
 
         See ``hyperarr.regions.regions``: [`Regions`][hyperarr.Regions] holds the result.
+        With ``domain`` (a box ``(lo, hi)`` or a [`Polytope`][hyperarr.domain.Polytope]),
+        only the regions meeting its interior; see [`hyperarr.domain.regions`][hyperarr.domain.regions].
         """
+        if domain is not None:
+            return hyperarr.domain.regions(self, domain, max_regions=max_regions)
         return hyperarr.regions.regions(self, max_regions=max_regions)
 
-    def iter_regions(self, chunk_size: int = 100_000) -> Iterator["Regions"]:
-        """Stream the regions in chunks; see ``hyperarr.regions.iter_regions``."""
+    def iter_regions(self, chunk_size: int = 100_000, *, domain: Any = None) -> Iterator["Regions"]:
+        """Stream the regions in chunks; see ``hyperarr.regions.iter_regions`` (and
+        [`hyperarr.domain.iter_regions`][hyperarr.domain.iter_regions] with ``domain``)."""
+        if domain is not None:
+            return hyperarr.domain.iter_regions(self, domain, chunk_size=chunk_size)
         return hyperarr.regions.iter_regions(self, chunk_size=chunk_size)
 
     def region_of(self, points: ArrayLike) -> NDArray[np.int64]:
@@ -511,8 +558,16 @@ class Arrangement:
         """Coefficients of χ(t), constant term first; see [`characteristic_polynomial`][hyperarr.characteristic_polynomial]."""
         return hyperarr.characteristic.characteristic_polynomial(self, symmetry, progress=progress)
 
-    def n_regions(self, symmetry: Any = None, *, progress: bool = False) -> int:
-        """Number of regions, (−1)^d χ(−1), without enumerating them; see [`n_regions`][hyperarr.n_regions]."""
+    def n_regions(self, symmetry: Any = None, *, progress: bool = False,
+                  domain: Any = None) -> int:
+        """Number of regions, (−1)^d χ(−1), without enumerating them; see [`n_regions`][hyperarr.n_regions].
+
+        With ``domain``, the exact number meeting its interior; see
+        [`hyperarr.domain.n_regions`][hyperarr.domain.n_regions] (``symmetry``
+        and ``progress`` then do not apply).
+        """
+        if domain is not None:
+            return hyperarr.domain.n_regions(self, domain)
         return hyperarr.characteristic.n_regions(self, symmetry, progress=progress)
 
     def n_bounded_regions(self, symmetry: Any = None, *, progress: bool = False) -> int:
@@ -526,6 +581,10 @@ class Arrangement:
     def poincare_polynomial(self) -> tuple[int, ...]:
         """Coefficients b_0 … b_rank of the Poincaré polynomial, lowest degree first; see [`poincare_polynomial`][hyperarr.poincare_polynomial]."""
         return hyperarr.characteristic.poincare_polynomial(self)
+
+    def occupancy(self, X: ArrayLike) -> "Occupancy":
+        """The regions the points of ``X`` fall in, with counts; see [`hyperarr.occupancy.occupancy`][hyperarr.occupancy.occupancy]."""
+        return hyperarr.occupancy.occupancy(self, X)
 
     def adjacency_graph(self) -> "nx.Graph":
         """The region adjacency graph; see [`adjacency_graph`][hyperarr.adjacency.adjacency_graph]."""
@@ -625,6 +684,17 @@ def checked(A: Any, name: str = "A") -> Arrangement:
     if not isinstance(A, Arrangement):
         raise ArrangementError(f"{name} must be an Arrangement; got {type(A).__name__} {A!r:.60}")
     return A
+
+
+def _untensor(value: Any) -> Any:
+    """A torch tensor (duck-typed: ``.detach``) as a numpy array, floats widened exactly
+    to float64 (float16, bfloat16 and float32 are all float64 values); anything else as it is."""
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        t = value.detach().cpu()
+        if t.is_floating_point():
+            t = t.double()
+        return t.numpy()
+    return value
 
 
 def _simplify(v: Exact) -> Exact:

@@ -109,7 +109,7 @@ def _chi(A: "Arrangement", symmetry: Any, progress: bool) -> tuple[int, ...]:
     gens = _symmetries(A, symmetry)
     generic, refusal = _known_generic(A)
     d = A.dim
-    if len(prep.rows) == A.n and A.n > A.dim and generic:
+    if len(prep.rows) == A.n and generic:
         # General position: every set of k <= d hyperplanes is a flat of
         # codimension k with Möbius value (-1)^k, and there are no others.
         coeffs = [0] * (d + 1)

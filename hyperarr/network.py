@@ -250,6 +250,82 @@ class ThresholdNetwork:
             )
         return True
 
+    # ---------------------------------------------------------------- torch
+    def to_torch(self, dtype: Any = None) -> Any:
+        """The network as a torch ``nn.Sequential``: ``Linear`` layers, each followed by a step.
+
+        Parameters
+        ----------
+        dtype : torch.dtype, optional
+            The dtype of the weights (and of the inputs the module takes).
+            By default float32 when every weight and threshold is a float32
+            value and float32 evaluation gives every region's witness its
+            label; float64 otherwise.
+
+        Returns
+        -------
+        torch.nn.Sequential
+            ``Linear(d, n), Step(), Linear(n, k), Step(), ..., Linear(k, 1),
+            Step()``; ``Step`` is the Heaviside step ``1 if a > 0 else 0``
+            (torch.heaviside with value 0 at 0), and each ``Linear`` has bias
+            ``−thresholds``.  The output has shape (m, 1), 0. or 1.
+
+        Raises
+        ------
+        HyperarrError
+            If the floats of ``dtype`` misclassify a region's witness (a
+            witness that close to a hyperplane needs float64, or more than
+            floats at all: ``predict`` decides exactly).
+
+        Notes
+        -----
+        The module is checked before it is returned: its output equals
+        [`predict`][hyperarr.network.ThresholdNetwork.predict] at the float
+        witness of every region that has one (``R.points_inside``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import torch
+        >>> from hyperarr import synthesize
+        >>> from hyperarr.library import five_lines
+        >>> net = synthesize(five_lines(), "A,D,G")
+        >>> module = net.to_torch()
+        >>> R = five_lines().regions()
+        >>> out = module(torch.from_numpy(np.array(R.points)).to(module[0].weight.dtype))
+        >>> out[:, 0].long().tolist() == net.predict(R.points).tolist()
+        True
+        """
+        import torch
+
+        layers = self.layers
+        exact = all(np.array_equal(np.asarray(w, dtype=np.float32).astype(np.float64), w)
+                    for pair in layers for w in pair)
+        # The float64 first layer is the exact one (else float32 cannot be either).
+        first_exact = all(Fraction(float(x)) == v for row, frow in
+                          zip(self._arrangement.exact_rows, self._arrangement._float_rows.tolist())
+                          for v, x in zip(row, frow))
+        R = self._arrangement.regions()
+        W = R.points[R.points_inside]
+        want = self.predict(W)
+        if dtype is not None:
+            tried = [dtype]
+        elif exact and first_exact:
+            tried = [torch.float32, torch.float64]
+        else:
+            tried = [torch.float64]
+        for dt in tried:
+            module = _torch_module(layers, dt)
+            with torch.no_grad():
+                got = module(torch.from_numpy(W).to(dt))[:, 0].numpy().astype(np.int64)
+            if np.array_equal(got, want):
+                return module
+        bad = int(np.flatnonzero(got != want)[0])
+        raise HyperarrError(
+            f"the torch module in {tried[-1]} misclassifies the witness {W[bad].tolist()} "
+            f"(output {int(got[bad])}, predict {int(want[bad])}); pass dtype=torch.float64, "
+            "or evaluate with predict, which is exact")
+
     # --------------------------------------------------------- serialization
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description; [`from_dict`][hyperarr.network.ThresholdNetwork.from_dict] reads it back.
@@ -309,3 +385,35 @@ class ThresholdNetwork:
                 "data layers[0] must be the float64 values of the exact hyperplanes"
             )
         return cls(A, layers[1:], labels, method=method, optimal=optimal, form=form)
+
+
+def _torch_module(layers: list[tuple[NDArray[np.float64], NDArray[np.float64]]], dtype: Any) -> Any:
+    """``nn.Sequential`` of Linear layers (bias = −thresholds), each followed by the step."""
+    import torch
+
+    mods: list[Any] = []
+    for w, t in layers:
+        lin = torch.nn.Linear(w.shape[1], w.shape[0], dtype=dtype)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(np.array(w)))
+            lin.bias.copy_(torch.from_numpy(-np.array(t)))
+        mods += [lin, _step_class()()]
+    return torch.nn.Sequential(*mods)
+
+
+_STEP: list[Any] = []
+
+
+def _step_class() -> Any:
+    """The Heaviside step module class, defined once torch is imported."""
+    if not _STEP:
+        import torch
+
+        class Step(torch.nn.Module):  # type: ignore[misc,name-defined]
+            """Heaviside step: 1 where the input is > 0, else 0 (fires strictly above 0)."""
+
+            def forward(self, a: Any) -> Any:
+                return torch.heaviside(a, torch.zeros((), dtype=a.dtype))
+
+        _STEP.append(Step)
+    return _STEP[0]

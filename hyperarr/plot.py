@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_gradients", "plot_arrangement", "plot_network", "plot_region_counts"]
+__all__ = ["plot_gradients", "plot_arrangement", "plot_network", "plot_region_counts", "plot_unrolled"]
 
 
 def _pyplot() -> Any:
@@ -507,4 +507,89 @@ def plot_region_counts(
     ax.set_xlabel("n (hyperplanes = first-layer neurons)")
     ax.set_ylabel("number of regions (log scale)")
     ax.set_title("Regions of n hyperplanes in general position in $R^d$")
+    return ax
+
+
+def _weight_label(name: str, W: np.ndarray) -> str:
+    """``W_in`` as $W_{in}$, with its value when it is a single number."""
+    tex = {"W_in": r"W_{in}", "W_rec": r"W_{rec}", "W_out": r"W_{out}"}[name]
+    return f"${tex} = {float(W.reshape(-1)[0]):g}$" if W.size == 1 else f"${tex}$"
+
+
+def plot_unrolled(rnn: Any, T: int = 4, ax: Axes | None = None) -> Axes:
+    r"""Draw a recurrent network unrolled in time: the course sheet's Figure 1.
+
+    Inputs $x(1), \dots, x(T)$ at the bottom, the hidden states
+    $h(0) = 0, h(1), \dots, h(T)$ above them, each $h(t)$ fed by $x(t)$
+    through $W_{in}$ and by $h(t-1)$ through $W_{rec}$, and the readout
+    $\hat y(T)$ through $W_{out}$ at the top (the figure draws only the last
+    output, as the sheet does).  Scalar weights show their values.
+
+    Parameters
+    ----------
+    rnn : hyperarr.rnn.RNN
+        Anything with ``unroll(T)`` and the weights ``W_in``, ``W_rec``, ``W_out``.
+    T : int, default 4
+        Time steps (hidden layers of the unrolled network).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new pyplot figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With equal aspect and no ticks.
+
+    Raises
+    ------
+    ModelError
+        If T is not a positive integer (raised by ``rnn.unroll``).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from hyperarr.rnn import RNN
+    >>> ax = plot_unrolled(RNN(0.5, 0.8, 2.0), T=4, ax=Figure().add_subplot())
+    >>> sorted(t.get_text() for t in ax.texts if t.get_text().startswith("$h"))
+    ['$h(0) = 0$', '$h(1)$', '$h(2)$', '$h(3)$', '$h(4)$']
+    """
+    from matplotlib.patches import Circle
+
+    ff = rnn.unroll(T)
+    ax = _axes(ax)
+    r, step = 0.32, 1.6
+    nodes: dict[str, tuple[float, float]] = {"h0": (0.0, 1.0)}
+    for t in range(1, ff.T + 1):
+        nodes[f"x{t}"] = (step * t, 0.0)
+        nodes[f"h{t}"] = (step * t, 1.0)
+    nodes["y"] = (step * ff.T, 2.0)
+    names = {"h0": "$h(0) = 0$", "y": rf"$\hat y({ff.T})$"}
+    names.update({f"x{t}": f"$x({t})$" for t in range(1, ff.T + 1)})
+    names.update({f"h{t}": f"$h({t})$" for t in range(1, ff.T + 1)})
+    for key, (x, y) in nodes.items():
+        ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor="black",
+                            linestyle="--" if key == "h0" else "-", zorder=2))
+        ax.text(x, y, names[key], ha="center", va="center", fontsize=9, zorder=3)
+
+    def edge(a: str, b: str, label: str, side: str) -> None:
+        (x0, y0), (x1, y1) = nodes[a], nodes[b]
+        d = np.hypot(x1 - x0, y1 - y0)
+        ux, uy = (x1 - x0) / d, (y1 - y0) / d
+        ax.annotate("", xy=(x1 - r * ux, y1 - r * uy), xytext=(x0 + r * ux, y0 + r * uy),
+                    arrowprops={"arrowstyle": "->", "color": "black"}, zorder=1)
+        mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+        dx, dy = (0.08, 0.0) if side == "right" else (0.0, 0.06)
+        ax.text(mx + dx, my + dy, label, fontsize=8, ha="left" if side == "right" else "center",
+                va="center" if side == "right" else "bottom")
+
+    for t in range(1, ff.T + 1):
+        edge(f"x{t}", f"h{t}", _weight_label("W_in", rnn.W_in), "right")
+        edge(f"h{t - 1}", f"h{t}", _weight_label("W_rec", rnn.W_rec), "above")
+    edge(f"h{ff.T}", "y", _weight_label("W_out", rnn.W_out), "right")
+    ax.set_xlim(-0.6, step * ff.T + 0.9)
+    ax.set_ylim(-0.5, 2.5)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     return ax

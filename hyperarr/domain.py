@@ -1,0 +1,560 @@
+"""Regions inside an input domain: a box ``(lo, hi)`` or a polytope ``{x : G x ≤ h}``.
+
+Inputs rarely fill R^d: pixels live in [0, 16]^64, a normalized feature in
+[−1, 1].  A region *meets* a full-dimensional domain D when the open region
+meets the interior of D, which for an open region is the same as meeting D
+itself (the interior of a convex body is dense in it).  Every region given
+here has a witness strictly inside D that reproduces its sign vector
+exactly; the ``bounded`` and ``relatively_bounded`` flags still refer to the
+region in R^d.
+
+Two exact algorithms, neither with a linear program per region:
+
+* **Boxes**, over the faces of the box.  A region C meets a closed face K
+  iff C's witness lies in K or C meets a facet of K: the segment from a
+  point of C ∩ K to the witness stays in C (convex) and leaves K through a
+  facet.  So the regions meeting the box are those of ``A.regions()``
+  whose witness lies in the box, and, face by face down to the vertices,
+  the regions of the arrangement restricted to the face's affine hull
+  (``x_j`` fixed at ``lo_j`` or ``hi_j``) whose witness lies in the face.
+  On a face, only the hyperplanes that meet it are kept (an exact interval
+  test); the others have one strict sign on the whole face, and a face met
+  by none ends the descent, as does an edge, whose regions are the open
+  intervals between its crossings, each with its midpoint as witness.  A region found on the boundary is pushed towards
+  the centre of the box, ``z + t (c − z)`` with t below every crossing, and
+  checked exactly (exact rationals when the floats miss).
+* **Polytopes**: the facets are added as hyperplanes, the regions of the
+  enlarged arrangement on the inner side of every facet are kept, and
+  their sign vectors are cut back to the original hyperplanes (the regions
+  of A inside D are unions of those).  Each kept witness is strictly inside
+  D and in its region of A.  This is exact for any polytope, and costs an
+  enumeration of the enlarged arrangement.
+
+A polytope must be full-dimensional: that is decided exactly when it is
+built (an interior point found by HiGHS and checked exactly, or else the
+regions of the facets' own arrangement), and refused otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+import itertools
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from hyperarr import _exact, _generic, _keys
+from hyperarr.arrangement import DEFAULT_MAX_REGIONS, Arrangement, checked
+from hyperarr.exceptions import ArrangementError
+from hyperarr.regions import Regions
+from hyperarr.regions import regions as _all_regions
+
+__all__ = ["Box", "Polytope", "as_domain", "iter_regions", "n_regions", "regions"]
+
+Exact = int | Fraction
+
+
+class Polytope:
+    """The polytope ``{x : G x ≤ h}``, exact and full-dimensional.
+
+    Parameters
+    ----------
+    G : array_like, shape (m, d)
+        One row per facet; entries int, float or Fraction, kept exactly.
+    h : array_like, shape (m,)
+
+    Raises
+    ------
+    ArrangementError
+        If a row of G is zero, or the polytope has no interior point (it is
+        empty or lower-dimensional), decided exactly.
+
+    Notes
+    -----
+    The interior point is found by HiGHS (the Chebyshev centre, capped) and
+    checked exactly; if the check fails, the regions of the facets' own
+    arrangement decide exactly whether the side ``G x < h`` exists.
+
+    Examples
+    --------
+    >>> P = Polytope([[1, 0], [0, 1], [-1, -1]], [1, 1, 0])   # a triangle
+    >>> P.dim, bool(P.contains([[0.2, 0.2], [2, 0]])[0]), bool(P.contains([[2, 0]])[0])
+    (2, True, False)
+    """
+
+    __slots__ = ("_facets", "_interior")
+
+    def __init__(self, G: ArrayLike, h: ArrayLike) -> None:
+        try:
+            facets = Arrangement(G, h)
+        except ArrangementError as exc:
+            raise ArrangementError(str(exc).replace("normals", "G").replace("offsets", "h")
+                                   .replace("a hyperplane needs a nonzero normal",
+                                            "a facet needs a nonzero normal")) from None
+        self._facets = facets
+        self._interior = _interior_point(facets)
+
+    @property
+    def facets(self) -> Arrangement:
+        """The facet hyperplanes ``G_i · x = h_i``; the polytope is their side −1 (or on them)."""
+        return self._facets
+
+    @property
+    def dim(self) -> int:
+        """The dimension d of the space."""
+        return self._facets.dim
+
+    @property
+    def interior_point(self) -> tuple[Fraction, ...]:
+        """An exact point strictly inside (G x < h)."""
+        return self._interior
+
+    def contains(self, points: ArrayLike, strict: bool = False) -> NDArray[np.bool_]:
+        """Whether each point of a (..., d) array satisfies G x ≤ h (``<`` if strict), exactly."""
+        s = self._facets.signs(points)
+        return np.asarray((s < 0).all(axis=-1) if strict else (s <= 0).all(axis=-1))
+
+    def __repr__(self) -> str:
+        return f"Polytope(m={self._facets.n}, d={self.dim})"
+
+
+class Box(Polytope):
+    """The box ``lo ≤ x ≤ hi``, coordinatewise; ``lo < hi`` exactly in every coordinate.
+
+    Examples
+    --------
+    >>> B = Box([-1, -1], [1, 1])
+    >>> B.lo, B.hi
+    ((-1, -1), (1, 1))
+    """
+
+    __slots__ = ("hi", "lo")
+
+    def __init__(self, lo: ArrayLike, hi: ArrayLike) -> None:
+        lo_e = _exact_vector("lo", lo)
+        hi_e = _exact_vector("hi", hi)
+        if len(lo_e) != len(hi_e) or not lo_e:
+            raise ArrangementError(
+                f"lo and hi must have the same length d >= 1; got {len(lo_e)} and {len(hi_e)}")
+        bad = [j for j, (a, b) in enumerate(zip(lo_e, hi_e)) if not a < b]
+        if bad:
+            j = bad[0]
+            raise ArrangementError(
+                f"a box needs lo < hi in every coordinate; got lo[{j}] = {lo_e[j]}, hi[{j}] = {hi_e[j]}")
+        d = len(lo_e)
+        eye = np.eye(d, dtype=np.int64)
+        self.lo: tuple[Exact, ...] = lo_e
+        self.hi: tuple[Exact, ...] = hi_e
+        self._facets = Arrangement(np.vstack([eye, -eye]),
+                                   np.array(list(hi_e) + [-v for v in lo_e], dtype=object))
+        self._interior = tuple((Fraction(a) + b) / 2 for a, b in zip(lo_e, hi_e))
+
+    def __repr__(self) -> str:
+        return f"Box(lo={[str(v) for v in self.lo]}, hi={[str(v) for v in self.hi]})"
+
+
+def _exact_vector(name: str, value: ArrayLike) -> tuple[Exact, ...]:
+    arr = np.asarray(value, dtype=object).reshape(-1) if np.ndim(value) else np.asarray([value], dtype=object)
+    out = []
+    for k, v in enumerate(arr.tolist()):
+        try:
+            out.append(_exact.to_exact(v))
+        except (TypeError, ValueError):
+            raise ArrangementError(f"{name}[{k}] must be a finite real number; got {v!r}") from None
+    return tuple(out)
+
+
+def as_domain(domain: Any, d: int) -> Polytope:
+    """``domain`` as a [`Polytope`][hyperarr.domain.Polytope] of R^d: a Polytope (or Box) as it
+    is, or a pair ``(lo, hi)`` of scalars or length-d vectors for a box."""
+    if isinstance(domain, Polytope):
+        P = domain
+    elif isinstance(domain, (tuple, list)) and len(domain) == 2:
+        lo, hi = (np.broadcast_to(np.asarray(v, dtype=object), (d,)) if np.ndim(v) == 0 else v
+                  for v in domain)
+        P = Box(lo, hi)
+    else:
+        raise ArrangementError(
+            f"domain must be a Polytope, a Box or a pair (lo, hi); got {type(domain).__name__} {domain!r:.60}")
+    if P.dim != d:
+        raise ArrangementError(f"domain must be in R^{d} (the arrangement's dimension); got R^{P.dim}")
+    return P
+
+
+def _interior_point(facets: Arrangement) -> tuple[Fraction, ...]:
+    """An exact point with G x < h, or an error saying the polytope is not full-dimensional."""
+    from scipy.optimize import linprog
+
+    G, h = facets.normals, facets.offsets
+    d = facets.dim
+    norms = np.linalg.norm(G, axis=1)
+    # max r subject to G x + r·|G_i| <= h, r <= 1: the Chebyshev centre, capped.
+    res = linprog(np.r_[np.zeros(d), -1.0], A_ub=np.c_[G, norms], b_ub=h,
+                  bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+    if res.status == 0 and res.x is not None and np.isfinite(res.x).all():
+        x = res.x[:d]
+        if (facets.signs(x) < 0).all():
+            return tuple(Fraction(v) for v in x.tolist())
+    # Exactly: the side G x < h is a region of the facets' arrangement, if it exists.
+    R = _all_regions(facets, max_regions=None)
+    inner = np.flatnonzero((R.signs < 0).all(axis=1))
+    if inner.size == 0:
+        raise ArrangementError(
+            "the polytope G x <= h has no interior point (it is empty or lower-dimensional); "
+            "a domain must be full-dimensional")
+    return R.exact_points[int(inner[0])]
+
+
+# ----------------------------------------------------------------------
+# Public entry points
+# ----------------------------------------------------------------------
+
+
+def regions(A: Arrangement, domain: Any, max_regions: int | None = DEFAULT_MAX_REGIONS) -> Regions:
+    """The regions of ``A`` that meet the interior of ``domain``, exactly.
+
+    Parameters
+    ----------
+    A : Arrangement
+    domain : Polytope, Box or (lo, hi)
+        A full-dimensional polytope; ``(lo, hi)`` is the box lo ≤ x ≤ hi
+        (scalars or length-d vectors).
+    max_regions : int or None
+        Passed to the enumerations behind the answer (``A.regions()`` for
+        a box, the enlarged arrangement's for a polytope).
+
+    Returns
+    -------
+    Regions
+        Sign vectors over all n hyperplanes; every witness lies strictly
+        inside the domain (checked exactly), in exact rationals where no
+        float64 point was found; ``bounded`` and ``relatively_bounded`` are
+        those of the region in R^d.
+
+    Examples
+    --------
+    >>> import hyperarr as ha
+    >>> A = ha.library.five_lines()
+    >>> R = regions(A, (-1, 1))
+    >>> len(R), bool(Box([-1, -1], [1, 1]).contains(R.points, strict=True).all())
+    (5, True)
+    >>> len(regions(A, Polytope([[1, 0], [0, 1], [-1, -1]], [1, 1, 0])))
+    4
+    """
+    A = checked(A)
+    P = as_domain(domain, A.dim)
+    S, W, X = (_box_regions(A, P, max_regions) if isinstance(P, Box)
+               else _polytope_regions(A, P, max_regions))
+    return _table(A, S, W, X, max_regions)
+
+
+def iter_regions(A: Arrangement, domain: Any, chunk_size: int = 100_000) -> Iterator[Regions]:
+    """Yield the regions of ``A`` meeting ``domain`` in chunks of at most ``chunk_size`` rows.
+
+    The chunks are those of ``regions(A, domain, max_regions=None)``, in order.
+    """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
+    table = regions(A, domain, max_regions=None)
+    return (table[i : i + int(chunk_size)] for i in range(0, len(table), int(chunk_size)))
+
+
+def n_regions(A: Arrangement, domain: Any) -> int:
+    """The number of regions of ``A`` that meet the interior of ``domain``, exactly.
+
+    Examples
+    --------
+    >>> import hyperarr as ha
+    >>> n_regions(ha.library.five_lines(), (-1, 1)), n_regions(ha.library.five_lines(), (-100, 100))
+    (5, 16)
+    """
+    A = checked(A)
+    P = as_domain(domain, A.dim)
+    if isinstance(P, Box):
+        S = _box_signs(A, P, None)[0]
+    else:
+        S = _polytope_regions(A, P, None)[0]
+    return int(S.shape[0])
+
+
+# ----------------------------------------------------------------------
+# Boxes: over the faces
+# ----------------------------------------------------------------------
+
+_Candidates = tuple[NDArray[np.int8], NDArray[np.float64], list[tuple[Fraction, ...] | None]]
+
+
+def _box_signs(A: Arrangement, box: Box, max_regions: int | None) -> tuple[
+        NDArray[np.int8], NDArray[np.float64], list[Any], NDArray[np.bool_]]:
+    """Distinct sign vectors of the regions meeting the closed box, each with a point z of
+    the region in the box (float, or exact where given), and whether z is strictly inside."""
+    d, n = A.dim, A.n
+    lo, hi = box.lo, box.hi
+    rows = A._int_rows  # positive multiples of the rows: the same hyperplanes and sides
+    parts_S: list[NDArray[np.int8]] = []
+    parts_Z: list[NDArray[np.float64]] = []
+    parts_X: list[list[Any]] = []
+    # The top face: the box itself, with every region of A.
+    R = _all_regions(A, max_regions)
+    Wt, Xt = _witnesses(R)
+    keep = _in_box(Wt, Xt, lo, hi)
+    parts_S.append(R.signs[keep])
+    parts_Z.append(Wt[keep])
+    parts_X.append([Xt[i] for i in np.flatnonzero(keep).tolist()])
+    # Faces: fixed coordinates {j: value}; each reached once.
+    seen: set[tuple[tuple[int, int], ...]] = set()
+    stack: list[tuple[tuple[int, int], ...]] = [((j, s),) for j in range(d) for s in (0, 1)]
+    while stack:
+        face = stack.pop()
+        if face in seen:
+            continue
+        seen.add(face)
+        got = _face_regions(rows, n, d, lo, hi, dict(face))
+        if got is None:
+            continue
+        S, Z, X, crossed = got
+        parts_S.append(S)
+        parts_Z.append(Z)
+        parts_X.append(X)
+        if crossed:
+            fixed = {j for j, _ in face}
+            for j in range(d):
+                if j not in fixed:
+                    for s in (0, 1):
+                        stack.append(tuple(sorted(face + ((j, s),))))
+    S_all = np.concatenate(parts_S)
+    Z_all = np.concatenate(parts_Z)
+    X_all = [x for part in parts_X for x in part]
+    keys = _keys.pack(S_all) if S_all.shape[0] else np.zeros(0, dtype=np.uint64)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()  # top face first, then the faces in the order they were visited
+    S_u, Z_u = S_all[first], Z_all[first]
+    X_u = [X_all[i] for i in first.tolist()]
+    strict = np.zeros(first.shape[0], dtype=bool)
+    top = first < parts_S[0].shape[0]
+    if top.any():
+        strict[top] = box.contains(np.where(np.isfinite(Z_u[top]), Z_u[top], 0.0), strict=True)
+        strict[top] &= np.array([X_u[i] is None for i in np.flatnonzero(top).tolist()], dtype=bool)
+    return S_u, Z_u, X_u, strict
+
+
+def _witnesses(R: Regions) -> tuple[NDArray[np.float64], list[tuple[Fraction, ...] | None]]:
+    """Float witnesses and, where the float is not inside, the exact one."""
+    X: list[tuple[Fraction, ...] | None] = [None] * len(R)
+    thin = np.flatnonzero(~R.points_inside)
+    if thin.size:
+        ex = R.exact_points
+        for r in thin.tolist():
+            X[r] = ex[r]
+    return np.array(R.points), X
+
+
+def _in_box(W: NDArray[np.float64], X: list[Any], lo: Sequence[Exact], hi: Sequence[Exact],
+            free: Sequence[int] | None = None) -> NDArray[np.bool_]:
+    """Whether each witness (rows of W, or X[r] where given) lies in the closed box, exactly."""
+    cols = list(range(len(lo))) if free is None else list(free)
+    lo_c = [lo[j] for j in cols]
+    hi_c = [hi[j] for j in cols]
+    ok: NDArray[np.bool_]
+    if all(Fraction(float(v)) == v for v in lo_c + hi_c):
+        ok = np.asarray(((W >= np.array([float(v) for v in lo_c]))
+                         & (W <= np.array([float(v) for v in hi_c]))).all(axis=1))
+    else:
+        ok = np.array([all(a <= Fraction(x) <= b for a, x, b in zip(lo_c, w, hi_c))
+                       for w in W.tolist()], dtype=bool).reshape(W.shape[0])
+    for r, x in enumerate(X):
+        if x is not None:
+            ok[r] = all(a <= v <= b for a, v, b in zip(lo_c, x, hi_c))
+    return np.asarray(ok, dtype=bool)
+
+
+def _face_regions(rows: Sequence[Sequence[Exact]], n: int, d: int, lo: Sequence[Exact],
+                  hi: Sequence[Exact], fixed: dict[int, int]) -> tuple[
+                      NDArray[np.int8], NDArray[np.float64], list[Any], bool] | None:
+    """The regions of A meeting the face with ``x_j`` at ``(lo, hi)[side]`` for j in ``fixed``.
+
+    Returns their signs (all n hyperplanes), a point of each in the face (in
+    R^d), exact points where the float is not exact, and whether some
+    hyperplane crosses the face; None if a hyperplane contains the face (no
+    open region meets it).
+    """
+    value = {j: (lo[j], hi[j])[s] for j, s in fixed.items()}
+    free = [j for j in range(d) if j not in fixed]
+    const = np.zeros(n, dtype=np.int8)
+    cross: list[int] = []
+    sub_rows: list[tuple[Exact, ...]] = []
+    for i, r in enumerate(rows):
+        # Ints stay ints (integer rows, integer bounds); Fractions otherwise.
+        off = r[-1] - sum([r[j] * v for j, v in value.items()])
+        a = [r[j] for j in free]
+        low = sum([min(c * lo[j], c * hi[j]) for c, j in zip(a, free)]) - off
+        high = sum([max(c * lo[j], c * hi[j]) for c, j in zip(a, free)]) - off
+        if low > 0:
+            const[i] = 1
+        elif high < 0:
+            const[i] = -1
+        elif any(a):
+            # It crosses or touches the face: a hyperplane through a point of the face's
+            # boundary stays, since the descent must not step onto it.
+            cross.append(i)
+            sub_rows.append(tuple(a) + (off,))
+        else:  # a·x − b is 0 on the whole face: the face lies in the hyperplane
+            return None
+    base_z = np.array([float(value[j]) if j in value else 0.0 for j in range(d)])
+    exact_fixed = all(Fraction(float(v)) == v for v in value.values())
+    if not cross:
+        # One region on the face, of constant signs; a point: the face's centre.
+        centre = {j: (Fraction(lo[j]) + hi[j]) / 2 for j in free}
+        z = tuple(Fraction(value[j]) if j in value else centre[j] for j in range(d))
+        zf = np.array([float(v) for v in z])
+        exact_z = None if all(Fraction(float(v)) == v for v in z) else z
+        return const[None, :], zf[None, :], [exact_z], False
+    if len(free) == 1:
+        # An edge: every region meeting it is an open interval between consecutive
+        # crossings inside [lo, hi], with its midpoint in the edge; nothing below.
+        S_e, Z_e, X_e = _edge_regions(sub_rows, cross, const, value, free[0], lo, hi, d)
+        return S_e, Z_e, X_e, False
+    sub = Arrangement._from_rows(sub_rows, len(free))
+    W, X, signs = _sub_regions(sub)
+    keep = _in_box(W, X, lo, hi, free)
+    S = np.broadcast_to(const, (int(keep.sum()), n)).copy()
+    S[:, cross] = signs[keep]
+    Z = np.broadcast_to(base_z, (S.shape[0], d)).copy()
+    Z[:, free] = W[keep]
+    Xk = [X[r] for r in np.flatnonzero(keep).tolist()]
+    out_X: list[Any] = []
+    for x, zrow in zip(Xk, Z.tolist()):
+        if x is None and exact_fixed:
+            out_X.append(None)
+        else:
+            vals = iter(x if x is not None else [Fraction(v) for v in (zrow[j] for j in free)])
+            out_X.append(tuple(Fraction(value[j]) if j in value else next(vals) for j in range(d)))
+    return S, Z, out_X, True
+
+
+def _edge_regions(sub_rows: Sequence[Sequence[Exact]], cross: Sequence[int], const: NDArray[np.int8],
+                  value: dict[int, Exact], j: int, lo: Sequence[Exact], hi: Sequence[Exact],
+                  d: int) -> tuple[NDArray[np.int8], NDArray[np.float64], list[Any]]:
+    """The regions meeting the edge ``lo_j ≤ x_j ≤ hi_j`` (other coordinates fixed at
+    ``value``): one per open interval between consecutive crossings, exactly."""
+    cuts = sorted({Fraction(r[1]) / r[0] for r in sub_rows} | {Fraction(lo[j]), Fraction(hi[j])})
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(cuts)]
+    S = np.broadcast_to(const, (len(mids), const.shape[0])).copy()
+    for k, t in enumerate(mids):
+        S[k, cross] = [1 if r[0] * t > r[1] else -1 for r in sub_rows]
+    Z = np.empty((len(mids), d))
+    X: list[Any] = []
+    for k, t in enumerate(mids):
+        z = tuple(t if c == j else Fraction(value[c]) for c in range(d))
+        Z[k] = [_exact.to_float(v) for v in z]
+        X.append(None if all(Fraction(float(v)) == v for v in Z[k].tolist()) and
+                 all(Fraction(float(v)) == v for v in z) else z)
+    return S, Z, X
+
+
+def _sub_regions(sub: Arrangement) -> tuple[NDArray[np.float64], list[Any], NDArray[np.int8]]:
+    """Witnesses (float, exact where the float is not inside) and signs of every region of a
+    face's arrangement.  The general-position algorithm is tried first without the sampling
+    screen of ``regions()`` (costly for the many small arrangements of the faces): it proves
+    its own result, or returns None, and then ``regions()`` decides."""
+    prep = sub._prepared
+    if len(prep.rows) == sub.n and sub.n > sub.dim:
+        g = _generic.Generic(prep.rows, sub.dim)
+        table = g.table() if np.isfinite(g.F).all() else None
+        if table is not None:
+            S, W, _ = table
+            return np.array(W), [None] * S.shape[0], prep.to_input(S)
+    R = _all_regions(sub, max_regions=None)
+    W, X = _witnesses(R)
+    return W, X, R.signs
+
+
+def _box_regions(A: Arrangement, box: Box, max_regions: int | None) -> _Candidates:
+    S, Z, X, strict = _box_signs(A, box, max_regions)
+    todo = np.flatnonzero(~strict)
+    W = Z.copy()
+    Xo: list[tuple[Fraction, ...] | None] = [None] * S.shape[0]
+    for r in np.flatnonzero(strict).tolist():
+        Xo[r] = None
+    if todo.size:
+        pushed, exact = _push_inside(A, box, S[todo], Z[todo], [X[r] for r in todo.tolist()])
+        W[todo] = pushed
+        for k, r in enumerate(todo.tolist()):
+            Xo[r] = exact[k]
+    return S, W, Xo
+
+
+def _push_inside(A: Arrangement, box: Box, S: NDArray[np.int8], Z: NDArray[np.float64],
+                 X: list[Any]) -> tuple[NDArray[np.float64], list[tuple[Fraction, ...] | None]]:
+    """Points strictly inside both the box and each region, from points z of the region's
+    closure in the box: z + t (c − z) for the box centre c and t below every crossing."""
+    c = np.array([float(v) for v in box.interior_point])
+    a, b = A.normals, A.offsets
+    out = Z.copy()
+    exact: list[tuple[Fraction, ...] | None] = [None] * Z.shape[0]
+    ok = np.zeros(Z.shape[0], dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        v = Z @ a.T - b
+        g = (c - Z) @ a.T
+        ratio = np.where(v * g < 0, np.abs(v) / np.abs(g), np.inf)
+        t = np.minimum(0.5, 0.5 * ratio.min(axis=1, initial=np.inf))
+        for _ in range(4):
+            cand = Z + t[:, None] * (c - Z)
+            good = (np.isfinite(cand).all(axis=1)
+                    & (A.signs(np.where(np.isfinite(cand), cand, 0.0)) == S).all(axis=1)
+                    & box.contains(np.where(np.isfinite(cand), cand, 0.0), strict=True))
+            new = good & ~ok
+            out[new] = cand[new]
+            ok |= good
+            if ok.all():
+                break
+            t = t / 8
+    ce = box.interior_point
+    rows = A.exact_rows
+    for r in np.flatnonzero(~ok).tolist():
+        z = X[r] if X[r] is not None else tuple(Fraction(w) for w in Z[r].tolist())
+        te = Fraction(1, 2)
+        for row in rows:
+            vi = sum((p * q for p, q in zip(row[:-1], z)), Fraction(0)) - row[-1]
+            gi = sum((p * (q - w) for p, q, w in zip(row[:-1], ce, z)), Fraction(0))
+            if vi * gi < 0:
+                te = min(te, abs(vi) / abs(gi) / 2)
+        p = tuple(w + te * (q - w) for w, q in zip(z, ce))
+        exact[r] = p
+        out[r] = [_exact.to_float(x) for x in p]
+    return out, exact
+
+
+# ----------------------------------------------------------------------
+# Polytopes: the enlarged arrangement
+# ----------------------------------------------------------------------
+
+
+def _polytope_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _Candidates:
+    n = A.n
+    B = Arrangement._from_rows(tuple(A.exact_rows) + tuple(P.facets.exact_rows), A.dim)
+    R = _all_regions(B, max_regions)
+    inner = np.flatnonzero((R.signs[:, n:] < 0).all(axis=1))
+    S = R.signs[inner, :n]
+    keys = _keys.pack(S) if S.shape[0] else np.zeros(0, dtype=np.uint64)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    rows = inner[first]
+    W, X = _witnesses(R[rows])
+    return np.ascontiguousarray(S[first]), W, X
+
+
+def _table(A: Arrangement, S: NDArray[np.int8], W: NDArray[np.float64], X: list[Any],
+           max_regions: int | None) -> Regions:
+    """A Regions table over A's hyperplanes, with A's own bounded flags (in R^d)."""
+    full = _all_regions(A, max_regions)
+    idx = full.locate(S) if S.shape[0] else np.zeros(0, dtype=np.int64)
+    exact = None
+    if any(x is not None for x in X):
+        exact = np.empty(len(X), dtype=object)
+        for r, x in enumerate(X):
+            exact[r] = x
+    return Regions._wrap(np.ascontiguousarray(S, dtype=np.int8), np.ascontiguousarray(W),
+                         np.array(full.bounded[idx]), np.array(full.relatively_bounded[idx]), exact)
