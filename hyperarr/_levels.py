@@ -486,9 +486,15 @@ def refuse_depth(depth: int, dim: int, restrictions: int, pairs: int,
                  limit: int | None = None, children: int = 0,
                  memory: int | None = None) -> None:
     """Refuse a depth, before it starts, whose pairs exceed ``limit`` (default
-    `MAX_PAIRS_PER_DEPTH`), or whose ``children`` (before merging; each held
-    at about `CHILD_BYTES` while they are merged) would not fit ``memory``
-    (default: the machine's physical memory)."""
+    `MAX_PAIRS_PER_DEPTH`), or whose children could not be merged in
+    ``memory`` (default: 80 % of the machine's physical memory).
+
+    ``children`` is the number of children before merging (0: the depth is
+    finished in closed form, nothing is held).  In the worst case every
+    child is distinct and held while merging, at `CHILD_BYTES` each plus 4
+    bytes per trace id; a child of trace j has at most j ids, so the ids
+    are at most ``pairs``.
+    """
     limit = MAX_PAIRS_PER_DEPTH if limit is None else limit
     where = (f"counting regions depth by depth: depth {depth} of {dim} holds {restrictions} "
              f"distinct restrictions with {pairs} pairs of traces to intersect")
@@ -496,12 +502,14 @@ def refuse_depth(depth: int, dim: int, restrictions: int, pairs: int,
     if pairs > limit:
         raise OutputTooLargeError(
             f"{where}, over the limit of {limit} (about ten minutes on one core); {remedy}")
-    memory = _physical_memory() if memory is None else memory
-    need = children * CHILD_BYTES
+    if not children:
+        return
+    memory = int(0.8 * _physical_memory()) if memory is None else memory
+    need = children * CHILD_BYTES + 4 * pairs
     if memory and need > memory:
         raise OutputTooLargeError(
-            f"{where}; merging its up to {children} children needs about {need / 2**30:.1f} GiB, "
-            f"more than the {memory / 2**30:.1f} GiB of memory here; {remedy}")
+            f"{where}; merging its up to {children} children could need {need / 2**30:.1f} GiB, "
+            f"more than the {memory / 2**30:.1f} GiB of memory allowed here; {remedy}")
 
 
 #: Bytes per child while a depth is merged (hash slot, record, and ids).
