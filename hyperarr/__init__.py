@@ -7,7 +7,7 @@ them form an *arrangement* whose regions are named by their sign vectors.
 
 # The package root only re-exports; each name lives in the module of its concept.
 from hyperarr import counting, library
-from hyperarr.adjacency import adjacency_edges, adjacency_graph
+from hyperarr.adjacency import adjacency_edges, adjacency_graph, adjacency_matrix
 from hyperarr.arrangement import Arrangement, Hyperplane
 from hyperarr.characteristic import characteristic_polynomial, n_bounded_regions, n_regions
 from hyperarr.counting import approx_regions, max_bounded_regions, max_regions, region_count_table
@@ -31,6 +31,7 @@ __all__ = [
     "Region",
     "adjacency_graph",
     "adjacency_edges",
+    "adjacency_matrix",
     "ThresholdNetwork",
     "synthesize",
     "max_regions",

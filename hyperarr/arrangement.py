@@ -28,6 +28,7 @@ from hyperarr.exceptions import ArrangementError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    from scipy import sparse
 
     from hyperarr.regions import Regions
 
@@ -520,6 +521,10 @@ class Arrangement:
     def adjacency_graph(self) -> "nx.Graph":
         """The region adjacency graph; see [`adjacency_graph`][hyperarr.adjacency.adjacency_graph]."""
         return hyperarr.adjacency.adjacency_graph(self)
+
+    def adjacency_matrix(self) -> "sparse.csr_array":
+        """The region adjacency matrix (CSR); see [`adjacency_matrix`][hyperarr.adjacency.adjacency_matrix]."""
+        return hyperarr.adjacency.adjacency_matrix(self)
 
 
 def checked(A: Any, name: str = "A") -> Arrangement:
