@@ -41,6 +41,7 @@ pandas, polars, duckdb and `pyarrow.dataset` read the folder directly.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import shutil
 from fractions import Fraction
@@ -61,16 +62,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hyperarr.arrangement import Arrangement
 
-__all__ = ["regions_to_parquet", "read_regions", "PART_PATTERN"]
+__all__ = ["regions_to_parquet", "read_regions", "PART_PATTERN", "MAX_BUCKETS"]
 
 #: The names of the part files, in enumeration order.
 PART_PATTERN = "part-{:05d}.parquet"
-#: Where the tasks of one run keep their intermediate keys (removed at the end).
+#: Where the tasks of one run keep their intermediate files (removed at the end).
 _WORK = "_work"
+#: The proof round's tasks: one a bucket of keys, at most this many.
+MAX_BUCKETS = 64
 
 
 def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: Any = None,
-                       partitions: int | None = None) -> int:
+                       partitions: int | None = None, *, progress: bool = False) -> int:
     """Enumerate the regions of ``A`` with Dask, one Parquet file a task.
 
     Parameters
@@ -84,6 +87,8 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
     partitions : int, optional
         The number of part files (and of tasks a round), at most the number
         of candidate blocks; default ``min(blocks, 32)``.
+    progress : bool, default False
+        Show Dask's progress bar for each round (``distributed.progress``).
 
     Returns
     -------
@@ -125,7 +130,7 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("part-*.parquet"):
         old.unlink()
-    run = _runner(client)
+    run = _runner(client, progress)
     prep = A._prepared
     generic = len(prep.rows) == A.n and A.n > 0 and _generic.probably_generic(prep.rows, A.dim)
     written = _generic_run(A, folder, run, partitions) if generic else None
@@ -168,7 +173,7 @@ def read_regions(path: str | os.PathLike[str]) -> Regions:
 # ----------------------------------------------------------------------
 
 
-def _runner(client: Any) -> Any:
+def _runner(client: Any, progress: bool = False) -> Any:
     """``run(fn, args_list) -> results``: on the Dask client, or here, in order."""
     if client is None:
         try:
@@ -183,6 +188,10 @@ def _runner(client: Any) -> Any:
     def run(fn: Any, args: Sequence[tuple[Any, ...]]) -> list[Any]:
         futures = [client.submit(fn, *a, pure=False, key=f"hyperarr-{fn.__name__}-{i}-{_token(a)}")
                    for i, a in enumerate(args)]
+        if progress:
+            from distributed import progress as bar
+
+            bar(futures)
         return list(client.gather(futures))
 
     return run
@@ -203,11 +212,16 @@ def _generic_run(A: "Arrangement", folder: Path, run: Any, partitions: int | Non
     g = _generic.Generic(rows, d)
     if not np.isfinite(g.F).all():
         return None
-    total = g.n_blocks()
-    parts = min(partitions or 32, total)
-    bounds = np.linspace(0, total, parts + 1).round().astype(int).tolist()
+    # Ranges of blocks holding about the same number of candidates each.
+    sizes = np.array([1 if spec is None else math.comb(spec[1], spec[2]) for _, spec in g.block_specs()])
+    parts = min(partitions or 32, sizes.size)
+    ends = np.cumsum(sizes)
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, parts) / parts, side="right")
+    bounds = [0, *sorted(set(np.clip(cuts, 1, sizes.size - 1).tolist())), sizes.size] if parts > 1 \
+        else [0, sizes.size]
     ranges = list(zip(bounds[:-1], bounds[1:]))
-    buckets = parts
+    parts = len(ranges)
+    buckets = min(parts, MAX_BUCKETS)
     work = folder / _WORK
     work.mkdir(exist_ok=True)
     job = (rows, d, os.fspath(work), buckets)

@@ -164,3 +164,9 @@ def test_killing_a_worker_mid_run_changes_nothing(client, tmp_path):
     assert m == len(A.regions())
     _same(A, tmp_path, floats=False)
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
+
+
+def test_progress_bar_on_the_cluster(client, tmp_path, capsys):
+    A = library.generic(6, 2, seed=1)
+    assert regions_to_parquet(A, tmp_path, client=client, partitions=2, progress=True) == 22
+    _same(A, tmp_path, floats=False)
