@@ -170,3 +170,17 @@ def test_progress_bar_on_the_cluster(client, tmp_path, capsys):
     A = library.generic(6, 2, seed=1)
     assert regions_to_parquet(A, tmp_path, client=client, partitions=2, progress=True) == 22
     _same(A, tmp_path, floats=False)
+
+
+def test_region_counts_enumerates_on_the_cluster(client):
+    # python -m benchmarks.region_counts --dask ADDRESS counts through regions_to_parquet.
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import region_counts
+
+    A = library.generic(10, 3, seed=0)
+    assert region_counts._enumerate(A, client) == len(A.regions()) == 176
+    row = region_counts._count_row(10, 3, True, client=client)
+    assert row.enumerated == row.exact == row.chi_count == 176
