@@ -275,10 +275,15 @@ def _keys_task(rows: list[tuple[int, ...]], d: int, work: str, buckets: int, i: 
     allk = np.concatenate(keys)
     flags = np.concatenate(level0)
     anti = np.concatenate(antipodes) if antipodes else allk[:0]
+    # Keys, then antipodes, each grouped by bucket (stable: row order within a
+    # bucket); the offsets let a proof task read its slices only (memory map).
     kb, ab = _bucket_of(allk, buckets), _bucket_of(anti, buckets)
-    for j in range(buckets):
-        _save(Path(work) / f"keys-{i:05d}-{j:05d}.npz",
-              keys=allk[kb == j], level0=flags[kb == j], antipodes=anti[ab == j])
+    ko, ao = np.argsort(kb, kind="stable"), np.argsort(ab, kind="stable")
+    offsets = np.concatenate([np.searchsorted(kb[ko], np.arange(buckets + 1)),
+                              allk.size + np.searchsorted(ab[ao], np.arange(buckets + 1))])
+    _save_npy(Path(work) / f"keys-{i:05d}.npy", np.concatenate([allk[ko], anti[ao]]))
+    _save_npy(Path(work) / f"level0-{i:05d}.npy", flags[ko])
+    _save_npy(Path(work) / f"offsets-{i:05d}.npy", offsets.astype(np.int64))
     return int(allk.size)
 
 
@@ -288,18 +293,20 @@ def _proof_task(rows: list[tuple[int, ...]], d: int, work: str, buckets: int, pa
 
     Returns (keys, bounded) in the bucket, or None if a key repeats.
     """
-    loaded = [np.load(Path(work) / f"keys-{i:05d}-{j:05d}.npz") for i in range(parts)]
-    keys = [z["keys"] for z in loaded]
-    allk = np.concatenate(keys)
-    if not _keys.all_distinct(allk):
+    keys, level0, antipodes = [], [], []
+    for i in range(parts):
+        off = np.load(Path(work) / f"offsets-{i:05d}.npy").tolist()
+        allk = np.load(Path(work) / f"keys-{i:05d}.npy", mmap_mode="r")
+        keys.append(np.array(allk[off[j] : off[j + 1]]))
+        level0.append(np.array(np.load(Path(work) / f"level0-{i:05d}.npy", mmap_mode="r")[off[j] : off[j + 1]]))
+        antipodes.append(np.array(allk[off[buckets + 1 + j] : off[buckets + 2 + j]]))
+    every = np.concatenate(keys)
+    if not _keys.all_distinct(every):
         return None
-    antipodes = np.sort(np.concatenate([z["antipodes"] for z in loaded]))
-    bounded = 0
-    for i, z in enumerate(loaded):
-        flags = np.asarray(z["level0"], dtype=bool) & ~_keys.member(keys[i], antipodes)
-        bounded += int(flags.sum())
-        _save(Path(work) / f"bounded-{i:05d}-{j:05d}.npz", flags=flags)
-    return int(allk.size), bounded
+    anti = np.sort(np.concatenate(antipodes))
+    flags = {f"t{i:05d}": level0[i] & ~_keys.member(keys[i], anti) for i in range(parts)}
+    _save(Path(work) / f"bounded-{j:05d}.npz", **flags)
+    return int(every.size), int(sum(int(f.sum()) for f in flags.values()))
 
 
 def _write_task(work: str, buckets: int, i: int, folder: str, column: list[int], orient: list[int],
@@ -310,12 +317,20 @@ def _write_task(work: str, buckets: int, i: int, folder: str, column: list[int],
     kb = _bucket_of(_keys.pack(S), buckets)
     bounded = np.zeros(S.shape[0], dtype=bool)
     for j in range(buckets):
-        with np.load(Path(work) / f"bounded-{i:05d}-{j:05d}.npz") as z:
-            bounded[kb == j] = z["flags"]  # rows of bucket j, in row order, as round 1 wrote them
+        with np.load(Path(work) / f"bounded-{j:05d}.npz") as z:
+            bounded[kb == j] = z[f"t{i:05d}"]  # rows of bucket j, in row order, as round 1 wrote them
     signs = np.ascontiguousarray(S[:, column] * np.asarray(orient, dtype=np.int8)[None, :], dtype=np.int8)
     relative = np.ones_like(bounded) if empty else bounded
     _write_part(Path(folder) / PART_PATTERN.format(i), signs, W, bounded, relative, None)
     return int(S.shape[0])
+
+
+def _save_npy(path: Path, array: NDArray[Any]) -> None:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, array)
+    atomic_write_bytes(path, buf.getvalue())
 
 
 def _save(path: Path, **arrays: NDArray[Any]) -> None:
