@@ -5,6 +5,7 @@ Run from the repository root::
     python -m benchmarks.region_counts            # d = 1..12, n = d..80
     python -m benchmarks.region_counts --quick    # d = 1..4, n = d..20
     python -m benchmarks.region_counts --out DIR  # default benchmarks/results
+    python -m benchmarks.region_counts --dask ADDRESS  # enumerate on a Dask cluster
 
 For every ``(n, d)`` it computes the exact maximum number of regions of ``n``
 hyperplanes in ``R^d`` (`hyperarr.counting.max_regions`), the class
@@ -37,6 +38,7 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from benchmarks._common import (
     DEFAULT_OUT,
@@ -108,7 +110,20 @@ def _shown(n: int, d: int) -> bool:
     return n in {d, 2 * d, 20, 40, 80} or (n, d) in NAMED
 
 
-def _count_row(n: int, d: int, check: bool, label: str = "") -> CountRow:
+def _enumerate(A: Any, client: Any) -> int:
+    """The number of regions of ``A``: ``regions()`` here, or Parquet parts written by
+    the Dask cluster of ``client`` (into a temporary folder, removed after)."""
+    if client is None:
+        return len(A.regions(max_regions=None))
+    import tempfile
+
+    from hyperarr.distributed import regions_to_parquet
+
+    with tempfile.TemporaryDirectory(prefix="hyperarr-counts-") as folder:
+        return regions_to_parquet(A, folder, client=client)
+
+
+def _count_row(n: int, d: int, check: bool, label: str = "", client: Any = None) -> CountRow:
     from hyperarr import Arrangement, library
     from hyperarr.counting import region_count_table
 
@@ -119,7 +134,7 @@ def _count_row(n: int, d: int, check: bool, label: str = "") -> CountRow:
         A = library.generic(n, d, seed=SEED)
         rows = A.exact_rows
         t0 = time.perf_counter()
-        enumerated = len(A.regions(max_regions=None))
+        enumerated = _enumerate(A, client)
         t_enum = time.perf_counter() - t0
         # A fresh object, so nothing cached by the enumeration is reused.
         B = Arrangement([list(r[:-1]) for r in rows], [r[-1] for r in rows])
@@ -136,7 +151,7 @@ def _count_row(n: int, d: int, check: bool, label: str = "") -> CountRow:
 
 def compute_rows(dims: range, n_max: int, *, check_all_below: int = CHECK_ALL_BELOW,
                  check_shown_below: int = CHECK_SHOWN_BELOW, named: bool = True,
-                 progress: bool = False) -> tuple[list[CountRow], dict[str, float]]:
+                 progress: bool = False, client: Any = None) -> tuple[list[CountRow], dict[str, float]]:
     """All rows for ``d`` in ``dims`` and ``n = d..n_max``, then the named rows."""
     from hyperarr.counting import max_regions
 
@@ -150,7 +165,7 @@ def compute_rows(dims: range, n_max: int, *, check_all_below: int = CHECK_ALL_BE
         exact = max_regions(n, d)
         check = exact <= check_all_below or (_shown(n, d) and exact <= check_shown_below)
         t0 = time.perf_counter()
-        row = _count_row(n, d, check, label or NAMED.get((n, d), ""))
+        row = _count_row(n, d, check, label or NAMED.get((n, d), ""), client)
         total = time.perf_counter() - t0
         if check:
             stats["checked"] += 1
@@ -281,7 +296,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-shown-below", type=int, default=None, metavar="M",
                         help=f"check the rows of the markdown table with max_regions <= M "
                         f"(default {CHECK_SHOWN_BELOW:,}; 5,000 with --quick)")
+    parser.add_argument("--dask", default=None, metavar="ADDRESS",
+                        help="enumerate on the Dask scheduler at ADDRESS (hyperarr.distributed, "
+                        "Parquet parts in a temporary folder)")
     args = parser.parse_args(argv)
+    client = None
+    if args.dask:
+        from distributed import Client
+
+        client = Client(args.dask)
 
     start = time.perf_counter()
     if args.quick:
@@ -294,12 +317,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_shown_below is not None:
         shown_below = args.check_shown_below
     rows, stats = compute_rows(dims, n_max, check_all_below=all_below,
-                               check_shown_below=shown_below, progress=not args.quick)
+                               check_shown_below=shown_below, progress=not args.quick, client=client)
     elapsed = time.perf_counter() - start
 
     bad = [r for r in rows if not r.checks_ok]
     header = machine_lines(SEED, [
-        f"- mode: {'--quick' if args.quick else 'default'}; d = {dims.start}..{dims.stop - 1}, "
+        f"- mode: {'--quick' if args.quick else 'default'}"
+        f"{'; enumerated on the Dask cluster at ' + args.dask if args.dask else ''}; "
+        f"d = {dims.start}..{dims.stop - 1}, "
         f"n = d..{n_max}, plus the named rows; {len(rows)} rows in the CSV",
         f"- checked on generic(n, d, seed=0): {stats['checked']} rows (max_regions ≤ "
         f"{all_below:,}, or shown below and ≤ {shown_below:,}); time: build "

@@ -7,7 +7,7 @@ them form an *arrangement* whose regions are named by their sign vectors.
 
 # The package root only re-exports; each name lives in the module of its concept.
 from hyperarr import counting, domain, interop, library, occupancy
-from hyperarr.adjacency import adjacency_edges, adjacency_graph
+from hyperarr.adjacency import adjacency_edges, adjacency_graph, adjacency_matrix
 from hyperarr.arrangement import Arrangement, Hyperplane
 from hyperarr.characteristic import (
     betti_numbers,
@@ -43,6 +43,7 @@ __all__ = [
     "poset_of_regions",
     "adjacency_graph",
     "adjacency_edges",
+    "adjacency_matrix",
     "ThresholdNetwork",
     "synthesize",
     "max_regions",

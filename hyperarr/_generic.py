@@ -37,7 +37,8 @@ from hyperarr._binomial import region_count
 from hyperarr.exceptions import HyperarrError, OutputTooLargeError
 
 __all__ = ["Generic", "table", "stream", "probably_generic", "all_minors_nonsingular",
-           "check_cost", "combination_blocks", "DEFAULT_MAX_CHECKS"]
+           "check_cost", "combination_blocks", "combination_block_specs", "bounded_flags",
+           "DEFAULT_MAX_CHECKS"]
 
 Table = tuple[NDArray[np.int8], NDArray[np.float64], NDArray[np.bool_]]
 
@@ -149,8 +150,10 @@ def probably_generic(rows: Sequence[Sequence[int]], d: int, samples: int = 256) 
     rng = np.random.default_rng(0)
     for k in (d, d + 1):
         S = np.array([rng.choice(n, size=k, replace=False) for _ in range(samples)])
-        if not _exact.nonsingular(_int_minors(rows, S, k)).all():
-            return False
+        # A few minors at a time: the exact fallback's temporaries stay small.
+        for start in range(0, samples, 32):
+            if not _exact.nonsingular(_int_minors(rows, S[start : start + 32], k)).all():
+                return False
     return True
 
 
@@ -183,6 +186,12 @@ class Generic:
         self.F = F
         self.expected = region_count(self.n, d)
         self.n_bounded = math.comb(self.n - 1, d) if self.n >= 1 else 0
+        # The rows and, below them, the same rows through the origin (recession
+        # directions): one exact sign call checks a region at infinity both ways.
+        F_dir = self.F_exact.copy()
+        F_dir[:, -1] = 0.0
+        self.F_both = np.concatenate([self.F_exact, F_dir])
+        self.rows_both = self.rows + [r[:-1] + (0,) for r in self.rows]
 
     def levels(self) -> list[NDArray[np.float64]] | None:
         """The chain of sections: level 0 is the arrangement in R^d, level j + 1 the
@@ -196,43 +205,59 @@ class Generic:
             chain.append(sec)
         return chain
 
-    def blocks(self) -> Iterator[tuple[int, NDArray[np.int8], NDArray[np.float64]] | None]:
+    def blocks(self, start: int = 0, stop: int | None = None
+               ) -> Iterator[tuple[int, NDArray[np.int8], NDArray[np.float64]] | None]:
         """Candidate regions ``(level, S, W)`` in blocks, witnesses in R^d; None marks a failure.
 
         First the regions above each vertex of the arrangement (level 0), in
         blocks of vertex subsets (lexicographic), then those of the section
         (level 1: its vertices, then its own section, and so on), each lifted
-        back to R^d.  Only one block of one level is held at a time.
+        back to R^d.  Only one block of one level is held at a time.  Only the
+        blocks numbered ``start`` to ``stop − 1`` (of ``n_blocks()``) are built,
+        so independent workers can build disjoint ranges.
         """
         chain = self.levels()
         if chain is None:
             yield None
             return
-        for level, F in enumerate(chain):
-            dim = self.d - level
-            if dim == 0:
+        for index, (level, spec) in enumerate(self.block_specs()):
+            if index < start:
+                continue
+            if stop is not None and index >= stop:
+                return
+            F = chain[level]
+            if spec is None:  # R^0: the one region of the last section
                 s = -np.sign(F[:, 0]).astype(np.int8)
                 yield None if (s == 0).any() else (level, s[None, :], _lift(chain, level, np.zeros((1, 0))))
+                continue
+            blk = _vertex_block(F, self.d - level, _spec_rows(spec))
+            yield None if blk is None else (level, blk[0], _lift(chain, level, blk[1]))
+
+    def block_specs(self) -> Iterator[tuple[int, tuple[tuple[int, ...], int, int, int] | None]]:
+        """``(level, spec)`` of every block, in order, without building any
+        (``spec`` as `combination_block_specs` gives it; None for R^0)."""
+        for level in range(self.d + 1):
+            if level == self.d:
+                yield level, None
                 return
-            for combos in combination_blocks(self.n, dim, self.BLOCK):
-                blk = _vertex_block(F, dim, combos)
-                yield None if blk is None else (level, blk[0], _lift(chain, level, blk[1]))
+            for spec in combination_block_specs(self.n, self.d - level, self.BLOCK):
+                yield level, spec
 
-    def recedes(self, S_sec: NDArray[np.int8], W_sec: NDArray[np.float64]) -> bool:
-        """Exact proof that each region at infinity is unbounded: its witness w
-        is also a recession direction, σ_i (n_i · w) > 0 for every i, so the
-        whole ray {s·w : s ≥ 1} lies in the region (and −w in the region −σ)."""
-        if not np.isfinite(W_sec).all():
-            return False
-        F_dir = self.F_exact.copy()
-        F_dir[:, -1] = 0.0
-        rows_dir = [r[:-1] + (0,) for r in self.rows]
-        return np.array_equal(_exact.affine_signs(F_dir, rows_dir, W_sec), S_sec)
+    def n_blocks(self) -> int:
+        """The number of blocks ``blocks()`` yields."""
+        return sum(1 for _ in self.block_specs())
 
-    def verified(self, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
+    def verified(self, level: int, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
+        """Exact proof that every witness of W has the signs S; at level ≥ 1 also
+        that each region is unbounded: its witness w is a recession direction,
+        σ_i (n_i · w) > 0 for every i, so the whole ray {s·w : s ≥ 1} lies in the
+        region (and −w in the region −σ)."""
         if not np.isfinite(W).all():
             return False
-        return np.array_equal(_exact.affine_signs(self.F_exact, self.rows, W), S)
+        if not level:
+            return np.array_equal(_exact.affine_signs(self.F_exact, self.rows, W), S)
+        got = _exact.affine_signs(self.F_both, self.rows_both, W)
+        return np.array_equal(got[:, : self.n], S) and np.array_equal(got[:, self.n :], S)
 
     def table(self) -> tuple[Any, Any, Any] | None:
         if self.n == 0:
@@ -243,12 +268,11 @@ class Generic:
             if blk is None or not proof.add(*blk):
                 return None
             parts.append(blk[1:])
-        inf_keys = proof.finish()
-        if inf_keys is None:
+        if proof.finish() is None:
             return None
         S = np.concatenate([p[0] for p in parts])
         W = np.concatenate([p[1] for p in parts])
-        return S, W, ~_keys.member(_keys.pack(S), inf_keys)
+        return S, W, proof.bounded
 
 
 class _Proof:
@@ -265,28 +289,46 @@ class _Proof:
     def __init__(self, g: Generic) -> None:
         self.g = g
         self.keys: list[NDArray[Any]] = []
-        self.infinity: list[NDArray[Any]] = []
+        self.levels: list[int] = []
+        self.antipodes: list[NDArray[Any]] = []
+        self.bounded: NDArray[np.bool_] = np.zeros(0, dtype=bool)
 
     def add(self, level: int, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
         """Check one block; False if it fails."""
-        if not self.g.verified(S, W) or (level and not self.g.recedes(S, W)):
+        if not self.g.verified(level, S, W):
             return False
         keys = _keys.pack(S)
         self.keys.append(keys)
+        self.levels.append(level)
         if level:
             # The section at c·x = +1 is the antipodal image of the one at −1.
-            self.infinity += [keys, _keys.pack(-S)]
+            self.antipodes.append(_keys.pack(-S))
         return True
 
     def finish(self) -> NDArray[Any] | None:
-        """The sorted keys of the regions at infinity, or None if the list is not proved."""
+        """The sorted keys of the antipodes of the regions at infinity, or None if
+        the list is not proved; sets ``bounded``, one flag per region in block order.
+
+        Once the keys are proved distinct, a region at level 0 is at infinity iff
+        its key is the antipode of one at level ≥ 1; those at level ≥ 1 all are.
+        """
         allkeys = np.concatenate(self.keys)
         if allkeys.size != self.g.expected or not _keys.all_distinct(allkeys):
             return None
-        inf_keys = np.sort(np.concatenate(self.infinity))
-        if int((~_keys.member(allkeys, inf_keys)).sum()) != self.g.n_bounded:
+        antipodes = np.sort(np.concatenate(self.antipodes or [np.zeros(0, dtype=allkeys.dtype)]))
+        self.bounded = np.concatenate([bounded_flags(level, keys, antipodes)
+                                       for level, keys in zip(self.levels, self.keys)])
+        if int(self.bounded.sum()) != self.g.n_bounded:
             return None
-        return inf_keys
+        return antipodes
+
+
+def bounded_flags(level: int, keys: NDArray[Any], antipodes: NDArray[Any]) -> NDArray[np.bool_]:
+    """Bounded flags of a proved block of candidates: none at level ≥ 1, else
+    those whose key is not the antipode of a region at infinity."""
+    if level:
+        return np.zeros(keys.shape, dtype=bool)
+    return ~_keys.member(keys, antipodes)
 
 
 def table(rows: Sequence[Sequence[int]], d: int) -> Table | None:
@@ -321,52 +363,100 @@ def combination_blocks(n: int, k: int, limit: int) -> Iterator[NDArray[np.intp]]
     A block is all subsets with a given prefix, for the shortest prefixes
     whose blocks hold at most ``limit`` rows (depth-first, without recursion).
     """
+    for spec in combination_block_specs(n, k, limit):
+        yield _spec_rows(spec)
+
+
+def combination_block_specs(n: int, k: int, limit: int) -> Iterator[tuple[tuple[int, ...], int, int, int]]:
+    """The blocks of `combination_blocks`, as ``(prefix, m, j, offset)``
+    (the subsets ``prefix + j elements of offset + range(m)``), none built."""
     stack: list[tuple[tuple[int, ...], int, int, int]] = [((), n, k, 0)]
     while stack:
-        prefix, m, j, offset = stack.pop()  # subsets: prefix + j elements of offset + range(m)
+        prefix, m, j, offset = stack.pop()
         if j == 0 or math.comb(m, j) <= limit:
             if m >= j:
-                rest = _combinations(m, j) + offset
-                head = np.broadcast_to(np.array(prefix, dtype=np.intp), (rest.shape[0], len(prefix)))
-                yield np.hstack([head, rest])
+                yield prefix, m, j, offset
             continue
         for i in reversed(range(m - j + 1)):
             stack.append((prefix + (offset + i,), m - i - 1, j - 1, offset + i + 1))
 
 
-def _vertex_block(F: NDArray[np.float64], d: int, sub: NDArray[np.intp],
-                  witnesses: bool = True) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+def _spec_rows(spec: tuple[tuple[int, ...], int, int, int]) -> NDArray[np.intp]:
+    """The rows of one block of `combination_block_specs`."""
+    prefix, m, j, offset = spec
+    rest = _combinations(m, j) + offset
+    head = np.broadcast_to(np.array(prefix, dtype=np.intp), (rest.shape[0], len(prefix)))
+    return np.hstack([head, rest])
+
+
+def _vertex_block(F: NDArray[np.float64], d: int,
+                  sub: NDArray[np.intp]) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
     """The region above each vertex p_S (S a row of ``sub``) under c = (c', 1).
 
     With c = Σ λ_j n_j over the normals of S, the region lies in the cone
-    σ_j n_j·(x − p_S) > 0 with σ_j = sign(λ_j); its witness is p_S + ε N_S⁻¹σ.
+    σ_j n_j·(x − p_S) > 0 with σ_j = sign(λ_j); its witness is p_S + ε u with
+    N_S u = σ.
+
+    One solve per *line*, not per vertex: the rows of ``sub`` are in
+    lexicographic order, so the vertices S = T ∪ {k} (k > max T) on the line
+    of T = S minus its last element come in runs.  For each line, M = [N_T; c]
+    is inverted once: its last column v spans the line with c·v = 1, and
+    x₀ = M⁻¹(b_T, 0) is a point of it.  Along the line, the value of
+    hyperplane i is a_i + t g_i (a = N x₀ − b, g = N v), so the vertex on k is
+    at t = −a_k / g_k and every sign there costs O(1).  As the first d − 1
+    rows of M⁻ᵀ are a left inverse of N_Tᵀ orthogonal to c, λ_k = 1/g_k and
+    λ_T = −λ_k (N M⁻¹)_{k, :d−1}; and u = M⁻¹(σ_T, 0) + β v with
+    β = (σ_k − (N M⁻¹)_{k, :d−1}·σ_T) / g_k.
     """
     N, b = F[:, :d], F[:, d]
     K = sub.shape[0]
     c = np.append(_section_direction(d), 1.0)
-    ar = np.arange(K)[:, None]
-    NS = N[sub]
+    head = sub[:, :-1]
+    new = np.ones(K, dtype=bool)
+    new[1:] = (head[1:] != head[:-1]).any(axis=1)
+    line = np.cumsum(new) - 1  # the line of each vertex
+    T = head[new]
+    M = np.empty((T.shape[0], d, d))
+    M[:, : d - 1, :] = N[T]
+    M[:, d - 1, :] = c
     try:
-        lam = np.linalg.solve(np.swapaxes(NS, 1, 2), np.broadcast_to(c, (K, d))[..., None])[..., 0]
-        sig = np.sign(lam)
-        if (sig == 0).any():
-            return None
-        rhs = np.stack([b[sub], sig], axis=2) if witnesses else b[sub][..., None]
-        sol = np.linalg.solve(NS, rhs)
+        Minv = np.linalg.inv(M)
     except np.linalg.LinAlgError:
         return None
-    p = sol[..., 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        V = p @ N.T - b
-        V[ar, sub] = 0.0
+    v = Minv[:, :, d - 1]
+    x0 = np.einsum("lij,lj->li", Minv[:, :, : d - 1], b[T])
+    a_line = x0 @ N.T - b
+    g_line = v @ N.T  # g = N v along each line
+    ar = np.arange(K)
+    k = sub[:, -1]
+    g = g_line[line]
+    gk = g[ar, k]
+    # Column j of M⁻¹ at each vertex's line, one column at a time (temporaries of K × d).
+    Nk = N[k]
+    cols = [Minv[line, :, j] for j in range(d - 1)]
+    Qk = np.empty((K, d - 1))  # (N M⁻¹)_{k, :d−1}
+    for j, col in enumerate(cols):
+        Qk[:, j] = (Nk * col).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = -a_line[line, k] / gk
+        sig_k = np.sign(gk)
+        sig_T = -np.sign(Qk) * sig_k[:, None]
+        if (sig_k == 0).any() or (sig_T == 0).any():
+            return None
+        p = x0[line] + t[:, None] * v[line]
+        V = a_line[line] + t[:, None] * g
+        V[ar[:, None], sub] = 0.0
         S = np.sign(V).astype(np.int8)
-        S[ar, sub] = sig.astype(np.int8)
-        if not witnesses:
-            return S, np.empty((K, 0))
-        u = sol[..., 1]
+        S[ar[:, None], head] = sig_T.astype(np.int8)
+        S[ar, k] = sig_k.astype(np.int8)
+        # u = M⁻¹ (σ_T, β): N_T u = σ_T and n_k · u = σ_k.
+        beta = (sig_k - (Qk * sig_T).sum(axis=1)) / gk
+        u = beta[:, None] * v[line]
+        for j, col in enumerate(cols):
+            u += sig_T[:, j : j + 1] * col
         G = u @ N.T
         ratio = np.abs(V) / np.abs(G)
-        ratio[ar, sub] = np.inf
+        ratio[ar[:, None], sub] = np.inf
         eps = 0.5 * np.min(ratio, axis=1)
     eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
     with np.errstate(invalid="ignore", over="ignore"):  # a vertex beyond the float range:
@@ -406,9 +496,10 @@ def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64]) 
         # by the exact check, and the caller takes the lattice path.
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             r[:, D - 1] = -1.0 - Y @ cp
-            ratio = np.abs(b)[None, :] / np.abs(r @ N.T)
-            t = 2.0 * np.maximum(1.0, np.max(np.where(np.isfinite(ratio), ratio, 0.0), axis=1,
-                                             initial=0.0))
+            X = np.abs(r @ N.T)
+            # Hyperplanes parallel to the ray (n·r = 0) are never crossed: ratio 0.
+            ratio = np.divide(np.abs(b)[None, :], X, out=np.zeros_like(X), where=X > 0)
+            t = 2.0 * np.maximum(1.0, np.max(ratio, axis=1, initial=0.0))
             Y = t[:, None] * r
     return Y
 
@@ -449,10 +540,10 @@ def stream(rows: Sequence[Sequence[int]], d: int, chunk: int, key_width: int) ->
         if blk is None or not proof.add(*blk):
             return None
         digests.append(_digest(blk))
-    inf_keys = proof.finish()
-    if inf_keys is None:
+    antipodes = proof.finish()
+    if antipodes is None:
         return None
-    return _second_pass(g, digests, inf_keys, chunk)
+    return _second_pass(g, digests, antipodes, chunk)
 
 
 def _digest(blk: tuple[int, NDArray[np.int8], NDArray[np.float64]]) -> bytes:
@@ -463,15 +554,15 @@ def _digest(blk: tuple[int, NDArray[np.int8], NDArray[np.float64]]) -> bytes:
     return h.digest()
 
 
-def _second_pass(g: Generic, digests: list[bytes], inf_keys: NDArray[Any], chunk: int) -> Iterator[Table]:
+def _second_pass(g: Generic, digests: list[bytes], antipodes: NDArray[Any], chunk: int) -> Iterator[Table]:
     pending: list[Table] = []
     size = 0
-    for blk, digest in itertools.zip_longest(g.blocks(), digests):
-        if blk is None or digest is None or _digest(blk) != digest:
+    for blk, proved in itertools.zip_longest(g.blocks(), digests):
+        if blk is None or proved is None or _digest(blk) != proved:
             # The floats are deterministic, so the rebuilt block is the one proved.
             raise HyperarrError("the second streaming pass did not rebuild the blocks of the first")
-        _, S, W = blk
-        pending.append((S, W, ~_keys.member(_keys.pack(S), inf_keys)))
+        level, S, W = blk
+        pending.append((S, W, bounded_flags(level, _keys.pack(S), antipodes)))
         size += S.shape[0]
         while size >= chunk:
             S_all, W_all, B_all = (np.concatenate(c) for c in zip(*pending))

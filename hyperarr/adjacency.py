@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from itertools import islice
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -38,11 +39,71 @@ from hyperarr.arrangement import checked
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    from scipy import sparse
 
     from hyperarr.arrangement import Arrangement
     from hyperarr.regions import Regions
 
-__all__ = ["adjacency_graph", "adjacency_edges"]
+__all__ = ["adjacency_matrix", "adjacency_graph", "adjacency_edges"]
+
+
+def adjacency_matrix(A: "Arrangement") -> "sparse.csr_array":
+    """The region adjacency matrix of ``A``: `scipy.sparse` CSR, with the crossed hyperplanes.
+
+    Parameters
+    ----------
+    A : Arrangement
+
+    Returns
+    -------
+    scipy.sparse.csr_array, shape (m, m)
+        Rows and columns are the regions in ``A.regions()`` order.  Entry
+        ``(r, s)`` is stored iff regions r and s share a facet; its value is
+        ``k + 1``, where k is the crossed hyperplane named by its lowest input
+        index (``+ 1`` so that no stored value is zero).  The matrix is
+        symmetric, has no diagonal and its column indices are sorted in every
+        row (canonical format).  ``indices`` are int32 while m < 2³¹, and the
+        values are int16 while n < 2¹⁵ − 1 (int32 otherwise): 12 bytes per
+        edge (each edge is stored in both directions), plus ``indptr``.
+
+    Notes
+    -----
+    When the input repeats a hyperplane (with the same or the opposite
+    orientation), every copy flips across the edge; the copies of ``k`` are
+    the input indices ``j`` with ``A[j]`` on the same hyperplane, and
+    [`adjacency_graph`][hyperarr.adjacency.adjacency_graph] lists them all.
+
+    Exact, as [`adjacency_edges`][hyperarr.adjacency.adjacency_edges]: decided
+    on the regions' exact sign vectors, in O(h·m·log m) for m regions and h
+    distinct hyperplanes after ``A.regions()``, with no Python loop over
+    regions or edges.  Use it with `scipy.sparse.csgraph` (e.g.
+    ``shortest_path(M, unweighted=True)``) or ``M.astype(bool)``.
+
+    Examples
+    --------
+    >>> from hyperarr.library import five_lines
+    >>> M = adjacency_matrix(five_lines())
+    >>> M.shape, M.nnz // 2                       # 16 regions, 25 edges
+    ((16, 16), 25)
+    >>> bool((M != M.T).nnz == 0), sorted(set((M.data - 1).tolist()))
+    (True, [0, 1, 2, 3, 4])
+    """
+    from scipy import sparse
+
+    R = checked(A).regions()
+    m, n = len(R), A.n
+    pairs = _pairs(A)
+    index = np.int32 if m < 2**31 else np.int64
+    value = np.int16 if n < 2**15 - 1 else np.int32
+    empty = [np.zeros(0, dtype=index)]
+    row = np.concatenate([np.concatenate([i, j]).astype(index) for _, i, j in pairs] or empty)
+    col = np.concatenate([np.concatenate([j, i]).astype(index) for _, i, j in pairs] or empty)
+    data = np.concatenate([np.full(2 * i.size, k + 1, dtype=value) for k, i, _ in pairs]
+                          or [np.zeros(0, dtype=value)])
+    # COO to CSR is a counting sort in C; no pair repeats, so nothing is summed.
+    M = sparse.coo_array((data, (row, col)), shape=(m, m)).tocsr()
+    M.sort_indices()
+    return M
 
 
 def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -84,10 +145,15 @@ def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
     >>> adjacency_edges(A)[0].tolist(), adjacency_edges(A)[1].tolist()
     ([[0, 1]], [0])
     """
-    nb, rep = _neighbor_table(checked(A))
-    u, i = np.nonzero((nb > np.arange(nb.shape[0])[:, None]).T)
-    edges = np.stack([i, nb[i, u]], axis=1).astype(np.int64, copy=False)
-    return edges, rep[u]
+    checked(A)
+    pairs = _pairs(A)
+    edges = [np.zeros((0, 2), dtype=np.int64)]
+    for _, i, j in pairs:
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        order = np.argsort(lo, kind="stable")
+        edges.append(np.stack([lo[order], hi[order]], axis=1).astype(np.int64, copy=False))
+    hyperplane = [np.full(i.size, k, dtype=np.int64) for k, i, _ in pairs]
+    return np.concatenate(edges), np.concatenate([np.zeros(0, dtype=np.int64), *hyperplane])
 
 
 def adjacency_graph(A: "Arrangement") -> "nx.Graph":
@@ -132,68 +198,62 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     >>> sorted(G_ for _, _, G_ in A.adjacency_graph().edges(data="hyperplanes"))
     [(0, 1), (0, 1), (2,), (2,)]
     """
-    R = checked(A).regions()
-    nb, rep = _neighbor_table(A)
+    M = adjacency_matrix(A)
+    R = A.regions()
     prep = A._prepared
-    copies: list[list[int]] = [[] for _ in range(rep.size)]
+    copies: list[list[int]] = [[] for _ in range(prep.rep.size)]
     for i, u in enumerate(prep.column.tolist()):
         copies[u].append(i)
+    # The tuple of copies of each input hyperplane (only representatives are used).
+    of_input = [tuple(copies[u]) for u in prep.column.tolist()]
     with _gc_paused():
-        return _build_graph(R, nb, [tuple(c) for c in copies])
+        return _build_graph(R, M, of_input)
 
 
-def _neighbor_table(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """``nb[r, u]``: the region across distinct hyperplane u from region r, or −1.
+def _pairs(A: "Arrangement") -> list[tuple[int, NDArray[np.intp], NDArray[np.intp]]]:
+    """For each distinct hyperplane that bounds a facet: ``(k, i, j)``.
 
-    Also returns ``rep``: the lowest input index of each distinct hyperplane.
+    k is its lowest input index; ``i[e]`` and ``j[e]`` are the regions on its
+    negative and positive side that share a facet on it (the regions whose
+    distinct-sign vectors differ in that hyperplane alone), in no set order.
     """
     R = A.regions()
     prep = A._prepared
     h = len(prep.rows)
     m = len(R)
-    nb = np.full((m, h), -1, dtype=np.int64)
-    rep = prep.rep
     if h == 0 or m < 2:
-        return nb, rep
+        return []
+    rep = prep.rep
     # Distinct-sign bits: input sign = orient * distinct sign.
     plus = (R.signs[:, rep] * prep.orient[rep][None, :]) > 0
     packed = np.packbits(plus, axis=1)
     keys = _keys.from_bytes(packed)
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
-    if packed.shape[1] <= 8:
-        # uint64 keys: setting a zero bit adds a constant, so the lookups of
-        # the sorted keys are sorted too (searchsorted then scans forward).
-        flips = _keys.from_bytes(np.packbits(np.eye(h, dtype=bool), axis=1))
-        for u in range(h):
-            low = (sorted_keys & flips[u]) == 0
-            target = sorted_keys[low] + flips[u]
-            pos = np.searchsorted(sorted_keys, target)
-            pos[pos == m] = 0
-            hit = sorted_keys[pos] == target
-            i = order[low][hit]
-            j = order[pos[hit]]
-            nb[i, u] = j
-            nb[j, u] = i
-        return nb, rep
+    out = []
     for u in range(h):
-        lo = np.flatnonzero(~plus[:, u])
-        moved = packed[lo]
-        moved[:, u // 8] ^= np.uint8(0x80 >> (u % 8))
-        target = _keys.from_bytes(moved)
+        if packed.shape[1] <= 8:
+            # uint64 keys: setting a zero bit adds a constant, so the targets of
+            # the sorted keys are sorted too (searchsorted then scans forward).
+            flip = np.uint64(1 << (63 - u - 8 * (8 - packed.shape[1])))
+            low = np.flatnonzero((sorted_keys & flip) == 0)
+            target = sorted_keys[low] + flip
+            lo = order[low]
+        else:
+            lo = np.flatnonzero(~plus[:, u])
+            moved = packed[lo]
+            moved[:, u // 8] ^= np.uint8(0x80 >> (u % 8))
+            target = _keys.from_bytes(moved)
         pos = np.searchsorted(sorted_keys, target)
         pos[pos == m] = 0
         hit = sorted_keys[pos] == target
-        i = lo[hit]
-        j = order[pos[hit]]
-        nb[i, u] = j
-        nb[j, u] = i
-    return nb, rep
+        if hit.any():
+            out.append((int(rep[u]), lo[hit], order[pos[hit]]))
+    return out
 
 
-def _build_graph(R: "Regions", nb: NDArray[np.int64],
-                 copies: list[tuple[int, ...]]) -> "nx.Graph":
-    """Fill a `networkx.Graph` in bulk from the neighbour table.
+def _build_graph(R: "Regions", M: "sparse.csr_array", of_input: list[tuple[int, ...]]) -> "nx.Graph":
+    """Fill a `networkx.Graph` in bulk from the adjacency matrix.
 
     ``add_nodes_from``/``add_edges_from`` cost microseconds per item (about
     10 s for two million edges), so the node and adjacency dicts are built
@@ -205,38 +265,36 @@ def _build_graph(R: "Regions", nb: NDArray[np.int64],
     public API is used instead.
     """
     import networkx as nx
+    from scipy import sparse
 
-    m, h = nb.shape
+    m = M.shape[0]
     G = nx.Graph()
     nodes = {
         i: {"signs": s, "point": p, "bounded": b}
         for i, s, p, b in zip(range(m), map(tuple, R.signs.tolist()),
                               map(tuple, R.points.tolist()), R.bounded.tolist())
     }
-    # Edge k = (i_k < j_k across u_k); eid[r, u] is the edge leaving r across u.
-    u, i = np.nonzero((nb > np.arange(m)[:, None]).T)
-    j = nb[i, u]
-    eid = np.full((m, h), -1, dtype=np.int64)
-    k = np.arange(u.size, dtype=np.int64)
-    eid[i, u] = k
-    eid[j, u] = k
-    # One attribute dict per edge, shared by its two directions (as
-    # networkx does); edges across one hyperplane share the tuple of copies.
-    data = [{"hyperplanes": t} for t in map(copies.__getitem__, u.tolist())]
-    valid = nb >= 0
-    nbr_l = nb[valid].tolist()  # row-major: grouped by node, in order
-    data_l = list(map(data.__getitem__, eid[valid].tolist()))
-    bounds = np.concatenate([[0], np.cumsum(valid.sum(axis=1))]).tolist()
-    adj = {
-        r: dict(zip(nbr_l[a:b], data_l[a:b]))
-        for r, a, b in zip(range(m), bounds[:-1], bounds[1:])
-    }
+    indptr, indices = M.indptr, M.indices
+    row = np.repeat(np.arange(m, dtype=indices.dtype), np.diff(indptr))
+    upper = np.flatnonzero(indices > row)  # edge e = the e-th stored (i, j) with i < j
+    # The entry (j, i) mirroring each stored (i, j): the transpose, computed in C.
+    mirror = sparse.csr_array((np.arange(indices.size), indices, indptr), shape=M.shape).T.tocsr().data
+    # One attribute dict per edge, shared by its two directions (as networkx
+    # does); edges across one hyperplane share the tuple of copies.
+    data = np.empty(indices.size, dtype=object)
+    data[upper] = [{"hyperplanes": t} for t in map(of_input.__getitem__, (M.data[upper] - 1).tolist())]
+    lower = np.flatnonzero(indices < row)
+    data[lower] = data[mirror[lower]]
+    # Row r takes the next degree(r) (neighbour, dict) pairs of one iterator.
+    entries = zip(indices.tolist(), data.tolist())
+    adj = {r: dict(islice(entries, c)) for r, c in enumerate(np.diff(indptr).tolist())}
     if type(G._node) is dict and type(G._adj) is dict and not G._node and not G._adj:
         G._node.update(nodes)
         G._adj.update(adj)
         return G
     G.add_nodes_from(nodes.items())  # pragma: no cover - other storage layouts
-    G.add_edges_from(zip(i.tolist(), j.tolist(), data))  # pragma: no cover
+    i, j = row[upper].tolist(), indices[upper].tolist()  # pragma: no cover
+    G.add_edges_from(zip(i, j, data[upper].tolist()))  # pragma: no cover
     return G
 
 

@@ -28,6 +28,7 @@ from hyperarr.exceptions import ArrangementError
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+    from scipy import sparse
 
     from hyperarr.faces import Faces
     from hyperarr.occupancy import Occupancy
@@ -676,6 +677,10 @@ class Arrangement:
         rows = [(r[-1],) + r[:-1] + (0,) for r in self._rows]
         rows.append((1,) + (0,) * self._d + (0,))
         return Arrangement._from_rows(rows, self._d + 1)
+
+    def adjacency_matrix(self) -> "sparse.csr_array":
+        """The region adjacency matrix (CSR); see [`adjacency_matrix`][hyperarr.adjacency.adjacency_matrix]."""
+        return hyperarr.adjacency.adjacency_matrix(self)
 
 
 def checked(A: Any, name: str = "A") -> Arrangement:

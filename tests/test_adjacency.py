@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hyperarr import library
-from hyperarr.adjacency import adjacency_edges, adjacency_graph
+from hyperarr.adjacency import adjacency_edges, adjacency_graph, adjacency_matrix
 from hyperarr.arrangement import Arrangement
 from hyperarr.exceptions import ArrangementError
 
@@ -49,6 +49,21 @@ def _check_graph(A):
         hamming = (D != D[src]).sum(axis=1)
         assert [dist[r] for r in range(m)] == hamming.tolist()
     return G
+
+
+def _check_matrix(A):
+    """The CSR matrix agrees with the edge arrays and with the sign vectors."""
+    M = adjacency_matrix(A)
+    m = len(A.regions())
+    assert M.format == "csr" and M.shape == (m, m) and M.has_sorted_indices
+    assert (M.data.nbytes + M.indices.nbytes) <= 16 * (M.nnz // 2)
+    assert (M != M.T).nnz == 0 and M.diagonal().sum() == 0
+    edges, hyperplane = adjacency_edges(A)
+    coo = M.tocoo()
+    upper = coo.row < coo.col
+    got = sorted(zip(coo.row[upper].tolist(), coo.col[upper].tolist(), (coo.data[upper] - 1).tolist()))
+    assert got == sorted(zip(edges[:, 0].tolist(), edges[:, 1].tolist(), hyperplane.tolist()))
+    return M
 
 
 def _generic_edges(n, d):
@@ -214,6 +229,7 @@ def int_arrangements(draw, dims=(1, 2, 3), max_n=6):
 @given(int_arrangements())
 def test_graph_invariants_random(A):
     G = _check_graph(A)
+    _check_matrix(A)
     if A.n and A.is_generic():
         assert G.number_of_edges() == _generic_edges(A.n, A.dim)
 
@@ -231,7 +247,50 @@ def test_edges_are_exactly_single_separations(A):
 
 
 
-@pytest.mark.parametrize("call", [adjacency_edges, adjacency_graph])
+@pytest.mark.parametrize("n, d", [(1, 1), (5, 2), (7, 3), (9, 4)])
+def test_matrix_of_generic(n, d):
+    A = library.generic(n, d, seed=n * d)
+    M = _check_matrix(A)
+    assert M.nnz == 2 * _generic_edges(n, d)
+    # Each stored value names the one hyperplane whose sign differs.
+    S = A.regions().signs
+    coo = M.tocoo()
+    differ = S[coo.row] != S[coo.col]
+    assert (differ.sum(axis=1) == 1).all()
+    assert (np.argmax(differ, axis=1) + 1 == coo.data).all()
+
+
+def test_matrix_distances_are_separations():
+    # BFS on the matrix (scipy.sparse.csgraph) = number of separating hyperplanes.
+    from scipy.sparse.csgraph import shortest_path
+
+    A = library.shi(3)
+    M = _check_matrix(A)
+    D = shortest_path(M, unweighted=True, indices=[0, 5])
+    S = _distinct_columns(A.regions().signs)
+    assert D.tolist() == [(S != S[0]).sum(axis=1).tolist(), (S != S[5]).sum(axis=1).tolist()]
+
+
+def test_matrix_names_the_lowest_copy_and_graph_lists_all():
+    A = Arrangement([[0, 1], [2, 0], [-1, 0]], [0, 2, -1])  # hyperplanes 1 and 2 coincide
+    M = _check_matrix(A)
+    assert sorted(set(M.data.tolist())) == [1, 2]  # input 0 and input 1 (+ 1)
+    assert M.data.dtype == np.int16 and M.indices.dtype == np.int32
+
+
+@pytest.mark.parametrize("d", [1, 3])
+def test_matrix_of_one_region(d):
+    M = _check_matrix(Arrangement.empty(d))
+    assert M.shape == (1, 1) and M.nnz == 0
+
+
+def test_matrix_wide_keys():
+    A = Arrangement([[1]] * 70, list(range(70)))
+    M = _check_matrix(A)
+    assert M.nnz == 2 * 70
+
+
+@pytest.mark.parametrize("call", [adjacency_edges, adjacency_graph, adjacency_matrix])
 def test_adjacency_needs_an_arrangement(call):
     with pytest.raises(ArrangementError, match="A must be an Arrangement; got list"):
         call([[1, 0], [0, 1]])

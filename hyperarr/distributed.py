@@ -1,0 +1,414 @@
+"""Enumeration past one machine: regions written as Parquet by Dask tasks.
+
+Needs the ``dask`` extra (``pip install 'hyperarr[dask]'``: ``dask[distributed]``
+and pyarrow); both are imported only when a function here is called.
+
+In general position the candidates of the vertex method come in blocks of
+vertex subsets (``hyperarr._generic``), each computed on its own from the
+arrangement.  [`regions_to_parquet`][hyperarr.distributed.regions_to_parquet]
+splits the blocks into ``partitions`` contiguous ranges and proves the list
+as ``A.regions()`` does, in three rounds of independent tasks:
+
+1. **keys** (one task a range): build the blocks, check every witness
+   exactly (and, at infinity, the recession direction), keep them in a
+   work file, and write the bit-packed sign keys, split into buckets by a
+   hash of the key;
+2. **proof** (one task a bucket): no key repeats, and the bounded regions
+   are those of level 0 whose antipode is no region at infinity; the driver
+   then checks the totals Σ_{k≤d} C(n, k) and C(n − 1, d);
+3. **write** (one task a range): write one Parquet file
+   ``part-NNNNN.parquet``, the blocks of the range with the bounded flags
+   of the proof.
+
+Every task writes its files atomically (temporary file, then rename) under
+names fixed by its inputs, so a task that runs twice, or on another worker
+after one died, writes the same bytes: the files are the same whatever
+failed along the way.  Reading the parts in order gives ``A.regions()``
+exactly: the same rows in the same order, the same flags, and witnesses
+each checked exactly (their last bits can differ from a local run's when
+the BLAS of the workers runs with another number of threads, as Dask's
+workers do by default: one).  An arrangement not in general position
+is enumerated on the calling machine and written in ``partitions`` parts.
+
+A part file holds one row a region: ``signs`` (fixed-size binary: the sign
+vector over the input hyperplanes, +1 ↦ bit 1, packed big-endian by
+`numpy.packbits`), ``point`` (fixed-size list of float64), ``exact_point``
+(list of strings of Fractions, null where ``point`` is inside), ``bounded``
+and ``relatively_bounded``; ``n`` and ``d`` are in the schema metadata.
+pandas, polars, duckdb and `pyarrow.dataset` read the folder directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _generic, _keys
+from hyperarr._atomic import atomic_write, atomic_write_bytes
+from hyperarr.arrangement import checked
+from hyperarr.exceptions import ArrangementError
+from hyperarr.regions import Regions
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+
+    from hyperarr.arrangement import Arrangement
+
+__all__ = ["regions_to_parquet", "read_regions", "PART_PATTERN", "MAX_BUCKETS"]
+
+#: The names of the part files, in enumeration order.
+PART_PATTERN = "part-{:05d}.parquet"
+#: Where the tasks of one run keep their intermediate files (removed at the end).
+_WORK = "_work"
+#: The proof round's tasks: one a bucket of keys, at most this many.
+MAX_BUCKETS = 64
+
+
+def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: Any = None,
+                       partitions: int | None = None, *, progress: bool = False) -> int:
+    """Enumerate the regions of ``A`` with Dask, one Parquet file a task.
+
+    Parameters
+    ----------
+    A : Arrangement
+    path : str or path-like
+        A folder (created if missing).  Part files already there are replaced.
+    client : distributed.Client, optional
+        Where the tasks run.  None: the current client if there is one
+        (``distributed.get_client``), else every task in this process, in order.
+    partitions : int, optional
+        The number of part files (and of tasks a round), at most the number
+        of candidate blocks; default ``min(blocks, 32)``.
+    progress : bool, default False
+        Show Dask's progress bar for each round (``distributed.progress``).
+
+    Returns
+    -------
+    int
+        The number of regions written.
+
+    Raises
+    ------
+    ArrangementError
+        If ``partitions`` is not a positive integer.
+    HyperarrError
+        If a rebuilt block differs from the one proved (the floats are
+        deterministic, so this means the workers compute differently).
+
+    Notes
+    -----
+    In general position each task holds one block of candidates at a time;
+    a task holds its range; a proof task holds the keys of its bucket,
+    8 bytes a region (or ⌈n/8⌉ bytes past 64 hyperplanes) divided by the
+    number of buckets.  The work files (the blocks of each range, raw, and
+    the keys) are removed at the end.
+
+    Examples
+    --------
+    >>> import tempfile, hyperarr as ha
+    >>> from hyperarr.distributed import read_regions, regions_to_parquet
+    >>> A = ha.library.generic(7, 3, seed=1)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     m = regions_to_parquet(A, folder, partitions=3)
+    ...     same = read_regions(folder) == A.regions()
+    >>> m, same
+    (64, True)
+    """
+    checked(A)
+    if partitions is not None and (isinstance(partitions, bool) or not isinstance(partitions, (int, np.integer))
+                                   or partitions < 1):
+        raise ArrangementError(f"partitions must be a positive integer or None; got {partitions!r}")
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
+    run = _runner(client, progress)
+    prep = A._prepared
+    generic = len(prep.rows) == A.n and A.n > 0 and _generic.probably_generic(prep.rows, A.dim)
+    written = _generic_run(A, folder, run, partitions) if generic else None
+    if written is None:
+        written = _local_run(A, folder, partitions or 1)
+    shutil.rmtree(folder / _WORK, ignore_errors=True)
+    return written
+
+
+def read_regions(path: str | os.PathLike[str]) -> Regions:
+    """The regions written by [`regions_to_parquet`][hyperarr.distributed.regions_to_parquet], as one table.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The folder of part files.
+
+    Returns
+    -------
+    Regions
+        The parts in order: equal to ``A.regions()`` of the arrangement written.
+
+    Notes
+    -----
+    For data too large for one table, read the folder as a dataset instead,
+    e.g. ``pyarrow.dataset.dataset(path)``, or with pandas, polars or duckdb;
+    the signs unpack with ``numpy.unpackbits(..., count=n)``.
+    """
+    import pyarrow.parquet as pq
+
+    files = sorted(Path(path).glob("part-*.parquet"))
+    if not files:
+        raise ArrangementError(f"path must be a folder of part-*.parquet files; got {os.fspath(path)!r}")
+    parts = [_from_table(pq.read_table(f)) for f in files]
+    return parts[0] if len(parts) == 1 else Regions.concatenate(parts)
+
+
+# ----------------------------------------------------------------------
+# Running tasks
+# ----------------------------------------------------------------------
+
+
+def _runner(client: Any, progress: bool = False) -> Any:
+    """``run(fn, args_list) -> results``: on the Dask client, or here, in order."""
+    if client is None:
+        try:
+            from distributed import get_client
+
+            client = get_client()
+        except (ImportError, ValueError):
+            client = None
+    if client is None:
+        return lambda fn, args: [fn(*a) for a in args]
+
+    def run(fn: Any, args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        futures = [client.submit(fn, *a, pure=False, key=f"hyperarr-{fn.__name__}-{i}-{_token(a)}")
+                   for i, a in enumerate(args)]
+        if progress:
+            from distributed import progress as bar
+
+            bar(futures)
+        return list(client.gather(futures))
+
+    return run
+
+
+def _token(args: tuple[Any, ...]) -> str:
+    return hashlib.blake2b(repr(args).encode(), digest_size=8).hexdigest()
+
+
+# ----------------------------------------------------------------------
+# General position: three rounds of tasks
+# ----------------------------------------------------------------------
+
+
+def _generic_run(A: "Arrangement", folder: Path, run: Any, partitions: int | None) -> int | None:
+    prep = A._prepared
+    rows, d = [tuple(r) for r in prep.rows], A.dim
+    g = _generic.Generic(rows, d)
+    if not np.isfinite(g.F).all():
+        return None
+    # Ranges of blocks holding about the same number of candidates each.
+    sizes = np.array([1 if spec is None else math.comb(spec[1], spec[2]) for _, spec in g.block_specs()])
+    parts = min(partitions or 32, sizes.size)
+    ends = np.cumsum(sizes)
+    cuts = np.searchsorted(ends, ends[-1] * np.arange(1, parts) / parts, side="right")
+    bounds = [0, *sorted(set(np.clip(cuts, 1, sizes.size - 1).tolist())), sizes.size] if parts > 1 \
+        else [0, sizes.size]
+    ranges = list(zip(bounds[:-1], bounds[1:]))
+    parts = len(ranges)
+    buckets = min(parts, MAX_BUCKETS)
+    work = folder / _WORK
+    work.mkdir(exist_ok=True)
+    job = (rows, d, os.fspath(work), buckets)
+    sizes = run(_keys_task, [(*job, i, lo, hi) for i, (lo, hi) in enumerate(ranges)])
+    if any(x is None for x in sizes):
+        return None
+    counts = run(_proof_task, [(*job, parts, j) for j in range(buckets)])
+    if any(c is None for c in counts) or sum(c[0] for c in counts) != g.expected \
+            or sum(c[1] for c in counts) != g.n_bounded:
+        return None
+    column, orient = prep.column.tolist(), prep.orient.tolist()
+    written = run(_write_task, [(os.fspath(work), buckets, i, os.fspath(folder), column, orient, A.n == 0)
+                                for i in range(parts)])
+    return int(sum(written))
+
+
+def _bucket_of(keys: NDArray[Any], buckets: int) -> NDArray[np.intp]:
+    """A hash of each key, in range(buckets) (the same on every worker)."""
+    if keys.dtype == np.uint64:
+        words = keys
+    else:  # wide keys: the first 8 bytes
+        raw = np.frombuffer(keys.tobytes(), dtype=np.uint8).reshape(keys.size, -1)[:, :8]
+        words = np.ascontiguousarray(raw).view(">u8").reshape(-1).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = (words ^ (words >> np.uint64(29))) * np.uint64(0x9E3779B97F4A7C15)
+    return ((mixed >> np.uint64(40)) % np.uint64(buckets)).astype(np.intp)
+
+
+def _keys_task(rows: list[tuple[int, ...]], d: int, work: str, buckets: int, i: int, lo: int,
+               hi: int) -> int | None:
+    """Round 1: build and check the blocks of range i exactly; keep them, and
+    write their keys by bucket.
+
+    Returns the number of candidates, or None if a check fails.
+    """
+    g = _generic.Generic(rows, d)
+    blocks = g.blocks(lo, hi)
+    keys, level0, antipodes, S_parts, W_parts = [], [], [], [], []
+    for blk in blocks:
+        if blk is None or not g.verified(*blk):
+            return None
+        level, S, W = blk
+        k = _keys.pack(S)
+        keys.append(k)
+        level0.append(np.full(k.size, level == 0))
+        if level:
+            antipodes.append(_keys.pack(-S))
+        S_parts.append(S)
+        W_parts.append(W)
+    _save(Path(work) / f"blocks-{i:05d}.npz", S=np.concatenate(S_parts), W=np.concatenate(W_parts))
+    allk = np.concatenate(keys)
+    flags = np.concatenate(level0)
+    anti = np.concatenate(antipodes) if antipodes else allk[:0]
+    # Keys, then antipodes, each grouped by bucket (stable: row order within a
+    # bucket); the offsets let a proof task read its slices only (memory map).
+    kb, ab = _bucket_of(allk, buckets), _bucket_of(anti, buckets)
+    ko, ao = np.argsort(kb, kind="stable"), np.argsort(ab, kind="stable")
+    offsets = np.concatenate([np.searchsorted(kb[ko], np.arange(buckets + 1)),
+                              allk.size + np.searchsorted(ab[ao], np.arange(buckets + 1))])
+    _save_npy(Path(work) / f"keys-{i:05d}.npy", np.concatenate([allk[ko], anti[ao]]))
+    _save_npy(Path(work) / f"level0-{i:05d}.npy", flags[ko])
+    _save_npy(Path(work) / f"offsets-{i:05d}.npy", offsets.astype(np.int64))
+    return int(allk.size)
+
+
+def _proof_task(rows: list[tuple[int, ...]], d: int, work: str, buckets: int, parts: int,
+                j: int) -> tuple[int, int] | None:
+    """Round 2: bucket j has distinct keys; flag its bounded ones, per range.
+
+    Returns (keys, bounded) in the bucket, or None if a key repeats.
+    """
+    keys, level0, antipodes = [], [], []
+    for i in range(parts):
+        off = np.load(Path(work) / f"offsets-{i:05d}.npy").tolist()
+        allk = np.load(Path(work) / f"keys-{i:05d}.npy", mmap_mode="r")
+        keys.append(np.array(allk[off[j] : off[j + 1]]))
+        level0.append(np.array(np.load(Path(work) / f"level0-{i:05d}.npy", mmap_mode="r")[off[j] : off[j + 1]]))
+        antipodes.append(np.array(allk[off[buckets + 1 + j] : off[buckets + 2 + j]]))
+    every = np.concatenate(keys)
+    if not _keys.all_distinct(every):
+        return None
+    anti = np.sort(np.concatenate(antipodes))
+    flags = {f"t{i:05d}": level0[i] & ~_keys.member(keys[i], anti) for i in range(parts)}
+    _save(Path(work) / f"bounded-{j:05d}.npz", **flags)
+    return int(every.size), int(sum(int(f.sum()) for f in flags.values()))
+
+
+def _write_task(work: str, buckets: int, i: int, folder: str, column: list[int], orient: list[int],
+                empty: bool) -> int:
+    """Round 3: write part i, the blocks of range i with their bounded flags."""
+    with np.load(Path(work) / f"blocks-{i:05d}.npz") as z:
+        S, W = z["S"], z["W"]
+    kb = _bucket_of(_keys.pack(S), buckets)
+    bounded = np.zeros(S.shape[0], dtype=bool)
+    for j in range(buckets):
+        with np.load(Path(work) / f"bounded-{j:05d}.npz") as z:
+            bounded[kb == j] = z[f"t{i:05d}"]  # rows of bucket j, in row order, as round 1 wrote them
+    signs = np.ascontiguousarray(S[:, column] * np.asarray(orient, dtype=np.int8)[None, :], dtype=np.int8)
+    relative = np.ones_like(bounded) if empty else bounded
+    _write_part(Path(folder) / PART_PATTERN.format(i), signs, W, bounded, relative, None)
+    return int(S.shape[0])
+
+
+def _save_npy(path: Path, array: NDArray[Any]) -> None:
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, array)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def _save(path: Path, **arrays: NDArray[Any]) -> None:
+    import io
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)  # type: ignore[arg-type]
+    atomic_write_bytes(path, buf.getvalue())
+
+
+# ----------------------------------------------------------------------
+# Any arrangement: enumerated here, written in parts
+# ----------------------------------------------------------------------
+
+
+def _local_run(A: "Arrangement", folder: Path, partitions: int) -> int:
+    R = A.regions(max_regions=None)
+    m = len(R)
+    bounds = np.linspace(0, m, min(partitions, max(m, 1)) + 1).round().astype(int).tolist()
+    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+        part = R[lo:hi]
+        _write_part(folder / PART_PATTERN.format(i), part.signs, part.points, part.bounded,
+                    part.relatively_bounded, part._exact)
+    return m
+
+
+# ----------------------------------------------------------------------
+# Parquet
+# ----------------------------------------------------------------------
+
+
+def _write_part(path: Path, signs: NDArray[np.int8], points: NDArray[np.float64], bounded: NDArray[np.bool_],
+                relative: NDArray[np.bool_], exact: NDArray[Any] | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    m, n = signs.shape
+    d = points.shape[1]
+    width = max(1, -(-n // 8))
+    packed = np.zeros((m, width), dtype=np.uint8)
+    packed[:, : -(-n // 8)] = np.packbits(signs > 0, axis=1)
+    exact_col: list[list[str] | None] = [None] * m
+    if exact is not None:
+        for r, point in enumerate(exact.tolist()):
+            if point is not None:
+                exact_col[r] = [str(v) for v in point]
+    table = pa.table(
+        {
+            "signs": pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), m,
+                                                         [None, pa.py_buffer(packed.tobytes())]),
+            "point": pa.FixedSizeListArray.from_arrays(pa.array(points.reshape(-1), type=pa.float64()), d)
+            if d else pa.array([[]] * m, type=pa.list_(pa.float64(), 0)),
+            "exact_point": pa.array(exact_col, type=pa.list_(pa.string())),
+            "bounded": pa.array(bounded, type=pa.bool_()),
+            "relatively_bounded": pa.array(relative, type=pa.bool_()),
+        },
+        metadata={"n": str(n), "d": str(d)},
+    )
+    atomic_write(path, lambda f: pq.write_table(table, f))
+
+
+def _from_table(table: "pa.Table") -> Regions:
+    meta = table.schema.metadata or {}
+    n, d = int(meta[b"n"]), int(meta[b"d"])
+    m = table.num_rows
+    raw = np.frombuffer(table.column("signs").combine_chunks().buffers()[1], dtype=np.uint8)
+    bits = np.unpackbits(raw[: m * max(1, -(-n // 8))].reshape(m, -1), axis=1, count=n)
+    signs = np.where(bits > 0, 1, -1).astype(np.int8)
+    points = np.asarray(table.column("point").combine_chunks().flatten(), dtype=np.float64).reshape(m, d)
+    exact_list = table.column("exact_point").to_pylist()
+    exact = None
+    if any(v is not None for v in exact_list):
+        exact = np.full(m, None, dtype=object)
+        for r, vals in enumerate(exact_list):
+            if vals is not None:
+                exact[r] = tuple(Fraction(v) for v in vals)
+    bounded = table.column("bounded").to_numpy(zero_copy_only=False).astype(bool)
+    relative = table.column("relatively_bounded").to_numpy(zero_copy_only=False).astype(bool)
+    for a in (signs, points, bounded, relative):
+        a.setflags(write=False)
+    return Regions._wrap(signs, points, bounded, relative, exact)
