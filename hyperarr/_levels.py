@@ -436,6 +436,39 @@ def split(lev: _Level, parts: int) -> list[_Level]:
     return out
 
 
+def partition(lev: _Level | None, buckets: int) -> list[_Level | None]:
+    """``lev`` cut into ``buckets`` levels by a hash of each restriction's
+    traces: identical restrictions of any two levels land in the same bucket."""
+    if lev is None or not len(lev.mult):
+        return [None] * buckets
+    k = lev.keys.astype(np.uint64)
+    hv = np.zeros(len(k), dtype=np.uint64)
+    for w in range(k.shape[1]):
+        hv = (hv ^ k[:, w]) * np.uint64(0x9E3779B97F4A7C15)
+        hv ^= hv >> np.uint64(29)
+    mixed = hv[lev.members] * (np.arange(len(lev.members), dtype=np.uint64)
+                               - np.repeat(lev.offsets[:-1], lev.sizes).astype(np.uint64)
+                               + np.uint64(1))
+    item = np.add.reduceat(mixed, lev.offsets[:-1]) if len(mixed) else np.zeros(0, np.uint64)
+    item[lev.sizes == 0] = 0
+    which = (item % np.uint64(buckets)).astype(np.int64)
+    out: list[_Level | None] = []
+    for b in range(buckets):
+        sel = np.flatnonzero(which == b)
+        if not len(sel):
+            out.append(None)
+            continue
+        sizes = lev.sizes[sel]
+        offsets = np.zeros(len(sel) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        # The member positions of the selected restrictions, range by range.
+        idx = np.arange(offsets[-1]) + np.repeat(lev.offsets[sel] - offsets[:-1], sizes)
+        members = lev.members[idx]
+        used = _distinct(members)
+        out.append(_Level(lev.keys[used], offsets, np.searchsorted(used, members), lev.mult[sel]))
+    return out
+
+
 def expand(lev: _Level, p: int, dim: int, depth: int,
            max_pairs: int = MAX_PAIRS) -> tuple[list[int], _Level | None]:
     """One step from depth ``depth`` (restrictions of dimension ``dim − depth``):

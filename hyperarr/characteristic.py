@@ -104,7 +104,10 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
     return _chi(A, symmetry, progress)
 
 
-def _chi(A: "Arrangement", symmetry: Any, progress: bool) -> tuple[int, ...]:
+def _chi(A: "Arrangement", symmetry: Any, progress: bool,
+         count: Callable[..., list[int]] | None = None) -> tuple[int, ...]:
+    """χ of ``A``; ``count(rows, dim, progress=...)`` gives the Betti numbers
+    of the cone (default: `hyperarr._levels.betti_central`, in this process)."""
     prep = A._prepared
     gens = _symmetries(A, symmetry)
     generic, refusal = _known_generic(A)
@@ -130,7 +133,7 @@ def _chi(A: "Arrangement", symmetry: Any, progress: bool) -> tuple[int, ...]:
                 "A.is_generic(max_checks=...) first, after which χ has a closed form")
     del gens  # verified only: see the parameter's description
     with _progress_bar(progress, dim) as report:
-        betti = _levels.betti_central(rows, dim, progress=report)
+        betti = (count or _levels.betti_central)(rows, dim, progress=report)
     coeffs = [0] * (dim + 1)
     for k, b in enumerate(betti):
         coeffs[dim - k] = (-1) ** k * b

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _generic, _keys
+from hyperarr import _generic, _keys, _levels, characteristic
 from hyperarr._atomic import atomic_write, atomic_write_bytes
 from hyperarr.arrangement import checked
 from hyperarr.exceptions import ArrangementError
@@ -62,7 +62,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hyperarr.arrangement import Arrangement
 
-__all__ = ["regions_to_parquet", "read_regions", "PART_PATTERN", "MAX_BUCKETS"]
+__all__ = ["regions_to_parquet", "read_regions", "characteristic_polynomial", "PART_PATTERN",
+           "MAX_BUCKETS"]
 
 #: The names of the part files, in enumeration order.
 PART_PATTERN = "part-{:05d}.parquet"
@@ -195,6 +196,130 @@ def _runner(client: Any, progress: bool = False) -> Any:
         return list(client.gather(futures))
 
     return run
+
+
+def characteristic_polynomial(A: "Arrangement", client: Any = None, symmetry: Any = None, *,
+                              partitions: int | None = None,
+                              progress: bool = False) -> tuple[int, ...]:
+    """χ_A(t), with the level-by-level count spread over Dask workers.
+
+    The same count as [`hyperarr.characteristic_polynomial`][hyperarr.characteristic.characteristic_polynomial],
+    with the same checks (general position, ``symmetry`` verified exactly,
+    budgets), and an identical result.  Each depth is cut into
+    ``partitions`` buckets (default: twice the workers' threads); every
+    bucket is expanded by one task, which returns the Betti counts it
+    settles and its children; the children are cut into the next depth's
+    buckets by a hash of their exact key and reduced there, so identical
+    restrictions meet in one bucket and are merged.  The restrictions stay
+    on the workers; only counts come back.  A task is a pure function of its
+    inputs, so Dask may run it again after a worker dies.
+
+    Parameters
+    ----------
+    A : Arrangement
+    client : distributed.Client, optional
+        Default: the current client, or this process if there is none.
+    symmetry : sequence of permutations, optional
+        As in `hyperarr.characteristic_polynomial`.
+    partitions : int, optional
+        Pieces per depth.
+    progress : bool, default False
+        Show Dask's progress bar for each depth.
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> characteristic_polynomial(library.threshold(3))   # no client: in this process
+    (23, -44, 28, -8, 1)
+    """
+    A = checked(A)
+    if partitions is not None and (not isinstance(partitions, int) or partitions < 1):
+        raise ArrangementError(f"partitions must be a positive integer; got {partitions!r}")
+    cl = _client(client)
+
+    def count(rows: list[tuple[int, ...]], dim: int, progress: Any = None) -> list[int]:
+        p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+        if p is None or cl is None:
+            return _levels.betti_central(rows, dim, progress=progress)
+        return _betti_on(cl, rows, dim, p, partitions, bar)
+
+    bar = progress
+    return characteristic._chi(A, symmetry, False, count)
+
+
+def _client(client: Any) -> Any:
+    if client is not None:
+        return client
+    try:
+        from distributed import get_client
+
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def _betti_on(client: Any, rows: list[tuple[int, ...]], dim: int, p: int,
+              partitions: int | None, progress: bool) -> list[int]:
+    """The level-by-level count with each depth mapped over the workers.
+
+    The restrictions of a depth stay on the workers, in ``partitions``
+    buckets by a hash of their key: each bucket is expanded by one task, the
+    children of every task are cut into the buckets of the next depth, and
+    bucket b of the next depth merges the b-th cut of every task.  Only the
+    Betti counts and each bucket's size come back to this process.
+    """
+    if partitions is None:
+        partitions = 2 * max(1, sum(client.nthreads().values()))
+    betti = [0] * (dim + 1)
+    betti[0] = 1
+    # Depth 0 is built by tasks too (not scattered), so that Dask can rebuild
+    # anything a dead worker held from the task graph alone.
+    first = len(_levels.split(_levels.start(rows, dim, p), partitions))
+    pieces: list[Any] = [client.submit(_start_piece, rows, dim, p, partitions, i, pure=True)
+                         for i in range(first)]
+    depth = 0
+    while pieces:
+        sizes = client.gather([client.submit(_size, pc, pure=True) for pc in pieces])
+        restrictions = sum(r for r, _ in sizes)
+        _levels.refuse_depth(depth, dim, restrictions, sum(q for _, q in sizes),
+                             limit=_levels.MAX_PAIRS_PER_DEPTH * partitions)
+        live = [pc for pc, (r, _) in zip(pieces, sizes) if r]
+        if not live:
+            break
+        tag = _token((p, dim, depth, rows[:4], len(rows)))
+        expanded = [client.submit(_levels.expand, pc, p, dim, depth, pure=True,
+                                  key=f"hyperarr-expand-{depth}-{i}-{tag}")
+                    for i, pc in enumerate(live)]
+        if progress:
+            from distributed import progress as bar
+
+            bar(expanded)
+        cuts = [client.submit(_cut, e, partitions, pure=True) for e in expanded]
+        pieces = [client.submit(_bucket, b, *cuts, pure=True) for b in range(partitions)]
+        for got in client.gather([client.submit(_first, e, pure=True) for e in expanded]):
+            betti = [a + b for a, b in zip(betti, got)]
+        depth += 1
+    return betti
+
+
+def _start_piece(rows: list[tuple[int, ...]], dim: int, p: int, parts: int, i: int) -> Any:
+    return _levels.split(_levels.start(rows, dim, p), parts)[i]
+
+
+def _size(lev: Any) -> tuple[int, int]:
+    return (0, 0) if lev is None else (len(lev.mult), _levels.pairs_of(lev))
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
+def _cut(pair: tuple[Any, Any], buckets: int) -> list[Any]:
+    return _levels.partition(pair[1], buckets)
+
+
+def _bucket(b: int, *cuts: list[Any]) -> Any:
+    return _levels.merge([cut[b] for cut in cuts])
 
 
 def _token(args: tuple[Any, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -138,28 +139,37 @@ def test_cluster_degenerate_arrangement(client, tmp_path):
     _same(A, tmp_path, floats=False)
 
 
-def test_killing_a_worker_mid_run_changes_nothing(client, tmp_path):
-    A = library.generic(14, 6, seed=5)
+@contextlib.contextmanager
+def _killing_a_worker(client, now):
+    """Kill (SIGKILL) one worker process as soon as ``now()`` is true, while
+    the body runs; yields the list of killed pids."""
     pids = client.run(os.getpid)
-    work = tmp_path / "_work"
     killed: list[int] = []
 
-    def kill_when_started():
+    def watch():
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not killed:
-            if work.exists() and any(work.iterdir()):  # round 1 has written keys: mid-run
+            if now():
                 pid = next(iter(pids.values()))
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
                 return
-            time.sleep(0.005)
+            time.sleep(0.002)
 
-    watcher = threading.Thread(target=kill_when_started)
+    watcher = threading.Thread(target=watch)
     watcher.start()
     try:
-        m = regions_to_parquet(A, tmp_path, client=client, partitions=12)
+        yield killed
     finally:
         watcher.join()
+
+
+def test_killing_a_worker_mid_run_changes_nothing(client, tmp_path):
+    A = library.generic(14, 6, seed=5)
+    work = tmp_path / "_work"
+    # Round 1 has written keys: mid-run.
+    with _killing_a_worker(client, lambda: work.exists() and any(work.iterdir())) as killed:
+        m = regions_to_parquet(A, tmp_path, client=client, partitions=12)
     assert killed, "the worker was not killed while the run was going"
     assert m == len(A.regions())
     _same(A, tmp_path, floats=False)
@@ -184,3 +194,55 @@ def test_region_counts_enumerates_on_the_cluster(client):
     assert region_counts._enumerate(A, client) == len(A.regions()) == 176
     row = region_counts._count_row(10, 3, True, client=client)
     assert row.enumerated == row.exact == row.chi_count == 176
+
+
+# ---------------------------------------------------------------------------
+# The characteristic polynomial, depth by depth over the workers
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make, symmetry", [
+    (lambda: library.threshold(5), lambda: library.threshold_symmetry(5)),
+    (lambda: library.resonance(5), lambda: None),
+    (lambda: library.shi(4), lambda: None),            # affine: through the cone
+    (lambda: library.braid(6), lambda: library.braid_symmetry(6)),
+])
+@pytest.mark.parametrize("partitions", [None, 1, 7])
+def test_cluster_characteristic_polynomial_equals_the_local_one(client, make, symmetry, partitions):
+    from hyperarr.distributed import characteristic_polynomial
+
+    A = make()
+    assert characteristic_polynomial(A, client, symmetry(), partitions=partitions) == \
+        A.characteristic_polynomial()
+
+
+def test_characteristic_polynomial_without_a_cluster_runs_here():
+    from hyperarr.distributed import characteristic_polynomial
+
+    A = library.catalan(3)
+    assert characteristic_polynomial(A) == A.characteristic_polynomial()
+
+
+def test_cluster_characteristic_polynomial_checks_like_the_local_one(client):
+    from hyperarr.distributed import characteristic_polynomial
+
+    with pytest.raises(ArrangementError, match="is not a symmetry"):
+        characteristic_polynomial(library.resonance(3), client, [[2, 1, 0, 3, 4, 5, 6]])
+    with pytest.raises(ArrangementError, match="partitions must be a positive integer; got 0"):
+        characteristic_polynomial(library.resonance(3), client, partitions=0)
+
+
+def test_killing_a_worker_mid_count_changes_nothing(client):
+    from hyperarr.distributed import characteristic_polynomial
+
+    A = library.threshold(6)
+
+    def expanding_depth_3():
+        return any(str(k).startswith("hyperarr-expand-3")
+                   for keys in client.processing().values() for k in keys)
+
+    with _killing_a_worker(client, expanding_depth_3) as killed:
+        chi = characteristic_polynomial(A, client, partitions=16)
+    assert killed, "no worker was killed while depth 3 was being expanded"
+    assert chi == A.characteristic_polynomial()
+    client.wait_for_workers(2, timeout=60)

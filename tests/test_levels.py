@@ -333,3 +333,29 @@ def test_a_depth_over_budget_is_refused_before_it_starts():
     with pytest.raises(hyperarr.OutputTooLargeError, match=r"up to 1000 children could need .* GiB, more than"):
         _levels.refuse_depth(4, 8, 15, 10, children=1000, memory=40_039)
     _levels.refuse_depth(4, 8, 15, 10, children=1000, memory=40_040)
+
+
+@pytest.mark.parametrize("buckets", [1, 3, 8])
+def test_buckets_by_key_give_the_count_and_merge_identical_restrictions(buckets):
+    """Depth by depth with the children of every piece cut into buckets by a
+    hash of their key and each bucket merged (as hyperarr.distributed does):
+    the count is the same, and no restriction occurs in two buckets."""
+    A = library.threshold(5)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    pieces, betti, depth = _levels.split(_levels.start(rows, dim, p), buckets), [1] + [0] * dim, 0
+    while any(pc is not None for pc in pieces):
+        outs = [_levels.expand(pc, p, dim, depth) for pc in pieces if pc is not None]
+        betti = [x + sum(b[k] for b, _ in outs) for k, x in enumerate(betti)]
+        cuts = [_levels.partition(nxt, buckets) for _, nxt in outs]
+        pieces = [_levels.merge([c[b] for c in cuts]) for b in range(buckets)]
+        seen: set[bytes] = set()
+        for pc in pieces:
+            if pc is None:
+                continue
+            for t in range(len(pc.mult)):
+                key = pc.keys[pc.members[pc.offsets[t]:pc.offsets[t + 1]]].tobytes()
+                assert key not in seen
+                seen.add(key)
+        depth += 1
+    assert tuple(betti[: A.rank() + 1]) == A.betti_numbers()
