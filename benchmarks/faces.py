@@ -221,7 +221,7 @@ def compute_rows(repeats: int = 3, sage_python: str | None = None) -> list[FaceR
     t, fv = _median(lambda: library.resonance(6), lambda A: A.face_vector(), 1)
     t_chi, _ = _median(lambda: library.resonance(6), lambda A: A.n_regions(), 1)
     rows.append(FaceRow("resonance(6)", "A.face_vector()", f"{sum(fv):,} faces {fv}", t,
-                        "A.n_regions() (χ over the same lattice), same run", t_chi, "≤ 10 s", t <= 10.0))
+                        "A.n_regions() (f_d alone, level-by-level χ), same run", t_chi, "≤ 10 s", t <= 10.0))
 
     library.generic(6, 3, seed=1).faces()  # imports done before memory is traced
     for name, make in (("resonance(5)", lambda: library.resonance(5)),
