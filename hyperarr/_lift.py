@@ -179,6 +179,10 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     return S[first], cand[first], cand, rank[region_of]
 
 
+#: Rows per block of the witness lift (bounds its (regions × traces) temporaries).
+_BLOCK = 2048
+
+
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
                     jj: NDArray[np.intp], first: NDArray[np.intp], total: int,
                     X: dict[int, Point]) -> NDArray[np.float64]:
@@ -203,22 +207,31 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
     Y = Wc[src][ar[:, None], np.minimum(gather, m - 2)] if m >= 2 else np.zeros((first.size, m))
     Y[ar, kk] = 0.0
     R = flat.rows_f
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        V = Y @ R[:, :m].T - R[:, m]
-        coef = R[:, kk].T  # (rows, t): coefficient of the eliminated coordinate
-        tc = -V / coef
-        t0 = tc[ar, rj]
-        valid = coef != 0
-        valid[ar, rj] = False
-        up = np.where(valid & (tc > t0[:, None]), tc, np.inf).min(axis=1)
-        down = np.where(valid & (tc < t0[:, None]), tc, -np.inf).max(axis=1)
-        step = np.maximum(1.0, np.abs(t0))
-        t_plus = np.where(np.isfinite(up), 0.5 * (t0 + up), t0 + step)
-        t_minus = np.where(np.isfinite(down), 0.5 * (t0 + down), t0 - step)
-    Y[ar, kk] = np.where(side > 0, t_plus, t_minus)
     expected = S[:, flat.rep] * flat.tsign[flat.rep]
-    ok = np.asarray(np.isfinite(Y).all(axis=1), dtype=bool)
-    got = _exact.affine_signs(R, flat.rows_exact, np.where(ok[:, None], Y, 0.0))
+    got = np.empty_like(expected)
+    ok = np.empty(first.size, dtype=bool)
+    # In row blocks: the (regions × traces) temporaries stay small.
+    for lo in range(0, first.size, _BLOCK):
+        b = slice(lo, min(first.size, lo + _BLOCK))
+        ab = np.arange(b.stop - b.start)
+        kb, rb = kk[b], rj[b]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            V = Y[b] @ R[:, :m].T - R[:, m]
+            coef = R[:, kb].T  # (rows, t): coefficient of the eliminated coordinate
+            tc = -V / coef
+            del V
+            t0 = tc[ab, rb]
+            valid = coef != 0
+            valid[ab, rb] = False
+            up = np.where(valid & (tc > t0[:, None]), tc, np.inf).min(axis=1)
+            down = np.where(valid & (tc < t0[:, None]), tc, -np.inf).max(axis=1)
+            del tc, valid, coef
+            step = np.maximum(1.0, np.abs(t0))
+            t_plus = np.where(np.isfinite(up), 0.5 * (t0 + up), t0 + step)
+            t_minus = np.where(np.isfinite(down), 0.5 * (t0 + down), t0 - step)
+        Y[lo + ab, kb] = np.where(side[b] > 0, t_plus, t_minus)
+        ok[b] = np.isfinite(Y[b]).all(axis=1)
+        got[b] = _exact.affine_signs(R, flat.rows_exact, np.where(ok[b][:, None], Y[b], 0.0))
     child_ok = np.asarray(np.isfinite(Wc[src]).all(axis=1), dtype=bool)
     for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
         float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
