@@ -288,3 +288,36 @@ def test_fast_box_rational_corners_match_lp_oracle(seed):
     R = A.regions(domain=box)
     assert _sign_set(R.signs) == _lp_meets(A, G, h)
     _check_witnesses(A, box, R)
+
+
+def _flats_meeting_open_box(A: Arrangement, lo, hi) -> int:
+    """Zaslavsky's theorem inside an open convex set K: the regions meeting K number
+    Σ |μ(0, X)| over the flats X meeting K.  In general position the flats are the
+    subsets of at most d hyperplanes, each with |μ| = 1; one LP per subset."""
+    import itertools
+
+    d, count = A.dim, 0
+    a, b = A.normals, A.offsets
+    for k in range(d + 1):
+        for T in itertools.combinations(range(A.n), k):
+            # max t: a_T x = b_T, lo + t <= x <= hi - t
+            A_ub = np.vstack([np.c_[np.eye(d), np.ones(d)], np.c_[-np.eye(d), np.ones(d)]])
+            b_ub = np.r_[np.full(d, hi), np.full(d, -lo)]
+            A_eq = np.c_[a[list(T)], np.zeros(k)] if k else None
+            res = linprog(np.r_[np.zeros(d), -1.0], A_ub=A_ub, b_ub=b_ub, A_eq=A_eq,
+                          b_eq=b[list(T)] if k else None,
+                          bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+            if res.status == 0:
+                assert abs(res.fun) > 1e-7  # no flat touching the box in the test data
+                count += int(-res.fun > 0)
+    return count
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(7, 2, 0), (7, 3, 1), (8, 3, 2), (7, 4, 3)])
+def test_box_count_is_zaslavsky_inside_the_box(n, d, seed):
+    A = library.generic(n, d, seed=seed)
+    assert A.is_generic()
+    lo, hi = -0.75, 1.25
+    box = Box([Fraction(-3, 4)] * d, [Fraction(5, 4)] * d)
+    assert _check_fast(A, box)
+    assert A.n_regions(domain=box) == _flats_meeting_open_box(A, lo, hi) == len(A.regions(domain=box))
