@@ -10,6 +10,11 @@ Two workloads, both seeded:
   baseline: every region of the whole arrangement (``A.regions()``), then
   one HiGHS LP per region asking whether it meets the open box.
 
+hyperarr answers a box by the lowest vertex of each cell (exact integer
+minors) where that applies, as for ``generic(20, 6)``, and otherwise by the
+face descent (the regioncam layer's float32 weights make integers too large
+for the int64 minors).
+
 hyperarr is timed on a fresh arrangement each run (nothing cached); the
 table gives medians, the baseline's time, the ratio, whether the two agree
 exactly (same count, and for the LP baseline the same sign vectors), the

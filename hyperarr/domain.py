@@ -8,8 +8,27 @@ here has a witness strictly inside D that reproduces its sign vector
 exactly; the ``bounded`` and ``relatively_bounded`` flags still refer to the
 region in R^d.
 
-Two exact algorithms, neither with a linear program per region:
+Exact algorithms, none with a linear program per region:
 
+* **Boxes, by lowest vertices** (tried first).  The regions meeting the
+  open box are the cells into which A cuts the box.  Under a linear
+  functional c in general position each cell has one lowest vertex, a
+  vertex of A ∪ {box facets} in the closed box, and is the one cone there
+  on which c increases; so the cells are counted, and their sign vectors
+  read off, from the vertices of the box's faces (each coordinate free, at
+  lo or at hi) that lie in the face's relative interior, keeping those
+  whose cone points into the box.  Every decision (is the vertex in the
+  face? the signs of c's coordinates λ in the normals at the vertex? the
+  side of every other hyperplane?) is the sign of an integer minor, from
+  one table of all minors of the integer rows (and c), exact in int64.
+  The box is shrunk symbolically to [lo + δ, hi − δ], which has the same
+  regions for small δ > 0 and decides vertices on the box's boundary.
+  When a vertex is not simple even so (d + 1 hyperplanes through it), a λ
+  is zero for three directions c, or the minors would not fit in int64,
+  the face descent below answers instead.  The float witnesses (each at a
+  vertex of the shrunk box, pushed into its cone) are checked exactly.
+  This is ``O(Σ_faces C(n_face, m))`` small integer operations, m the face's
+  dimension and n_face the hyperplanes meeting it.
 * **Boxes**, over the faces of the box.  A region C meets a closed face K
   iff C's witness lies in K or C meets a facet of K: the segment from a
   point of C ∩ K to the witness stays in C (convex) and leaves K through a
@@ -37,8 +56,9 @@ regions of the facets' own arrangement), and refused otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 import itertools
+import math
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -273,7 +293,8 @@ def n_regions(A: Arrangement, domain: Any) -> int:
     A = checked(A)
     P = as_domain(domain, A.dim)
     if isinstance(P, Box):
-        S = _box_signs(A, P, None)[0]
+        fast = _fast_box(A, P, witnesses=False)
+        S = fast[0] if fast is not None else _box_signs(A, P, None)[0]
     else:
         S = _polytope_regions(A, P, None)[0]
     return int(S.shape[0])
@@ -472,6 +493,13 @@ def _sub_regions(sub: Arrangement) -> tuple[NDArray[np.float64], list[Any], NDAr
 
 
 def _box_regions(A: Arrangement, box: Box, max_regions: int | None) -> _Candidates:
+    fast = _fast_box(A, box, witnesses=True)
+    if fast is not None:
+        S_f, W_f = fast
+        # Each float witness is checked exactly: in its region, strictly inside the box.
+        if (np.isfinite(W_f).all() and np.array_equal(A.signs(W_f), S_f)
+                and box.contains(W_f, strict=True).all()):
+            return S_f, W_f, [None] * S_f.shape[0]
     S, Z, X, strict = _box_signs(A, box, max_regions)
     todo = np.flatnonzero(~strict)
     W = Z.copy()
@@ -558,3 +586,275 @@ def _table(A: Arrangement, S: NDArray[np.int8], W: NDArray[np.float64], X: list[
             exact[r] = x
     return Regions._wrap(np.ascontiguousarray(S, dtype=np.int8), np.ascontiguousarray(W),
                          np.array(full.bounded[idx]), np.array(full.relatively_bounded[idx]), exact)
+
+
+# ----------------------------------------------------------------------
+# Boxes, fast path: the lowest vertex of each cell, by exact integer minors
+# ----------------------------------------------------------------------
+
+#: Largest table of integer minors the fast path builds (entries, int64).
+_MINOR_TABLE_LIMIT = 2**23
+_INT_LIMIT = 2**62
+
+
+class _Minors:
+    """Every j×j minor of the integer matrix P (rows: A's hyperplanes as (a, −b), then
+    the row (c, 0)), for j ≤ d + 1: ``table[j][rank(S), rank(C)]`` for row and column
+    subsets in colexicographic order, by Laplace expansion along the last column.
+
+    All entries are exact in int64: the caller checks Hadamard's bound first (every
+    partial sum of an expansion of j rows is at most j · Π of their Euclidean norms).
+    """
+
+    def __init__(self, P: NDArray[np.int64], top: int) -> None:
+        rows, cols = P.shape
+        self.comb = np.array([[math.comb(x, t) for t in range(top + 2)] for x in range(rows + 1)],
+                             dtype=np.int64)
+        self.table: list[NDArray[np.int64]] = [np.ones((1, 1), dtype=np.int64)]
+        for j in range(1, top + 1):
+            S = _exact.colex(rows, j)
+            C = _exact.colex(cols, j)
+            prev = self.table[-1]
+            rank_C = self.rank(C[:, :-1]) if j > 1 else np.zeros(C.shape[0], dtype=np.int64)
+            cur = np.zeros((S.shape[0], C.shape[0]), dtype=np.int64)
+            for t in range(j):
+                rest = np.delete(S, t, axis=1)
+                sub = prev[self.rank(rest)][:, rank_C] if j > 1 else np.ones_like(cur)
+                term = P[S[:, t]][:, C[:, -1]] * sub
+                cur += term if (t + j - 1) % 2 == 0 else -term
+            self.table.append(cur)
+
+    def rank(self, subsets: NDArray[np.intp]) -> NDArray[np.int64]:
+        """Colex ranks of sorted subsets (rows; the last axis holds the elements)."""
+        if subsets.shape[-1] == 0:
+            return np.zeros(subsets.shape[:-1], dtype=np.int64)
+        pos = np.arange(1, subsets.shape[-1] + 1)
+        return np.asarray(self.comb[subsets, pos].sum(axis=-1), dtype=np.int64)
+
+    def cols(self, ordered: Sequence[int]) -> tuple[int, int]:
+        """(colex rank of the sorted columns, sign of the sorting permutation)."""
+        srt = sorted(ordered)
+        inversions = sum(1 for a, b in itertools.combinations(ordered, 2) if a > b)
+        rank = sum(math.comb(v, t + 1) for t, v in enumerate(srt))
+        return rank, -1 if inversions % 2 else 1
+
+
+def _fast_box(A: Arrangement, box: Box, witnesses: bool) -> tuple[
+        NDArray[np.int8], NDArray[np.float64]] | None:
+    """The regions of A meeting the open box, by the lowest vertex of each cell.
+
+    The cells of the box cut by A are the regions of A meeting its interior.
+    For a linear functional c in general position, each cell has one lowest
+    vertex, a vertex of A ∪ {facets} in the closed box, and is the one cone
+    there on which c increases (σ = sign of c's coordinates λ in the normals
+    through the vertex); conversely each such vertex whose cone lies on the
+    inner side of its facets is the lowest vertex of one cell.  This holds
+    when every vertex in the closed box is simple (d hyperplanes through it)
+    and no λ is zero; both are decided exactly, by integer minors, and None
+    is returned when either fails (or the integers would not fit in int64),
+    so that the caller takes the face descent.
+
+    Returns the sign vectors and, if asked, a float witness of each, not yet
+    checked (the caller checks them exactly).
+    """
+    d, n = A.dim, A.n
+    if n == 0:
+        return None
+    rows = A._int_rows
+    Q = 1
+    for v in box.lo + box.hi:
+        Q = Q * Fraction(v).denominator // math.gcd(Q, Fraction(v).denominator)
+    LO = [int(Fraction(v) * Q) for v in box.lo]
+    HI = [int(Fraction(v) * Q) for v in box.hi]
+    top = d + 1
+    sizes = sum(math.comb(n + 1, j) * math.comb(d + 1, j) for j in range(top + 1))
+    if sizes > _MINOR_TABLE_LIMIT:
+        return None
+    rng = np.random.default_rng(20261202)
+    for _ in range(3):
+        c = [int(v) for v in rng.integers(1, 64, size=d) * rng.choice([-1, 1], size=d)]
+        mat = [list(r[:-1]) + [-r[-1]] for r in rows] + [c + [0]]
+        norms = sorted((math.isqrt(sum(v * v for v in r)) + 1 for r in mat), reverse=True)
+        scale = Q + 2 * sum(max(abs(a), abs(b)) for a, b in zip(LO, HI))
+        if scale * top * math.prod(norms[:top]) >= _INT_LIMIT:
+            return None
+        got = _fast_box_with(np.array(mat, dtype=np.int64), rows, d, n, LO, HI, Q, witnesses)
+        if got is not _RETRY:
+            return got  # type: ignore[return-value]
+    return None
+
+
+_RETRY = object()
+
+
+def _fast_box_with(P: NDArray[np.int64], rows: Sequence[Sequence[int]], d: int, n: int,
+                   LO: list[int], HI: list[int], Q: int, witnesses: bool) -> Any:
+    """``_fast_box`` for one direction c (the last row of P): the tables, then face by
+    face (each coordinate free, at lo or at hi) the vertices in the face's relative
+    interior.  Returns _RETRY when some λ is zero (c not generic), None when a vertex
+    in the closed box is not simple.
+
+    The box is shrunk symbolically to [lo + δ, hi − δ] (the regions meeting the open
+    box are those meeting it for every small δ > 0): each quantity is a + b δ, and its
+    sign is that of a, or of b where a = 0 (a vertex on the boundary of the box, or a
+    hyperplane through a vertex of the box's facets).  Where both are zero the vertex
+    is not simple for any δ, and None is returned.
+    """
+    M = _Minors(P, d + 1)
+    comb = M.comb
+    Af = np.array([r[:-1] for r in rows], dtype=np.float64)
+    bf = np.array([r[-1] for r in rows], dtype=np.float64)
+    lo_f = np.array([v / Q for v in LO])
+    hi_f = np.array([v / Q for v in HI])
+    cap = 0.125 * float(min(b - a for a, b in zip(lo_f, hi_f)))
+    parts_S: list[NDArray[np.int8]] = []
+    parts_W: list[NDArray[np.float64]] = []
+    for sides in itertools.product((None, 0, 1), repeat=d):
+        J = [j for j in range(d) if sides[j] is not None]
+        F = [j for j in range(d) if sides[j] is None]
+        m = len(F)
+        Hv = {j: (LO[j], HI[j])[sides[j]] for j in J}  # type: ignore[index]
+        shift = {j: 1 if sides[j] == 0 else -1 for j in J}  # d(value)/dδ, over Q
+        # The hyperplanes meeting the closed face (exact interval test, scaled by Q).
+        cross = []
+        for i, r in enumerate(rows):
+            off = Q * r[-1] - sum(r[j] * Hv[j] for j in J)
+            low = sum(min(r[j] * LO[j], r[j] * HI[j]) for j in F) - off
+            high = sum(max(r[j] * LO[j], r[j] * HI[j]) for j in F) - off
+            if low <= 0 <= high and any(r[j] for j in F):
+                cross.append(i)
+        if len(cross) < m:
+            continue
+        T = np.asarray(cross, dtype=np.intp)[_generic._combinations(len(cross), m)]
+        rT = M.rank(T)
+        tab = M.table[m]
+        rF, _ = M.cols(F)
+        D = tab[rT, rF]
+        live = D != 0
+        T, rT, D = T[live], rT[live], D[live]
+        if not T.shape[0]:
+            continue
+        sD = np.sign(D)
+        # The vertex: y_q − β has the sign of −N·D, N = det with column q <- the face's
+        # homogeneous column with q fixed at β as well (times Q); N = N0 + N1 Q δ.
+        inside = np.ones(T.shape[0], dtype=bool)
+        ties: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = []
+        for p, q in enumerate(F):
+            N0 = np.zeros(T.shape[0], dtype=np.int64)
+            N1 = np.zeros(T.shape[0], dtype=np.int64)
+            for x, w in [(d, Q)] + [(j, Hv[j]) for j in J]:
+                rk, sg = M.cols(F[:p] + [x] + F[p + 1 :])
+                minor = sg * tab[rT, rk]
+                N0 += w * minor
+                if x != d:
+                    N1 += shift[x] * minor
+            for beta, slope, want in ((LO[q], 1, -1), (HI[q], -1, 1)):
+                a0, a1 = (N0 + beta * D) * sD, (N1 + slope * D) * sD
+                s = np.where(a0 != 0, np.sign(a0), np.sign(a1))
+                if (inside & (s == 0)).any():
+                    return None  # on the boundary for every δ: not simple
+                inside &= s == want
+                ties.append((a0, a1))
+        keep = np.flatnonzero(inside)
+        if not keep.size:
+            continue
+        T, rT, D, sD = T[keep], rT[keep], D[keep], sD[keep]
+        ties = [(a0[keep], a1[keep]) for a0, a1 in ties]
+        K = T.shape[0]
+        # λ: c = Σ λ_i a_i on the free coordinates; sign of row i replaced by c.
+        sigma = np.empty((K, m), dtype=np.int8)
+        for p in range(m):
+            rk = M.rank(np.delete(T, p, axis=1)) + comb[n, m]
+            val = tab[rk, rF] * sD * (-1 if (m - 1 - p) % 2 else 1)
+            if (val == 0).any():
+                return _RETRY
+            sigma[:, p] = np.sign(val)
+        # μ_j: the facet's coordinate of c (Schur complement); inner side needs
+        # μ < 0 at hi and μ > 0 at lo.
+        ok = np.ones(K, dtype=bool)
+        if J:
+            rk_c = M.rank(T) + comb[n, m + 1]
+            for j in J:
+                rk, sg = M.cols(F + [j])
+                mu = M.table[m + 1][rk_c, rk] * sg * sD
+                if (mu == 0).any():
+                    return _RETRY
+                ok &= mu > 0 if sides[j] == 0 else mu < 0
+        keep = np.flatnonzero(ok)
+        if not keep.size:
+            continue
+        T, sD, sigma = T[keep], sD[keep], sigma[keep]
+        ties = [(a0[keep], a1[keep]) for a0, a1 in ties]
+        K = T.shape[0]
+        # The signs of every other hyperplane at the vertex: det [r_T; r_H] on the
+        # face's columns, each nonzero (the vertex is simple), again a + b δ.
+        H = np.arange(n)
+        below = (T[:, None, :] > H[None, :, None])  # (K, n, m): T_p > H
+        pos = np.arange(1, m + 1)
+        rank_TH = (comb[T[:, None, :], pos[None, None, :] + below].sum(axis=2)
+                   + comb[H[None, :], 1 + (~below).sum(axis=2)])
+        orient = np.where(below.sum(axis=2) % 2, -1, 1) * sD[:, None]
+        v0 = np.zeros((K, n), dtype=np.int64)
+        v1 = np.zeros((K, n), dtype=np.int64)
+        tab1 = M.table[m + 1]
+        for x, w in [(d, Q)] + [(j, Hv[j]) for j in J]:
+            rk, sg = M.cols(F + [x])
+            minor = sg * tab1[rank_TH, rk]
+            v0 += w * minor
+            if x != d:
+                v1 += shift[x] * minor
+        v0 *= orient
+        v1 *= orient
+        S = np.where(v0 != 0, np.sign(v0), np.sign(v1)).astype(np.int8)
+        inT = (T[:, None, :] == H[None, :, None]).any(axis=2)
+        if (S[~inT] == 0).any():
+            return None  # another hyperplane through the vertex
+        S[np.arange(K)[:, None], T] = sigma
+        parts_S.append(S)
+        if witnesses:
+            # A δ below every sign change of a + b δ at this vertex (floats suffice:
+            # the witness is checked exactly).
+            a0s = np.column_stack([a for a, _ in ties] + [np.where(inT, 0, v0)])
+            a1s = np.column_stack([b for _, b in ties] + [np.where(inT, 0, v1)])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                flips = np.where(np.sign(a0s) * np.sign(a1s) < 0,
+                                 np.abs(a0s.astype(float)) / np.abs(a1s.astype(float)), np.inf)
+            delta = (np.minimum(cap, 0.25 / Q * flips.min(axis=1, initial=np.inf)) if J
+                     else np.zeros(K))
+            parts_W.append(_fast_witnesses(Af, bf, lo_f, hi_f, T, sigma, F, J,
+                                           {j: v / Q for j, v in Hv.items()}, shift, delta))
+    S_all = np.concatenate(parts_S) if parts_S else np.zeros((0, n), dtype=np.int8)
+    W_all = np.concatenate(parts_W) if parts_W else np.zeros((0, d))
+    return S_all, W_all
+
+
+def _fast_witnesses(Af: NDArray[np.float64], bf: NDArray[np.float64], lo: NDArray[np.float64],
+                    hi: NDArray[np.float64], T: NDArray[np.intp], sigma: NDArray[np.int8],
+                    F: list[int], J: list[int], value: dict[int, float], shift: dict[int, int],
+                    delta: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Float points v + ε u in the cone σ at each vertex v of the box shrunk by δ
+    (checked exactly later)."""
+    K, m = T.shape
+    d = Af.shape[1]
+    X = np.empty((K, d))
+    U = np.empty((K, d))
+    for j in J:
+        X[:, j] = value[j] + shift[j] * delta
+        U[:, j] = float(shift[j])
+    if m:
+        AT = Af[T]  # (K, m, d)
+        N = AT[:, :, F]
+        g = bf[T] - (np.einsum("kmj,kj->km", AT[:, :, J], X[:, J]) if J else 0.0)
+        rhs_u = sigma - (AT[:, :, J] @ U[0, J] if J else 0.0)
+        with np.errstate(all="ignore"):
+            sol = np.linalg.solve(N, np.stack([g, rhs_u], axis=2))
+        X[:, F] = sol[..., 0]
+        U[:, F] = sol[..., 1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        V = np.concatenate([X @ Af.T - bf, X - lo, hi - X], axis=1)
+        G = np.concatenate([U @ Af.T, U, -U], axis=1)
+        ratio = np.abs(V) / np.abs(G)
+        ratio[np.arange(K)[:, None], T] = np.inf
+        ratio[~np.isfinite(ratio)] = np.inf
+        eps = np.minimum(0.5 * ratio.min(axis=1, initial=np.inf), 1.0)
+        return X + eps[:, None] * U

@@ -189,3 +189,135 @@ def test_benchmark_baselines_agree_on_small_cases():
     G = library.generic(8, 3, seed=3)
     R = G.regions(domain=(-4, 4))
     assert lp_meets_box(G, -4.0, 4.0) == {tuple(s) for s in R.signs.tolist()}
+
+
+# ----------------------------------------------------------------------
+# The fast path for boxes: lowest vertices by exact integer minors
+# ----------------------------------------------------------------------
+
+def _sign_set(S) -> set[tuple[int, ...]]:
+    return {tuple(int(v) for v in s) for s in np.asarray(S).tolist()}
+
+
+def _check_fast(A: Arrangement, box: Box) -> bool:
+    """The fast path, where it answers, gives exactly the face descent's regions, each
+    once, with a float witness that is exactly in its region and strictly in the box.
+    Returns whether it answered."""
+    from hyperarr import domain
+
+    fast = domain._fast_box(A, box, witnesses=True)
+    want = _sign_set(domain._box_signs(A, box, None)[0])
+    if fast is None:
+        return False
+    S, W = fast
+    assert len(S) == len(_sign_set(S)) == len(want)
+    assert _sign_set(S) == want
+    assert np.array_equal(A.signs(W), S)
+    assert box.contains(W, strict=True).all()
+    count = domain._fast_box(A, box, witnesses=False)
+    assert count is not None and _sign_set(count[0]) == want
+    return True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_arrangements(max_n=7, max_d=3), st.integers(-2, 1), st.integers(1, 3),
+       st.sampled_from([1, 2, 3]))
+def test_fast_box_agrees_with_face_descent(A, lo, width, den):
+    """Degenerate input, boxes with integer and rational corners: the fast path answers
+    exactly as the face descent, or declines (None)."""
+    d = A.dim
+    _check_fast(A, Box([Fraction(lo, den)] * d, [Fraction(lo + width, den)] * d))
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(8, 2, 0), (10, 3, 1), (12, 4, 0), (12, 4, 2), (14, 5, 1)])
+def test_fast_box_answers_generic_arrangements(n, d, seed):
+    # library.generic's small integers put some vertices exactly on the box [-1, 1]^d
+    # (generic(12, 4, seed=0) has one on the edge x2 = x3 = 1): the shrunk box decides them.
+    A = library.generic(n, d, seed=seed)
+    assert _check_fast(A, Box([-1] * d, [1] * d))
+
+
+def test_fast_box_decides_vertices_on_the_boundary():
+    # x = 1 and y = 1 are facets of the box; x - 2y = -1 runs through the corner (1, 1),
+    # x + 2y = 1 through (1, 0) and the corner (-1, 1).
+    A = Arrangement([[1, 0], [0, 1], [1, -2], [1, 2], [2, 1]], [1, 1, -1, 1, 0])
+    box = Box([-1, -1], [1, 1])
+    assert _check_fast(A, box)
+    G, h = _box_rows([-1, -1], [1, 1])
+    assert _sign_set(A.regions(domain=box).signs) == _lp_meets(A, G, h)
+
+
+def test_fast_box_declines_a_vertex_that_is_not_simple():
+    from hyperarr import domain
+
+    # x - y = 0 through the corner (1, 1) stays on the shrunk box's corner (1 - δ, 1 - δ).
+    corner = Arrangement([[1, -1], [1, 2]], [0, 1])
+    assert domain._fast_box(corner, Box([-1, -1], [1, 1]), witnesses=False) is None
+    assert corner.n_regions(domain=(-1, 1)) == 4
+
+    # Three lines through (0, 0), inside the box: not simple; the face descent answers.
+    A = Arrangement([[1, 0], [0, 1], [1, 1], [1, -3]], [0, 0, 0, 1])
+    box = Box([-1, -1], [1, 1])
+    assert domain._fast_box(A, box, witnesses=False) is None
+    G, h = _box_rows([-1, -1], [1, 1])
+    R = A.regions(domain=box)
+    assert _sign_set(R.signs) == _lp_meets(A, G, h)
+    assert len(R) == A.n_regions(domain=box)
+    _check_witnesses(A, box, R)
+
+
+def test_fast_box_declines_integers_too_large_for_int64():
+    from hyperarr import domain
+
+    # Float weights with spread exponents make integer rows beyond int64's minors.
+    rng = np.random.default_rng(5)
+    A = Arrangement.from_linear(rng.standard_normal((9, 3)), rng.standard_normal(9))
+    box = Box([-1] * 3, [1] * 3)
+    assert domain._fast_box(A, box, witnesses=False) is None
+    G, h = _box_rows([-1] * 3, [1] * 3)
+    assert _sign_set(A.regions(domain=box).signs) == _lp_meets(A, G, h)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_fast_box_rational_corners_match_lp_oracle(seed):
+    A = library.generic(9, 3, seed=seed)
+    lo, hi = [Fraction(-7, 3)] * 3, [Fraction(5, 2)] * 3
+    box = Box(lo, hi)
+    assert _check_fast(A, box)
+    G, h = _box_rows([float(v) for v in lo], [float(v) for v in hi])
+    R = A.regions(domain=box)
+    assert _sign_set(R.signs) == _lp_meets(A, G, h)
+    _check_witnesses(A, box, R)
+
+
+def _flats_meeting_open_box(A: Arrangement, lo, hi) -> int:
+    """Zaslavsky's theorem inside an open convex set K: the regions meeting K number
+    Σ |μ(0, X)| over the flats X meeting K.  In general position the flats are the
+    subsets of at most d hyperplanes, each with |μ| = 1; one LP per subset."""
+    import itertools
+
+    d, count = A.dim, 0
+    a, b = A.normals, A.offsets
+    for k in range(d + 1):
+        for T in itertools.combinations(range(A.n), k):
+            # max t: a_T x = b_T, lo + t <= x <= hi - t
+            A_ub = np.vstack([np.c_[np.eye(d), np.ones(d)], np.c_[-np.eye(d), np.ones(d)]])
+            b_ub = np.r_[np.full(d, hi), np.full(d, -lo)]
+            A_eq = np.c_[a[list(T)], np.zeros(k)] if k else None
+            res = linprog(np.r_[np.zeros(d), -1.0], A_ub=A_ub, b_ub=b_ub, A_eq=A_eq,
+                          b_eq=b[list(T)] if k else None,
+                          bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+            if res.status == 0:
+                assert abs(res.fun) > 1e-7  # no flat touching the box in the test data
+                count += int(-res.fun > 0)
+    return count
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(7, 2, 0), (7, 3, 1), (8, 3, 2), (7, 4, 3)])
+def test_box_count_is_zaslavsky_inside_the_box(n, d, seed):
+    A = library.generic(n, d, seed=seed)
+    assert A.is_generic()
+    lo, hi = -0.75, 1.25
+    box = Box([Fraction(-3, 4)] * d, [Fraction(5, 4)] * d)
+    assert _check_fast(A, box)
+    assert A.n_regions(domain=box) == _flats_meeting_open_box(A, lo, hi) == len(A.regions(domain=box))
