@@ -10,7 +10,8 @@ Every workload runs in a fresh child process (its peak resident memory is
 the child's), after one warm-up run that compiles the loops (numba caches
 them on disk).  The same-run baseline is the previous algorithm,
 deletion–restriction over the whole intersection lattice
-(``hyperarr.characteristic._lattice_chi``), where it finishes; Sage's
+(``hyperarr.characteristic._lattice_chi``), where it finishes, and for the
+rows with symmetry the same count without it (by key alone); Sage's
 ``n_regions()`` is timed in the same run with ``--sage-python PYTHON``
 (an interpreter that imports passagemath), and quoted otherwise.  CountingChambers' figures are quoted from
 Brysiewicz–Eble–Kühne (arXiv 2105.14542, a laptop, Julia).
@@ -106,12 +107,12 @@ COLUMNS: tuple[Column[CountingRow], ...] = (
 )
 
 
-def _child(name: str, lattice: bool = False) -> dict[str, object]:
+def _child(name: str, lattice: bool = False, plain: bool = False) -> dict[str, object]:
     """Run one count in a fresh interpreter; its time, result and peak RSS."""
     code = (
         "import json, resource, time, sys\n"
         "from benchmarks.counting import _one\n"
-        f"print(json.dumps(_one({name!r}, lattice={lattice})))\n"
+        f"print(json.dumps(_one({name!r}, lattice={lattice}, plain={plain})))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, timeout=7200)
@@ -129,15 +130,16 @@ def _sage(python: str, name: str) -> dict[str, object]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _one(name: str, lattice: bool = False) -> dict[str, object]:
-    """In the child: build the arrangement, count, report."""
+def _one(name: str, lattice: bool = False, plain: bool = False) -> dict[str, object]:
+    """In the child: build the arrangement, count (``plain``: without the
+    workload's symmetry), report."""
     import resource
 
     from hyperarr import library
 
     family, d, sym, _, _, _ = WORKLOADS[name]
     A = getattr(library, family)(d)
-    gens = getattr(library, f"{family}_symmetry")(d) if sym else None
+    gens = getattr(library, f"{family}_symmetry")(d) if sym and not plain else None
     t = time.perf_counter()
     if lattice:
         from hyperarr.characteristic import _lattice_chi
@@ -170,6 +172,16 @@ def measure(name: str, repeats: int, sage_python: str | None) -> CountingRow:
             baseline, ratio = f"lattice {fmt_seconds(bs)}", bs / seconds
     elif name == "T6":
         baseline = "lattice: refused after 72 s (over max_flats, as reported in the issue)"
+    if sym and name != "R8 sym":
+        b = _child(name, plain=True)
+        if "error" in b:
+            baseline = f"without symmetry: {str(b['error'])[:60]}"
+        else:
+            bs = float(b["seconds"])  # type: ignore[arg-type]
+            assert b["regions"] == regions, (name, b)
+            baseline, ratio = f"same count without symmetry {fmt_seconds(bs)}", bs / seconds
+    elif sym:
+        baseline = "without symmetry: refused at depth 4 (over memory), as measured before"
     if sage_python and name in _SAGE:
         sg = _sage(sage_python, name)
         if "error" in sg:
@@ -197,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.moonshot:
         names.append("R8 sym")
     _child("R6")  # warm-up: compile the loops once (numba caches them)
+    _child("T6 sym")
     rows = []
     for name in names:
         target = WORKLOADS[name][5]

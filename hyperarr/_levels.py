@@ -501,8 +501,13 @@ def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Prog
                  max_pairs: int) -> list[int]:
     betti = [0] * (dim + 1)
     betti[0] = 1
-    lev: _Level | None = start(rows, dim, p)
-    depth = 0
+    return run(start(rows, dim, p), 0, dim, p, betti, progress, max_pairs)
+
+
+def run(lev: _Level | None, depth: int, dim: int, p: int, betti: list[int],
+        progress: Progress = None, max_pairs: int = MAX_PAIRS) -> list[int]:
+    """Finish the count from ``lev``, the restrictions of depth ``depth``:
+    ``betti`` (the counts settled so far) plus everything below them."""
     while lev is not None and len(lev.mult):
         pairs = pairs_of(lev)
         if progress is not None:
@@ -513,6 +518,19 @@ def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Prog
         betti = [a + b for a, b in zip(betti, got)]
         depth += 1
     return betti
+
+
+def level(vectors: NDArray[np.int64], offsets: NDArray[np.int64], mult: NDArray[np.int64],
+          p: int, dim: int) -> _Level:
+    """The level of restrictions given by their normalized trace vectors
+    (residues mod p, rows ``offsets[t]:offsets[t+1]`` for restriction t,
+    each restriction's vectors distinct)."""
+    F = _Field(p, dim)
+    keys, ids = _unique_rows(F.pack(vectors.astype(np.float64)))
+    owner = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    order = np.lexsort((ids, owner))
+    return _Level(keys, offsets.astype(np.int64), ids[order].astype(np.int64),
+                  np.asarray(mult, dtype=np.int64))
 
 
 def refuse_depth(depth: int, dim: int, restrictions: int, pairs: int,
