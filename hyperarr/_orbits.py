@@ -28,7 +28,9 @@ Hadamard bound), so every rank decision is the rational one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -145,6 +147,41 @@ def refuse_depth(depth: int, dim: int, labels: NDArray[np.uint64], memory: int |
             "here; the count needs a larger machine")
 
 
+#: Restrictions per depth from which the step runs in one thread per core.
+THREADED = 2000
+
+
+def _expand(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArray[np.int64],
+            p: int, table: NDArray[np.int64], depth: int, G: Group, betti: NDArray[np.int64]
+            ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    """One step of every restriction: the compiled loop, in one thread per
+    core on pieces that start at a new flat (the loop reuses a flat's work
+    across consecutive restrictions)."""
+    from hyperarr import _orbits_jit
+
+    words = labels.shape[1] // 2
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if cores < 2 or len(labels) < THREADED:
+        return _orbits_jit.node_children(labels, mult, residues, p, table, depth,  # type: ignore[no-any-return]
+                                         G.inverses, G.index, betti)
+    new_flat = np.flatnonzero(np.r_[True, np.any(labels[1:, :words] != labels[:-1, :words], axis=1)])
+    cuts = sorted({0, len(labels)} | {int(new_flat[min(np.searchsorted(new_flat, len(labels) * k // cores),
+                                                        len(new_flat) - 1)]) for k in range(1, cores)})
+    pieces = list(zip(cuts[:-1], cuts[1:]))
+    sums = [np.zeros_like(betti) for _ in pieces]
+
+    def run(i: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+        lo, hi = pieces[i]
+        return _orbits_jit.node_children(labels[lo:hi], mult[lo:hi], residues, p, table,  # type: ignore[no-any-return]
+                                         depth, G.inverses, G.index, sums[i])
+
+    with ThreadPoolExecutor(max_workers=len(pieces)) as pool:
+        parts = list(pool.map(run, range(len(pieces))))
+    for part in sums:
+        betti += part
+    return np.concatenate([c for c, _ in parts]), np.concatenate([m for _, m in parts])
+
+
 def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
                  progress: Progress = None, switch: int | None = None,
                  stats: list[tuple[int, int]] | None = None) -> list[int] | None:
@@ -182,8 +219,7 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
         if progress is not None:
             progress(depth, len(labels), 0)
         refuse_depth(depth, dim, labels)
-        children, cmult = _orbits_jit.node_children(labels, mult, residues, p, table, depth,
-                                                    G.inverses, G.index, betti)
+        children, cmult = _expand(labels, mult, residues, p, table, depth, G, betti)
         labels, mult = _merge(children, cmult)
         if stats is not None:
             stats.append((len(children), len(labels)))

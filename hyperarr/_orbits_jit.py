@@ -344,7 +344,10 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
     trace_cls = np.empty(n, dtype=np.int64)
     chosen = np.zeros(n, dtype=np.bool_)
     packed = np.empty(words, dtype=np.uint64)
-    # Per flat: the canonical flat of each child flat (one per class), and
+    # Per flat: the grouped traces of the classes on each trace,
+    pair_ids = np.empty((n, n), dtype=np.int64)
+    pair_done = np.zeros(n, dtype=np.bool_)
+    # and the canonical flat of each child flat (one per class), and
     # the group elements giving it, in ``tie_buf[tie_lo[c]:tie_hi[c]]``.
     flat_img = np.zeros((n, words), dtype=np.uint64)
     tie_lo = np.full(n, -1, dtype=np.int64)
@@ -392,6 +395,7 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
                     cls[ncls] = a
                     clspos[a] = ncls
                     tie_lo[ncls] = -1
+                    pair_done[ncls] = False
                     ncls += 1
             n_tie = 0
         # The restriction's traces: classes in S, in lexicographic order.
@@ -415,23 +419,30 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
             continue
         for jj in range(1, m):
             cj = trace_cls[jj]
-            u = T[cj, :w]
-            lead = 0
-            while u[lead] == 0:
-                lead += 1
-            for c2 in range(ncls):
-                t = T[cls[c2], :w]
-                f = t[lead]
-                for b in range(w):
-                    U[c2, b] = (t[b] - f * u[b]) % p
-                _normalize(U[c2, :w], p, table)
-            _classes(U[:, :w], ncls, uids)
-            _first_of_class(uids, ncls)
+            cjpos = clspos[cj]
+            if not pair_done[cjpos]:
+                # The traces of every class on trace j, grouped: computed
+                # once per flat and trace.
+                u = T[cj, :w]
+                lead = 0
+                while u[lead] == 0:
+                    lead += 1
+                for c2 in range(ncls):
+                    t = T[cls[c2], :w]
+                    f = t[lead]
+                    for b in range(w):
+                        U[c2, b] = (t[b] - f * u[b]) % p
+                    _normalize(U[c2, :w], p, table)
+                _classes(U[:, :w], ncls, uids)
+                _first_of_class(uids, ncls)
+                pair_ids[cjpos, :ncls] = uids[:ncls]
+                pair_done[cjpos] = True
+            on_j = pair_ids[cjpos]
             for c2 in range(ncls):
                 chosen[c2] = False
             mprime = 0
             for ii in range(jj):
-                x = uids[clspos[trace_cls[ii]]]
+                x = on_j[clspos[trace_cls[ii]]]
                 if not chosen[x]:
                     chosen[x] = True
                     mprime += 1
@@ -452,7 +463,7 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
                 rep = ids[a]
                 if rep == cj:
                     cC[idx[a]] = True
-                elif chosen[uids[clspos[rep]]]:
+                elif chosen[on_j[clspos[rep]]]:
                     cS[idx[a]] = True
             cp = clspos[cj]
             if tie_lo[cp] < 0:
