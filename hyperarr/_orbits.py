@@ -165,8 +165,9 @@ def _expand(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArr
         return _orbits_jit.node_children(labels, mult, residues, p, table, depth,  # type: ignore[no-any-return]
                                          G.inverses, G.index, betti)
     new_flat = np.flatnonzero(np.r_[True, np.any(labels[1:, :words] != labels[:-1, :words], axis=1)])
-    cuts = sorted({0, len(labels)} | {int(new_flat[min(np.searchsorted(new_flat, len(labels) * k // cores),
-                                                        len(new_flat) - 1)]) for k in range(1, cores)})
+    # Cut where a new flat starts, near equal shares.
+    at = np.searchsorted(new_flat, [len(labels) * k // cores for k in range(1, cores)])
+    cuts = sorted({0, len(labels)} | {int(new_flat[min(int(a), len(new_flat) - 1)]) for a in at})
     pieces = list(zip(cuts[:-1], cuts[1:]))
     sums = [np.zeros_like(betti) for _ in pieces]
 
