@@ -167,3 +167,13 @@ def test_large_entries_fall_back():
     rows, dim, _ = _cone(A)
     G = _orbits.group([[0, 1, 2]], len(rows))
     assert _orbits.betti_orbits(rows, dim, G) is None
+
+
+@pytest.mark.parametrize("d", [4, 5])
+def test_threaded_steps_give_the_same_count(monkeypatch, d):
+    """Pieces cut where a new flat starts, one thread each: same Betti numbers."""
+    rows, dim, G = _setup(library.resonance(d), library.resonance_symmetry(d))
+    one = _orbits.betti_orbits(rows, dim, G, switch=dim)
+    monkeypatch.setattr(_orbits, "THREADED", 1)
+    monkeypatch.setattr(_orbits.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    assert _orbits.betti_orbits(rows, dim, G, switch=dim) == one == _levels.betti_central(rows, dim)
