@@ -194,8 +194,12 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
     hyperplanes.  Returns None when the entries are too large for the
     prime field (the caller then runs the exact count).  The depths from
     ``switch`` on (default: from the first depth after depth 0 that holds
-    more than `SWITCH` orbits) run by key.  ``stats`` receives (children,
-    orbits) per depth counted up to symmetry.
+    more than `SWITCH` orbits) run by key.  With the default, a refusal of
+    the key count (a depth over its memory or work budget, decided before
+    the depth starts) sends the count back to the orbits it switched from:
+    one more depth is counted up to symmetry, which holds fewer
+    restrictions, and the switch is tried again.  ``stats`` receives
+    (children, orbits) per depth counted up to symmetry.
     """
     from hyperarr import _orbits_jit
 
@@ -212,11 +216,18 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
     labels = np.concatenate([_pack(start[0]), _pack(start[1])], axis=1)
     mult = np.ones(1, dtype=np.int64)
     depth = 0
+    automatic = switch is None
     while len(labels) and depth < dim:
         if (depth >= switch) if switch is not None else (depth > 0 and len(labels) > SWITCH):
             vectors, offsets = _orbits_jit.node_traces(labels, residues, p, table)
             lev = _levels.level(vectors, offsets, mult, p, dim)
-            return _levels.run(lev, depth, dim, p, [int(b) for b in betti[:dim + 1]], progress)
+            try:
+                return _levels.run(lev, depth, dim, p, [int(b) for b in betti[:dim + 1]], progress)
+            except OutputTooLargeError:
+                if not automatic:
+                    raise
+            del lev, vectors, offsets
+            switch = depth + 1
         if progress is not None:
             progress(depth, len(labels), 0)
         refuse_depth(depth, dim, labels)

@@ -305,7 +305,7 @@ def test_counting_rows_are_met_only_with_the_right_count_in_time_and_memory():
     from benchmarks.counting import COLUMNS, CountingRow
 
     def row(regions=15028134, seconds=0.3, peak=10**8, target=5.0):
-        return CountingRow("T6", regions, 15028134, seconds, 3, peak, "—", None, "CC 9.95 s", target)
+        return CountingRow("T6", regions, 15028134, seconds, 3, 0.8, peak, "—", None, "CC 9.95 s", target)
 
     assert row().status == "**met**"
     assert row(seconds=6.0).status == "not met"
@@ -313,4 +313,5 @@ def test_counting_rows_are_met_only_with_the_right_count_in_time_and_memory():
     assert row(regions=15028133).status == "WRONG COUNT"
     assert row(target=None).status == "comparison"
     out = cells(COLUMNS, row())
-    assert out[1] == "15,028,134" and out[2] == "300.0 ms (3 runs)" and out[-1] == "**met**"
+    assert out[1] == "15,028,134" and out[2] == "300.0 ms (3 runs)" and out[3] == "800.0 ms"
+    assert out[-1] == "**met**"

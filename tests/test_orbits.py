@@ -177,3 +177,29 @@ def test_threaded_steps_give_the_same_count(monkeypatch, d):
     monkeypatch.setattr(_orbits, "THREADED", 1)
     monkeypatch.setattr(_orbits.os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
     assert _orbits.betti_orbits(rows, dim, G, switch=dim) == one == _levels.betti_central(rows, dim)
+
+
+def test_a_refused_key_count_goes_back_to_the_orbits(monkeypatch):
+    """Refuse every key depth with work: the count falls back to one more
+    orbit depth each time, and still gives the exact numbers."""
+    rows, dim, G = _setup(library.threshold(5), library.threshold_symmetry(5))
+    expect = _levels.betti_central(rows, dim)
+    monkeypatch.setattr(_orbits, "SWITCH", 0)
+    calls = []
+    real = _levels.run
+
+    def refusing(lev, depth, *args, **kwargs):
+        calls.append(depth)
+        if depth < dim - 2:
+            raise _orbits.OutputTooLargeError(f"refused at depth {depth}")
+        return real(lev, depth, *args, **kwargs)
+
+    monkeypatch.setattr(_levels, "run", refusing)
+    stats: list[tuple[int, int]] = []
+    assert _orbits.betti_orbits(rows, dim, G, stats=stats) == expect
+    # Every depth after the first was tried by key once, then counted up to
+    # symmetry, until the orbits ran out (dimension 2 is closed form).
+    assert calls == list(range(1, len(stats)))
+    assert len(stats) == dim - 2
+    with pytest.raises(_orbits.OutputTooLargeError):
+        _orbits.betti_orbits(rows, dim, G, switch=1)
