@@ -105,7 +105,8 @@ COLUMNS: tuple[Column[CountingRow], ...] = (
     Column("first call, fresh process", lambda r: fmt_seconds(r.first), "r"),
     Column("peak memory", lambda r: f"{r.peak_bytes / 2**30:.2f} GiB", "r"),
     Column("same-run baseline", lambda r: r.baseline),
-    Column("ratio", lambda r: "—" if r.ratio is None else f"{r.ratio:.0f}× faster", "r"),
+    Column("ratio", lambda r: "—" if r.ratio is None
+           else f"{r.ratio:.{0 if r.ratio >= 10 else 1}f}× faster", "r"),
     Column("anchor (quoted)", lambda r: r.anchor),
     Column("target", lambda r: "—" if r.target is None else f"≤ {fmt_seconds(r.target)}, ≤ 4 GB"),
     Column("status", lambda r: r.status),
