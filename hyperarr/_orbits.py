@@ -55,8 +55,11 @@ MAX_HYPERPLANES = 2048
 #: less per restriction, from the orbit representatives.
 SWITCH = 1000
 
-#: Bytes held per child while a depth is merged, beyond its label.
-_CHILD_OVERHEAD = 32
+#: Bytes per child, in the worst case (every child distinct), while a depth
+#: is merged: its label three times (the table as it doubles, and the sort
+#: that orders the merged depth), its multiplicity, hash and slots.
+def _child_bytes(words: int) -> int:
+    return 3 * 16 * words + 64
 
 Progress = Callable[[int, int, int], None] | None
 
@@ -132,12 +135,13 @@ def refuse_depth(depth: int, dim: int, labels: NDArray[np.uint64], memory: int |
     """Refuse, before it starts, a depth whose children could not be held.
 
     Each restriction of the depth has at most |S| − 1 children (one per
-    trace but the first, and every trace is a class of S), each held with
-    its label while the depth is merged.
+    trace but the first, and every trace is a class of S); in the worst
+    case all are distinct, and each is held as `_child_bytes` while the
+    depth is merged.
     """
     words = labels.shape[1] // 2
     children = int(np.maximum(_popcount(labels[:, words:]) - 1, 0).sum())
-    need = children * (16 * words + _CHILD_OVERHEAD)
+    need = children * _child_bytes(words)
     memory = int(0.8 * _levels._physical_memory()) if memory is None else memory
     if memory and need > memory:
         raise OutputTooLargeError(
@@ -153,10 +157,11 @@ THREADED = 2000
 
 def _expand(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArray[np.int64],
             p: int, table: NDArray[np.int64], depth: int, G: Group, betti: NDArray[np.int64]
-            ) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+            ) -> tuple[NDArray[np.uint64], NDArray[np.int64], int]:
     """One step of every restriction: the compiled loop, in one thread per
     core on pieces that start at a new flat (the loop reuses a flat's work
-    across consecutive restrictions)."""
+    across consecutive restrictions).  The children, merged within each
+    piece, and how many there were."""
     from hyperarr import _orbits_jit
 
     words = labels.shape[1] // 2
@@ -171,7 +176,7 @@ def _expand(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArr
     pieces = list(zip(cuts[:-1], cuts[1:]))
     sums = [np.zeros_like(betti) for _ in pieces]
 
-    def run(i: int) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+    def run(i: int) -> tuple[NDArray[np.uint64], NDArray[np.int64], int]:
         lo, hi = pieces[i]
         return _orbits_jit.node_children(labels[lo:hi], mult[lo:hi], residues, p, table,  # type: ignore[no-any-return]
                                          depth, G.inverses, G.index, sums[i])
@@ -180,7 +185,8 @@ def _expand(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArr
         parts = list(pool.map(run, range(len(pieces))))
     for part in sums:
         betti += part
-    return np.concatenate([c for c, _ in parts]), np.concatenate([m for _, m in parts])
+    return (np.concatenate([c for c, _, _ in parts]), np.concatenate([m for _, m, _ in parts]),
+            sum(k for _, _, k in parts))
 
 
 def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
@@ -231,9 +237,15 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
         if progress is not None:
             progress(depth, len(labels), 0)
         refuse_depth(depth, dim, labels)
-        children, cmult = _expand(labels, mult, residues, p, table, depth, G, betti)
+        try:
+            children, cmult, emitted = _expand(labels, mult, residues, p, table, depth, G, betti)
+        except MemoryError as err:  # the estimate is a worst case, but memory is shared
+            raise OutputTooLargeError(
+                f"counting regions up to symmetry: depth {depth} of {dim} ({len(labels)} orbits of "
+                f"restrictions) ran out of memory ({err}); the count needs a larger machine") from None
         labels, mult = _merge(children, cmult)
+        del children, cmult
         if stats is not None:
-            stats.append((len(children), len(labels)))
+            stats.append((emitted, len(labels)))
         depth += 1
     return [int(b) for b in betti[:dim + 1]]

@@ -314,8 +314,9 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
     """Expand every restriction of one depth (``labels``: rows of packed C
     and S masks) by one step.
 
-    Adds what it settles to ``betti`` and returns the canonical labels of
-    the children (unmerged) with their multiplicities.  Children of
+    Adds what it settles to ``betti`` and returns the distinct canonical
+    labels of the children with their summed multiplicities, and how many
+    children there were before merging.  Children of
     dimension ≤ 2, or with a single trace, are settled in closed form.
     Restrictions on the same flat should be consecutive (as sorted labels
     are): the flat's traces and its children's canonical flats are then
@@ -327,7 +328,12 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
     k = dim - depth
     out = np.empty((max(16, R), 2 * words), dtype=np.uint64)
     out_mult = np.empty(max(16, R), dtype=np.int64)
+    hashes = np.empty(max(16, R), dtype=np.uint64)
+    capacity = 1024
+    slots = np.full(capacity, -1, dtype=np.int64)
+    lab = np.empty(2 * words, dtype=np.uint64)
     nout = 0
+    emitted = 0
     inC = np.zeros(n, dtype=np.bool_)
     inS = np.zeros(n, dtype=np.bool_)
     cC = np.zeros(n, dtype=np.bool_)
@@ -478,15 +484,50 @@ def node_children(labels, mult, rows, p, table, depth, Gs, off2, betti):  # type
                 flat_img[cp] = packed
             lo = tie_lo[cp]
             _canonical_set(cS, Gs, tie_buf[lo:tie_hi[cp]], tie_hi[cp] - lo, outS)
+            # Merge into the children met so far: an open-addressing hash
+            # table over the labels, every hash match confirmed word by word.
+            lab[:words] = flat_img[cp]
+            _pack(outS, packed)
+            lab[words:] = packed
+            h = np.uint64(0x9E3779B97F4A7C15)
+            for q in range(2 * words):
+                h = _mix(h ^ lab[q])
+            slot = np.int64(h & np.uint64(capacity - 1))
+            while True:
+                e = slots[slot]
+                if e < 0:
+                    break
+                if hashes[e] == h:
+                    same = True
+                    for q in range(2 * words):
+                        if out[e, q] != lab[q]:
+                            same = False
+                            break
+                    if same:
+                        break
+                slot = (slot + 1) & (capacity - 1)
+            emitted += 1
+            if e >= 0:
+                out_mult[e] += mu
+                continue
             if nout == out.shape[0]:
                 out = _grow(out, nout + 1)
                 out_mult = _grow(out_mult, nout + 1)
-            out[nout, :words] = flat_img[cp]
-            _pack(outS, packed)
-            out[nout, words:] = packed
+                hashes = _grow(hashes, nout + 1)
+            out[nout] = lab
             out_mult[nout] = mu
+            hashes[nout] = h
+            slots[slot] = nout
             nout += 1
-    return out[:nout], out_mult[:nout]
+            if 2 * nout > capacity:
+                capacity *= 2
+                slots = np.full(capacity, -1, dtype=np.int64)
+                for e2 in range(nout):
+                    s2 = np.int64(hashes[e2] & np.uint64(capacity - 1))
+                    while slots[s2] >= 0:
+                        s2 = (s2 + 1) & (capacity - 1)
+                    slots[s2] = e2
+    return out[:nout], out_mult[:nout], emitted
 
 
 @njit(cache=True, nogil=True)

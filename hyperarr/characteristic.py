@@ -96,9 +96,11 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
     flat is one of its traces.  A symmetry maps the coloring of B onto that
     of its image, which has the same χ, so each child is replaced by the
     canonical (lexicographically largest) image of its coloring under the
-    group and equal images are merged.  Once a depth holds more than
-    ``hyperarr._orbits.SWITCH`` orbits, the count goes on by key, from the
-    orbit representatives.
+    group and equal images are merged.  Once a depth holds more than a
+    thousand orbits, the count goes on by key from the orbit
+    representatives; if that refuses a later depth (its budget is checked
+    before it starts), one more depth is counted up to symmetry and the
+    switch is tried again.
 
     Examples
     --------
