@@ -525,11 +525,17 @@ def level(vectors: NDArray[np.int64], offsets: NDArray[np.int64], mult: NDArray[
     """The level of restrictions given by their normalized trace vectors
     (residues mod p, rows ``offsets[t]:offsets[t+1]`` for restriction t,
     each restriction's vectors distinct)."""
-    F = _Field(p, dim)
-    keys, ids = _unique_rows(F.pack(vectors.astype(np.float64)))
+    keys, ids = _unique_rows(_Field(p, dim).pack(vectors.astype(np.float64)))
+    return level_from_ids(keys, offsets, ids, mult)
+
+
+def level_from_ids(keys: NDArray[np.int64], offsets: NDArray[np.int64], ids: NDArray[Any],
+                   mult: NDArray[np.int64]) -> _Level:
+    """The level whose restriction t has the packed vectors
+    ``keys[ids[offsets[t]:offsets[t+1]]]`` (``keys`` sorted and distinct)."""
     owner = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
     order = np.lexsort((ids, owner))
-    return _Level(keys, offsets.astype(np.int64), ids[order].astype(np.int64),
+    return _Level(keys, np.asarray(offsets, dtype=np.int64), ids[order].astype(np.int64),
                   np.asarray(mult, dtype=np.int64))
 
 

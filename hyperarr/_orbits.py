@@ -151,6 +151,9 @@ def refuse_depth(depth: int, dim: int, labels: NDArray[np.uint64], memory: int |
             "here; the count needs a larger machine")
 
 
+#: Bytes of trace vectors made at once when the count switches to keys.
+KEY_BLOCK_BYTES = 2**28
+
 #: Restrictions per depth from which the step runs in one thread per core.
 THREADED = 2000
 
@@ -189,6 +192,31 @@ def _expand(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArr
             sum(k for _, _, k in parts))
 
 
+def _key_level(labels: NDArray[np.uint64], mult: NDArray[np.int64], residues: NDArray[np.int64],
+               p: int, table: NDArray[np.int64], dim: int) -> Any:
+    """The restrictions of ``labels`` as a level of the key count: their
+    traces' normalized vectors, packed, in blocks of about 256 MB."""
+    from hyperarr import _orbits_jit
+
+    n = residues.shape[0]
+    block = max(1, KEY_BLOCK_BYTES // (8 * n * dim))
+    keys, offsets, members = [], [np.zeros(1, dtype=np.int64)], []
+    field = _levels._Field(p, dim)
+    base = 0
+    for lo in range(0, len(labels), block):
+        vectors, off = _orbits_jit.node_traces(labels[lo:lo + block], residues, p, table)
+        packed = field.pack(vectors.astype(np.float64))
+        del vectors
+        u, ids = _levels._unique_rows(packed)
+        keys.append(u)
+        members.append(ids + base)
+        offsets.append(off[1:] + offsets[-1][-1])
+        base += len(u)
+    all_keys, remap = _levels._unique_rows(np.concatenate(keys))
+    return _levels.level_from_ids(all_keys, np.concatenate(offsets),
+                                  remap[np.concatenate(members)], mult)
+
+
 def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
                  progress: Progress = None, switch: int | None = None,
                  stats: list[tuple[int, int]] | None = None) -> list[int] | None:
@@ -225,14 +253,18 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
     automatic = switch is None
     while len(labels) and depth < dim:
         if (depth >= switch) if switch is not None else (depth > 0 and len(labels) > SWITCH):
-            vectors, offsets = _orbits_jit.node_traces(labels, residues, p, table)
-            lev = _levels.level(vectors, offsets, mult, p, dim)
             try:
+                lev = _key_level(labels, mult, residues, p, table, dim)
                 return _levels.run(lev, depth, dim, p, [int(b) for b in betti[:dim + 1]], progress)
-            except OutputTooLargeError:
+            except (OutputTooLargeError, MemoryError) as err:
                 if not automatic:
+                    if isinstance(err, MemoryError):
+                        raise OutputTooLargeError(
+                            f"counting regions depth by depth from {len(labels)} orbits at depth "
+                            f"{depth} ran out of memory ({err}); the count needs a larger "
+                            "machine") from None
                     raise
-            del lev, vectors, offsets
+            lev = None
             switch = depth + 1
         if progress is not None:
             progress(depth, len(labels), 0)

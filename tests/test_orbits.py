@@ -203,3 +203,12 @@ def test_a_refused_key_count_goes_back_to_the_orbits(monkeypatch):
     assert len(stats) == dim - 2
     with pytest.raises(_orbits.OutputTooLargeError):
         _orbits.betti_orbits(rows, dim, G, switch=1)
+
+
+def test_the_switch_to_keys_in_blocks(monkeypatch):
+    """Trace vectors made a restriction at a time give the same level."""
+    rows, dim, G = _setup(library.resonance(5), library.resonance_symmetry(5))
+    expect = [_orbits.betti_orbits(rows, dim, G, switch=s) for s in range(1, 4)]
+    monkeypatch.setattr(_orbits, "KEY_BLOCK_BYTES", 1)
+    assert [_orbits.betti_orbits(rows, dim, G, switch=s) for s in range(1, 4)] == expect
+    assert expect[0] == _levels.betti_central(rows, dim)
