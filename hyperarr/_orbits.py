@@ -55,10 +55,10 @@ MAX_HYPERPLANES = 2048
 #: less per restriction, from the orbit representatives.
 SWITCH = 1000
 
-#: Bytes per child, in the worst case (every child distinct), while a depth
-#: is merged: its label three times (the table as it doubles, and the sort
-#: that orders the merged depth), its multiplicity, hash and slots.
 def _child_bytes(words: int) -> int:
+    """Bytes per child, in the worst case (every child distinct), while a
+    depth is merged: its label three times (the table as it doubles, and the
+    sort that orders the merged depth), its multiplicity, hash and slots."""
     return 3 * 16 * words + 64
 
 Progress = Callable[[int, int, int], None] | None

@@ -57,8 +57,8 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
         on it; the time does.  The group is enumerated (up to 2**27 entries:
         elements × hyperplanes), and the first depths of the count keep one
         restriction per orbit, weighted by how many it stands for (see
-        Notes); threshold(7) takes about 6 s with the cube's group, and
-        40 s without.
+        Notes); threshold(7) takes about 5 s with the cube's group, and
+        35 s without.
     progress : bool, default False
         Show a progress bar (tqdm, on stderr) once the count has run for a
         second.
