@@ -520,15 +520,6 @@ def run(lev: _Level | None, depth: int, dim: int, p: int, betti: list[int],
     return betti
 
 
-def level(vectors: NDArray[np.int64], offsets: NDArray[np.int64], mult: NDArray[np.int64],
-          p: int, dim: int) -> _Level:
-    """The level of restrictions given by their normalized trace vectors
-    (residues mod p, rows ``offsets[t]:offsets[t+1]`` for restriction t,
-    each restriction's vectors distinct)."""
-    keys, ids = _unique_rows(_Field(p, dim).pack(vectors.astype(np.float64)))
-    return level_from_ids(keys, offsets, ids, mult)
-
-
 def level_from_ids(keys: NDArray[np.int64], offsets: NDArray[np.int64], ids: NDArray[Any],
                    mult: NDArray[np.int64]) -> _Level:
     """The level whose restriction t has the packed vectors
