@@ -186,6 +186,17 @@ def canonical(inC, inS, Gs, off2, ties, outC, outS):  # type: ignore[no-untyped-
 
 
 @njit(cache=True, nogil=True)
+def _compare(flags, row, best, stop):  # type: ignore[no-untyped-def]
+    """Compare the image e ↦ flags[row[e]] with ``best`` on positions below
+    ``stop``: 1 if it is larger, −1 if smaller, 0 if equal there."""
+    for e in range(stop):
+        v = flags[row[e]]
+        if v != best[e]:
+            return 1 if v else -1
+    return 0
+
+
+@njit(cache=True, nogil=True)
 def _canonical_flat(inC, Gs, off2, ties, outC):  # type: ignore[no-untyped-def]
     """The largest image of the set inC, written to outC; the elements giving
     it are written to ``ties`` and their number returned."""
@@ -239,12 +250,7 @@ def _canonical_flat(inC, Gs, off2, ties, outC):  # type: ignore[no-untyped-def]
                     nt = 1
                     first = False
                     continue
-                state = 0  # 0: equal so far, 1: better, −1: worse
-                for e in range(best_last + 1):
-                    v = inC[row[e]]
-                    if v != outC[e]:
-                        state = 1 if v else -1
-                        break
+                state = _compare(inC, row, outC, best_last + 1)
                 if state < 0:
                     continue
                 if state > 0:
@@ -270,12 +276,7 @@ def _canonical_set(inS, Gs, ties, nt, outS):  # type: ignore[no-untyped-def]
     count = 1
     for t in range(1, nt):
         row = Gs[ties[t]]
-        state = 0
-        for e in range(n):
-            v = inS[row[e]]
-            if v != outS[e]:
-                state = 1 if v else -1
-                break
+        state = _compare(inS, row, outS, n)
         if state < 0:
             continue
         if state > 0:
