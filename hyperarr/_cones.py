@@ -1,0 +1,689 @@
+"""Polyhedral cones cut by hyperplanes, one hyperplane at a time (private kernel).
+
+A cell of a subdivision of a domain of R^d is kept as the cone over it in
+homogeneous coordinates (x, t), t ≥ 0: its extreme rays (a vertex x is the
+ray (x, 1), a recession direction y the ray (y, 0)) and a basis of its
+lineality space.  Each ray carries its *tight set*: the constraints (t ≥ 0,
+the domain's facets, the hyperplanes inserted so far, by integer id, as a
+bitset) that vanish on it.  Inserting a hyperplane h is one step of the
+double description method (Motzkin's):
+
+* if h is not constant on the lineality space, a lineality vector l with
+  h · l ≠ 0 becomes a ray on each side (±l) and the rest is projected along
+  l onto h = 0;
+* otherwise the rays split by the sign of h · r, and each pair (p, q) of rays
+  on opposite sides that is *adjacent* gives the new ray (h·p) q − (h·q) p on
+  h = 0.  Adjacency is decided combinatorially (Fukuda and Prodon): p and q
+  are adjacent iff no other ray's tight set contains T_p ∩ T_q.  A constraint
+  tight at the new ray is tight at p and at q (a positive combination of two
+  non-negative values is zero only if both are), so the tight sets stay
+  exact without any arithmetic.
+
+Two arithmetics run the same step:
+
+* **float, filtered** (compiled, for batches of cells): rays are float64
+  vectors normalized to max-norm 1, each with a proven bound ε on its
+  distance to a positive multiple of the exact ray; hyperplane rows carry
+  entrywise error bounds.  The sign of h · r is certified when the computed
+  value exceeds the bound; a cell whose step needs a sign the bound cannot
+  certify is handed back, untouched, as *uncertain*;
+* **exact** (Python integers): for those cells, and for building a polytope
+  domain's cone.
+
+The combinatorial part (which pairs are adjacent) is one compiled function
+used by both.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Sequence
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from hyperarr import _exact
+
+__all__ = ["FloatCells", "ExactCell", "adjacent_pairs", "insert_float", "insert_exact",
+           "root_cell", "box_cell", "box_rows", "words_for", "to_float_cells",
+           "exact_interior_point", "float_rows"]
+
+_U = 2.0**-53
+_TINY = 2.0**-1000
+
+# Outcomes of inserting a hyperplane into a cell.
+UNCERTAIN = -1
+
+
+def words_for(n_constraints: int) -> int:
+    """The number of 64-bit words of a tight-set bitset over n constraints."""
+    return max(1, (n_constraints + 63) // 64)
+
+
+# ----------------------------------------------------------------------
+# The combinatorial step, shared by both arithmetics
+# ----------------------------------------------------------------------
+
+
+@njit(cache=True, nogil=True)
+def _adjacent(T: NDArray[np.uint64], lo: int, hi: int, p: int, q: int) -> bool:
+    """Whether rays p and q of the cell holding rays lo..hi-1 of T are adjacent."""
+    W = T.shape[1]
+    for r in range(lo, hi):
+        if r == p or r == q:
+            continue
+        inside = True
+        for w in range(W):
+            if (T[p, w] & T[q, w]) & ~T[r, w]:
+                inside = False
+                break
+        if inside:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def adjacent_pairs(T: NDArray[np.uint64], pos: NDArray[np.int64],
+                   neg: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The adjacent pairs (p, q), p in ``pos`` and q in ``neg``, among the rays of T (one cell)."""
+    P = np.empty(pos.size * neg.size, dtype=np.int64)
+    Q = np.empty(pos.size * neg.size, dtype=np.int64)
+    k = 0
+    for p in pos:
+        for q in neg:
+            if _adjacent(T, 0, T.shape[0], p, q):
+                P[k] = p
+                Q[k] = q
+                k += 1
+    return P[:k], Q[:k]
+
+
+# ----------------------------------------------------------------------
+# Float cells
+# ----------------------------------------------------------------------
+
+
+class FloatCells:
+    """A batch of cells in float64, as flat arrays (see the module docstring).
+
+    ``rp`` holds the offsets of each cell's rays in ``R`` (normalized to
+    max-norm 1) with their error bounds ``E``; ``INF`` marks the rays at
+    infinity (t = 0, known exactly); ``T`` holds the tight sets and ``C``
+    each cell's constraint set.  Each ray also keeps D − 1 independent
+    *defining rows* among its tight constraints (``RI`` their ids, ``RW``
+    the rows oriented into the cell, ``RWE`` their entrywise error bounds):
+    a new ray is computed from its own defining rows, so its error bound
+    does not grow with the history of the cell.  Float cells have no
+    lineality: a cell with lineality stays exact.
+    """
+
+    __slots__ = ("rp", "R", "E", "INF", "T", "C", "RI", "RW", "RWE")
+
+    def __init__(self, rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
+                 INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
+                 RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64]) -> None:
+        self.rp, self.R, self.E, self.INF, self.T, self.C = rp, R, E, INF, T, C
+        self.RI, self.RW, self.RWE = RI, RW, RWE
+
+    def __len__(self) -> int:
+        return int(self.rp.shape[0] - 1)
+
+    def take(self, idx: NDArray[np.int64]) -> "FloatCells":
+        """The cells ``idx``, in that order."""
+        idx = np.asarray(idx, dtype=np.int64)
+        rc = np.diff(self.rp)[idx]
+        sel = _ranges(self.rp[:-1][idx], rc)
+        return FloatCells(np.concatenate([[0], np.cumsum(rc)]).astype(np.int64), self.R[sel],
+                          self.E[sel], self.INF[sel], self.T[sel], self.C[idx], self.RI[sel],
+                          self.RW[sel], self.RWE[sel])
+
+    @classmethod
+    def concatenate(cls, parts: Sequence["FloatCells"]) -> "FloatCells":
+        """The cells of ``parts``, one after another."""
+        rp = [np.zeros(1, dtype=np.int64)]
+        r0 = 0
+        for c in parts:
+            rp.append(c.rp[1:] + r0)
+            r0 += int(c.rp[-1])
+        return cls(np.concatenate(rp), *(np.concatenate([getattr(c, f) for c in parts])
+                                         for f in ("R", "E", "INF", "T", "C", "RI", "RW", "RWE")))
+
+    def interior_points(self) -> NDArray[np.float64]:
+        """A float point of each cell (the sum of its normalized rays, dehomogenized),
+        not checked; NaN where the sum has t = 0."""
+        D = self.R.shape[1]
+        counts = np.diff(self.rp)
+        sums = (np.add.reduceat(self.R, self.rp[:-1], axis=0) if self.R.shape[0]
+                else np.zeros((len(self), D)))
+        sums[counts == 0] = np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(sums[:, :-1] / sums[:, -1:])
+
+    def touches(self, first: int, stop: int) -> NDArray[np.bool_]:
+        """Whether each cell has a ray tight at a constraint with id in [first, stop)."""
+        mask = np.zeros(self.T.shape[1], dtype=np.uint64)
+        for c in range(first, stop):
+            mask[c // 64] |= np.uint64(1) << np.uint64(c % 64)
+        hit: NDArray[np.bool_] = np.asarray((self.T & mask).any(axis=1), dtype=bool)
+        return self._any_ray(hit)
+
+    def has_infinity(self) -> NDArray[np.bool_]:
+        """Whether each cell is unbounded: it has a ray at infinity."""
+        return self._any_ray(np.asarray(self.INF, dtype=bool))
+
+    def _any_ray(self, flags: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        out = np.zeros(len(self), dtype=bool)
+        if flags.any():
+            cell = np.repeat(np.arange(len(self)), np.diff(self.rp))
+            out[cell[flags]] = True
+        return out
+
+
+def _ranges(starts: NDArray[np.int64], counts: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Concatenated ranges start..start+count-1."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    offs = np.repeat(starts - (ends - counts), counts)
+    return np.arange(total, dtype=np.int64) + offs
+
+
+@njit(cache=True, nogil=True)
+def _value(h: NDArray[np.float64], he: NDArray[np.float64], r: NDArray[np.float64], eps: float,
+           inf: bool) -> tuple[float, float]:
+    """h · r and a bound on its distance to the exact h* · r* (``bound == 0`` only when the
+    value is exactly 0)."""
+    D = h.shape[0]
+    val = 0.0
+    absum = 0.0
+    bnd = 0.0
+    nonzero = False
+    for i in range(D):
+        if inf and i == D - 1:
+            continue  # t = 0 exactly
+        prod = h[i] * r[i]
+        nonzero = nonzero or (h[i] != 0.0 and r[i] != 0.0)
+        val += prod
+        absum += abs(prod)
+        bnd += abs(h[i]) * eps + he[i] * (abs(r[i]) + eps)
+    bnd += (D + 2) * _U * absum
+    if bnd == 0.0 and not nonzero:
+        return val, 0.0  # every product is an exact 0
+    return val, (bnd + D * _TINY) * (1.0 + 2.0**-40)
+
+
+@njit(cache=True, nogil=True)
+def _cross(A: NDArray[np.float64], AE: NDArray[np.float64], out: NDArray[np.float64]) -> float:
+    """out = the generalized cross product of the D − 1 rows of A (out · x = det [A; x] up to
+    one sign for all x), by expansion over column subsets; returns a bound on each
+    coordinate's distance to the exact one (rows exact up to AE, entrywise).
+
+    Every minor is a sum of signed products of one entry per row, so its rounding error
+    is at most γ_K perm(|A|) ≤ γ_K Π‖A_i‖₁, K = D(D + 1)/2 + 2; a perturbation of the
+    entries by AE moves it by at most Π(‖A_i‖₁ + ‖AE_i‖₁) − Π‖A_i‖₁.
+    """
+    k, D = A.shape
+    full = (1 << D) - 1
+    prev = np.zeros(1 << D)
+    prev[0] = 1.0
+    for i in range(k):
+        cur = np.zeros(1 << D)
+        for mask in range(1 << D):
+            if prev[mask] == 0.0 and mask != 0:
+                pass
+            # masks with i bits expand to i + 1 bits
+            cnt = 0
+            m = mask
+            while m:
+                cnt += m & 1
+                m >>= 1
+            if cnt != i:
+                continue
+            for c in range(D):
+                if mask & (1 << c):
+                    continue
+                # position of c among the columns of mask | c (from the right end)
+                after = 0
+                for c2 in range(c + 1, D):
+                    if mask & (1 << c2):
+                        after += 1
+                sign = -1.0 if after % 2 else 1.0
+                cur[mask | (1 << c)] += sign * A[i, c] * prev[mask]
+        prev = cur
+    for j in range(D):
+        out[j] = prev[full & ~(1 << j)] * (-1.0 if (D - 1 - j) % 2 else 1.0)
+    p0 = 1.0
+    p1 = 1.0
+    for i in range(k):
+        s0 = 0.0
+        s1 = 0.0
+        for c in range(D):
+            s0 += abs(A[i, c])
+            s1 += abs(A[i, c]) + AE[i, c]
+        p0 *= s0
+        p1 *= s1
+    K = D * (D + 1) // 2 + 2
+    gam = K * _U / (1.0 - K * _U)
+    eta = gam * p0 + (p1 - p0) * (1.0 + 4 * D * _U) + 4 * D * _U * p1 + 2 * D * _TINY
+    return eta * (1.0 + 2.0**-40)
+
+
+@njit(cache=True, nogil=True)
+def _new_ray(R: NDArray[np.float64], E: NDArray[np.float64], INF: NDArray[np.bool_],
+             T: NDArray[np.uint64], RI: NDArray[np.int64], RW: NDArray[np.float64],
+             RWE: NDArray[np.float64], p: int, q: int, h: NDArray[np.float64],
+             he: NDArray[np.float64], hid: int, out: NDArray[np.float64],
+             oI: NDArray[np.int64], oW: NDArray[np.float64], oWE: NDArray[np.float64]) -> float:
+    """The ray where h = 0 on the edge pq, from D − 2 defining rows shared by p and q and
+    h (oriented: positive on the side of p's rows).  Writes the ray and its defining rows
+    (h last, oriented as +h); returns its error bound, or −1 if not certified."""
+    D = R.shape[1]
+    k = D - 1
+    t = 0
+    for a in range(k):
+        ida = RI[p, a]
+        for b in range(k):
+            if RI[q, b] == ida and t < k - 1:
+                oI[t] = ida
+                oW[t] = RW[p, a]
+                oWE[t] = RWE[p, a]
+                t += 1
+                break
+    if t < k - 1:
+        return -1.0  # no D − 2 shared defining rows: a degenerate edge
+    oI[k - 1] = hid
+    oW[k - 1] = h
+    oWE[k - 1] = he
+    eta = _cross(oW, oWE, out)
+    big = 0.0
+    for i in range(D):
+        big = max(big, abs(out[i]))
+    if not (big > 4.0 * eta) or not np.isfinite(big):
+        return -1.0
+    # orientation: a defining row g of q not tight at p is > 0 at p, so at the new ray
+    for b in range(k):
+        g = RI[q, b]
+        if T[p, g // 64] & (np.uint64(1) << np.uint64(g % 64)):
+            continue
+        v = 0.0
+        absum = 0.0
+        bnd = 0.0
+        for i in range(D):
+            v += RW[q, b, i] * out[i]
+            absum += abs(RW[q, b, i] * out[i])
+            bnd += abs(RW[q, b, i]) * eta + RWE[q, b, i] * (abs(out[i]) + eta)
+        bnd = (bnd + (D + 2) * _U * absum + D * _TINY) * (1.0 + 2.0**-40)
+        if abs(v) <= bnd:
+            return -1.0
+        s = 1.0 if v > 0 else -1.0
+        for i in range(D):
+            out[i] = s * out[i] / big
+        if INF[p] and INF[q]:
+            out[D - 1] = 0.0
+        return eta / big * (1.0 + 8 * _U) + _U
+    return -1.0
+
+
+@njit(cache=True, nogil=True)
+def _grow(a: Any, need: int) -> Any:
+    if need <= a.shape[0]:
+        return a
+    b = np.empty((max(need, 2 * a.shape[0]),) + a.shape[1:], dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@njit(cache=True, nogil=True)
+def _insert_float(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
+                  INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
+                  RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64],
+                  H: NDArray[np.float64], HE: NDArray[np.float64], hid: int,
+                  keep: NDArray[np.int8]) -> Any:
+    """Insert row H[c] (error HE[c]) with constraint id ``hid`` into every cell c.
+
+    ``keep[c]`` is −1 to keep both sides, else the side (1: h > 0, 0: h ≤ 0)
+    to keep.  Returns (parent, side, status, and the children's arrays); an
+    uncertain cell (status −1) is copied unchanged with side −1.
+    """
+    nc = rp.shape[0] - 1
+    D = R.shape[1]
+    k = D - 1
+    Wd = T.shape[1]
+    hw = hid // 64
+    hb = np.uint64(1) << np.uint64(hid % 64)
+    cap = max(16, 2 * nc)
+    rcap = max(16, 2 * R.shape[0])
+    parent = np.empty(cap, dtype=np.int64)
+    side = np.empty(cap, dtype=np.int8)
+    C2 = np.empty((cap, Wd), dtype=np.uint64)
+    rp2 = np.zeros(cap + 1, dtype=np.int64)
+    R2 = np.empty((rcap, D))
+    E2 = np.empty(rcap)
+    INF2 = np.empty(rcap, dtype=np.bool_)
+    T2 = np.empty((rcap, Wd), dtype=np.uint64)
+    RI2 = np.empty((rcap, k), dtype=np.int64)
+    RW2 = np.empty((rcap, k, D))
+    RWE2 = np.empty((rcap, k, D))
+    status = np.zeros(nc, dtype=np.int8)
+    nch = 0
+    nr = 0
+    buf = np.empty(D)
+    for c in range(nc):
+        h = H[c]
+        he = HE[c]
+        r0, r1 = rp[c], rp[c + 1]
+        nv = r1 - r0
+        vals = np.empty(nv)
+        sg = np.zeros(nv, dtype=np.int8)
+        mode = 0  # 0: one side, 2: split, -1: uncertain
+        npos = 0
+        nneg = 0
+        for j in range(nv):
+            v, b = _value(h, he, R[r0 + j], E[r0 + j], INF[r0 + j])
+            vals[j] = v
+            if abs(v) > b:
+                sg[j] = 1 if v > 0 else -1
+                npos += v > 0
+                nneg += v < 0
+            elif not (b == 0.0 and v == 0.0):
+                mode = -1
+        if mode == 0 and npos and nneg:
+            mode = 2
+        s_one = 1 if npos else 0
+        nnew = 0
+        P = np.empty(0, dtype=np.int64)
+        newR = np.empty((0, D))
+        newE = np.empty(0)
+        newI = np.empty((0, k), dtype=np.int64)
+        newW = np.empty((0, k, D))
+        newWE = np.empty((0, k, D))
+        Q = np.empty(0, dtype=np.int64)
+        if mode == 2:
+            P, Q = adjacent_pairs(T[r0:r1], np.flatnonzero(sg > 0), np.flatnonzero(sg < 0))
+            nnew = P.shape[0]
+            newR = np.empty((nnew, D))
+            newE = np.empty(nnew)
+            newI = np.empty((nnew, k), dtype=np.int64)
+            newW = np.empty((nnew, k, D))
+            newWE = np.empty((nnew, k, D))
+            for t in range(nnew):
+                e = _new_ray(R, E, INF, T, RI, RW, RWE, r0 + P[t], r0 + Q[t], h, he, hid,
+                             buf, newI[t], newW[t], newWE[t])
+                if e < 0:
+                    mode = -1
+                    break
+                newR[t] = buf
+                newE[t] = e
+        if mode == 0 and keep[c] >= 0 and keep[c] != s_one:
+            continue  # the kept side is empty: no child
+        if mode == -1:
+            status[c] = -1
+        for s in (1, 0):
+            if mode != 2 and s == 0:
+                break
+            if mode == 2 and keep[c] >= 0 and keep[c] != s:
+                continue
+            if nch + 1 > parent.shape[0]:
+                parent = _grow(parent, nch + 1)
+                side = _grow(side, nch + 1)
+                C2 = _grow(C2, nch + 1)
+                rp2 = _grow(rp2, nch + 2)
+            if nr + nv + nnew > R2.shape[0]:
+                R2 = _grow(R2, nr + nv + nnew)
+                E2 = _grow(E2, nr + nv + nnew)
+                INF2 = _grow(INF2, nr + nv + nnew)
+                T2 = _grow(T2, nr + nv + nnew)
+                RI2 = _grow(RI2, nr + nv + nnew)
+                RW2 = _grow(RW2, nr + nv + nnew)
+                RWE2 = _grow(RWE2, nr + nv + nnew)
+            for j in range(nv):
+                if mode != 2 or sg[j] == 0 or (sg[j] > 0) == (s == 1):
+                    R2[nr] = R[r0 + j]
+                    E2[nr] = E[r0 + j]
+                    INF2[nr] = INF[r0 + j]
+                    T2[nr] = T[r0 + j]
+                    RI2[nr] = RI[r0 + j]
+                    RW2[nr] = RW[r0 + j]
+                    RWE2[nr] = RWE[r0 + j]
+                    if mode == 2 and sg[j] == 0:
+                        T2[nr, hw] |= hb
+                    nr += 1
+            for t in range(nnew):
+                R2[nr] = newR[t]
+                E2[nr] = newE[t]
+                INF2[nr] = INF[r0 + P[t]] and INF[r0 + Q[t]]
+                for w in range(Wd):
+                    T2[nr, w] = T[r0 + P[t], w] & T[r0 + Q[t], w]
+                T2[nr, hw] |= hb
+                RI2[nr] = newI[t]
+                RW2[nr] = newW[t]
+                RWE2[nr] = newWE[t]
+                if s == 0:
+                    for i in range(D):
+                        RW2[nr, k - 1, i] = -RW2[nr, k - 1, i]
+                nr += 1
+            C2[nch] = C[c]
+            if mode == 2:
+                C2[nch, hw] |= hb
+            parent[nch] = c
+            side[nch] = -1 if mode == -1 else (s if mode == 2 else s_one)
+            nch += 1
+            rp2[nch] = nr
+    return (parent[:nch], side[:nch], status, rp2[: nch + 1], R2[:nr], E2[:nr], INF2[:nr],
+            T2[:nr], C2[:nch], RI2[:nr], RW2[:nr], RWE2[:nr])
+
+
+def insert_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64], hid: int,
+                 keep: NDArray[np.int8] | None = None) -> tuple[
+                     NDArray[np.int64], NDArray[np.int8], NDArray[np.int8], FloatCells]:
+    """Insert one hyperplane per cell (rows ``H``, errors ``HE``, shape (cells, d + 1)).
+
+    Returns ``(parent, side, status, children)``: each child's cell, its side
+    (1 where h > 0, 0 where h < 0 or h is zero on the whole cell, −1 for an
+    uncertain cell copied unchanged), and −1 in ``status`` for each cell
+    whose signs the float filter could not certify.  With ``keep``, only the
+    child on side ``keep[c]`` of cell c is made (−1: both).
+    """
+    if keep is None:
+        keep = np.full(len(cells), -1, dtype=np.int8)
+    out = _insert_float(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI,
+                        cells.RW, cells.RWE, np.ascontiguousarray(H), np.ascontiguousarray(HE),
+                        int(hid), keep)
+    parent, side, status = out[0], out[1], out[2]
+    return parent, side, status, FloatCells(*out[3:])
+
+
+# ----------------------------------------------------------------------
+# Exact cells
+# ----------------------------------------------------------------------
+
+
+class ExactCell:
+    """One cell in exact integer arithmetic: rays and lineality vectors as tuples of
+    Python ints (homogeneous, primitive), tight sets as a uint64 bitset array."""
+
+    __slots__ = ("C", "L", "R", "T")
+
+    def __init__(self, R: list[tuple[int, ...]], T: NDArray[np.uint64],
+                 L: list[tuple[int, ...]], C: NDArray[np.uint64]) -> None:
+        self.R, self.T, self.L, self.C = R, T, L, C
+
+
+def _primitive(v: Sequence[int]) -> tuple[int, ...]:
+    g = 0
+    for x in v:
+        g = math.gcd(g, x)
+    return tuple(x // g for x in v) if g > 1 else tuple(v)
+
+
+def _dot(h: Sequence[int], r: Sequence[int]) -> int:
+    return sum([a * b for a, b in zip(h, r) if a and b])
+
+
+def _setbit(row: NDArray[np.uint64], hid: int) -> NDArray[np.uint64]:
+    out = row.copy()
+    out[..., hid // 64] |= np.uint64(1) << np.uint64(hid % 64)
+    return out
+
+
+def insert_exact(cell: ExactCell, h: Sequence[int], hid: int) -> list[tuple[int, ExactCell]]:
+    """Insert the integer row ``h`` (constraint id ``hid``) into ``cell``: the list of
+    (side, child), side 1 where h > 0 and 0 where h < 0 (or h is zero on the cell)."""
+    lv = [_dot(h, l) for l in cell.L]
+    nz = [j for j, v in enumerate(lv) if v]
+    C2 = _setbit(cell.C, hid)
+    if nz:
+        j = max(nz, key=lambda t: abs(lv[t]))
+        vs, ls = lv[j], cell.L[j]
+        sgn = 1 if vs > 0 else -1
+        proj = [_primitive([abs(vs) * a - sgn * _dot(h, r) * b for a, b in zip(r, ls)]) for r in cell.R]
+        lin = [_primitive([vs * a - lv[t] * b for a, b in zip(cell.L[t], ls)])
+               for t in range(len(cell.L)) if t != j]
+        T = _setbit(cell.T, hid) if len(cell.R) else cell.T.copy()
+        out = []
+        for s, d in ((1, sgn), (0, -sgn)):
+            R = proj + [tuple(d * b for b in ls)]
+            out.append((s, ExactCell(R, np.vstack([T, cell.C[None, :]]), lin, C2)))
+        return out
+    vals = [_dot(h, r) for r in cell.R]
+    pos = np.array([k for k, v in enumerate(vals) if v > 0], dtype=np.int64)
+    neg = np.array([k for k, v in enumerate(vals) if v < 0], dtype=np.int64)
+    zer = [k for k, v in enumerate(vals) if v == 0]
+    if not pos.size or not neg.size:
+        return [(1 if pos.size else 0, cell)]
+    P, Q = adjacent_pairs(cell.T, pos, neg)
+    newR = [_primitive([vals[p] * a - vals[q] * b for a, b in zip(cell.R[q], cell.R[p])])
+            for p, q in zip(P.tolist(), Q.tolist())]
+    newT = _setbit(cell.T[P] & cell.T[Q], hid)
+    zT = _setbit(cell.T[zer], hid)
+    out = []
+    for s, same in ((1, pos), (0, neg)):
+        R = [cell.R[k] for k in same.tolist()] + [cell.R[k] for k in zer] + newR
+        T = np.vstack([cell.T[same], zT, newT])
+        out.append((s, ExactCell(R, T, list(cell.L), C2)))
+    return out
+
+
+def exact_interior_point(cell: ExactCell) -> tuple[Fraction, ...]:
+    """An exact point of the open cell: the sum of its rays, dehomogenized."""
+    D = len(cell.R[0])
+    s = [sum(r[i] for r in cell.R) for i in range(D)]
+    return tuple(Fraction(v, s[-1]) for v in s[:-1])
+
+
+def to_float_cells(cells: Sequence[ExactCell], W: int,
+                   rows: Sequence[dict[int, tuple[int, ...]]]) -> FloatCells:
+    """Exact cells (without lineality) rounded to float64 cells: rays normalized, with the
+    bounds of their rounding, and D − 1 independent defining rows each, chosen among its
+    tight constraints (``rows[c]`` maps a constraint id of cell c to its integer row,
+    oriented into the cell)."""
+    D = len(cells[0].R[0])
+    k = D - 1
+    rp = [0]
+    R: list[list[float]] = []
+    E: list[float] = []
+    INF: list[bool] = []
+    T: list[NDArray[np.uint64]] = []
+    RI: list[list[int]] = []
+    RW: list[list[list[float]]] = []
+    RWE: list[list[list[float]]] = []
+    for cell, by_id in zip(cells, rows):
+        if cell.L:
+            raise ValueError("a cell with lineality has no float form")
+        for r, t in zip(cell.R, cell.T):
+            f, e = _round_ray(r)
+            R.append(f)
+            E.append(e)
+            INF.append(r[-1] == 0)
+            ids = [i for i in range(64 * W) if int(t[i // 64]) >> (i % 64) & 1]
+            chosen: list[int] = []
+            for i in ids:
+                if i in by_id and _exact.rank_exact([by_id[j] for j in chosen + [i]]) == len(chosen) + 1:
+                    chosen.append(i)
+                    if len(chosen) == k:
+                        break
+            if len(chosen) < k:
+                raise ValueError("a ray without D − 1 independent tight rows")
+            RI.append(chosen)
+            fr, fe = float_rows(np.array([list(by_id[i]) for i in chosen], dtype=object))
+            RW.append(fr.tolist())
+            RWE.append(fe.tolist())
+        T.append(cell.T.reshape(-1, W))
+        rp.append(len(R))
+    return FloatCells(np.array(rp, dtype=np.int64), np.array(R, dtype=np.float64).reshape(-1, D),
+                      np.array(E, dtype=np.float64), np.array(INF, dtype=bool),
+                      np.concatenate(T).astype(np.uint64) if T else np.zeros((0, W), dtype=np.uint64),
+                      np.array([c.C for c in cells], dtype=np.uint64).reshape(-1, W),
+                      np.array(RI, dtype=np.int64).reshape(-1, k),
+                      np.array(RW, dtype=np.float64).reshape(-1, k, D),
+                      np.array(RWE, dtype=np.float64).reshape(-1, k, D))
+
+
+def _round_ray(r: Sequence[int]) -> tuple[list[float], float]:
+    """An integer vector scaled to max-norm 1 and rounded, with its error bound."""
+    big = max(abs(v) for v in r)
+    f = [float(Fraction(v, big)) for v in r]
+    return f, 2 * _U
+
+
+def box_rows(lo: Sequence[Fraction], hi: Sequence[Fraction]) -> dict[int, tuple[int, ...]]:
+    """The integer rows, oriented inward, of the box's facets (ids as in ``box_cell``) and
+    of t ≥ 0 (id 0)."""
+    d = len(lo)
+    out: dict[int, tuple[int, ...]] = {0: tuple([0] * d + [1])}
+    for j in range(d):
+        e = [0] * d
+        e[j] = -1
+        out[1 + 2 * j] = _exact.integer_row(e + [Fraction(hi[j])])  # hi_j t − x_j ≥ 0
+        e[j] = 1
+        out[2 + 2 * j] = _exact.integer_row(e + [-Fraction(lo[j])])  # x_j − lo_j t ≥ 0
+    return out
+
+
+def root_cell(d: int, W: int) -> ExactCell:
+    """The cone {t ≥ 0} over R^d: one ray (0, …, 0, 1), lineality R^d, constraint 0 (t ≥ 0)."""
+    ray = tuple([0] * d + [1])
+    lin = [tuple(1 if i == j else 0 for i in range(d + 1)) for j in range(d)]
+    C = np.zeros(W, dtype=np.uint64)
+    C[0] = np.uint64(1)
+    return ExactCell([ray], np.zeros((1, W), dtype=np.uint64), lin, C)
+
+
+def box_cell(lo: Sequence[Fraction], hi: Sequence[Fraction], W: int) -> ExactCell:
+    """The cone over the box lo ≤ x ≤ hi: its 2^d vertices; facet ids 1 + 2j (x_j ≤ hi_j)
+    and 2 + 2j (x_j ≥ lo_j)."""
+    import itertools
+
+    d = len(lo)
+    den = 1
+    for v in list(lo) + list(hi):
+        den = den * Fraction(v).denominator // math.gcd(den, Fraction(v).denominator)
+    R = []
+    T = []
+    for corner in itertools.product((0, 1), repeat=d):
+        x = [int(Fraction(hi[j] if c else lo[j]) * den) for j, c in enumerate(corner)]
+        R.append(_primitive(x + [den]))
+        row = np.zeros(W, dtype=np.uint64)
+        for j, c in enumerate(corner):
+            fid = 1 + 2 * j if c else 2 + 2 * j
+            row[fid // 64] |= np.uint64(1) << np.uint64(fid % 64)
+        T.append(row)
+    C = np.zeros(W, dtype=np.uint64)
+    for fid in range(0, 2 * d + 1):
+        C[fid // 64] |= np.uint64(1) << np.uint64(fid % 64)
+    return ExactCell(R, np.array(T, dtype=np.uint64).reshape(-1, W), [], C)
+
+
+def float_rows(rows: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Exact rows (object array) as float64 with entrywise rounding bounds."""
+    F = np.array([[float(v) if abs(v) < 2**1000 else math.copysign(math.inf, v) for v in r]
+                  for r in rows.tolist()], dtype=np.float64).reshape(rows.shape)
+    E = np.where(F == 0, 0.0, np.abs(F) * _U)
+    flat = [Fraction(f) == v for f, v in zip(F.reshape(-1).tolist(), rows.reshape(-1).tolist())]
+    exact = np.asarray(flat, dtype=np.bool_).reshape(rows.shape)
+    E[exact] = 0.0
+    E[~np.isfinite(F)] = np.inf
+    return F, E

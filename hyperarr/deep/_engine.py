@@ -1,0 +1,448 @@
+"""The activation regions of a network, layer after layer, as cells of cones (private).
+
+The cells of the first layer with a kink are those of its arrangement in the
+domain.  On each cell every later pre-activation is affine, so the cells of
+the next layer are the cell cut by that layer's units, one hyperplane per
+unit and per cell: hyperarr's cone kernel (``hyperarr._cones``) inserts
+them one at a time, for a whole batch of cells per unit, in float64 with
+proven error bounds.  A cell whose step the bounds cannot certify is
+rebuilt exactly (its cone replayed from the domain along its pattern, in
+integers) and cut exactly, then goes on in floats.
+
+The affine maps of the cells are carried along in float64 with entrywise
+error bounds (``|fl(W A) − W A| ≤ γ_n |W| |A|``, plus the propagated error),
+so every row handed to the kernel has a proven bound.
+
+Memory: the cells are walked depth first, in blocks, so that a block's
+descendants are finished before the next block starts.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _cones, _exact
+from hyperarr.deep._model import Model
+from hyperarr.domain import Box, Polytope
+from hyperarr.exceptions import HyperarrError
+
+__all__ = ["Plan", "Block", "walk", "exact_cell", "bounded_in_space", "witnesses"]
+
+_U = 2.0**-53
+
+
+class Plan:
+    """A network's kinked layers with the identity layers folded in, exactly and in floats,
+    and the domain's root cone."""
+
+    def __init__(self, net: Model, domain: Polytope | None) -> None:
+        self.net = net
+        self.d = d = net.input_dim
+        self.D = d + 1
+        layers: list[dict[str, Any]] = []
+        W_acc: list[list[Any]] | None = None  # a pending identity map: (W, b)
+        b_acc: list[Any] | None = None
+        for l in net._layers:
+            W, b = l.W.tolist(), l.b.tolist()
+            if W_acc is not None:
+                cols = list(zip(*W_acc))
+                W = [[sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
+                     for row in l.W.tolist()]
+                b = [sum((w * v for w, v in zip(row, b_acc) if w and v), Fraction(0)) + bi  # type: ignore[arg-type]
+                     for row, bi in zip(l.W.tolist(), l.b.tolist())]
+            if not l.kinked:
+                W_acc, b_acc = W, b
+                continue
+            W_acc = b_acc = None
+            Wo = np.empty((len(W), len(W[0])), dtype=object)
+            Wo[...] = W
+            bo = np.empty(len(b), dtype=object)
+            bo[...] = b
+            Wf, WE = _cones.float_rows(Wo)
+            bf, bE = _cones.float_rows(bo[:, None])
+            layers.append(dict(layer=l, W=Wo, b=bo, Wf=Wf, WE=WE, bf=bf[:, 0], bE=bE[:, 0],
+                               k=len(W)))
+        self.layers = layers
+        # Constraint ids: 0 is t ≥ 0, then the domain's facets, then the units.
+        if domain is None:
+            self.F = 0
+        elif isinstance(domain, Box):
+            self.F = 2 * d
+        else:
+            self.F = domain.facets.n
+        first = 1 + self.F
+        for L in layers:
+            L["hid0"] = first
+            first += L["k"]
+        self.W = _cones.words_for(first)
+        self.domain = domain
+        self.root, self.root_rows = self._root()
+
+    def _root(self) -> tuple[_cones.ExactCell, dict[int, tuple[int, ...]]]:
+        dom = self.domain
+        if isinstance(dom, Box):
+            lo = [Fraction(v) for v in dom.lo]
+            hi = [Fraction(v) for v in dom.hi]
+            return _cones.box_cell(lo, hi, self.W), _cones.box_rows(lo, hi)
+        cell = _cones.root_cell(self.d, self.W)
+        rows: dict[int, tuple[int, ...]] = {0: tuple([0] * self.d + [1])}
+        if dom is not None:
+            for i, row in enumerate(dom.facets._int_rows):
+                inner = tuple(-v for v in row[:-1]) + (row[-1],)  # h − G x ≥ 0
+                cell = dict(_cones.insert_exact(cell, inner, 1 + i))[1]
+                rows[1 + i] = inner
+        return cell, rows
+
+    def start(self) -> tuple[_cones.FloatCells, list[int], NDArray[np.uint8]]:
+        """The float cells the walk starts from, the units of the first kinked layer already
+        inserted (exactly, to remove the lineality of R^d), and each start cell's bits for
+        them.  Requires the first layer's normals to span R^d when there is no domain."""
+        if not self.root.L:
+            return (_cones.to_float_cells([self.root], self.W, [self.root_rows]), [],
+                    np.zeros((1, 0), dtype=np.uint8))
+        L = self.layers[0]
+        H = _exact_rows(L, _identity(self.d))
+        chosen: list[int] = []
+        for j, row in enumerate(H):
+            if _exact.rank_exact([H[i][:-1] for i in chosen + [j]]) == len(chosen) + 1:
+                chosen.append(j)
+                if len(chosen) == self.d:
+                    break
+        cur: list[tuple[_cones.ExactCell, list[int], dict[int, tuple[int, ...]]]] = [
+            (self.root, [], dict(self.root_rows))]
+        for j in chosen:
+            irow = _exact.integer_row(H[j])
+            nxt = []
+            for c, b, rows in cur:
+                for s, ch in _cones.insert_exact(c, irow, L["hid0"] + j):
+                    r2 = dict(rows)
+                    r2[L["hid0"] + j] = irow if s else tuple(-v for v in irow)
+                    nxt.append((ch, b + [s], r2))
+            cur = nxt
+        cells = _cones.to_float_cells([c for c, _, _ in cur], self.W, [r for _, _, r in cur])
+        return cells, chosen, np.array([b for _, b, _ in cur], dtype=np.uint8).reshape(len(cur), -1)
+
+    def free_space(self) -> "Plan":
+        """The same network over all of R^d."""
+        return Plan(self.net, None)
+
+
+def _identity(d: int) -> list[list[Any]]:
+    return [[1 if i == j else 0 for j in range(d)] + [0] for i in range(d)]
+
+
+class Block:
+    """Final cells: patterns (one column per kinked unit) and their float cones."""
+
+    def __init__(self, patterns: NDArray[np.uint8], cells: _cones.FloatCells) -> None:
+        self.patterns = patterns
+        self.cells = cells
+
+
+def _rows(L: dict[str, Any], A: NDArray[np.float64] | None, AE: NDArray[np.float64] | None,
+          n: int, D: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Pre-activation rows (n, k, D) of layer L on cells whose maps are A (n, w, D), with
+    entrywise error bounds.  ``A is None`` means the identity map of the input."""
+    Wf, WE, bf, bE = L["Wf"], L["WE"], L["bf"], L["bE"]
+    k, w = Wf.shape
+    with np.errstate(all="ignore"):
+        if A is None:
+            H = np.zeros((k, D))
+            H[:, :-1] = Wf
+            H[:, -1] = bf
+            HE = np.zeros((k, D))
+            HE[:, :-1] = WE
+            HE[:, -1] = bE
+            return np.broadcast_to(H, (n, k, D)), np.broadcast_to(HE, (n, k, D))
+        assert AE is not None
+        A2 = A.transpose(1, 0, 2).reshape(w, n * D)
+        AE2 = AE.transpose(1, 0, 2).reshape(w, n * D)
+        absW = np.abs(Wf)
+        H = (Wf @ A2).reshape(k, n, D).transpose(1, 0, 2)
+        absA = np.abs(A2)
+        err = (w + 2) * _U * (absW @ absA) + absW @ AE2
+        if WE.any():
+            err += WE @ (absA + AE2)
+        # A product that underflows is off by less than 2**-1074: one allowance per nonzero
+        # product, so that a bound of exactly 0 still means an exact 0.
+        err += 2.0**-1000 * ((Wf != 0).astype(np.float64) @ (A2 != 0).astype(np.float64))
+        HE = err.reshape(k, n, D).transpose(1, 0, 2)
+        H = np.ascontiguousarray(H)
+        H[:, :, -1] += bf
+        HE = np.ascontiguousarray(HE)
+        HE[:, :, -1] += bE + (w + 2) * _U * np.abs(bf)
+        HE *= 1 + 2.0**-40
+        return H, HE
+
+
+def _activate(L: dict[str, Any], H: NDArray[np.float64], HE: NDArray[np.float64],
+              bits: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The maps of the layer's outputs on cells with ``bits``, with their error bounds."""
+    l = L["layer"]
+    if l.kind == "step":
+        A = np.zeros(H.shape)
+        A[:, :, -1] = bits
+        return A, np.zeros(H.shape)
+    if l.kind == "relu":
+        m = bits[:, :, None].astype(np.float64)
+        return H * m, HE * m
+    s_f = float(l.slope)
+    s_e = 0.0 if Fraction(s_f) == l.slope else abs(s_f) * _U
+    s = np.where(bits == 1, 1.0, s_f)[:, :, None]
+    se = np.where(bits == 1, 0.0, s_e)[:, :, None]
+    A = H * s
+    AE = np.abs(s) * HE + se * (np.abs(H) + HE) + _U * np.abs(A)
+    return A, AE
+
+
+def exact_cell(plan: Plan, bits: Sequence[int], upto: int | None = None) -> tuple[
+        _cones.ExactCell, list[list[Any]], dict[int, tuple[int, ...]]]:
+    """The exact cone of the cell with pattern ``bits`` after the kinked layers before
+    ``upto`` (all by default), the exact map (rows of [M | c]) of the last one's output,
+    and the integer rows of the constraints, oriented into the cell, by id."""
+    cell = plan.root
+    rows = dict(plan.root_rows)
+    A = _identity(plan.d)
+    pos = 0
+    for L in plan.layers[: len(plan.layers) if upto is None else upto]:
+        H = _exact_rows(L, A)
+        for j, row in enumerate(H):
+            want = bits[pos + j]
+            irow = _exact.integer_row(row)
+            kids = dict(_cones.insert_exact(cell, irow, L["hid0"] + j))
+            if want not in kids:
+                raise HyperarrError("internal error: a cell's pattern does not match its exact cone; "
+                                    "please report it with the network")
+            cell = kids[want]
+            rows[L["hid0"] + j] = irow if want else tuple(-v for v in irow)
+        A = _exact_activate(L, H, bits[pos : pos + L["k"]])
+        pos += L["k"]
+    return cell, A, rows
+
+
+def _exact_rows(L: dict[str, Any], A: list[list[Any]]) -> list[list[Any]]:
+    cols = list(zip(*A))
+    out = []
+    for row, bi in zip(L["W"].tolist(), L["b"].tolist()):
+        r = [sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
+        r[-1] += bi
+        out.append(r)
+    return out
+
+
+def _exact_activate(L: dict[str, Any], H: list[list[Any]], bits: Sequence[int]) -> list[list[Any]]:
+    l = L["layer"]
+    D = len(H[0])
+    if l.kind == "step":
+        return [[0] * (D - 1) + [int(b)] for b in bits]
+    slope = 0 if l.kind == "relu" else l.slope
+    return [row if b else [slope * v for v in row] for row, b in zip(H, bits)]
+
+
+def _split_exact(plan: Plan, level: int, bits: Sequence[int], preset: dict[int, int]) -> tuple[
+        _cones.FloatCells, list[list[int]]]:
+    """The children, exactly, of the cell with pattern prefix ``bits`` at kinked layer
+    ``level`` (its units in ``preset`` already inserted, with those bits): the child cells
+    in floats and their bits for that layer."""
+    cell, A, rows = exact_cell(plan, bits, level)
+    L = plan.layers[level]
+    H = _exact_rows(L, A)
+    for j, s in preset.items():
+        irow = _exact.integer_row(H[j])
+        cell = dict(_cones.insert_exact(cell, irow, L["hid0"] + j))[s]
+        rows[L["hid0"] + j] = irow if s else tuple(-v for v in irow)
+    cur: list[tuple[_cones.ExactCell, list[int], dict[int, tuple[int, ...]]]] = [(cell, [], rows)]
+    for j, row in enumerate(H):
+        if j in preset:
+            continue
+        irow = _exact.integer_row(row)
+        nxt = []
+        for c, b, r in cur:
+            for s, ch in _cones.insert_exact(c, irow, L["hid0"] + j):
+                r2 = dict(r)
+                r2[L["hid0"] + j] = irow if s else tuple(-v for v in irow)
+                nxt.append((ch, b + [s], r2))
+        cur = nxt
+    out_bits = []
+    for _, b, _ in cur:
+        it = iter(b)
+        out_bits.append([preset[j] if j in preset else next(it) for j in range(L["k"])])
+    return _cones.to_float_cells([c for c, _, _ in cur], plan.W, [r for _, _, r in cur]), out_bits
+
+
+def _cut_layer(plan: Plan, level: int, cells: _cones.FloatCells, H: NDArray[np.float64],
+               HE: NDArray[np.float64], prefix: NDArray[np.uint8],
+               keep: NDArray[np.uint8] | None = None, done: Sequence[int] = (),
+               done_bits: NDArray[np.uint8] | None = None) -> tuple[
+                   NDArray[np.int64], NDArray[np.uint8], _cones.FloatCells]:
+    """Cut each cell by the layer's k units; returns (parent index, bits, children).
+    With ``keep`` (n, k), only the child with those bits is made.  The units ``done`` are
+    already inserted, with bits ``done_bits`` (n, len(done))."""
+    L = plan.layers[level]
+    k, hid0 = L["k"], L["hid0"]
+    n = len(cells)
+    orig = np.arange(n, dtype=np.int64)
+    todo = [j for j in range(k) if j not in set(done)]
+    steps: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = []
+    bad = np.zeros(n, dtype=bool)
+    sub = cells
+    for j in todo:
+        kp = None if keep is None else keep[orig, j].astype(np.int8)
+        parent, side, status, sub = _cones.insert_float(sub, H[orig, j], HE[orig, j], hid0 + j, kp)
+        if (status < 0).any():
+            bad[orig[status < 0]] = True
+        orig = orig[parent]
+        steps.append((parent, side))
+    m = len(sub)
+    bits = np.zeros((m, k), dtype=np.uint8)
+    idx = np.arange(m, dtype=np.int64)
+    for j, (parent, side) in zip(reversed(todo), reversed(steps)):
+        bits[:, j] = side[idx] == 1
+        idx = parent[idx]
+    if done:
+        bits[:, list(done)] = done_bits[orig]  # type: ignore[index]
+    if bad.any():
+        good = ~bad[orig]
+        extra_o: list[NDArray[np.int64]] = [orig[good]]
+        extra_b: list[NDArray[np.uint8]] = [bits[good]]
+        extra_c: list[_cones.FloatCells] = [sub.take(np.flatnonzero(good))]
+        for c in np.flatnonzero(bad).tolist():
+            preset = {j: int(done_bits[c, i]) for i, j in enumerate(done)} if done else {}  # type: ignore[index]
+            kids, kbits = _split_exact(plan, level, prefix[c].tolist(), preset)
+            sel = np.arange(len(kbits))
+            if keep is not None:
+                want = keep[c].tolist()
+                sel = np.array([i for i, b in enumerate(kbits) if b == want], dtype=np.int64)
+            if not sel.size:
+                continue
+            extra_o.append(np.full(sel.size, c, dtype=np.int64))
+            extra_b.append(np.array(kbits, dtype=np.uint8).reshape(len(kbits), k)[sel])
+            extra_c.append(kids.take(sel))
+        orig = np.concatenate(extra_o)
+        bits = np.concatenate(extra_b)
+        sub = _cones.FloatCells.concatenate(extra_c)
+    return orig, bits, sub
+
+
+def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None) -> Iterator[Block]:
+    """The final cells, block by block, depth first over the kinked layers."""
+    n_levels = len(plan.layers)
+    start, done, done_bits = plan.start()
+    empty = np.zeros((len(start), 0), dtype=np.uint8)
+    count = [0]
+
+    def descend(level: int, cells: _cones.FloatCells, A: NDArray[np.float64] | None,
+                AE: NDArray[np.float64] | None, prefix: NDArray[np.uint8]) -> Iterator[Block]:
+        L = plan.layers[level]
+        n = len(cells)
+        H, HE = _rows(L, A, AE, n, plan.D)
+        orig, bits, kids = (_cut_layer(plan, level, cells, H, HE, prefix, done=done, done_bits=done_bits)
+                            if level == 0 else _cut_layer(plan, level, cells, H, HE, prefix))
+        pats = np.hstack([prefix[orig], bits])
+        if level == n_levels - 1:
+            count[0] += len(kids)
+            if limit is not None and count[0] > limit:
+                raise _OverLimit(count[0])
+            yield Block(pats, kids)
+            return
+        block = max(1, chunk)
+        start = 0
+        while start < len(kids):
+            stop = min(len(kids), start + block)
+            sl = np.arange(start, stop)
+            o = orig[sl]
+            A2, AE2 = _activate(L, np.asarray(H[o]), np.asarray(HE[o]), bits[sl])
+            got = 0
+            for blk in descend(level + 1, kids.take(sl), A2, AE2, pats[sl]):
+                got += len(blk.patterns)
+                yield blk
+            growth = max(1.0, got / (stop - start))
+            block = max(1, int(chunk / growth))
+            start = stop
+
+    yield from descend(0, start, None, None, empty)
+
+
+class _OverLimit(Exception):
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+
+def bounded_in_space(plan: Plan, patterns: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Whether the region of each pattern, in all of R^d, is bounded: its cone over R^d,
+    replayed along the pattern, has no ray at infinity."""
+    free = plan.free_space()
+    n = patterns.shape[0]
+    start, done, done_bits = free.start()
+    # each pattern's start cell: the one whose bits agree on the units inserted first
+    first = patterns[:, : free.layers[0]["k"]][:, done] if done else np.zeros((n, 0), dtype=np.uint8)
+    key = {tuple(b): i for i, b in enumerate(done_bits.tolist())}
+    cells = start.take(np.array([key[tuple(b)] for b in first.tolist()], dtype=np.int64))
+    dbits = first
+    A: NDArray[np.float64] | None = None
+    AE: NDArray[np.float64] | None = None
+    pos = 0
+    for level, L in enumerate(free.layers):
+        k = L["k"]
+        H, HE = _rows(L, A, AE, len(cells), free.D)
+        want = patterns[:, pos : pos + k]
+        if level == 0:
+            orig, bits, cells = _cut_layer(free, 0, cells, H, HE, patterns[:, :0], keep=want,
+                                           done=done, done_bits=dbits)
+        else:
+            orig, bits, cells = _cut_layer(free, level, cells, H, HE, patterns[:, :pos], keep=want)
+        order = np.argsort(orig, kind="stable")
+        orig, bits, cells = orig[order], bits[order], cells.take(order)
+        if len(cells) != n or not np.array_equal(orig, np.arange(n)):
+            raise HyperarrError("internal error: a region's pattern is empty in R^d; please report it")
+        A, AE = _activate(L, np.asarray(H), np.asarray(HE), bits)
+        pos += k
+    return ~cells.has_infinity()
+
+
+def witnesses(plan: Plan, block: Block) -> tuple[NDArray[np.float64], NDArray[np.bool_], list[Any]]:
+    """A witness of each final cell: float points checked exactly (pattern reproduced with
+    no kinked pre-activation at 0, strictly inside the domain), and for the others an
+    exact point from the cell's exact cone."""
+    from hyperarr.deep._model import _forward
+
+    X = block.cells.interior_points()
+    n = X.shape[0]
+    ok: NDArray[np.bool_] = np.asarray(np.isfinite(X).all(axis=1), dtype=bool)
+    Xs = np.where(ok[:, None], X, 0.0)
+    pats, zero = _forward(plan.net, Xs)
+    ok &= (pats == block.patterns).all(axis=1) & ~zero
+    if plan.domain is not None:
+        ok &= plan.domain.contains(Xs, strict=True)
+    exact: list[Any] = [None] * n
+    for i in np.flatnonzero(~ok).tolist():
+        cell, _, _ = exact_cell(plan, block.patterns[i].tolist())
+        p = _cones.exact_interior_point(cell)
+        exact[i] = p
+        Xs[i] = [_exact.to_float(v) for v in p]
+    inside = ok.copy()
+    redo = np.flatnonzero(~ok)
+    if redo.size:
+        fin: NDArray[np.bool_] = np.asarray(np.isfinite(Xs[redo]).all(axis=1), dtype=bool)
+        pr, zr = _forward(plan.net, np.where(fin[:, None], Xs[redo], 0.0))
+        good = fin & (pr == block.patterns[redo]).all(axis=1) & ~zr
+        if plan.domain is not None:
+            good &= plan.domain.contains(np.where(fin[:, None], Xs[redo], 0.0), strict=True)
+        inside[redo] = good
+        for i in redo[good].tolist():
+            exact[i] = None
+    return Xs, inside, exact
+
+
+def zaslavsky_bound(plan: Plan) -> int:
+    """Π over the kinked layers of Σ_{i≤d} C(k, i): no network of these widths has more
+    regions in R^d."""
+    out = 1
+    for L in plan.layers:
+        out *= sum(math.comb(L["k"], i) for i in range(plan.d + 1))
+    return out

@@ -1,0 +1,423 @@
+"""The activation regions of a network in input space, exactly.
+
+An *activation region* is a maximal open set of inputs on which the
+activation pattern is constant; the network is affine on it.  The set of
+inputs with one pattern is convex (each unit adds one affine inequality,
+affine because the earlier layers' pattern is fixed), so two regions never
+share a pattern, and a region is named by its pattern.
+
+Every region comes with a witness strictly inside it and inside the domain,
+checked by an exact forward pass (its pattern reproduced, no kinked
+pre-activation exactly 0), and with a flag saying whether it is bounded in
+R^d.  A unit whose pre-activation is identically 0 on a region counts as
+inactive there and does not split it.
+
+A network with one layer with a kink is an arrangement, and its regions are
+those of [`Arrangement.regions`][hyperarr.arrangement.Arrangement.regions]
+(computed by it).  Deeper networks are cut layer by layer (``_engine``).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Iterator
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hyperarr import _exact
+from hyperarr.arrangement import DEFAULT_MAX_REGIONS, Arrangement
+from hyperarr.deep import _engine
+from hyperarr.deep._model import Model
+from hyperarr.domain import Polytope, as_domain
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+
+__all__ = ["ActivationRegions", "ActivationRegion", "regions", "iter_regions", "n_regions",
+           "estimate_regions", "DEFAULT_MAX_REGIONS"]
+
+
+class ActivationRegion:
+    """One activation region: its pattern, a witness and whether it is bounded."""
+
+    __slots__ = ("pattern", "point", "point_inside", "exact_point", "bounded")
+
+    def __init__(self, pattern: tuple[int, ...], point: tuple[float, ...], point_inside: bool,
+                 exact_point: tuple[Fraction, ...], bounded: bool) -> None:
+        self.pattern, self.point, self.point_inside = pattern, point, point_inside
+        self.exact_point, self.bounded = exact_point, bounded
+
+    def __repr__(self) -> str:
+        return (f"ActivationRegion(pattern={''.join(map(str, self.pattern))}, "
+                f"point={list(self.point)}, bounded={self.bounded})")
+
+
+class ActivationRegions:
+    """A table of activation regions of a [`Network`][hyperarr.deep.Network].
+
+    Attributes
+    ----------
+    patterns : ndarray of int8, shape (m, n_units)
+        0/1, one column per unit with a kink, layer after layer.
+    points : ndarray of float64, shape (m, d)
+        A witness of each region; strictly inside it where ``points_inside``,
+        else the float nearest to ``exact_points[k]``.
+    points_inside : ndarray of bool, shape (m,)
+    exact_points : tuple of tuples of Fraction
+        An exact witness of each region, strictly inside it and the domain.
+    bounded : ndarray of bool, shape (m,)
+        Whether the region, in all of R^d, is bounded.
+    """
+
+    __slots__ = ("net", "_patterns", "_points", "_inside", "_exact", "_bounded", "__weakref__")
+
+    def __init__(self, net: Model, patterns: NDArray[np.int8], points: NDArray[np.float64],
+                 inside: NDArray[np.bool_], exact: NDArray[Any], bounded: NDArray[np.bool_]) -> None:
+        self.net = net
+        for a in (patterns, points, inside, exact, bounded):
+            a.setflags(write=False)
+        self._patterns, self._points, self._inside = patterns, points, inside
+        self._exact, self._bounded = exact, bounded
+
+    @property
+    def patterns(self) -> NDArray[np.int8]:
+        """The activation patterns, (m, n_units) int8 of 0/1."""
+        return self._patterns
+
+    @property
+    def points(self) -> NDArray[np.float64]:
+        """Float64 witnesses, (m, d)."""
+        return self._points
+
+    @property
+    def points_inside(self) -> NDArray[np.bool_]:
+        """Whether each float witness lies strictly inside its region (checked exactly)."""
+        return self._inside
+
+    @property
+    def exact_points(self) -> tuple[tuple[Fraction, ...], ...]:
+        """An exact witness of each region, as Fractions."""
+        return tuple(tuple(Fraction(v) for v in p) if x is None else tuple(x)
+                     for p, x in zip(self._points.tolist(), self._exact.tolist()))
+
+    @property
+    def bounded(self) -> NDArray[np.bool_]:
+        """Whether each region is bounded in R^d."""
+        return self._bounded
+
+    def __len__(self) -> int:
+        return int(self._patterns.shape[0])
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, (int, np.integer)):
+            k = int(key)
+            if not -len(self) <= k < len(self):
+                raise IndexError(f"region index {k} out of range for {len(self)} regions")
+            return ActivationRegion(tuple(self._patterns[k].tolist()), tuple(self._points[k].tolist()),
+                                    bool(self._inside[k]), self.exact_points[k], bool(self._bounded[k]))
+        idx = np.arange(len(self))[key]
+        return ActivationRegions(self.net, self._patterns[idx], self._points[idx], self._inside[idx],
+                                 self._exact[idx], self._bounded[idx])
+
+    def __repr__(self) -> str:
+        return f"ActivationRegions(m={len(self)}, n_units={self._patterns.shape[1]}, d={self._points.shape[1]})"
+
+    def index_of(self, pattern: Any) -> int:
+        """The row of the region with this pattern; KeyError if there is none."""
+        p = np.asarray(pattern, dtype=np.int8).reshape(-1)
+        hit = np.flatnonzero((self._patterns == p).all(axis=1))
+        if not hit.size:
+            raise KeyError("no region has this pattern")
+        return int(hit[0])
+
+    def affine_map(self, k: int, exact: bool = False) -> tuple[NDArray[Any], NDArray[Any]]:
+        """(M, c) with output = M x + c on region k: float64, or exact (object) arrays."""
+        return self.net.affine_map(self._patterns[int(k)], exact=exact)
+
+    @classmethod
+    def concatenate(cls, parts: list["ActivationRegions"], net: Model) -> "ActivationRegions":
+        """The rows of ``parts``, one after another."""
+        d, U = net.input_dim, net.n_units
+        if not parts:
+            return cls(net, np.zeros((0, U), dtype=np.int8), np.zeros((0, d)), np.zeros(0, dtype=bool),
+                       np.empty(0, dtype=object), np.zeros(0, dtype=bool))
+        return cls(net, np.concatenate([p._patterns for p in parts]),
+                   np.concatenate([p._points for p in parts]),
+                   np.concatenate([p._inside for p in parts]),
+                   np.concatenate([p._exact for p in parts]),
+                   np.concatenate([p._bounded for p in parts]))
+
+
+def _checked(net: Any) -> Model:
+    if not isinstance(net, Model):
+        raise ArrangementError(f"net must be a hyperarr.deep.Network; got {type(net).__name__}")
+    return net
+
+
+def _domain(net: Model, domain: Any) -> Polytope | None:
+    return None if domain is None else as_domain(domain, net.input_dim)
+
+
+def _single_layer(net: Model) -> Arrangement | None:
+    """The arrangement of the network's one kinked layer, when it has one and every unit
+    has a nonzero normal (then its regions are the arrangement's)."""
+    plan_layers = [l for l in net._layers if l.kinked]
+    if len(plan_layers) != 1:
+        return None
+    W, b = _fold_first(net)
+    if any(all(v == 0 for v in row) for row in W):
+        return None
+    return Arrangement.from_linear(np.array(W, dtype=object), np.array(b, dtype=object))
+
+
+def _fold_first(net: Model) -> tuple[list[list[Any]], list[Any]]:
+    """The first kinked layer's pre-activation as exact (W, b) on the input."""
+    d = net.input_dim
+    W: list[list[Any]] = [[1 if i == j else 0 for j in range(d)] for i in range(d)]
+    b: list[Any] = [0] * d
+    for l in net._layers:
+        Wl = l.W.tolist()
+        cols = list(zip(*W))
+        W = [[sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
+             for row in Wl]
+        b = [sum((w * v for w, v in zip(row, b) if w and v), Fraction(0)) + bi
+             for row, bi in zip(Wl, l.b.tolist())]
+        if l.kinked:
+            break
+    return W, b
+
+
+def _from_arrangement(net: Model, A: Arrangement, domain: Any, max_regions: int | None) -> ActivationRegions:
+    R = A.regions(max_regions=max_regions, domain=domain)
+    exact = np.empty(len(R), dtype=object)
+    ex = R.exact_points
+    for i in np.flatnonzero(~R.points_inside).tolist():
+        exact[i] = ex[i]
+    return ActivationRegions(net, (R.signs > 0).astype(np.int8), np.array(R.points),
+                             np.array(R.points_inside), exact, np.array(R.bounded))
+
+
+def _table(plan: _engine.Plan, block: _engine.Block) -> ActivationRegions:
+    X, inside, exact = _engine.witnesses(plan, block)
+    ex = np.empty(len(exact), dtype=object)
+    for i, v in enumerate(exact):
+        ex[i] = v
+    if plan.domain is None:
+        bounded = ~block.cells.has_infinity()
+    else:
+        touch = block.cells.touches(1, 1 + plan.F)
+        bounded = ~touch
+        if touch.any():
+            idx = np.flatnonzero(touch)
+            bounded[idx] = _engine.bounded_in_space(plan, block.patterns[idx])
+    return ActivationRegions(plan.net, block.patterns.astype(np.int8), X, inside, ex, bounded)
+
+
+def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: int = 0) -> dict[str, Any]:
+    """Estimates of the number of regions before any enumeration, in well under a second.
+
+    Returns a dict: ``upper_bound`` (the product over the kinked layers of
+    Σ_{i≤d} C(k, i), Zaslavsky's bound for k hyperplanes in R^d: proven),
+    ``first_layer`` (the exact count of the first kinked layer's regions,
+    from its arrangement, when it has no zero row) and ``sampled`` (distinct
+    patterns of random points in the domain, or in a box around the first
+    layer's hyperplanes: a lower bound, up to points on boundaries).
+    """
+    net = _checked(net)
+    P = _domain(net, domain)
+    d = net.input_dim
+    ub = 1
+    for l in net._layers:
+        if l.kinked:
+            ub *= sum(math.comb(int(l.W.shape[0]), i) for i in range(d + 1))
+    out: dict[str, Any] = {"upper_bound": ub}
+    rng = np.random.default_rng(seed)
+    if P is None:
+        lo, hi = -4.0, 4.0
+        X = rng.uniform(lo, hi, size=(samples, d))
+    else:
+        from hyperarr.domain import Box
+
+        if isinstance(P, Box):
+            lo_v = np.array([float(v) for v in P.lo])
+            hi_v = np.array([float(v) for v in P.hi])
+            X = lo_v + rng.random((samples, d)) * (hi_v - lo_v)
+        else:
+            c = np.array([float(v) for v in P.interior_point])
+            X = c + rng.normal(size=(samples, d))
+            X = X[P.contains(X, strict=True)]
+    out["sampled"] = int(np.unique(net.pattern(X), axis=0).shape[0]) if X.shape[0] else 0
+    return out
+
+
+def _refuse_upfront(net: Model, P: Polytope | None, max_regions: int | None) -> None:
+    if max_regions is None:
+        return
+    if P is not None and type(P).__name__ == "Box" and 2**net.input_dim > max(max_regions, 2**20):
+        raise OutputTooLargeError(
+            f"a box in R^{net.input_dim} has 2^{net.input_dim} vertices, over max_regions={max_regions}; "
+            "restrict the network to a plane with net.on_plane(p0, p1, p2)")
+    est = estimate_regions(net, P, samples=2048)
+    if est["sampled"] > max_regions:
+        raise OutputTooLargeError(
+            f"the network has at least {est['sampled']:,} regions in this domain (distinct patterns "
+            f"of 2,048 random inputs; at most {est['upper_bound']:,} by Zaslavsky's bound per layer), "
+            f"over max_regions={max_regions:,}; stream them with net.iter_regions(domain, chunk_size=...) "
+            "or count them with net.n_regions(domain)")
+
+
+def regions(net: Model, domain: Any = None, max_regions: int | None = DEFAULT_MAX_REGIONS) -> ActivationRegions:
+    """Every activation region of ``net`` meeting ``domain``, exactly.
+
+    Parameters
+    ----------
+    net : Network
+    domain : None, (lo, hi) or Polytope
+        None for all of R^d; a pair for the box lo ≤ x ≤ hi; or a
+        [`Polytope`][hyperarr.domain.Polytope].  A region meets the domain
+        when it meets its interior.
+    max_regions : int or None
+        Refuse (OutputTooLargeError) rather than return more regions.
+
+    Returns
+    -------
+    ActivationRegions
+
+    Examples
+    --------
+    >>> from hyperarr.deep import Network
+    >>> net = Network([([[1, 0], [0, 1]], [0, 0], "relu"),
+    ...                ([[1, 1]], [-1], "relu")])
+    >>> R = regions(net)
+    >>> len(R), sorted(map(tuple, R.patterns.tolist()))
+    (7, [(0, 0, 0), (0, 1, 0), (0, 1, 1), (1, 0, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1)])
+    """
+    net = _checked(net)
+    parts = list(iter_regions(net, domain, chunk_size=100_000, max_regions=max_regions))
+    return ActivationRegions.concatenate(parts, net)
+
+
+def iter_regions(net: Model, domain: Any = None, chunk_size: int = 100_000,
+                 max_regions: int | None = None) -> Iterator[ActivationRegions]:
+    """The activation regions meeting ``domain`` in tables of at most ``chunk_size`` rows.
+
+    The cells are cut depth first, block by block, so the memory held is
+    that of a few blocks, not of the whole output.
+    """
+    net = _checked(net)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
+    P = _domain(net, domain)
+    _refuse_upfront(net, P, max_regions)
+    return _iter(net, P, int(chunk_size), max_regions)
+
+
+def _essential(net: Model) -> tuple[Model, list[list[Any]]] | None:
+    """When the first kinked layer's normals span less than R^d: the network on the
+    coordinates y of their span, x = B y (B: d × r, exact), for which they span R^r.
+    The regions of ``net`` in R^d are those of this network times the kernel."""
+    W, _ = _fold_first(net)
+    d = net.input_dim
+    chosen: list[list[Any]] = []
+    for row in W:
+        if _exact.rank_exact(chosen + [row]) == len(chosen) + 1:
+            chosen.append(row)
+    if len(chosen) == d:
+        return None
+    B = [[chosen[j][i] for j in range(len(chosen))] for i in range(d)]  # d × r
+    first = net._layers[0]
+    W0 = [[sum((w * b for w, b in zip(row, col)), Fraction(0)) for col in zip(*B)] if B and chosen
+          else [0] for row in first.W.tolist()]
+    layers: list[Any] = [(W0 if chosen else [[0] for _ in W0], first.b, net.activations[0])]
+    layers += [(l.W, l.b, a) for l, a in zip(net._layers[1:], net.activations[1:])]
+    return type(net)(layers), B
+
+
+def _lifted(net: Model, T: ActivationRegions, B: list[list[Any]]) -> ActivationRegions:
+    """A table of the essential network (coordinates y) as one of ``net`` (x = B y)."""
+    from hyperarr.deep._model import _forward
+
+    r = len(B[0]) if B and B[0] else 0
+    ex = []
+    for y in T.exact_points:
+        ex.append(tuple(sum((b * v for b, v in zip(row, y[:r])), Fraction(0)) for row in B))
+    X = np.array([[_exact.to_float(v) for v in p] for p in ex], dtype=np.float64).reshape(len(ex), -1)
+    fin: NDArray[np.bool_] = np.asarray(np.isfinite(X).all(axis=1), dtype=bool)
+    pats, zero = _forward(net, np.where(fin[:, None], X, 0.0))
+    inside = fin & (pats == T.patterns).all(axis=1) & ~zero
+    exact = np.empty(len(ex), dtype=object)
+    for i in np.flatnonzero(~inside).tolist():
+        exact[i] = ex[i]
+    return ActivationRegions(net, np.array(T.patterns), X, inside, exact, np.zeros(len(ex), dtype=bool))
+
+
+def _iter(net: Model, P: Polytope | None, chunk: int, max_regions: int | None) -> Iterator[ActivationRegions]:
+    if P is None:
+        ess = _essential(net)
+        if ess is not None:
+            low, B = ess
+            if low.input_dim == 0 or not B[0]:
+                yield _constant(net)
+                return
+            for T in _iter(low, None, chunk, max_regions):
+                yield _lifted(net, T, B)
+            return
+    A = _single_layer(net)
+    if A is not None:
+        T = _from_arrangement(net, A, P, max_regions)
+        for i in range(0, max(len(T), 1), chunk):
+            if len(T):
+                yield T[i : i + chunk]
+        return
+    plan = _engine.Plan(net, P)
+    try:
+        for block in _engine.walk(plan, chunk=chunk, limit=max_regions):
+            for i in range(0, len(block.patterns), chunk):
+                sub = _engine.Block(block.patterns[i : i + chunk],
+                                    block.cells.take(np.arange(i, min(i + chunk, len(block.patterns)))))
+                yield _table(plan, sub)
+    except _engine._OverLimit as exc:
+        raise OutputTooLargeError(
+            f"the network has more than {max_regions:,} regions in this domain (over {exc.count:,} "
+            f"found so far), over max_regions={max_regions:,}; stream them with "
+            "net.iter_regions(domain, chunk_size=...) or count them with net.n_regions(domain)") from None
+
+
+def n_regions(net: Model, domain: Any = None) -> int:
+    """The number of activation regions meeting ``domain``, exactly (no witnesses are made).
+
+    Examples
+    --------
+    >>> from hyperarr.deep import Network
+    >>> net = Network([([[1, 0], [0, 1]], [0, 0], "relu"),
+    ...                ([[1, 1]], [-1], "relu")])
+    >>> n_regions(net, (-2, 2)), n_regions(net, (0, 2))
+    (7, 2)
+    """
+    net = _checked(net)
+    P = _domain(net, domain)
+    if P is None:
+        ess = _essential(net)
+        if ess is not None:
+            return 1 if not ess[1][0] else n_regions(ess[0])
+    A = _single_layer(net)
+    if A is not None:
+        return A.n_regions() if P is None else _n_in(A, P)
+    plan = _engine.Plan(net, P)
+    return sum(len(b.patterns) for b in _engine.walk(plan, chunk=100_000))
+
+
+def _constant(net: Model) -> ActivationRegions:
+    """The one region of a network whose first kinked layer is constant: all of R^d."""
+    from hyperarr.deep._model import _forward
+
+    x = np.zeros((1, net.input_dim))
+    pats, _ = _forward(net, x)
+    return ActivationRegions(net, pats, x, np.ones(1, dtype=bool), np.empty(1, dtype=object),
+                             np.zeros(1, dtype=bool))
+
+
+def _n_in(A: Arrangement, P: Polytope) -> int:
+    from hyperarr.domain import n_regions as domain_n_regions
+
+    return domain_n_regions(A, P)
