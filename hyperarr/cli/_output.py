@@ -64,13 +64,9 @@ def new_figure(size: tuple[float, float], needs: str) -> Any:
     ``needs`` names what wants matplotlib in the ImportError raised when it is
     missing, e.g. ``"hyperarr plot"``.
     """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise ImportError(
-            f"{needs} needs matplotlib; install it with pip install 'hyperarr[plot]'"
-        ) from exc
-    return Figure(figsize=size, layout="constrained")
+    from hyperarr.plot import _matplotlib
+
+    return _matplotlib("matplotlib.figure", needs).Figure(figsize=size, layout="constrained")
 
 
 def save_figure(fig: Any, path: str, dpi: float | None = None) -> None:
