@@ -82,3 +82,19 @@ def test_a_closed_pipe_in_process_is_status_0_and_silent(capsys):
     args = argparse.Namespace(command_parser=argparse.ArgumentParser(prog="hyperarr faces"))
     assert _main.run_command(closed, args) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_witnesses_are_exact_and_the_header_says_which_form_is_which(capsys):
+    from hyperarr.cli._output import WITNESS_HEAD
+
+    assert main(["faces", "--example", "five-lines"]) == 0
+    head, *rows = capsys.readouterr().out.splitlines()[1:]
+    assert head.endswith(WITNESS_HEAD) and "float64" in WITNESS_HEAD and "p/q" in WITNESS_HEAD
+    F = library.five_lines().faces()
+    for i, row in enumerate(rows):
+        coords = row[row.rindex("(") + 1:-1].split(", ")
+        if F.points_inside[i]:  # the float itself: every decimal reads back to it
+            assert [float(c) for c in coords] == F.points[i].tolist()
+        else:
+            assert [Fraction(c) for c in coords] == list(F.exact_points[i])
+    assert not all(F.points_inside) and any(F.points_inside)  # both forms occur here

@@ -215,7 +215,7 @@ def _assert_error(code, out, err, text):
 def test_cli_arrangement(tmp_path, capsys):
     path = tmp_path / "fig.png"
     code, out, err = _run(capsys, "--example", "five-lines", "--highlight", "A,D,G", "-o", str(path))
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, f"figure written to {path}\n", "")  # as synthesize says it
     _check_png(path)
     assert os.listdir(tmp_path) == ["fig.png"]  # written atomically, no temporary left
 

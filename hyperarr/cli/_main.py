@@ -9,7 +9,7 @@ file that cannot be read or written, is one line ``hyperarr <command>: error:
 Examples
 --------
 >>> main(["count", "--n", "5", "--d", "2", "--json"])
-{"n": 5, "d": 2, "exact": 16, "approx": 25, "approx_factorial": "25/2", "ratio": 1.5625, ...}
+{"n": 5, "d": 2, "exact": 16, "approx": 25, "approx_factorial": 12.5, "ratio": 1.5625, ...}
 0
 """
 
