@@ -6,7 +6,10 @@ them form an *arrangement* whose regions are named by their sign vectors.
 """
 
 # The package root only re-exports; each name lives in the module of its concept.
-from hyperarr import counting, domain, interop, library, occupancy
+import types as _types
+from typing import Any as _Any
+
+from hyperarr import counting, domain, faces, interop, library, occupancy, regions
 from hyperarr.adjacency import adjacency_edges, adjacency_graph, adjacency_matrix
 from hyperarr.arrangement import Arrangement, Hyperplane
 from hyperarr.characteristic import (
@@ -33,13 +36,35 @@ from hyperarr.synthesis import synthesize
 
 __version__ = "0.1.0"
 
+
+class _CallableModule(_types.ModuleType):
+    """A module that, called, calls its function of the same name.
+
+    ``hyperarr.regions`` is both the module of the concept and, at the package
+    root, the function ``regions(A)``: an attribute of a package is what
+    ``import hyperarr.regions`` binds, so it has to stay the module.
+    """
+
+    def __call__(self, *args: _Any, **kwargs: _Any) -> _Any:
+        return getattr(self, self.__name__.rpartition(".")[2])(*args, **kwargs)
+
+
+# `hyperarr.regions(A)`, `hyperarr.faces(A)`, `hyperarr.occupancy(A, X)`: the
+# modules whose main function shares their name are callable as that function.
+for _module in (faces, occupancy, regions):
+    _module.__class__ = _CallableModule
+del _module
+
 __all__ = [
     "Arrangement",
     "Hyperplane",
+    "regions",
     "Regions",
     "Region",
+    "faces",
     "Faces",
     "Face",
+    "occupancy",
     "poset_of_regions",
     "adjacency_graph",
     "adjacency_edges",

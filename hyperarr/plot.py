@@ -1,13 +1,16 @@
 """Matplotlib figures for hyperarr.
 
-matplotlib is an optional dependency (``pip install 'hyperarr[plot]'``).  It
-is imported inside the functions, never at module import, so ``import
-hyperarr.plot`` works without it.  Every function draws on a given Axes, or
-on a new pyplot figure if ``ax`` is None, and returns the Axes.
+matplotlib is an optional dependency (``pip install -e '.[plot]'`` in a
+clone of hyperarr).  It is imported inside the functions, never at module
+import, so ``import hyperarr.plot`` works without it; every function that
+draws raises the same ImportError, saying what to install, when it is
+missing.  Every function draws on a given Axes, or on a new pyplot figure if
+``ax`` is None, and returns the Axes.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,21 +23,28 @@ if TYPE_CHECKING:
 __all__ = ["plot_gradients", "plot_arrangement", "plot_network", "plot_region_counts", "plot_unrolled"]
 
 
-def _pyplot() -> Any:
-    """Import and return ``matplotlib.pyplot``, or say how to install it."""
+#: The install line for the ``plot`` extra (hyperarr is installed from its source tree).
+_INSTALL_PLOT = "pip install -e '.[plot]'"
+
+
+def _matplotlib(module: str = "matplotlib", needs: str = "hyperarr.plot") -> Any:
+    """Import and return ``module`` (``matplotlib.patches``, ...), or say how to install matplotlib.
+
+    Raises
+    ------
+    ImportError
+        ``"{needs} needs matplotlib; install it with pip install -e '.[plot]'"``.
+    """
     try:
-        import matplotlib.pyplot as plt
+        return importlib.import_module(module)
     except ImportError as exc:
-        raise ImportError(
-            "hyperarr.plot needs matplotlib; install it with pip install 'hyperarr[plot]'"
-        ) from exc
-    return plt
+        raise ImportError(f"{needs} needs matplotlib; install it with {_INSTALL_PLOT}") from exc
 
 
 def _axes(ax: Axes | None) -> Axes:
     """``ax``, or the Axes of a new pyplot figure."""
     if ax is None:
-        _, ax = _pyplot().subplots()
+        _, ax = _matplotlib("matplotlib.pyplot").subplots()
     return ax
 
 
@@ -76,7 +86,8 @@ def plot_gradients(
     ValueError
         For invalid parameters (checked before matplotlib is imported).
     ImportError
-        If ``ax`` is None and matplotlib is not installed.
+        If ``ax`` is None and matplotlib is not installed (the message says
+        what to install).
 
     Examples
     --------
@@ -196,6 +207,8 @@ def plot_arrangement(
     ArrangementError
         If ``A`` is not in the plane, a label is unknown or an index is out
         of range (checked before anything is drawn).
+    ImportError
+        If matplotlib is not installed (the message says what to install).
 
     Examples
     --------
@@ -218,8 +231,7 @@ def plot_arrangement(
     shaded = _highlight_indices(A, highlight, names)
     segments = _line_segments(A, box)
 
-    from matplotlib.patches import Polygon as PolygonPatch
-
+    PolygonPatch = _matplotlib("matplotlib.patches").Polygon
     ax = _axes(ax)
     for r in dict.fromkeys(shaded):
         if not polys[r].is_empty:
@@ -323,6 +335,8 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
         If ``net`` has no ``.layers``.
     ArrangementError
         If the layer shapes do not chain.
+    ImportError
+        If matplotlib is not installed (the message says what to install).
 
     Notes
     -----
@@ -345,8 +359,7 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
     5
     """
     layers = _network_layers(net)
-    from matplotlib.patches import Circle
-
+    Circle = _matplotlib("matplotlib.patches").Circle
     ax = _axes(ax)
     sizes = [layers[0][0].shape[1]] + [W.shape[0] for W, _ in layers]
     tall = max(sizes)
@@ -458,6 +471,8 @@ def plot_region_counts(
     ------
     ArrangementError
         If an entry of ``ns`` or ``ds`` is not a non-negative integer.
+    ImportError
+        If matplotlib is not installed (the message says what to install).
 
     Examples
     --------
@@ -474,9 +489,8 @@ def plot_region_counts(
 
     rows = region_count_table(ns, ds)
     d_list = list(dict.fromkeys(r.d for r in rows))
+    matplotlib = _matplotlib()
     ax = _axes(ax)
-    import matplotlib
-
     cmap = matplotlib.colormaps["tab10" if len(d_list) <= 10 else "viridis"]
     for k, d in enumerate(d_list):
         sel = sorted((r for r in rows if r.d == d), key=lambda r: r.n)
@@ -489,8 +503,7 @@ def plot_region_counts(
         ax.plot(n, exact, "-", color=color, lw=1.8, label=f"d = {d}")
         ax.plot(n[ok], approx[ok], "--", color=color, lw=0.9)
         ax.plot(n[ok], approx_fact[ok], ":", color=color, lw=0.9)
-    from matplotlib.lines import Line2D
-
+    Line2D = _matplotlib("matplotlib.lines").Line2D
     style = [
         Line2D([], [], color="0.3", ls="-", label=r"exact $\sum_{k\leq d}\binom{n}{k}$"),
         Line2D([], [], color="0.3", ls="--", label="$n^d$"),
@@ -499,11 +512,10 @@ def plot_region_counts(
     first = ax.legend(handles=style, loc="upper left", fontsize="small")
     ax.add_artist(first)
     ax.legend(loc="lower right", fontsize="small", ncol=2 if len(d_list) > 5 else 1)
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
+    ticker = _matplotlib("matplotlib.ticker")
     ax.set_ylim(bottom=-0.5)  # n^d/d! < 1 for n < d says nothing
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{int(round(v))}}}$"))
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"$10^{{{int(round(v))}}}$"))
     ax.set_xlabel("n (hyperplanes = first-layer neurons)")
     ax.set_ylabel("number of regions (log scale)")
     ax.set_title("Regions of n hyperplanes in general position in $R^d$")
@@ -543,6 +555,8 @@ def plot_unrolled(rnn: Any, T: int = 4, ax: Axes | None = None) -> Axes:
     ------
     ModelError
         If T is not a positive integer (raised by ``rnn.unroll``).
+    ImportError
+        If matplotlib is not installed (the message says what to install).
 
     Examples
     --------
@@ -552,9 +566,8 @@ def plot_unrolled(rnn: Any, T: int = 4, ax: Axes | None = None) -> Axes:
     >>> sorted(t.get_text() for t in ax.texts if t.get_text().startswith("$h"))
     ['$h(0) = 0$', '$h(1)$', '$h(2)$', '$h(3)$', '$h(4)$']
     """
-    from matplotlib.patches import Circle
-
     ff = rnn.unroll(T)
+    Circle = _matplotlib("matplotlib.patches").Circle
     ax = _axes(ax)
     r, step = 0.32, 1.6
     nodes: dict[str, tuple[float, float]] = {"h0": (0.0, 1.0)}

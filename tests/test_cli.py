@@ -18,6 +18,7 @@ import pytest
 import hyperarr
 from hyperarr import cli
 from hyperarr.cli import _count, _demo, _input as _cli_input, _main, _plot, _regions, _rnn, _synthesize
+from hyperarr.cli import _output as _cli_output
 from hyperarr.counting import approx_regions, max_regions
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
@@ -99,8 +100,33 @@ def test_count_json_single_pair(capsys):
     assert (data["n"], data["d"], data["central"]) == (20, 10, False)
     assert data["exact"] == max_regions(20, 10)
     assert data["approx"] == approx_regions(20, 10)
-    assert Fraction(data["approx_factorial"]) == Fraction(20**10, math.factorial(10))
-    assert data["ratio"] == pytest.approx(20**10 / max_regions(20, 10))
+    assert isinstance(data["approx_factorial"], float) and isinstance(data["ratio"], float)
+    assert data["approx_factorial"] == float(Fraction(20**10, math.factorial(10)))
+    assert data["ratio"] == float(Fraction(20**10, max_regions(20, 10)))
+
+
+def test_count_json_gives_whole_estimates_as_integers(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "6", "--d", "2", "--json")
+    assert code == 0 and json.loads(out)["approx_factorial"] == 18 and '"approx_factorial": 18,' in out
+
+
+def test_count_json_ratio_beyond_the_float_range_is_a_number_not_null(capsys):
+    code, out, _ = _run(capsys, "count", "--n", "1000", "--d", "256", "--json")
+    assert code == 0
+    text = re.search(r'"ratio": ([^,]+),', out).group(1)
+    assert re.fullmatch(r"\d\.\d{16}e522", text), text  # a JSON number, 17 significant digits
+    row = json.loads(out)
+    assert abs(Fraction(text) / Fraction(row["approx"], row["exact"]) - 1) < Fraction(1, 10**15)
+    assert isinstance(row["approx_factorial"], float) and math.isfinite(row["approx_factorial"])
+
+
+def test_count_table_prints_ratios_alike_in_every_run(capsys):
+    # whole ratios (4/4, 8/4) print as 1.000 and 2.000, not as the integers 1 and 2
+    _, out, _ = _run(capsys, "count", "--n", "2,3", "--d", "1:3")
+    rows = _table_rows(out)
+    assert rows[2, 2][3] == "1.000" and rows[2, 3][3] == "2.000" and rows[3, 2][3] == "1.286"
+    ratios = [cells[3] for cells in rows.values()] + [cells[4] for cells in rows.values()]
+    assert all(re.fullmatch(r"\d+\.\d+|\d\.\d\de\d+", r) for r in ratios), ratios
 
 
 def test_count_json_range_is_a_list(capsys):
@@ -121,9 +147,9 @@ def test_count_json_keeps_huge_integers_exact(capsys):
         data = json.loads(out)
     finally:
         sys.set_int_max_str_digits(old)
-    assert data["exact"] == max_regions(1000, 2000)
+    assert data["exact"] == max_regions(1000, 2000) == 2**1000
     assert data["approx"] == 1000**2000
-    assert data["ratio"] is None  # beyond the float range
+    assert data["ratio"] == 1000**2000 // 2**1000  # whole, so exact; a number, never null
     assert sys.get_int_max_str_digits() == old
 
 
@@ -399,8 +425,11 @@ def test_regions_example_prints_every_region(capsys):
     lines = [ln for ln in out.splitlines() if ln[:3].strip().isdigit()]
     assert len(lines) == len(table)
     labels = seed_labels(five_lines())
-    for line, signs, label in zip(lines, table.signs.tolist(), labels):
-        assert line.split()[1:3] == [label, "".join("+" if s > 0 else "-" for s in signs)]
+    assert [line.split()[1] for line in lines] == sorted(labels)  # rows in label order: A, B, ...
+    for line in lines:
+        index, label, signs = line.split()[:3]
+        assert label == labels[int(index)]  # the # column stays the index in A.regions()
+        assert signs == "".join("+" if s > 0 else "-" for s in table.signs[int(index)].tolist())
 
 
 @pytest.mark.parametrize("suffix", [".npz", ".csv", ".json"])
@@ -547,10 +576,11 @@ def _never(*args, **kwargs):
 
 def test_count_refuses_work_above_its_budget_with_the_estimate(capsys, monkeypatch):
     monkeypatch.setattr(_count, "region_count_table", _never)
-    code, out, err = _run(capsys, "count", "--n", "999000:1000000:100", "--d", "9990:10000")
+    code, out, err = _run(capsys, "count", "--n", "990000:1000000:100", "--d", "9900:10000:10")
     _assert_one_line_error(code, out, err, "hyperarr count")
-    assert "--n 999000:1000000:100 with --d 9990:10000: 121 rows of exact integers of up to 199316 bits" in err
-    assert re.search(r"about \d+ s of work; at most 10 s: narrow --n or --d, or raise --max-seconds", err), err
+    assert "--n 990000:1000000:100 with --d 9900:10000:10: 1111 rows of exact integers of up to 199316 bits" in err
+    # the default budget is the library's
+    assert re.search(r"about \d+ s of work; at most 60 s: narrow --n or --d, or raise --max-seconds", err), err
 
 
 def test_count_max_seconds(capsys, monkeypatch):
@@ -718,13 +748,19 @@ def test_regions_table_prints_the_exact_witness_where_no_float_is_inside(capsys,
     expected = _cli_input.read_arrangement_csv(path).regions()
     code, out, _ = _run(capsys, "regions", str(path))
     assert code == 0
-    head, *lines = out.splitlines()
-    assert head.split()[-4:] == ["bounded", "relatively_bounded", "point_inside", "witness"]
+    head, *rows = out.splitlines()
+    assert head.endswith("bounded  relatively_bounded  point_inside  " + _cli_output.WITNESS_HEAD)
+    lines = {int(line.split()[0]): line for line in rows}
     [thin] = [r for r in range(len(expected)) if not expected.points_inside[r]]
     fields = lines[thin].split()
     assert fields[3:6] == [str(bool(expected.bounded[thin])), str(bool(expected.relatively_bounded[thin])), "False"]
     assert f"({', '.join(str(v) for v in expected.exact_points[thin])})" in lines[thin]
-    assert all(line.split()[5] == "True" for k, line in enumerate(lines) if k != thin)
+    assert all(line.split()[5] == "True" for k, line in lines.items() if k != thin)
+    # elsewhere the float64 witness itself, each coordinate reading back to the same float
+    for k, line in lines.items():
+        if k != thin:
+            coords = line[line.rindex("(") + 1:-1].split(", ")
+            assert [float(c) for c in coords] == expected.points[k].tolist()
 
 
 def test_regions_outputs_count_relatively_bounded_regions_as_sage_does(capsys, tmp_path):
@@ -799,3 +835,181 @@ def test_plot_network_without_positive_uses_the_sheets_regions(capsys, monkeypat
     code, _, err = _run(capsys, "plot", "--network", "-o", str(tmp_path / "net.png"))
     assert code == 2 and "recorded" in err
     assert seen == [[region_by_label(five_lines(), label) for label in "ADG"]]
+
+
+# --------------------------------------------------------------------------
+# A newcomer's first hour (issue 21): the demo, the traps, long runs
+# --------------------------------------------------------------------------
+
+
+def test_demo_writes_into_its_own_folder(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0
+    assert os.listdir(tmp_path) == ["hyperarr-demo"]
+    assert sorted(os.listdir(tmp_path / "hyperarr-demo")) == ["five_lines.png", "network.png", "network_ADG.json"]
+    assert f"written to {tmp_path / 'hyperarr-demo' / 'network_ADG.json'}" in out
+
+
+def test_demo_without_matplotlib_skips_the_figures_and_succeeds(capsys, tmp_path, no_matplotlib):
+    code, out, err = _run(capsys, "demo", "--out", str(tmp_path))
+    assert code == 0 and err == ""
+    assert "Figures 2 and 3 (five_lines.png, network.png) skipped: " in out
+    assert "pip install -e '.[plot]'" in out
+    assert os.listdir(tmp_path) == ["network_ADG.json"]
+
+
+def test_demo_needs_no_torch_dask_or_sklearn(tmp_path):
+    code = ("import sys\n"
+            "sys.modules.update(dict.fromkeys(['torch', 'dask', 'sklearn', 'pyarrow'], None))\n"
+            "from hyperarr.cli import main\n"
+            "raise SystemExit(main(['demo']))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "hyperarr-demo" / "network_ADG.json").is_file()
+
+
+def test_synthesize_says_which_regions_it_chose_by_label_and_index(capsys):
+    code, out, _ = _run(capsys, "synthesize", "--example", "five-lines", "--positive", "G,A,D")
+    assert code == 0
+    assert out.splitlines()[0] == "positive regions (label #index): A #6, D #13, G #12"
+    code, by_index, _ = _run(capsys, "synthesize", "--example", "five-lines", "--positive", "6,13,12")
+    assert code == 0 and by_index == out  # the help's claim: A, D, G are indices 6, 13, 12
+    code, out, _ = _run(capsys, "synthesize", "--example", "braid-3", "--positive", "1,0")
+    assert out.splitlines()[0] == "positive regions (index): 0, 1"
+
+
+def test_synthesize_help_tells_labels_from_indices(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["synthesize", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "index 0 is not region A" in text
+    assert "in five-lines, regions A, D, G are indices 6, 13, 12" in text
+
+
+@pytest.mark.parametrize("command", ["count", "regions", "faces", "synthesize"])
+def test_every_command_that_reads_an_arrangement_documents_family_examples(capsys, command):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "FAMILY-D such as threshold-6" in text and "D in 1..12" in text
+
+
+def test_plot_offers_only_examples_in_the_plane(capsys, tmp_path):
+    with pytest.raises(SystemExit):
+        cli.main(["plot", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "plot draws d = 2 only" in text
+    offered = _cli_input.plane_examples()
+    assert all(name in text for name in offered) and "braid-4" not in text
+    assert all(_cli_input.load_arrangement(None, name).dim == 2 for name in offered)
+    code, out, err = _run(capsys, "plot", "--example", "braid-4", "-o", str(tmp_path / "f.png"))
+    _assert_one_line_error(code, out, err, "hyperarr plot")
+    assert "draws lines in the plane (d = 2) only; --example braid-4 is hyperplanes in R^4" in err
+    code, out, _ = _run(capsys, "plot", "--example", "resonance-2", "-o", str(tmp_path / "f.png"))
+    assert code == 0 and out == f"figure written to {tmp_path / 'f.png'}\n"
+
+
+def test_plot_network_method_defaults_to_minimal_as_synthesize(capsys, monkeypatch, tmp_path):
+    methods = []
+    real = _plot.synthesize
+    monkeypatch.setattr(_plot, "synthesize", lambda *a, **k: methods.append(k["method"]) or real(*a, **k))
+    code, _, _ = _run(capsys, "plot", "--network", "-o", str(tmp_path / "n.png"))
+    assert code == 0 and methods == ["minimal"]
+    assert _synthesize_default(capsys) == "minimal"
+
+
+def _synthesize_default(capsys) -> str:
+    code, out, _ = _run(capsys, "synthesize", "--example", "five-lines", "--positive", "A")
+    assert code == 0
+    return re.search(r"method: (\S+);", out).group(1)
+
+
+def test_count_max_seconds_defaults_to_the_librarys_budget(capsys):
+    from hyperarr.counting import DEFAULT_MAX_SECONDS
+
+    with pytest.raises(SystemExit):
+        cli.main(["count", "--help"])
+    assert f"(default {DEFAULT_MAX_SECONDS:g}, as the library's)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_regions_refusal_names_hyperarr_count(capsys):
+    code, out, err = _run(capsys, "regions", "--example", "braid-4", "--max-regions", "5")
+    _assert_one_line_error(code, out, err, "hyperarr regions")
+    assert "has 24 regions" in err
+    assert "count them with 'hyperarr count --example braid-4 --symmetry', or raise --max-regions" in err
+
+
+def _slow_count(*args, **kwargs):
+    import time
+
+    end = time.perf_counter() + 30
+    while time.perf_counter() < end:  # a count that would run for 30 s
+        time.sleep(0.01)
+    raise AssertionError("not stopped")
+
+
+@pytest.mark.parametrize("source", [["--example", "threshold-4"], ["FILE"]])
+def test_count_max_seconds_stops_an_arrangement_count(capsys, monkeypatch, tmp_path, source):
+    import time
+
+    if source == ["FILE"]:
+        source = [str(tmp_path / "a.csv")]
+        Path(source[0]).write_text("1,0,0\n0,1,0\n1,1,0\n")
+    monkeypatch.setattr(_count, "characteristic_polynomial", _slow_count)
+    start = time.perf_counter()
+    code, out, err = _run(capsys, "count", *source, "--max-seconds", "0.3")
+    assert time.perf_counter() - start < 5
+    err_line = err.splitlines()[-1]
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "ran for more than 0.3 s (--max-seconds) and was stopped" in err_line
+
+
+def test_count_of_a_family_with_a_symmetry_suggests_it(capsys, monkeypatch):
+    monkeypatch.setattr(_count, "characteristic_polynomial", _slow_count)
+    code, _, err = _run(capsys, "count", "--example", "threshold-7", "--max-seconds", "0.2")
+    note, error = err.splitlines()
+    assert note == ("hyperarr count: note: --symmetry (the family has one) counts far faster: "
+                    "hyperarr count --example threshold-7 --symmetry")
+    assert code == 2 and "hyperarr count --example threshold-7 --symmetry, or raise --max-seconds" in error
+    monkeypatch.undo()
+    code, _, err = _run(capsys, "count", "--example", "shi-3")  # no symmetry known: no note
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("source", [["--example", "five-lines"], ["--n", "5", "--d", "2"]])
+def test_count_refuses_a_malformed_max_seconds_in_one_line(capsys, monkeypatch, source):
+    monkeypatch.setattr(_count, "characteristic_polynomial", _never)
+    code, out, err = _run(capsys, "count", *source, "--max-seconds", "abc")
+    _assert_one_line_error(code, out, err, "hyperarr count")
+    assert "--max-seconds expects a number of seconds; got 'abc'" in err
+
+
+def test_a_numba_compile_is_announced_once(capsys):
+    from numba import njit
+
+    from hyperarr.cli._command import feedback
+
+    @njit  # no cache: this compiles every time
+    def twice(x):
+        return 2 * x
+
+    @njit
+    def thrice(x):
+        return 3 * x
+
+    with feedback("hyperarr count", "counting"):
+        assert twice(2) + thrice(2) == 10
+    assert capsys.readouterr().err == "hyperarr count: compiling kernels (first run only)\n"
+    with feedback("hyperarr count", "counting"):
+        assert twice(3) == 6  # compiled already: nothing to say
+    assert capsys.readouterr().err == ""
+
+
+def test_the_elapsed_bar_stays_off_where_stderr_is_no_terminal(capsys):
+    from hyperarr.cli import _command
+
+    with _command.feedback("hyperarr regions", "enumerating regions"):
+        pass
+    assert not _command.on_terminal() and capsys.readouterr().err == ""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import subprocess
+import sys
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from hyperarr import library
-from hyperarr.cli import main
+from hyperarr.cli import _main, main
 
 
 def test_prints_face_vector_and_table(capsys):
@@ -57,3 +60,41 @@ def test_errors_are_one_line(argv, message, capsys):
     assert main(["faces", "--example", "five-lines", *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("hyperarr faces: error:") and message in err and err.count("\n") == 1
+
+
+def test_a_closed_pipe_ends_quietly_with_status_0():
+    # threshold-4 prints about 1 MB, far more than a pipe holds: the writes meet the closed pipe
+    proc = subprocess.Popen([sys.executable, "-m", "hyperarr", "faces", "--example", "threshold-4"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0
+    assert first.startswith(b"face vector") and err == b""
+
+
+def test_a_closed_pipe_in_process_is_status_0_and_silent(capsys):
+    def closed(_args):
+        print("a row")
+        raise BrokenPipeError(32, "Broken pipe")
+
+    args = argparse.Namespace(command_parser=argparse.ArgumentParser(prog="hyperarr faces"))
+    assert _main.run_command(closed, args) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_witnesses_are_exact_and_the_header_says_which_form_is_which(capsys):
+    from hyperarr.cli._output import WITNESS_HEAD
+
+    assert main(["faces", "--example", "five-lines"]) == 0
+    head, *rows = capsys.readouterr().out.splitlines()[1:]
+    assert head.endswith(WITNESS_HEAD) and "float64" in WITNESS_HEAD and "p/q" in WITNESS_HEAD
+    F = library.five_lines().faces()
+    for i, row in enumerate(rows):
+        coords = row[row.rindex("(") + 1:-1].split(", ")
+        if F.points_inside[i]:  # the float itself: every decimal reads back to it
+            assert [float(c) for c in coords] == F.points[i].tolist()
+        else:
+            assert [Fraction(c) for c in coords] == list(F.exact_points[i])
+    assert not all(F.points_inside) and any(F.points_inside)  # both forms occur here

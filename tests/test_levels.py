@@ -9,6 +9,7 @@ verification.
 
 from __future__ import annotations
 
+import os
 import itertools
 import json
 import re
@@ -359,3 +360,18 @@ def test_buckets_by_key_give_the_count_and_merge_identical_restrictions(buckets)
                 seen.add(key)
         depth += 1
     assert tuple(betti[: A.rank() + 1]) == A.betti_numbers()
+
+
+def test_compiled_kernels_cache_somewhere_writable():
+    # numba caches beside the source when its __pycache__ is writable and in the user's cache
+    # folder otherwise (a wheel in a read-only site-packages); either way the path is writable.
+    import numba
+
+    from hyperarr import _levels_jit, _orbits_jit
+
+    kernels = [f for m in (_levels_jit, _orbits_jit) for f in vars(m).values()
+               if isinstance(f, numba.core.registry.CPUDispatcher)]
+    assert kernels
+    for kernel in kernels:
+        path = kernel._cache._cache_path  # a NullCache (cache=False) has none
+        assert os.access(path, os.W_OK), (kernel.__name__, path)

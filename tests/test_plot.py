@@ -215,7 +215,7 @@ def _assert_error(code, out, err, text):
 def test_cli_arrangement(tmp_path, capsys):
     path = tmp_path / "fig.png"
     code, out, err = _run(capsys, "--example", "five-lines", "--highlight", "A,D,G", "-o", str(path))
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, f"figure written to {path}\n", "")  # as synthesize says it
     _check_png(path)
     assert os.listdir(tmp_path) == ["fig.png"]  # written atomically, no temporary left
 
@@ -304,3 +304,49 @@ def test_demo_step(tmp_path):
         assert any("skipped" in line for line in lines)
     else:
         _check_png(tmp_path / "network.png")
+
+
+# --------------------------------------------------------------------------
+# Without matplotlib
+# --------------------------------------------------------------------------
+
+
+def _every_plot_function():
+    from hyperarr.plot import plot_gradients, plot_unrolled
+    from hyperarr.rnn import RNN
+
+    net = SimpleNamespace(layers=[([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [1.5])])
+    return {
+        "plot_arrangement": lambda: plot_arrangement(five_lines()),
+        "plot_network": lambda: plot_network(net),
+        "plot_unrolled": lambda: plot_unrolled(RNN(0.5, 0.8, 2.0), T=3),
+        "plot_region_counts": lambda: plot_region_counts([5, 10], [2]),
+        "plot_gradients": lambda: plot_gradients(T=range(2, 5)),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_every_plot_function()))
+def test_every_plot_function_says_what_to_install(no_matplotlib, name):
+    with pytest.raises(ImportError, match=r"^hyperarr.plot needs matplotlib; install it with "
+                                          r"pip install -e '\.\[plot\]'$"):
+        _every_plot_function()[name]()
+
+
+@pytest.mark.parametrize("name", ["plot_arrangement", "plot_network", "plot_unrolled"])
+def test_a_given_axes_does_not_hide_a_missing_matplotlib(no_matplotlib, name):
+    import hyperarr.plot
+    from hyperarr.rnn import RNN
+
+    calls = {"plot_arrangement": (five_lines(),),
+             "plot_network": (SimpleNamespace(layers=[([[1, 0]], [0])]),),
+             "plot_unrolled": (RNN(0.5, 0.8, 2.0),)}
+    with pytest.raises(ImportError, match="needs matplotlib"):
+        getattr(hyperarr.plot, name)(*calls[name], ax=SimpleNamespace())
+
+
+def test_hyperarr_plot_without_matplotlib_is_one_line(no_matplotlib, capsys, tmp_path):
+    code = cli.main(["plot", "--example", "five-lines", "-o", str(tmp_path / "f.png")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err == "hyperarr plot: error: hyperarr plot needs matplotlib; install it with pip install -e '.[plot]'\n"
+    assert os.listdir(tmp_path) == []

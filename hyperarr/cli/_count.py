@@ -6,7 +6,10 @@ regions and bounded regions of that arrangement (`hyperarr.characteristic`,
 ``--symmetry`` with the family's symmetry group).  ``hyperarr count --n 20
 --d 10`` compares the exact number of regions of n hyperplanes in general
 position in R^d, sum_{k<=d} C(n, k), with n^d and n^d/d!; ranges give a
-table (`hyperarr.counting`).  ``--json`` prints exact integers.
+table (`hyperarr.counting`).  ``--json`` prints exact integers, and the
+estimates and ratios as JSON numbers.  ``--max-seconds`` is the budget of
+both: the table's work is estimated and refused above it, an arrangement's
+count is stopped when it runs longer.
 """
 
 from __future__ import annotations
@@ -18,23 +21,26 @@ import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Context, Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
 
 from hyperarr.characteristic import characteristic_polynomial
-from hyperarr.cli._command import add_command
+from hyperarr.cli._command import add_command, feedback, on_terminal, time_limit
 from hyperarr.cli._input import (
+    EXAMPLES_HELP,
     check_work,
     count_table_bits,
     count_table_seconds,
+    has_symmetry,
     load_symmetric,
     parse_int_ranges,
     parse_seconds,
 )
-from hyperarr.counting import RegionCountRow, max_regions, region_count_table
+from hyperarr.counting import DEFAULT_MAX_SECONDS, RegionCountRow, max_regions, region_count_table
 from hyperarr.exceptions import ArrangementError
 
-__all__ = ["add_parser", "run", "count_table", "fmt", "sci", "polynomial_text"]
+__all__ = ["add_parser", "run", "count_table", "fmt", "fmt_ratio", "sci", "polynomial_text"]
 
 #: Integers up to this many digits are printed in full; larger ones as 1.23e456.
 _MAX_EXACT_DIGITS = 30
@@ -42,8 +48,10 @@ _MAX_EXACT_DIGITS = 30
 _MAX_N = 10**6
 _MAX_D = 10**4
 _MAX_ROWS = 10**4
-#: Default of ``--max-seconds``: the most estimated work ``count`` starts.
-_MAX_SECONDS = 10.0
+#: Default of ``--max-seconds``: the library's budget (`hyperarr.counting.DEFAULT_MAX_SECONDS`).
+_MAX_SECONDS = DEFAULT_MAX_SECONDS
+#: Significant digits of an estimate or a ratio written as a JSON number (float64's 17).
+_JSON_DIGITS = 17
 
 
 class _IntSpec(NamedTuple):
@@ -80,7 +88,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "arrangement, its Betti numbers (the absolute values of χ's coefficients), and its "
             "numbers of regions and bounded regions, exactly, without enumerating the regions "
             "(Zaslavsky). --symmetry states the symmetry group of a family example (verified "
-            "exactly). A bar shows the progress of counts that run longer than a second.\n\n"
+            "exactly), which makes large counts much faster. On a terminal, a bar shows the "
+            "progress of counts that run longer than a second; the count is stopped after "
+            "--max-seconds.\n\n"
             "With --n and --d: the number of regions of n hyperplanes in general position in R^d (the most n "
             "threshold neurons on a d-dimensional input can separate), exactly: "
             "sum_{k<=d} C(n, k). Shown next to the estimate n^d from class, its leading "
@@ -103,11 +113,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "file", nargs="?", default=None, metavar="FILE.csv",
         help="an arrangement: one hyperplane per row, w_1, ..., w_d, theta",
     )
-    p.add_argument(
-        "--example", default=None, metavar="NAME",
-        help="a built-in arrangement instead of FILE.csv: five-lines, or FAMILY-D such as "
-             "threshold-6, resonance-7, braid-5 (families of hyperarr.library)",
-    )
+    p.add_argument("--example", default=None, metavar="NAME", help=EXAMPLES_HELP)
     p.add_argument(
         "--symmetry", action="store_true",
         help="with --example FAMILY-D: state the family's symmetry group (verified exactly)",
@@ -126,11 +132,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--json", action="store_true",
-        help="print JSON: one object for a single pair, a list for ranges; exact integers",
+        help="print JSON: one object for a single pair, a list for ranges; counts as exact "
+             "integers, estimates and ratios as numbers of 17 significant digits",
     )
     p.add_argument(
         "--max-seconds", default=str(_MAX_SECONDS), metavar="S",
-        help=f"refuse work estimated above S seconds (default {_MAX_SECONDS:g})",
+        help=f"with --n/--d, refuse work estimated above S seconds; with FILE.csv or --example, "
+             f"stop the count after S seconds (default {_MAX_SECONDS:g}, as the library's)",
     )
     return p
 
@@ -162,10 +170,8 @@ def run(args: argparse.Namespace) -> int:
     if args.central:
         rows = [_central_row(r) for r in rows]
     if args.json:
-        with _unlimited_int_digits():
-            dicts = [dict(r.as_dict(), central=args.central) for r in rows]
-            payload: Any = dicts[0] if n_spec.single and d_spec.single else dicts
-            print(json.dumps(payload, allow_nan=False))
+        dicts = [_json_row(r, args.central) for r in rows]
+        print(dicts[0] if n_spec.single and d_spec.single else f"[{', '.join(dicts)}]")
     else:
         if args.central:
             title = "Regions of n central hyperplanes in general position in R^d (Cover's count)"
@@ -180,6 +186,7 @@ def _run_arrangement(args: argparse.Namespace) -> int:
     """``hyperarr count FILE.csv | --example NAME``: χ, Betti numbers and counts."""
     if args.n is not None or args.d is not None or args.central:
         raise ArrangementError("--n, --d and --central describe the table, not FILE.csv or --example")
+    budget = parse_seconds("--max-seconds", args.max_seconds)
     A, gens = load_symmetric(args.file, args.example)
     name = args.example if args.example is not None else args.file
     if args.symmetry and gens is None:
@@ -187,7 +194,14 @@ def _run_arrangement(args: argparse.Namespace) -> int:
             "--symmetry needs --example FAMILY-D of a family with a known symmetry group "
             f"(coordinate, braid, resonance, threshold); got {name}")
     symmetry = gens if args.symmetry else None
-    chi = characteristic_polynomial(A, symmetry, progress=True)
+    hint = ""
+    if symmetry is None and has_symmetry(args.example):
+        hint = f"--symmetry (the family has one) counts far faster: hyperarr count --example {name} --symmetry"
+        print(f"{args.command_parser.prog}: note: {hint}", file=sys.stderr)
+    remedy = f"{hint}, or raise --max-seconds" if hint else "raise --max-seconds"
+    with feedback(args.command_parser.prog, "counting", bar=False), \
+            time_limit(budget, f"counting the regions of {name}", remedy):
+        chi = characteristic_polynomial(A, symmetry, progress=on_terminal())
     rank = A.rank()
     betti = [abs(chi[A.dim - k]) for k in range(rank + 1)]
     regions = sum(betti)
@@ -266,8 +280,8 @@ def count_table(rows: Sequence[RegionCountRow]) -> str:
             fmt(r.exact),
             fmt(r.approx),
             fmt(r.approx_factorial),
-            fmt(Fraction(r.approx, r.exact)),
-            fmt(r.approx_factorial / r.exact),
+            fmt_ratio(Fraction(r.approx, r.exact)),
+            fmt_ratio(r.approx_factorial / r.exact),
         )
         for r in rows
     ]
@@ -287,16 +301,31 @@ def fmt(value: int | Fraction) -> str:
     Examples
     --------
     >>> fmt(616666), fmt(1000**256), fmt(Fraction(25, 2)), fmt(Fraction(10**40, 3))
-    ('616666', '1.00e768', '12.5', '3.33e39')
+    ('616666', '1.00e768', '12.50', '3.33e39')
+    """
+    value = Fraction(value)
+    if value.denominator == 1 and value.numerator < 10**_MAX_EXACT_DIGITS:
+        return str(value.numerator)
+    return fmt_ratio(value)
+
+
+def fmt_ratio(value: int | Fraction) -> str:
+    """A non-negative ratio for a table cell: 4 significant digits, whether or not it is whole.
+
+    Between 1e-4 and 1e6 in positional notation, beyond as ``1.95e7``
+    (`sci`), so that a column of ratios reads the same in every run.
+
+    Examples
+    --------
+    >>> fmt_ratio(Fraction(25, 16)), fmt_ratio(19531250), fmt_ratio(Fraction(10**40, 3)), fmt_ratio(2)
+    ('1.562', '1.95e7', '3.33e39', '2.000')
     """
     value = Fraction(value)
     if value == 0:
         return "0"
-    if value.denominator == 1 and value.numerator < 10**_MAX_EXACT_DIGITS:
-        return str(value.numerator)
     lg = math.log10(value.numerator) - math.log10(value.denominator)
     if -4 <= lg < 6:
-        return f"{float(value):.{max(4, math.floor(lg) + 1)}g}"
+        return f"{float(value):.{max(0, 3 - math.floor(lg))}f}"
     return sci(lg)
 
 
@@ -313,6 +342,46 @@ def sci(log10_value: float) -> str:
     if mant >= 10:
         mant, exp = mant / 10, exp + 1
     return f"{mant:.2f}e{exp}"
+
+
+def _json_row(row: RegionCountRow, central: bool) -> str:
+    """``row`` as a JSON object: counts as exact integers, estimates and ratios as numbers.
+
+    ``approx_factorial`` is an integer where n^d/d! is whole, and like
+    ``ratio`` a number of 17 significant digits otherwise: beyond the float
+    range too (``1.6613e522`` is a JSON number), where ``as_dict`` gives None.
+
+    Examples
+    --------
+    >>> import json
+    >>> data = json.loads(_json_row(region_count_table(1000, 256)[0], False))
+    >>> data["ratio"], type(data["approx_factorial"]).__name__, data["log10_error"] > 522
+    (inf, 'float', True)
+    """
+    with _unlimited_int_digits():
+        fields = dict(row.as_dict(), central=central)
+        raw = {
+            "approx_factorial": _json_number(row.approx_factorial),
+            "ratio": _json_number(Fraction(row.approx, row.exact)),
+        }
+        parts = [f"{json.dumps(k)}: {raw[k] if k in raw else json.dumps(v, allow_nan=False)}"
+                 for k, v in fields.items()]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _json_number(value: Fraction) -> str:
+    """``value`` as the text of a JSON number: in full if whole, else 17 significant digits.
+
+    Examples
+    --------
+    >>> _json_number(Fraction(25, 2)), _json_number(Fraction(10**600, 3)), _json_number(Fraction(7))
+    ('12.5', '3.3333333333333333e599', '7')
+    """
+    if value.denominator == 1:
+        return str(value.numerator)
+    quotient = Context(prec=_JSON_DIGITS).divide(Decimal(value.numerator), Decimal(value.denominator))
+    text = format(quotient.normalize(), "e" if quotient.adjusted() > 16 or quotient.adjusted() < -5 else "f")
+    return text.replace("e+", "e")
 
 
 @contextmanager

@@ -3,6 +3,9 @@
 The steps run in order, each taking the output folder: exact counts against
 n^d (3d, 3h, the miniproject), the 16 regions of the five lines (3c, 3d),
 networks for regions A, D, G (3f), and the course sheet's Figures 2 and 3 as PNG files.
+Everything it writes goes, atomically, into one folder (``hyperarr-demo/`` by
+default).  It needs the core install only; without matplotlib it says which
+figures it skipped and how to install matplotlib, and still succeeds.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from typing import Any
 
 from hyperarr.cli import _plot, _regions, _synthesize
 from hyperarr.cli._command import add_command
-from hyperarr.cli._count import count_table, fmt, sci
+from hyperarr.cli._count import count_table, fmt_ratio, sci
 from hyperarr.counting import region_count_table
 
 __all__ = ["add_parser", "run"]
+
+#: The folder the demo writes into, in the current folder, unless ``--out`` says otherwise.
+DEFAULT_OUT = "hyperarr-demo"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -34,13 +40,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
         epilog=(
             "examples:\n"
-            "  hyperarr demo\n"
-            "  hyperarr demo --out demo-output     files (later steps) go to demo-output/"
+            f"  hyperarr demo                      files go to ./{DEFAULT_OUT}/\n"
+            "  hyperarr demo --out demo-output     files go to demo-output/"
         ),
     )
     p.add_argument(
-        "--out", default=".", metavar="DIR",
-        help="folder for the files the demo writes (default: the current folder; created if missing)",
+        "--out", default=DEFAULT_OUT, metavar="DIR",
+        help=f"folder for the files the demo writes (default: {DEFAULT_OUT}/ in the current "
+             "folder; created if missing)",
     )
     return p
 
@@ -75,7 +82,7 @@ def _counts(out: str) -> None:
     print(
         f"- {cases[1][2]}: {twenty.exact:,} regions, not n^d = 2^10 * 10^10 ~ "
         f"{sci(twenty.log10_approx)}; the estimate is "
-        f"{fmt(Fraction(twenty.approx, twenty.exact))} times too large."
+        f"{fmt_ratio(Fraction(twenty.approx, twenty.exact))} times too large."
     )
     print(
         f"- {cases[2][2]}: about 10^{mini.log10_exact:.1f} regions (n^d = "
@@ -100,8 +107,12 @@ def _networks(out: str) -> None:
 
 
 def _figures(out: str) -> None:
-    """Step 4: the course sheet's Figures 2 and 3, as PNG files (3a-3f)."""
-    for line in _plot.demo_step(out):
+    """Step 4: the course sheet's Figures 2 and 3, as PNG files (3a-3f), if matplotlib is installed."""
+    try:
+        lines = _plot.demo_step(out)
+    except ImportError as exc:  # the message says what to install
+        lines = [f"Figures 2 and 3 (five_lines.png, network.png) skipped: {exc}"]
+    for line in lines:
         print(line)
 
 

@@ -13,9 +13,9 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from hyperarr.cli._command import add_command
-from hyperarr.cli._input import EXAMPLES, load_arrangement
-from hyperarr.cli._output import check_folder, write_bytes
+from hyperarr.cli._command import add_command, feedback
+from hyperarr.cli._input import EXAMPLES_HELP, load_arrangement
+from hyperarr.cli._output import WITNESS_HEAD, check_folder, witness_text, write_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.faces import Faces
@@ -43,7 +43,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "examples:\n"
             "  hyperarr faces --example five-lines\n"
             "  hyperarr faces lines.csv --dim 0 -o vertices.csv\n"
-            f"built-in examples: {', '.join(EXAMPLES)}\n"
+            "  hyperarr faces --example threshold-3 --dim 0\n"
+            "\n"
+            "witness column: decimals are the float64 point itself, where it lies in the\n"
+            "face (checked exactly); p/q the exact point, where no float64 point does.\n"
             "\n"
             "files:\n"
             "  .csv   s1..sn (+1/0/-1), dim, bounded, point_inside (1 or 0), x1..xd (the\n"
@@ -54,7 +57,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
-    p.add_argument("--example", default=None, metavar="NAME", help="a built-in arrangement")
+    p.add_argument("--example", default=None, metavar="NAME", help=EXAMPLES_HELP)
     p.add_argument("--dim", default=None, metavar="K", help="only the faces of dimension K")
     p.add_argument("-o", "--output", default=None, metavar="OUT",
                    help="write the table to OUT (.npz, .csv or .json), atomically")
@@ -75,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
             dim = int(args.dim)
         except ValueError:
             raise ValueError(f"--dim must be an integer in [0, {A.dim}]; got {args.dim!r}") from None
-    table = A.faces(dim=dim)
-    fv = A.face_vector()
+    with feedback(args.command_parser.prog, "listing faces"):
+        table = A.faces(dim=dim)
+        fv = A.face_vector()
     if out is None:
         print(f"face vector (f_0, ..., f_{A.dim}): {fv}")
         for line in _text(table):
@@ -93,17 +97,13 @@ def _sign(s: int) -> str:
 
 def _text(table: "Faces") -> list[str]:
     width = max(5, table.signs.shape[1])
-    lines = [f"  #  {'signs':<{width}}  dim  bounded  witness"]
-    for i, (s, k, b) in enumerate(zip(table.signs.tolist(), table.dims.tolist(), table.bounded.tolist())):
+    lines = [f"  #  {'signs':<{width}}  dim  bounded  {WITNESS_HEAD}"]
+    rows = zip(table.signs.tolist(), table.dims.tolist(), table.bounded.tolist(),
+               table.points_inside.tolist(), table.points.tolist(), table.exact_points)
+    for i, (s, k, b, inside, point, exact) in enumerate(rows):
         signs = "".join(_sign(v) for v in s)
-        lines.append(f"{i:3d}  {signs:<{width}}  {k:3d}  {b!s:<7}  ({', '.join(_witness(table, i))})")
+        lines.append(f"{i:3d}  {signs:<{width}}  {k:3d}  {b!s:<7}  {witness_text(inside, point, exact)}")
     return lines
-
-
-def _witness(table: "Faces", i: int) -> list[str]:
-    if table.points_inside[i]:
-        return [f"{v:.4g}" for v in table.points[i].tolist()]
-    return [str(v) for v in table.exact_points[i]]
 
 
 def _encode(table: "Faces", fv: tuple[int, ...], path: str) -> bytes:

@@ -23,7 +23,10 @@ from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 __all__ = [
     "EXAMPLES",
+    "EXAMPLES_HELP",
     "FAMILIES",
+    "has_symmetry",
+    "plane_examples",
     "load_symmetric",
     "check_work",
     "count_table_bits",
@@ -198,6 +201,14 @@ FAMILIES: dict[str, tuple[Callable[[int], Arrangement], Callable[[int], list[lis
 #: Largest d of ``--example FAMILY-D``.
 _MAX_FAMILY_D = 12
 
+#: The help of ``--example NAME``, the same in every command that reads an arrangement.
+EXAMPLES_HELP = (
+    f"a built-in arrangement instead of FILE.csv: {', '.join(EXAMPLES)}, or FAMILY-D such as "
+    f"threshold-6, resonance-7, braid-5 (FAMILY one of {', '.join(FAMILIES)}, the families of "
+    f"hyperarr.library; D in 1..{_MAX_FAMILY_D})"
+)
+
+
 
 def _example(name: str) -> tuple[Arrangement, list[list[int]] | None]:
     """The arrangement ``--example NAME`` names, and its symmetry generators if known.
@@ -225,6 +236,32 @@ def _example(name: str) -> tuple[Arrangement, list[list[int]] | None]:
     raise ArrangementError(
         f"--example must be one of {', '.join(EXAMPLES)}, or FAMILY-D with FAMILY in "
         f"{', '.join(FAMILIES)} and D in 1..{_MAX_FAMILY_D}; got {name!r}")
+
+
+def plane_examples() -> list[str]:
+    """The ``--example`` names of lines in the plane (d = 2), the ones ``hyperarr plot`` draws.
+
+    Examples
+    --------
+    >>> plane_examples()
+    ['five-lines', 'coordinate-2', 'braid-2', 'shi-2', 'catalan-2', 'resonance-2', 'threshold-1']
+    """
+    names = [name for name, make in EXAMPLES.items() if make().dim == 2]
+    for family, (make_family, _) in FAMILIES.items():
+        names += [f"{family}-{d}" for d in (1, 2) if make_family(d).dim == 2]
+    return names
+
+
+def has_symmetry(name: str | None) -> bool:
+    """Whether ``--example name`` is of a family whose symmetry group ``--symmetry`` can state.
+
+    Examples
+    --------
+    >>> has_symmetry("threshold-7"), has_symmetry("shi-4"), has_symmetry("five-lines")
+    (True, False, False)
+    """
+    family, _, dim = (name or "").rpartition("-")
+    return family in FAMILIES and FAMILIES[family][1] is not None and dim.isdigit()
 
 
 def load_symmetric(path: str | None, example: str | None) -> tuple[Arrangement, list[list[int]] | None]:

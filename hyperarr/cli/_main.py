@@ -9,7 +9,7 @@ file that cannot be read or written, is one line ``hyperarr <command>: error:
 Examples
 --------
 >>> main(["count", "--n", "5", "--d", "2", "--json"])
-{"n": 5, "d": 2, "exact": 16, "approx": 25, "approx_factorial": "25/2", "ratio": 1.5625, ...}
+{"n": 5, "d": 2, "exact": 16, "approx": 25, "approx_factorial": 12.5, "ratio": 1.5625, ...}
 0
 """
 
@@ -114,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Call ``run(args)`` under the error policy and return the exit status.
 
-    A failure in ``_FAILURES`` prints ``<prog>: error: <message>`` on one line
+    A closed pipe (``hyperarr faces ... | head``) ends the command quietly
+    with status 0, as ``git log | head`` does.  A failure in ``_FAILURES`` prints ``<prog>: error: <message>`` on one line
     and gives 2; so does any other exception (a bug), as an "internal error"
     line, unless the environment sets ``HYPERARR_DEBUG``, which re-raises it.
     Ctrl-C prints ``<prog>: interrupted`` and gives 130.
@@ -122,7 +123,12 @@ def run_command(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
     """
     prog = args.command_parser.prog
     try:
-        return int(run(args))
+        status = int(run(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's flush at exit
+        return status
+    except BrokenPipeError:
+        _discard_stdout()
+        return 0
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
@@ -135,6 +141,20 @@ def run_command(run: Callable[[argparse.Namespace], int], args: argparse.Namespa
         _print_error(prog, f"internal error ({type(exc).__name__}: {exc}); this is a bug in "
                            "hyperarr, please report it; HYPERARR_DEBUG=1 shows the traceback")
         return 2
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device: its reader has gone, so what is left unwritten,
+    and Python's flush at exit, go nowhere instead of raising BrokenPipeError again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file descriptor (captured output)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _message(exc: BaseException) -> str:

@@ -1,4 +1,4 @@
-"""The files the command line writes: checks of ``-o``, figures, atomic writes (private).
+"""What the command line writes: checks of ``-o``, figures, atomic writes, witnesses as text (private).
 
 Every file goes through `hyperarr._atomic` (or ``Regions.save``, which
 uses it): it is either the complete new file or the old one.  A failed write
@@ -8,7 +8,7 @@ raises `OSError` naming the target, not the temporary file beside it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -19,17 +19,40 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "IMAGE_FORMATS",
+    "WITNESS_HEAD",
     "check_folder",
     "figure_format",
     "new_figure",
     "save_figure",
     "save_regions",
+    "witness_text",
     "write_bytes",
 ]
 
 #: Image formats accepted by ``-o`` of ``hyperarr plot`` and ``hyperarr rnn``
 #: (pgf needs a LaTeX installation).
 IMAGE_FORMATS = ("png", "pdf", "svg", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp", "pgf")
+
+
+#: The witness column's head in the text tables of ``regions`` and ``faces``: it says which is which.
+WITNESS_HEAD = "witness (decimals: float64, exact; p/q: no float64 point inside)"
+
+
+def witness_text(inside: bool, point: Sequence[float], exact: Sequence[Any]) -> str:
+    """A witness for a text table, exact either way: the float64 point where it lies inside
+    (each coordinate in its shortest form, which reads back to the same float), else the
+    exact point as fractions p/q.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> witness_text(True, [0.1, 2.0], [Fraction(1), Fraction(2)])
+    '(0.1, 2.0)'
+    >>> witness_text(False, [0.3333333333333333], [Fraction(1, 3)])
+    '(1/3)'
+    """
+    values = [repr(float(v)) for v in point] if inside else [str(v) for v in exact]
+    return f"({', '.join(values)})"
 
 
 def check_folder(path: str) -> None:
@@ -64,13 +87,9 @@ def new_figure(size: tuple[float, float], needs: str) -> Any:
     ``needs`` names what wants matplotlib in the ImportError raised when it is
     missing, e.g. ``"hyperarr plot"``.
     """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:
-        raise ImportError(
-            f"{needs} needs matplotlib; install it with pip install 'hyperarr[plot]'"
-        ) from exc
-    return Figure(figsize=size, layout="constrained")
+    from hyperarr.plot import _matplotlib
+
+    return _matplotlib("matplotlib.figure", needs).Figure(figsize=size, layout="constrained")
 
 
 def save_figure(fig: Any, path: str, dpi: float | None = None) -> None:

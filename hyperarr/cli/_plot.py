@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from hyperarr.cli._command import add_command
 from hyperarr.cli._input import (
-    EXAMPLES,
     check_work,
     count_table_seconds,
     load_arrangement,
     parse_int_ranges,
+    plane_examples,
     read_arrangement_csv,
     split_list,
 )
@@ -72,8 +72,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="arrangement (default), counts, or FILE.csv",
     )
     p.add_argument(
-        "--example", choices=tuple(EXAMPLES), default=None,
-        help="a built-in arrangement (default five-lines when no CSV file is given)",
+        "--example", default=None, metavar="NAME",
+        help="a built-in arrangement of lines in the plane (plot draws d = 2 only): "
+             f"{', '.join(plane_examples())}; default five-lines without a CSV file",
     )
     p.add_argument("--highlight", default=None, metavar="LABELS",
                    help="regions to shade grey, e.g. A,D,G")
@@ -86,8 +87,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--positive", default=None, metavar="LABELS",
                    help="regions the network's output fires on (default A,D,G; "
                         "an empty list is an error)")
-    p.add_argument("--method", choices=("per-region", "minimal"), default=None,
-                   help="network synthesis: one AND unit per region (default) or minimal")
+    p.add_argument("--method", choices=("minimal", "per-region"), default=None,
+                   help="network synthesis: the fewest AND units (default, as in synthesize) "
+                        "or one AND unit per region (the sheet's Figure 3)")
     p.add_argument("--n", default=None, metavar="RANGE",
                    help="plot counts: numbers of hyperplanes (default 1:60)")
     p.add_argument("--d", default=None, metavar="RANGE",
@@ -105,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
     figure_format(args.output)
     dpi = _dpi(args.dpi)
     save_figure(_figure(args), args.output, dpi)
+    print(f"figure written to {args.output}")
     return 0
 
 
@@ -185,7 +188,7 @@ def _figure(args: argparse.Namespace) -> Any:
         if wrong:
             raise ValueError(f"{', '.join(wrong)} cannot be used with --network")
         positive = "A,D,G" if args.positive is None else args.positive
-        return _network_figure(_synthesize(A, positive, args.method or "per-region"))
+        return _network_figure(_synthesize(A, positive, args.method or "minimal"))
     wrong = [k for k in ("--positive", "--method") if given[k]]
     if wrong:
         raise ValueError(f"{', '.join(wrong)} only apply with --network")
@@ -199,8 +202,8 @@ def _arrangement(what: str, example: str | None) -> "Arrangement":
         A = load_arrangement(None, example or "five-lines")
         if A.dim != 2:
             raise ArrangementError(
-                f"hyperarr plot needs lines in the plane (d = 2); got hyperplanes in R^{A.dim} "
-                f"(d = {A.dim}) from --example {example}"
+                f"hyperarr plot draws lines in the plane (d = 2) only; --example {example} is "
+                f"hyperplanes in R^{A.dim}; the plane examples are {', '.join(plane_examples())}"
             )
         return A
     if example is not None:

@@ -14,9 +14,10 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from hyperarr.cli._command import add_command
-from hyperarr.cli._input import EXAMPLES, load_arrangement
-from hyperarr.cli._output import save_regions, write_bytes
+from hyperarr.cli._command import add_command, feedback
+from hyperarr.cli._input import EXAMPLES_HELP, has_symmetry, load_arrangement
+from hyperarr.cli._output import WITNESS_HEAD, save_regions, witness_text, write_bytes
+from hyperarr.exceptions import OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.regions import Region, Regions
@@ -44,9 +45,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "examples:\n"
             "  hyperarr regions --example five-lines\n"
             "  hyperarr regions lines.csv -o regions.npz --progress\n"
-            f"built-in examples: {', '.join(EXAMPLES)}\n"
+            "  hyperarr regions --example braid-4\n"
             "\n"
-            "columns, one row per region:\n"
+            "columns, one row per region (in label order for lines in the plane):\n"
+            "  #                   the index of the region in A.regions() order\n"
+            "  label               lines in the plane: the sheet's label (A, B, ...)\n"
             "  signs               +1/-1 per hyperplane: the side of w.x = theta it is on\n"
             "  bounded             the region is compact in R^d\n"
             "  relatively_bounded  bounded once projected onto the span of the normals\n"
@@ -54,7 +57,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "  point_inside        the float64 witness lies strictly inside (checked exactly);\n"
             "                      where not, the region holds no float64 point and the witness\n"
             "                      is written exactly, as fractions p/q\n"
-            "  witness             a point inside the region\n"
+            "  witness             a point inside the region: decimals are the float64\n"
+            "                      values (shortest form), p/q exact fractions\n"
             "files:\n"
             "  .csv   s1..sn, x1..xd (the witness: floats, or p/q where point_inside is 0),\n"
             "         bounded, relatively_bounded, point_inside (1 or 0)\n"
@@ -65,7 +69,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
-    p.add_argument("--example", default=None, metavar="NAME", help="a built-in arrangement")
+    p.add_argument("--example", default=None, metavar="NAME", help=EXAMPLES_HELP)
     p.add_argument(
         "-o",
         "--output",
@@ -73,7 +77,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="OUT",
         help="write the table to OUT (.npz, .csv or .json), atomically",
     )
-    p.add_argument("--progress", action="store_true", help="show progress on stderr")
+    p.add_argument("--progress", action="store_true",
+                   help="say each stage on stderr (on a terminal a bar shows the elapsed time "
+                        "of runs past 2 s anyway)")
     p.add_argument(
         "--max-regions",
         default=None,
@@ -100,7 +106,15 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(enabled=args.progress)
     progress.say(f"arrangement: n = {A.n} hyperplanes in R^{A.dim}")
     start = time.perf_counter()
-    table = A.regions(**limit)
+    with feedback(args.command_parser.prog, "enumerating regions"):
+        try:
+            table = A.regions(**limit)
+        except OutputTooLargeError as exc:
+            source = f"--example {args.example}" if args.example is not None else args.file
+            raise OutputTooLargeError(
+                f"{exc}; on the command line, count them with 'hyperarr count {source}"
+                f"{' --symmetry' if has_symmetry(args.example) else ''}', or raise --max-regions"
+            ) from None
     progress.say(f"enumerated {len(table)} regions in {time.perf_counter() - start:.2f} s")
     if out is None:
         labels = None
@@ -137,28 +151,25 @@ def demo_step(out_dir: str) -> list[str]:
 
 
 def _text(table: "Regions", labels: list[str] | None = None) -> list[str]:
+    """The table as text, one row per region; in label order where there are labels."""
     width = max(5, table.signs.shape[1])
-    head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  " + "  ".join(_FLAGS) + "  witness"
-    lines = [head]
-    for i in range(len(table)):
+    head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  " + "  ".join(_FLAGS)
+    lines = [f"{head}  {WITNESS_HEAD}"]
+    order = range(len(table)) if labels is None else sorted(
+        range(len(table)), key=lambda i: (len(labels[i]), labels[i]))
+    for i in order:
         r = table[i]
         signs = "".join("+" if s > 0 else "-" for s in r.signs)
         flags = (r.bounded, r.relatively_bounded, r.point_inside)
         cells = "  ".join(f"{f!s:<{len(h)}}" for f, h in zip(flags, _FLAGS))
         label = f"{labels[i]:<5}  " if labels else ""
-        lines.append(f"{i:3d}  {label}{signs:<{width}}  {cells}  ({', '.join(_witness(r))})")
+        witness = witness_text(r.point_inside, r.point, r.exact_point)
+        lines.append(f"{i:3d}  {label}{signs:<{width}}  {cells}  {witness}")
     return lines
 
 
 #: The flag columns of a region, in the order of the table, the CSV and the JSON.
 _FLAGS = ("bounded", "relatively_bounded", "point_inside")
-
-
-def _witness(region: Region) -> list[str]:
-    """The witness of ``region`` for the text table: floats, or fractions p/q where no float is inside."""
-    if region.point_inside:
-        return [f"{v:.4g}" for v in region.point]
-    return [str(v) for v in region.exact_point]
 
 
 def _encode(table: "Regions", path: str) -> bytes:

@@ -8,8 +8,10 @@ Instead of ``--example``, a CSV file gives one hyperplane per row:
 ``w_1, ..., w_d, theta`` (integers, decimals or fractions ``p/q``, read
 exactly; ``#`` starts a comment).
 
-Region labels (``A,D,G``) need d = 2; region indices (``0,3,6``, in
-``A.regions()`` order) always work.
+``--positive`` takes region indices (``0,3,6``: rows of ``A.regions()``,
+as ``hyperarr regions`` numbers them) or, for lines in the plane, the
+sheet's labels (``A,D,G``).  They name different regions (index 0 is not
+region A), so the output says which regions were chosen, by both.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from hyperarr.cli._command import add_command
-from hyperarr.cli._input import EXAMPLES, load_arrangement, parse_seconds, split_list
+from hyperarr.cli._input import EXAMPLES_HELP, load_arrangement, parse_seconds, split_list
 from hyperarr.cli._output import check_folder, write_bytes
 from hyperarr.synthesis import synthesize
 
@@ -46,16 +48,21 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         epilog=(
             "examples:\n"
             "  hyperarr synthesize --example five-lines --positive A,D,G\n"
-            "  hyperarr synthesize --example five-lines --positive 0,3,6 --method per-region\n"
-            "  hyperarr synthesize lines.csv --positive 1,2 -o net.json"
+            "  hyperarr synthesize --example five-lines --positive 6,13,12 --method per-region\n"
+            "  hyperarr synthesize lines.csv --positive 1,2 -o net.json\n"
+            "\n"
+            "--positive: an index is the # column of 'hyperarr regions' (A.regions() order); a\n"
+            "label (lines in the plane only) is the label column there, the sheet's naming.\n"
+            "They differ: in five-lines, regions A, D, G are indices 6, 13, 12."
         ),
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv",
                    help="hyperplanes, one per row: w_1,...,w_d,theta")
-    p.add_argument("--example", default=None, metavar="NAME",
-                   help=f"a built-in arrangement instead of a file: {', '.join(EXAMPLES)}")
+    p.add_argument("--example", default=None, metavar="NAME", help=EXAMPLES_HELP)
     p.add_argument("--positive", required=True, metavar="LIST",
-                   help="comma-separated region labels (A,D,G; plane only) or indices (0,3,6)")
+                   help="the regions to fire on, comma-separated: all indices (6,13,12: the # "
+                        "column of 'hyperarr regions') or, for lines in the plane, all labels "
+                        "(A,D,G); index 0 is not region A")
     p.add_argument("--method", default="minimal", metavar="NAME",
                    help="minimal (default), per-region or threshold")
     p.add_argument("--time-limit", default=None, metavar="SECONDS",
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     net = synthesize(A, positive, method=args.method, time_limit=limit)
     if args.output:
         check_folder(args.output)
+    print(_chosen(A, positive))
     for line in summary(net):
         print(line)
     if args.output:
@@ -124,6 +132,18 @@ def demo_step(out_dir: str) -> list[str]:
 
 def _json_bytes(net: "ThresholdNetwork") -> bytes:
     return (json.dumps(net.to_dict(), allow_nan=False) + "\n").encode("utf-8")
+
+
+def _chosen(A: "Arrangement", positive: list[Any]) -> str:
+    """Which regions ``positive`` names, by label (lines in the plane) and by index."""
+    if A.dim != 2:
+        return f"positive regions (index): {', '.join(map(str, sorted(positive)))}"
+    from hyperarr.plane import region_by_label, seed_labels
+
+    labels = seed_labels(A)
+    indices = [int(p) if isinstance(p, int) else region_by_label(A, p) for p in positive]
+    named = sorted(dict.fromkeys(indices), key=lambda i: (len(labels[i]), labels[i]))
+    return f"positive regions (label #index): {', '.join(f'{labels[i]} #{i}' for i in named)}"
 
 
 def _positive(A: "Arrangement", text: str) -> list[Any]:
