@@ -46,7 +46,7 @@ from numpy.typing import NDArray
 
 from hyperarr import _exact
 
-__all__ = ["FloatCells", "ExactCell", "adjacent_pairs", "insert_float", "insert_exact",
+__all__ = ["FloatCells", "ExactCell", "adjacent_pairs", "cut_float", "insert_exact",
            "root_cell", "box_cell", "box_rows", "words_for", "to_float_cells",
            "exact_interior_point", "float_rows"]
 
@@ -337,163 +337,235 @@ def _grow(a: Any, need: int) -> Any:
 
 
 @njit(cache=True, nogil=True)
-def _insert_float(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
-                  INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
-                  RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64],
-                  H: NDArray[np.float64], HE: NDArray[np.float64], hid: int,
-                  keep: NDArray[np.int8]) -> Any:
-    """Insert row H[c] (error HE[c]) with constraint id ``hid`` into every cell c.
+def _rays(n: int, D: int, Wd: int) -> Any:
+    """Empty ray buffers: R, E, INF, T, RI, RW, RWE."""
+    k = D - 1
+    return (np.empty((n, D)), np.empty(n), np.empty(n, dtype=np.bool_),
+            np.empty((n, Wd), dtype=np.uint64), np.empty((n, k), dtype=np.int64),
+            np.empty((n, k, D)), np.empty((n, k, D)))
 
-    ``keep[c]`` is −1 to keep both sides, else the side (1: h > 0, 0: h ≤ 0)
-    to keep.  Returns (parent, side, status, and the children's arrays); an
-    uncertain cell (status −1) is copied unchanged with side −1.
-    """
-    nc = rp.shape[0] - 1
+
+@njit(cache=True, nogil=True)
+def _more_rays(rays: Any, n: int) -> Any:
+    """The ray buffers, grown to hold n rays."""
+    R, E, INF, T, RI, RW, RWE = rays
+    if n <= R.shape[0]:
+        return rays
+    return (_grow(R, n), _grow(E, n), _grow(INF, n), _grow(T, n), _grow(RI, n), _grow(RW, n),
+            _grow(RWE, n))
+
+
+@njit(cache=True, nogil=True)
+def _copy_ray(src: Any, i: int, dst: Any, o: int) -> None:
+    dst[0][o] = src[0][i]
+    dst[1][o] = src[1][i]
+    dst[2][o] = src[2][i]
+    dst[3][o] = src[3][i]
+    dst[4][o] = src[4][i]
+    dst[5][o] = src[5][i]
+    dst[6][o] = src[6][i]
+
+
+@njit(cache=True, nogil=True)
+def _split(rays: Any, nr: int, r0: int, r1: int, sg: NDArray[np.int8], h: NDArray[np.float64],
+           he: NDArray[np.float64], hid: int, keep: int, buf: NDArray[np.float64]) -> Any:
+    """Split the cell of rays r0..r1 (signs sg) by h, appending the rays of its children
+    (side 1, then side 0, unless ``keep`` names one) at nr.  Returns (rays, nr, ends of
+    the children's rays (−1 for a side not made), ok)."""
+    R, E, INF, T, RI, RW, RWE = rays
     D = R.shape[1]
     k = D - 1
     Wd = T.shape[1]
     hw = hid // 64
     hb = np.uint64(1) << np.uint64(hid % 64)
-    cap = max(16, 2 * nc)
-    rcap = max(16, 2 * R.shape[0])
-    parent = np.empty(cap, dtype=np.int64)
-    side = np.empty(cap, dtype=np.int8)
-    C2 = np.empty((cap, Wd), dtype=np.uint64)
-    rp2 = np.zeros(cap + 1, dtype=np.int64)
-    R2 = np.empty((rcap, D))
-    E2 = np.empty(rcap)
-    INF2 = np.empty(rcap, dtype=np.bool_)
-    T2 = np.empty((rcap, Wd), dtype=np.uint64)
-    RI2 = np.empty((rcap, k), dtype=np.int64)
-    RW2 = np.empty((rcap, k, D))
-    RWE2 = np.empty((rcap, k, D))
-    status = np.zeros(nc, dtype=np.int8)
-    nch = 0
-    nr = 0
-    buf = np.empty(D)
-    for c in range(nc):
-        h = H[c]
-        he = HE[c]
-        r0, r1 = rp[c], rp[c + 1]
-        nv = r1 - r0
-        vals = np.empty(nv)
-        sg = np.zeros(nv, dtype=np.int8)
-        mode = 0  # 0: one side, 2: split, -1: uncertain
-        npos = 0
-        nneg = 0
-        for j in range(nv):
-            v, b = _value(h, he, R[r0 + j], E[r0 + j], INF[r0 + j])
-            vals[j] = v
-            if abs(v) > b:
-                sg[j] = 1 if v > 0 else -1
-                npos += v > 0
-                nneg += v < 0
-            elif not (b == 0.0 and v == 0.0):
-                mode = -1
-        if mode == 0 and npos and nneg:
-            mode = 2
-        s_one = 1 if npos else 0
-        nnew = 0
-        P = np.empty(0, dtype=np.int64)
-        newR = np.empty((0, D))
-        newE = np.empty(0)
-        newI = np.empty((0, k), dtype=np.int64)
-        newW = np.empty((0, k, D))
-        newWE = np.empty((0, k, D))
-        Q = np.empty(0, dtype=np.int64)
-        if mode == 2:
-            P, Q = adjacent_pairs(T[r0:r1], np.flatnonzero(sg > 0), np.flatnonzero(sg < 0))
-            nnew = P.shape[0]
-            newR = np.empty((nnew, D))
-            newE = np.empty(nnew)
-            newI = np.empty((nnew, k), dtype=np.int64)
-            newW = np.empty((nnew, k, D))
-            newWE = np.empty((nnew, k, D))
-            for t in range(nnew):
-                e = _new_ray(R, E, INF, T, RI, RW, RWE, r0 + P[t], r0 + Q[t], h, he, hid,
-                             buf, newI[t], newW[t], newWE[t])
-                if e < 0:
-                    mode = -1
-                    break
-                newR[t] = buf
-                newE[t] = e
-        if mode == 0 and keep[c] >= 0 and keep[c] != s_one:
-            continue  # the kept side is empty: no child
-        if mode == -1:
-            status[c] = -1
-        for s in (1, 0):
-            if mode != 2 and s == 0:
-                break
-            if mode == 2 and keep[c] >= 0 and keep[c] != s:
-                continue
-            if nch + 1 > parent.shape[0]:
-                parent = _grow(parent, nch + 1)
-                side = _grow(side, nch + 1)
-                C2 = _grow(C2, nch + 1)
-                rp2 = _grow(rp2, nch + 2)
-            if nr + nv + nnew > R2.shape[0]:
-                R2 = _grow(R2, nr + nv + nnew)
-                E2 = _grow(E2, nr + nv + nnew)
-                INF2 = _grow(INF2, nr + nv + nnew)
-                T2 = _grow(T2, nr + nv + nnew)
-                RI2 = _grow(RI2, nr + nv + nnew)
-                RW2 = _grow(RW2, nr + nv + nnew)
-                RWE2 = _grow(RWE2, nr + nv + nnew)
-            for j in range(nv):
-                if mode != 2 or sg[j] == 0 or (sg[j] > 0) == (s == 1):
-                    R2[nr] = R[r0 + j]
-                    E2[nr] = E[r0 + j]
-                    INF2[nr] = INF[r0 + j]
-                    T2[nr] = T[r0 + j]
-                    RI2[nr] = RI[r0 + j]
-                    RW2[nr] = RW[r0 + j]
-                    RWE2[nr] = RWE[r0 + j]
-                    if mode == 2 and sg[j] == 0:
-                        T2[nr, hw] |= hb
-                    nr += 1
-            for t in range(nnew):
-                R2[nr] = newR[t]
-                E2[nr] = newE[t]
-                INF2[nr] = INF[r0 + P[t]] and INF[r0 + Q[t]]
-                for w in range(Wd):
-                    T2[nr, w] = T[r0 + P[t], w] & T[r0 + Q[t], w]
-                T2[nr, hw] |= hb
-                RI2[nr] = newI[t]
-                RW2[nr] = newW[t]
-                RWE2[nr] = newWE[t]
-                if s == 0:
-                    for i in range(D):
-                        RW2[nr, k - 1, i] = -RW2[nr, k - 1, i]
+    nv = r1 - r0
+    P, Q = adjacent_pairs(T[r0:r1], np.flatnonzero(sg[:nv] > 0), np.flatnonzero(sg[:nv] < 0))
+    nnew = P.shape[0]
+    base = nr + 2 * (nv + nnew)  # new rays written once past the children, then copied
+    rays = _more_rays(rays, base + nnew)
+    R, E, INF, T, RI, RW, RWE = rays
+    for t in range(nnew):
+        p = r0 + P[t]
+        q = r0 + Q[t]
+        e = _new_ray(R, E, INF, T, RI, RW, RWE, p, q, h, he, hid, buf, RI[base + t],
+                     RW[base + t], RWE[base + t])
+        if e < 0:
+            return rays, nr, -1, -1, False
+        R[base + t] = buf
+        E[base + t] = e
+        INF[base + t] = INF[p] and INF[q]
+        for w in range(Wd):
+            T[base + t, w] = T[p, w] & T[q, w]
+        T[base + t, hw] |= hb
+    ends = np.full(2, -1, dtype=np.int64)
+    for s in (1, 0):
+        if keep >= 0 and keep != s:
+            continue
+        for t in range(nv):
+            if sg[t] == 0 or (sg[t] > 0) == (s == 1):
+                _copy_ray(rays, r0 + t, rays, nr)
+                if sg[t] == 0:
+                    T[nr, hw] |= hb
                 nr += 1
-            C2[nch] = C[c]
-            if mode == 2:
-                C2[nch, hw] |= hb
-            parent[nch] = c
-            side[nch] = -1 if mode == -1 else (s if mode == 2 else s_one)
-            nch += 1
-            rp2[nch] = nr
-    return (parent[:nch], side[:nch], status, rp2[: nch + 1], R2[:nr], E2[:nr], INF2[:nr],
-            T2[:nr], C2[:nch], RI2[:nr], RW2[:nr], RWE2[:nr])
+        for t in range(nnew):
+            _copy_ray(rays, base + t, rays, nr)
+            if s == 0:
+                for i in range(D):
+                    RW[nr, k - 1, i] = -RW[nr, k - 1, i]
+            nr += 1
+        ends[1 - s] = nr
+    return rays, nr, ends[0], ends[1], True
 
 
-def insert_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64], hid: int,
-                 keep: NDArray[np.int8] | None = None) -> tuple[
-                     NDArray[np.int64], NDArray[np.int8], NDArray[np.int8], FloatCells]:
-    """Insert one hyperplane per cell (rows ``H``, errors ``HE``, shape (cells, d + 1)).
+@njit(cache=True, nogil=True)
+def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
+         INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
+         RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64],
+         H: NDArray[np.float64], HE: NDArray[np.float64], hids: NDArray[np.int64],
+         keep: NDArray[np.int8]) -> Any:
+    """Cut every cell c by the rows H[c, j] (ids hids[j]), one after another.  Returns the
+    children (parent cell, bits, ray offsets and arrays, constraint sets), and −1 in
+    status for each cell a step of which the float filter could not certify (it has no
+    children here).  The sub-cells of a cell live in one buffer: a cell untouched by a
+    row only gets its bit; a split one is replaced by its children, appended."""
+    nc0 = rp.shape[0] - 1
+    D = R.shape[1]
+    Wd = T.shape[1]
+    k = H.shape[1]
+    src = (R, E, INF, T, RI, RW, RWE)
+    out = _rays(max(16, 2 * R.shape[0]), D, Wd)
+    o_rp = np.zeros(max(16, 2 * nc0) + 1, dtype=np.int64)
+    o_C = np.empty((max(16, 2 * nc0), Wd), dtype=np.uint64)
+    o_B = np.empty((max(16, 2 * nc0), max(k, 1)), dtype=np.uint8)
+    parent = np.empty(max(16, 2 * nc0), dtype=np.int64)
+    status = np.zeros(nc0, dtype=np.int8)
+    work = _rays(256, D, Wd)
+    lo = np.empty(64, dtype=np.int64)
+    hi = np.empty(64, dtype=np.int64)
+    alive = np.empty(64, dtype=np.bool_)
+    cC = np.empty((64, Wd), dtype=np.uint64)
+    cB = np.empty((64, max(k, 1)), dtype=np.uint8)
+    vals = np.empty(64)
+    sg = np.empty(64, dtype=np.int8)
+    buf = np.empty(D)
+    n_out = 0
+    nr_out = 0
+    for c in range(nc0):
+        nv = rp[c + 1] - rp[c]
+        work = _more_rays(work, nv)
+        for t in range(nv):
+            _copy_ray(src, rp[c] + t, work, t)
+        nr = nv
+        ns = 1
+        lo[0] = 0
+        hi[0] = nv
+        alive[0] = True
+        cC[0] = C[c]
+        cB[0, :] = 0
+        ok = True
+        for j in range(k):
+            h = H[c, j]
+            he = HE[c, j]
+            hid = hids[j]
+            kj = keep[c, j]
+            n_now = ns
+            for s in range(n_now):
+                if not alive[s]:
+                    continue
+                r0, r1 = lo[s], hi[s]
+                m = r1 - r0
+                if m > vals.shape[0]:
+                    vals = np.empty(2 * m)
+                    sg = np.empty(2 * m, dtype=np.int8)
+                npos = 0
+                nneg = 0
+                Rw, Ew, INFw = work[0], work[1], work[2]
+                for t in range(m):
+                    v, b = _value(h, he, Rw[r0 + t], Ew[r0 + t], INFw[r0 + t])
+                    if abs(v) > b:
+                        sg[t] = 1 if v > 0 else -1
+                        npos += v > 0
+                        nneg += v < 0
+                    elif b == 0.0 and v == 0.0:
+                        sg[t] = 0
+                    else:
+                        ok = False
+                        break
+                if not ok:
+                    break
+                if not (npos and nneg):
+                    side = 1 if npos else 0
+                    if kj >= 0 and kj != side:
+                        alive[s] = False
+                    cB[s, j] = side
+                    continue
+                start = nr
+                work, nr, e1, e0, ok = _split(work, nr, r0, r1, sg, h, he, hid, kj, buf)
+                if not ok:
+                    break
+                alive[s] = False
+                if ns + 2 > lo.shape[0]:
+                    lo, hi, alive = _grow(lo, ns + 2), _grow(hi, ns + 2), _grow(alive, ns + 2)
+                    cC, cB = _grow(cC, ns + 2), _grow(cB, ns + 2)
+                for s2, e in ((1, e1), (0, e0)):  # side 1's rays first, then side 0's
+                    if e < 0:
+                        continue
+                    lo[ns] = start
+                    hi[ns] = e
+                    start = e
+                    alive[ns] = True
+                    cC[ns] = cC[s]
+                    cC[ns, hid // 64] |= np.uint64(1) << np.uint64(hid % 64)
+                    cB[ns] = cB[s]
+                    cB[ns, j] = s2
+                    ns += 1
+            if not ok:
+                break
+        if not ok:
+            status[c] = -1
+            continue
+        for s in range(ns):
+            if not alive[s]:
+                continue
+            m = hi[s] - lo[s]
+            out = _more_rays(out, nr_out + m)
+            for t in range(m):
+                _copy_ray(work, lo[s] + t, out, nr_out + t)
+            nr_out += m
+            if n_out + 1 >= o_rp.shape[0]:
+                o_rp = _grow(o_rp, n_out + 2)
+            if n_out + 1 > o_C.shape[0]:
+                o_C, o_B = _grow(o_C, n_out + 1), _grow(o_B, n_out + 1)
+                parent = _grow(parent, n_out + 1)
+            o_C[n_out] = cC[s]
+            o_B[n_out] = cB[s]
+            parent[n_out] = c
+            n_out += 1
+            o_rp[n_out] = nr_out
+    R2, E2, INF2, T2, RI2, RW2, RWE2 = out
+    return (parent[:n_out], o_B[:n_out], status, o_rp[: n_out + 1], R2[:nr_out], E2[:nr_out],
+            INF2[:nr_out], T2[:nr_out], o_C[:n_out], RI2[:nr_out], RW2[:nr_out], RWE2[:nr_out])
 
-    Returns ``(parent, side, status, children)``: each child's cell, its side
-    (1 where h > 0, 0 where h < 0 or h is zero on the whole cell, −1 for an
-    uncertain cell copied unchanged), and −1 in ``status`` for each cell
-    whose signs the float filter could not certify.  With ``keep``, only the
-    child on side ``keep[c]`` of cell c is made (−1: both).
+
+def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64],
+              hids: Sequence[int], keep: NDArray[np.int8] | None = None) -> tuple[
+                  NDArray[np.int64], NDArray[np.uint8], NDArray[np.int8], FloatCells]:
+    """Cut each cell c by its rows ``H[c, j]`` (errors ``HE``, shape (cells, k, d + 1)),
+    one after another, constraint ids ``hids``.
+
+    Returns ``(parent, bits, status, children)``: each child's cell, its bits
+    (1 where the row is > 0 on it; 0 where < 0 or identically 0), and −1 in
+    ``status`` for each cell one of whose steps the float filter could not
+    certify (such a cell has no children here).  With ``keep`` (cells, k),
+    only the child with those bits is made (−1: both sides).
     """
+    n, k = H.shape[0], H.shape[1]
     if keep is None:
-        keep = np.full(len(cells), -1, dtype=np.int8)
-    out = _insert_float(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI,
-                        cells.RW, cells.RWE, np.ascontiguousarray(H), np.ascontiguousarray(HE),
-                        int(hid), keep)
-    parent, side, status = out[0], out[1], out[2]
-    return parent, side, status, FloatCells(*out[3:])
+        keep = np.full((n, k), -1, dtype=np.int8)
+    out = _cut(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI, cells.RW,
+               cells.RWE, np.ascontiguousarray(H), np.ascontiguousarray(HE),
+               np.asarray(hids, dtype=np.int64), np.ascontiguousarray(keep, dtype=np.int8))
+    return out[0], out[1], out[2], FloatCells(*out[3:])
 
 
 # ----------------------------------------------------------------------

@@ -285,32 +285,19 @@ def _cut_layer(plan: Plan, level: int, cells: _cones.FloatCells, H: NDArray[np.f
     already inserted, with bits ``done_bits`` (n, len(done))."""
     L = plan.layers[level]
     k, hid0 = L["k"], L["hid0"]
-    n = len(cells)
-    orig = np.arange(n, dtype=np.int64)
     todo = [j for j in range(k) if j not in set(done)]
-    steps: list[tuple[NDArray[np.int64], NDArray[np.int8]]] = []
-    bad = np.zeros(n, dtype=bool)
-    sub = cells
-    for j in todo:
-        kp = None if keep is None else keep[orig, j].astype(np.int8)
-        parent, side, status, sub = _cones.insert_float(sub, H[orig, j], HE[orig, j], hid0 + j, kp)
-        if (status < 0).any():
-            bad[orig[status < 0]] = True
-        orig = orig[parent]
-        steps.append((parent, side))
-    m = len(sub)
-    bits = np.zeros((m, k), dtype=np.uint8)
-    idx = np.arange(m, dtype=np.int64)
-    for j, (parent, side) in zip(reversed(todo), reversed(steps)):
-        bits[:, j] = side[idx] == 1
-        idx = parent[idx]
+    kp = None if keep is None else np.ascontiguousarray(keep[:, todo], dtype=np.int8)
+    orig, tbits, status, sub = _cones.cut_float(cells, np.asarray(H)[:, todo], np.asarray(HE)[:, todo],
+                                                [hid0 + j for j in todo], kp)
+    bad = status < 0
+    bits = np.zeros((len(sub), k), dtype=np.uint8)
+    bits[:, todo] = tbits[:, : len(todo)]
     if done:
         bits[:, list(done)] = done_bits[orig]  # type: ignore[index]
     if bad.any():
-        good = ~bad[orig]
-        extra_o: list[NDArray[np.int64]] = [orig[good]]
-        extra_b: list[NDArray[np.uint8]] = [bits[good]]
-        extra_c: list[_cones.FloatCells] = [sub.take(np.flatnonzero(good))]
+        extra_o: list[NDArray[np.int64]] = [orig]
+        extra_b: list[NDArray[np.uint8]] = [bits]
+        extra_c: list[_cones.FloatCells] = [sub]
         for c in np.flatnonzero(bad).tolist():
             preset = {j: int(done_bits[c, i]) for i, j in enumerate(done)} if done else {}  # type: ignore[index]
             kids, kbits = _split_exact(plan, level, prefix[c].tolist(), preset)
