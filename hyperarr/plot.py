@@ -1,6 +1,6 @@
 """Matplotlib figures for hyperarr.
 
-matplotlib is an optional dependency (``pip install 'hyperarr[plot]'``).  It
+matplotlib is an optional dependency (``pip install -e '.[plot]'``).  It
 is imported inside the functions, never at module import, so ``import
 hyperarr.plot`` works without it.  Every function draws on a given Axes, or
 on a new pyplot figure if ``ax`` is None, and returns the Axes.
@@ -26,7 +26,7 @@ def _pyplot() -> Any:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise ImportError(
-            "hyperarr.plot needs matplotlib; install it with pip install 'hyperarr[plot]'"
+            "hyperarr.plot needs matplotlib; install it with pip install -e '.[plot]'"
         ) from exc
     return plt
 

@@ -68,7 +68,7 @@ def new_figure(size: tuple[float, float], needs: str) -> Any:
         from matplotlib.figure import Figure
     except ImportError as exc:
         raise ImportError(
-            f"{needs} needs matplotlib; install it with pip install 'hyperarr[plot]'"
+            f"{needs} needs matplotlib; install it with pip install -e '.[plot]'"
         ) from exc
     return Figure(figsize=size, layout="constrained")
 
