@@ -66,6 +66,17 @@ def test_a_missing_quote_is_reported(tmp_path):
     assert wrong and all("matches 0 times" in w for w in wrong)
 
 
+def test_the_readme_copies_no_timing_but_through_the_script():
+    """A timing in README.md is a listed quote; otherwise the README links to the results."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = {m.span("fig") for q in figures.QUOTES if q.page == "README.md"
+              for m in re.finditer(q.pattern, text)}
+    timings = [m[0] for m in re.finditer(r"\d(?:[\d,.]*\d)? ?(?:µs|ms|s)\b", text)
+               if not any(a <= m.start() < b for a, b in listed)]
+    assert timings == []
+    assert "benchmarks/results/" in text
+
+
 def test_results_tables_parse():
     results = figures.Results((ROOT / figures.RESULTS / "counting.md").read_text(encoding="utf-8"))
     assert results.cell("T6", "regions") == "15,028,134"
