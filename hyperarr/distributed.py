@@ -1,6 +1,6 @@
 """Enumeration past one machine: regions written as Parquet by Dask tasks.
 
-Needs the ``dask`` extra (``pip install 'hyperarr[dask]'``: ``dask[distributed]``
+Needs the ``dask`` extra (``pip install -e '.[dask]'``: ``dask[distributed]``
 and pyarrow); both are imported only when a function here is called.
 
 In general position the candidates of the vertex method come in blocks of

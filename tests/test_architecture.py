@@ -1,4 +1,4 @@
-"""The package's shape: the README picture is the layers contract, every module
+"""The package's shape: the contributors' picture is the layers contract, every module
 has an ``__all__``, and no module writes into another object's ``__dict__``."""
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def _contract_layers() -> list[list[str]]:
     return [sorted(m.strip() for m in layer.split("|")) for layer in contract["layers"]]
 
 
-def _readme_layers() -> list[list[str]]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def _picture_layers() -> list[list[str]]:
+    """The layers drawn in CONTRIBUTING.md, top to bottom."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     block = text.split("<!-- layers: begin -->", 1)[1].split("<!-- layers: end -->", 1)[0]
     layers = []
     for line in block.splitlines():
@@ -40,8 +41,8 @@ def _modules() -> list[str]:
     return sorted(m.name for m in pkgutil.walk_packages([str(PACKAGE)], prefix="hyperarr."))
 
 
-def test_readme_picture_is_the_layers_contract():
-    assert _readme_layers() == _contract_layers()
+def test_contributing_picture_is_the_layers_contract():
+    assert _picture_layers() == _contract_layers()
 
 
 def test_every_module_is_in_a_layer():
