@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pkgutil
 import re
 from pathlib import Path
@@ -133,3 +134,27 @@ def test_navigation_matches_pages() -> None:
     nav = config[config.index("\nnav:") :]
     listed = set(re.findall(r":\s*([\w/.-]+\.md)\s*$", nav, re.M))
     assert listed == {str(p.relative_to(DOCS)) for p in _pages()}
+
+
+IMG = DOCS / "img"
+
+# ![alt](path) in Markdown; the path up to the first space or closing parenthesis.
+_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+
+
+def test_every_image_is_drawn_and_shown() -> None:
+    """docs/img holds exactly the figures of make_figures.py, and each is shown on a page."""
+    spec = importlib.util.spec_from_file_location("make_figures", DOCS / "make_figures.py")
+    assert spec is not None and spec.loader is not None
+    make_figures = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_figures)
+    shown = set()
+    for page in _pages():
+        for ref in _IMAGE.findall(page.read_text(encoding="utf-8")):
+            target = (page.parent / ref).resolve()
+            assert target.is_file(), f"{page.relative_to(DOCS)}: image {ref} does not exist"
+            shown.add(target)
+    stored = {p.resolve() for p in IMG.iterdir() if p.is_file()}
+    assert stored == {(IMG / name).resolve() for name in make_figures.FIGURES}, (
+        "docs/img holds a file that docs/make_figures.py does not draw, or misses one it draws")
+    assert sorted(p.name for p in stored - shown) == [], "images in docs/img that no page shows"

@@ -43,6 +43,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+# Outside the default run: it needs chromium (pytest -m browser runs it).
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Pages that must show typeset math.
