@@ -157,7 +157,7 @@ def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
 
 
 def adjacency_graph(A: "Arrangement") -> "nx.Graph":
-    """The region adjacency graph of ``A`` as a `networkx.Graph`.
+    r"""The region adjacency graph of ``A`` as a `networkx.Graph`.
 
     Parameters
     ----------
@@ -180,7 +180,7 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     [module docstring][hyperarr.adjacency] for the one-line proof), and the edges come from
     [`adjacency_edges`][hyperarr.adjacency.adjacency_edges].  The graph is connected, and the graph distance
     between two regions is the number of distinct hyperplanes separating
-    them.  In general position there are n · Σ_{k≤d−1} C(n−1, k) edges.
+    them.  In general position there are $n \sum_{k \le d-1} \binom{n-1}{k}$ edges.
     Edges sharing a hyperplane share one (immutable) tuple as their
     ``hyperplanes`` value; each edge still has its own attribute dict.
 

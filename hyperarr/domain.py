@@ -1,12 +1,12 @@
-"""Regions inside an input domain: a box ``(lo, hi)`` or a polytope ``{x : G x ≤ h}``.
+r"""Regions inside an input domain: a box ``(lo, hi)`` or a polytope ``{x : G x ≤ h}``.
 
-Inputs rarely fill R^d: pixels live in [0, 16]^64, a normalized feature in
+Inputs rarely fill $\mathbb{R}^d$: pixels live in $[0, 16]^{64}$, a normalized feature in
 [−1, 1].  A region *meets* a full-dimensional domain D when the open region
 meets the interior of D, which for an open region is the same as meeting D
 itself (the interior of a convex body is dense in it).  Every region given
 here has a witness strictly inside D that reproduces its sign vector
 exactly; the ``bounded`` and ``relatively_bounded`` flags still refer to the
-region in R^d.
+region in $\mathbb{R}^d$.
 
 Exact algorithms, none with a linear program per region:
 
@@ -187,8 +187,11 @@ def _exact_vector(name: str, value: ArrayLike) -> tuple[Exact, ...]:
 
 
 def as_domain(domain: Any, d: int) -> Polytope:
-    """``domain`` as a [`Polytope`][hyperarr.domain.Polytope] of R^d: a Polytope (or Box) as it
-    is, or a pair ``(lo, hi)`` of scalars or length-d vectors for a box."""
+    r"""Read ``domain`` as a [`Polytope`][hyperarr.domain.Polytope] of $\mathbb{R}^d$.
+
+    A Polytope (or Box) is returned as it is; a pair ``(lo, hi)`` of scalars
+    or length-d vectors is the box between them.
+    """
     if isinstance(domain, Polytope):
         P = domain
     elif isinstance(domain, (tuple, list)) and len(domain) == 2:
@@ -233,7 +236,7 @@ def _interior_point(facets: Arrangement) -> tuple[Fraction, ...]:
 
 
 def regions(A: Arrangement, domain: Any, max_regions: int | None = DEFAULT_MAX_REGIONS) -> Regions:
-    """The regions of ``A`` that meet the interior of ``domain``, exactly.
+    r"""The regions of ``A`` that meet the interior of ``domain``, exactly.
 
     Parameters
     ----------
@@ -251,7 +254,7 @@ def regions(A: Arrangement, domain: Any, max_regions: int | None = DEFAULT_MAX_R
         Sign vectors over all n hyperplanes; every witness lies strictly
         inside the domain (checked exactly), in exact rationals where no
         float64 point was found; ``bounded`` and ``relatively_bounded`` are
-        those of the region in R^d.
+        those of the region in $\mathbb{R}^d$.
 
     Examples
     --------

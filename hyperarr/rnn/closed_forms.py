@@ -164,7 +164,7 @@ def lstm_gradient_closed_form(
     [`ScheduledLSTM.sheet`][hyperarr.rnn.ScheduledLSTM.sheet] backpropagates,
     for every T >= 2, with the gates of [`sheet_gates`][hyperarr.rnn.sheet_gates]
     (at T = 2: x_2 = 1, i_2 = 1, f_2 = 0, o_2 = 1).  The
-    [sheet page](../sheet.md#2c-dy_tdw_in-for-the-lstm) discusses the other
+    [sheet page](../sheet.md#2c-the-lstms-gradient-in-the-input-weight) discusses the other
     reading of the table at T = 2.
 
     Examples

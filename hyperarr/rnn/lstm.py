@@ -56,7 +56,7 @@ def sheet_gates(f: float, T: int) -> Gates:
     opens at T (o(2) = 1) and everything else follows the row "t = 1, 2"
     (i(2) = 1, f(2) = 0, with x(2) = 1 as in
     [`sheet_inputs`][hyperarr.rnn.sheet_inputs]).  The
-    [sheet page](../sheet.md#2c-dy_tdw_in-for-the-lstm) discusses the other reading.
+    [sheet page](../sheet.md#2c-the-lstms-gradient-in-the-input-weight) discusses the other reading.
 
     Examples
     --------

@@ -32,21 +32,23 @@ __all__ = ["GradientRegime", "gradient_regime"]
 
 @dataclass(frozen=True, eq=False)
 class GradientRegime:
-    """The result of [`gradient_regime`][hyperarr.rnn.gradient_regime].
+    r"""The result of [`gradient_regime`][hyperarr.rnn.gradient_regime].
 
     Attributes
     ----------
     verdict : {"vanishing", "exploding", "neither"}
         From ``rate`` against 1 ± ``tol``.
     rate : float
-        The measured long-run per-step factor: ‖∂h_T/∂h_{T-n}‖^{1/n} with
-        n = ⌊T/2⌋.  For a scalar network this is the geometric mean of the
+        The measured long-run per-step factor: $\lVert \partial h_T / \partial h_{T-n} \rVert^{1/n}$ with
+        $n = \lfloor T/2 \rfloor$.  For a scalar network this is the geometric mean of the
         last n ``factors``.
     factors : ndarray of float64, shape (T,)
-        Per-step factors ‖J_t‖₂, J_t = ∂h_t/∂h_{t-1} = diag(σ'(a_t)) W_rec,
-        t = 1..T; for a scalar network |σ'(a_t) w_rec|.
+        Per-step factors $\lVert J_t \rVert_2$, with
+        $J_t = \partial h_t / \partial h_{t-1} = \operatorname{diag}(\sigma'(a_t))\, W_{rec}$,
+        $t = 1, \dots, T$; for a scalar network $\lvert \sigma'(a_t)\, w_{rec} \rvert$.
     jacobian_norms : ndarray of float64, shape (T + 1,)
-        ``jacobian_norms[L]`` = ‖∂h_T/∂h_{T-L}‖₂ for lags L = 0..T.
+        ``jacobian_norms[L]`` is $\lVert \partial h_T / \partial h_{T-L} \rVert_2$, for lags
+        $L = 0, \dots, T$.
     gamma_sigma_max : float
         γ·σ_max(W_rec) with γ = sup σ' (¼ logistic, 1 tanh).  If it is < 1 the
         gradient vanishes at least as fast as its L-th power (Pascanu,
