@@ -192,9 +192,10 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     >>> G.number_of_nodes(), G.number_of_edges()
     (16, 25)
     >>> u, v, flipped = next(iter(G.edges(data="hyperplanes")))
-    >>> [i for i in range(5) if G.nodes[u]["signs"][i] != G.nodes[v]["signs"][i]] == list(flipped)
+    >>> su, sv = G.nodes[u]["signs"], G.nodes[v]["signs"]
+    >>> [i for i in range(5) if su[i] != sv[i]] == list(flipped)
     True
-    >>> A = ha.Arrangement([[1, 0], [-2, 0], [0, 1]], [0, 0, 0])  # line 1 repeats line 0
+    >>> A = ha.Arrangement([[1, 0], [-2, 0], [0, 1]], [0, 0, 0])  # x = 0 twice
     >>> sorted(G_ for _, _, G_ in A.adjacency_graph().edges(data="hyperplanes"))
     [(0, 1), (0, 1), (2,), (2,)]
     """

@@ -192,7 +192,8 @@ class Arrangement:
         Examples
         --------
         >>> import numpy as np
-        >>> A = Arrangement.from_linear(np.array([[1, 0], [0.5, 2]], dtype=np.float32), [0.25, -1])
+        >>> W = np.array([[1, 0], [0.5, 2]], dtype=np.float32)
+        >>> A = Arrangement.from_linear(W, [0.25, -1])
         >>> A.offsets.tolist(), A.signs([[0, 0]]).tolist()
         ([-0.25, 1.0], [[1, -1]])
         """

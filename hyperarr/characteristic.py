@@ -109,7 +109,8 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
     (10, -5, 1)
     >>> characteristic_polynomial(library.braid(3))
     (0, 2, -3, 1)
-    >>> characteristic_polynomial(library.threshold(3), library.threshold_symmetry(3))
+    >>> A = library.threshold(3)
+    >>> characteristic_polynomial(A, library.threshold_symmetry(3))
     (23, -44, 28, -8, 1)
     """
     A = checked(A)

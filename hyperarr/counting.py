@@ -300,7 +300,9 @@ def approx_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
     >>> approx_regions(10**9, 10**9)
     Traceback (most recent call last):
     ...
-    hyperarr.exceptions.OutputTooLargeError: approx_regions(1000000000, 1000000000) would have about 29,897,352,855 bits (9,000,000,001 decimal digits), more than max_bits=134,217,728; ...
+    hyperarr.exceptions.OutputTooLargeError: approx_regions(1000000000,
+    1000000000) would have about 29,897,352,855 bits (9,000,000,001 decimal
+    digits), more than max_bits=134,217,728; ...
     """
     n = as_count(n, "n")
     d = as_count(d, "d")

@@ -229,7 +229,7 @@ def characteristic_polynomial(A: "Arrangement", client: Any = None, symmetry: An
     Examples
     --------
     >>> from hyperarr import library
-    >>> characteristic_polynomial(library.threshold(3))   # no client: in this process
+    >>> characteristic_polynomial(library.threshold(3))  # in this process
     (23, -44, 28, -8, 1)
     """
     A = checked(A)

@@ -409,7 +409,8 @@ def vertices(A: "Arrangement", exact: bool = False) -> Any:
     >>> from hyperarr import Arrangement
     >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1])
     >>> A.vertices(exact=True)
-    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(0, 1)))
+    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)),
+     (Fraction(1, 1), Fraction(0, 1)))
     >>> A.vertices().shape
     (3, 2)
     """

@@ -57,7 +57,9 @@ def from_sklearn(mlp: Any, layer: int = 0) -> Arrangement:
     >>> import numpy as np
     >>> from sklearn.neural_network import MLPClassifier
     >>> X = np.random.default_rng(0).normal(size=(40, 3))
-    >>> mlp = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=500, random_state=0).fit(X, X[:, 0] > 0)
+    >>> mlp = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs",
+    ...                     max_iter=500, random_state=0)
+    >>> mlp = mlp.fit(X, X[:, 0] > 0)
     >>> from_sklearn(mlp).n, from_sklearn(mlp).dim
     (5, 3)
     """

@@ -46,7 +46,8 @@ def intersection_poset(A: "Arrangement") -> "nx.DiGraph":
     Examples
     --------
     >>> from hyperarr import Arrangement
-    >>> P = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 0]).intersection_poset()
+    >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 0])
+    >>> P = A.intersection_poset()
     >>> P.number_of_nodes(), P.number_of_edges()
     (5, 6)
     >>> sorted(P.nodes[4]["hyperplanes"]), P.nodes[4]["rank"]
