@@ -157,7 +157,7 @@ def adjacency_edges(A: "Arrangement") -> tuple[NDArray[np.int64], NDArray[np.int
 
 
 def adjacency_graph(A: "Arrangement") -> "nx.Graph":
-    """The region adjacency graph of ``A`` as a `networkx.Graph`.
+    r"""The region adjacency graph of ``A`` as a `networkx.Graph`.
 
     Parameters
     ----------
@@ -180,7 +180,7 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     [module docstring][hyperarr.adjacency] for the one-line proof), and the edges come from
     [`adjacency_edges`][hyperarr.adjacency.adjacency_edges].  The graph is connected, and the graph distance
     between two regions is the number of distinct hyperplanes separating
-    them.  In general position there are n · Σ_{k≤d−1} C(n−1, k) edges.
+    them.  In general position there are $n \sum_{k \le d-1} \binom{n-1}{k}$ edges.
     Edges sharing a hyperplane share one (immutable) tuple as their
     ``hyperplanes`` value; each edge still has its own attribute dict.
 
@@ -192,9 +192,10 @@ def adjacency_graph(A: "Arrangement") -> "nx.Graph":
     >>> G.number_of_nodes(), G.number_of_edges()
     (16, 25)
     >>> u, v, flipped = next(iter(G.edges(data="hyperplanes")))
-    >>> [i for i in range(5) if G.nodes[u]["signs"][i] != G.nodes[v]["signs"][i]] == list(flipped)
+    >>> su, sv = G.nodes[u]["signs"], G.nodes[v]["signs"]
+    >>> [i for i in range(5) if su[i] != sv[i]] == list(flipped)
     True
-    >>> A = ha.Arrangement([[1, 0], [-2, 0], [0, 1]], [0, 0, 0])  # line 1 repeats line 0
+    >>> A = ha.Arrangement([[1, 0], [-2, 0], [0, 1]], [0, 0, 0])  # x = 0 twice
     >>> sorted(G_ for _, _, G_ in A.adjacency_graph().edges(data="hyperplanes"))
     [(0, 1), (0, 1), (2,), (2,)]
     """

@@ -1,9 +1,9 @@
-"""The [`Arrangement`][hyperarr.arrangement.Arrangement] value: n affine hyperplanes in R^d, kept exact.
+r"""The [`Arrangement`][hyperarr.arrangement.Arrangement] value: n affine hyperplanes in $\mathbb{R}^d$, kept exact.
 
 Sign convention (the course sheet's, used everywhere in hyperarr): neuron i
-computes ``a_i = w_i · x − θ_i``; hyperplane i is ``{x : normals[i] · x =
-offsets[i]}``; side +1 is ``a_i > 0``, where the step neuron
-``g(a) = ½(1 + sgn a)`` fires.
+computes $a_i = w_i \cdot x - \theta_i$; hyperplane $i$ is ``{x : normals[i] · x =
+offsets[i]}``; side $+1$ is $a_i > 0$, where the step neuron
+$g(a) = \frac12 (1 + \operatorname{sgn} a)$ fires.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS", "checked"]
 
-#: Default ``max_regions`` of [`Arrangement.regions`][hyperarr.arrangement.Arrangement.regions]:
-#: a table of this many regions takes about 1.6 GB for n = 64 hyperplanes in
-#: d = 12 (161 bytes a region: 64 signs, 12 float64 coordinates, a flag).
+#: Default ``max_regions`` of [`Arrangement.regions`][hyperarr.arrangement.Arrangement.regions].
+#: A table of this many regions takes about 1.6 GB for $n = 64$ hyperplanes in
+#: $d = 12$ (161 bytes a region: 64 signs, 12 float64 coordinates, a flag).
 DEFAULT_MAX_REGIONS = 10_000_000
 
 Exact = int | Fraction
@@ -95,16 +95,16 @@ def _exact_matrix(name: str, value: ArrayLike, ndim: int) -> tuple[list[list[Exa
 
 
 class Arrangement:
-    """A finite arrangement of affine hyperplanes in R^d, with exact data.
+    r"""A finite arrangement of affine hyperplanes in $\mathbb{R}^d$, with exact data.
 
     Parameters
     ----------
     normals : array_like, shape (n, d)
-        Row i is the weight vector w_i of neuron i.  Entries may be int,
+        Row i is the weight vector $w_i$ of neuron i.  Entries may be int,
         float, `fractions.Fraction` or numpy numbers.  Every entry is
         kept exactly; a float is the binary rational it stores.
     offsets : array_like, shape (n,)
-        Entry i is the threshold θ_i.
+        Entry i is the threshold $\theta_i$.
 
     Notes
     -----
@@ -192,7 +192,8 @@ class Arrangement:
         Examples
         --------
         >>> import numpy as np
-        >>> A = Arrangement.from_linear(np.array([[1, 0], [0.5, 2]], dtype=np.float32), [0.25, -1])
+        >>> W = np.array([[1, 0], [0.5, 2]], dtype=np.float32)
+        >>> A = Arrangement.from_linear(W, [0.25, -1])
         >>> A.offsets.tolist(), A.signs([[0, 0]]).tolist()
         ([-0.25, 1.0], [[1, -1]])
         """
@@ -212,7 +213,7 @@ class Arrangement:
 
     @classmethod
     def empty(cls, dim: int) -> "Arrangement":
-        """The arrangement of no hyperplanes in R^dim (one region).
+        r"""The arrangement of no hyperplanes in $\mathbb{R}^{\mathrm{dim}}$ (one region).
 
         Examples
         --------
@@ -369,11 +370,11 @@ class Arrangement:
         return _exact.rank_exact(r for r in self._int_rows) == self.rank()
 
     def is_essential(self) -> bool:
-        """True if the normals span R^d (no lineality space)."""
+        r"""True if the normals span $\mathbb{R}^d$ (no lineality space)."""
         return self.rank() == self._d
 
     def is_generic(self, max_checks: int = _generic.DEFAULT_MAX_CHECKS) -> bool:
-        """True if the hyperplanes are in general position, decided exactly.
+        r"""True if the hyperplanes are in general position, decided exactly.
 
         General position: every k <= d normals are linearly independent and
         no d+1 hyperplanes share a point.
@@ -382,8 +383,8 @@ class Arrangement:
         ----------
         max_checks : int, default 1_000_000_000
             Refuse (``OutputTooLargeError``, before any work) when the
-            C(n, d) + C(n, d+1) minors to check would cost more than this
-            many minors of the batched float filter in R^8 (about 40 million
+            $\binom{n}{d} + \binom{n}{d+1}$ minors to check would cost more than this
+            many minors of the batched float filter in $\mathbb{R}^{8}$ (about 40 million
             a second; a minor with more rows, or certified on its own when
             the batched tables would be too large, costs more).
 
@@ -400,7 +401,7 @@ class Arrangement:
         bounded).  Only the minors the floats cannot decide are computed
         exactly, by determinants modulo primes until the primes' product
         exceeds twice Hadamard's bound; the first zero ends the check.  For
-        30 random float hyperplanes in R^8 (20 million minors) this takes
+        30 random float hyperplanes in $\mathbb{R}^{8}$ (20 million minors) this takes
         about half a second.  The answer is cached.
 
         Examples
@@ -501,10 +502,10 @@ class Arrangement:
         """The arrangement induced on hyperplane ``i``, in coordinates of that hyperplane.
 
         Let k be the first coordinate with ``normals[i][k] != 0``.  Points of
-        H_i are parametrized by the other d−1 coordinates (x_k is solved
-        from the equation of H_i).  Each other hyperplane meeting H_i in a
-        hyperplane of H_i is kept, in input order, with its orientation;
-        hyperplanes parallel to or equal to H_i have no trace and are dropped.
+        $H_i$ are parametrized by the other $d - 1$ coordinates ($x_k$ is solved
+        from the equation of $H_i$).  Each other hyperplane meeting $H_i$ in a
+        hyperplane of $H_i$ is kept, in input order, with its orientation;
+        hyperplanes parallel to or equal to $H_i$ have no trace and are dropped.
 
         Examples
         --------
@@ -544,8 +545,11 @@ class Arrangement:
         return hyperarr.regions.regions(self, max_regions=max_regions)
 
     def iter_regions(self, chunk_size: int = 100_000, *, domain: Any = None) -> Iterator["Regions"]:
-        """Stream the regions in chunks; see ``hyperarr.regions.iter_regions`` (and
-        [`hyperarr.domain.iter_regions`][hyperarr.domain.iter_regions] with ``domain``)."""
+        """Stream the regions in chunks of at most ``chunk_size`` rows.
+
+        See [`hyperarr.regions.iter_regions`][hyperarr.regions.iter_regions], and
+        [`hyperarr.domain.iter_regions`][hyperarr.domain.iter_regions] with ``domain``.
+        """
         if domain is not None:
             return hyperarr.domain.iter_regions(self, domain, chunk_size=chunk_size)
         return hyperarr.regions.iter_regions(self, chunk_size=chunk_size)
@@ -556,12 +560,12 @@ class Arrangement:
 
     def characteristic_polynomial(self, symmetry: Any = None, *,
                                   progress: bool = False) -> tuple[int, ...]:
-        """Coefficients of χ(t), constant term first; see [`characteristic_polynomial`][hyperarr.characteristic_polynomial]."""
+        r"""Coefficients of $\chi(t)$, constant term first; see [`characteristic_polynomial`][hyperarr.characteristic_polynomial]."""
         return hyperarr.characteristic.characteristic_polynomial(self, symmetry, progress=progress)
 
     def n_regions(self, symmetry: Any = None, *, progress: bool = False,
                   domain: Any = None) -> int:
-        """Number of regions, (−1)^d χ(−1), without enumerating them; see [`n_regions`][hyperarr.n_regions].
+        r"""Number of regions, $(-1)^{d} \chi(-1)$, without enumerating them; see [`n_regions`][hyperarr.n_regions].
 
         With ``domain``, the exact number meeting its interior; see
         [`hyperarr.domain.n_regions`][hyperarr.domain.n_regions] (``symmetry``
@@ -572,15 +576,15 @@ class Arrangement:
         return hyperarr.characteristic.n_regions(self, symmetry, progress=progress)
 
     def n_bounded_regions(self, symmetry: Any = None, *, progress: bool = False) -> int:
-        """Number of relatively bounded regions, (−1)^rank χ(1), without enumerating them."""
+        r"""Number of relatively bounded regions, $(-1)^{\mathrm{rank}} \chi(1)$, without enumerating them."""
         return hyperarr.characteristic.n_bounded_regions(self, symmetry, progress=progress)
 
     def betti_numbers(self, symmetry: Any = None, *, progress: bool = False) -> tuple[int, ...]:
-        """b_0 … b_rank, the absolute values of χ's coefficients; see [`betti_numbers`][hyperarr.betti_numbers]."""
+        r"""$b_0, \dots, b_{\mathrm{rank}}$, the absolute values of $\chi$'s coefficients; see [`betti_numbers`][hyperarr.betti_numbers]."""
         return hyperarr.characteristic.betti_numbers(self, symmetry, progress=progress)
 
     def poincare_polynomial(self) -> tuple[int, ...]:
-        """Coefficients b_0 … b_rank of the Poincaré polynomial, lowest degree first; see [`poincare_polynomial`][hyperarr.poincare_polynomial]."""
+        r"""Coefficients $b_0, \dots, b_{\mathrm{rank}}$ of the Poincaré polynomial, lowest degree first; see [`poincare_polynomial`][hyperarr.poincare_polynomial]."""
         return hyperarr.characteristic.poincare_polynomial(self)
 
     def occupancy(self, X: ArrayLike) -> "Occupancy":
@@ -608,7 +612,7 @@ class Arrangement:
         return hyperarr.faces.iter_faces(self, chunk_size=chunk_size, dim=dim)
 
     def face_vector(self) -> tuple[int, ...]:
-        """(f_0, …, f_d), without listing faces; see [`face_vector`][hyperarr.faces.face_vector]."""
+        r"""$(f_0, \dots, f_d)$, without listing faces; see [`face_vector`][hyperarr.faces.face_vector]."""
         return hyperarr.faces.face_vector(self)
 
     def intersection_poset(self) -> "nx.DiGraph":
@@ -662,12 +666,12 @@ class Arrangement:
         return Arrangement._from_rows(out, len(keep))
 
     def cone(self) -> "Arrangement":
-        """The cone over the arrangement, in Sage's convention.
+        r"""The cone over the arrangement, in Sage's convention.
 
         A new first coordinate t is added: hyperplane ``w · x = θ`` becomes
         ``θ t + w · x = 0``, in the input order, and the hyperplane ``t = 0``
         comes last.  The section t = −1 of the cone is the arrangement
-        itself, with its orientations, and χ_cone(t) = (t − 1) χ(t).
+        itself, with its orientations, and $\chi_{\mathrm{cone}}(t) = (t - 1)\, \chi(t)$.
 
         Examples
         --------
@@ -684,8 +688,11 @@ class Arrangement:
 
 
 def checked(A: Any, name: str = "A") -> Arrangement:
-    """``A`` itself if it is an [`Arrangement`][hyperarr.Arrangement]; else an
-    `ArrangementError` naming the argument and what was received."""
+    """Return ``A`` if it is an [`Arrangement`][hyperarr.Arrangement], else raise.
+
+    The [`ArrangementError`][hyperarr.exceptions.ArrangementError] names the
+    argument (``name``) and what was received.
+    """
     if not isinstance(A, Arrangement):
         raise ArrangementError(f"{name} must be an Arrangement; got {type(A).__name__} {A!r:.60}")
     return A

@@ -1,12 +1,12 @@
-"""The characteristic polynomial of an arrangement and the counts it gives.
+r"""The characteristic polynomial of an arrangement and the counts it gives.
 
-χ_A(t) = Σ_X μ(X) t^(dim X) over the flats X of the intersection lattice.
+$\chi_A(t) = \sum_X \mu(X)\, t^{\dim X}$ over the flats X of the intersection lattice.
 Zaslavsky's theorem turns it into counts without enumerating anything: the
-number of regions is (−1)^d χ(−1) = b_0 + … + b_rank, the sum of the Betti
-numbers (the absolute values of χ's coefficients), and the number of
-relatively bounded regions is (−1)^rank χ(1).
+number of regions is $(-1)^d \chi(-1) = b_0 + \dots + b_{\mathrm{rank}}$, the sum of the Betti
+numbers (the absolute values of $\chi$'s coefficients), and the number of
+relatively bounded regions is $(-1)^{\mathrm{rank}} \chi(1)$.
 
-In general position (decided exactly) χ has a closed form.  Otherwise it is
+In general position (decided exactly) $\chi$ has a closed form.  Otherwise it is
 computed by deletion–restriction level by level (``hyperarr._levels``):
 identical restrictions are merged by an exact key and carry multiplicities,
 so the intersection lattice is never built.
@@ -41,7 +41,7 @@ __all__ = [
 
 def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
                               progress: bool = False) -> tuple[int, ...]:
-    """Characteristic polynomial χ_A(t) of an arrangement, exactly.
+    r"""Characteristic polynomial $\chi_A(t)$ of an arrangement, exactly.
 
     Parameters
     ----------
@@ -52,7 +52,7 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
         image of hyperplane i), such as
         [`library.threshold_symmetry`][hyperarr.library.threshold_symmetry].
         Each is verified exactly: it must be induced by an invertible affine
-        map of R^d (linear if ``A`` is central) that carries every
+        map of $\mathbb{R}^d$ (linear if ``A`` is central) that carries every
         hyperplane i onto hyperplane ``g[i]``.  The result does not depend
         on it; the time does.  The group is enumerated (up to 2**27 entries:
         elements × hyperplanes), and the first depths of the count keep one
@@ -66,7 +66,7 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
     Returns
     -------
     tuple of int
-        Coefficient of t^k at index k (the order of Sage's ``.list()``),
+        Coefficient of $t^k$ at index k (the order of Sage's ``.list()``),
         length ``A.dim + 1``.
 
     Raises
@@ -80,21 +80,21 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
     Notes
     -----
     In general position (decided exactly by [`Arrangement.is_generic`][hyperarr.arrangement.Arrangement.is_generic])
-    χ(t) = Σ_k (−1)^k C(n, k) t^(d−k).  Otherwise deletion–restriction,
-    χ(B) = t^k − Σ_j χ(B_j) with B_j the restriction of the hyperplanes
-    before H_j to H_j, runs depth by depth over the cone of ``A``; the
+    $\chi(t) = \sum_k (-1)^k \binom{n}{k} t^{d-k}$.  Otherwise deletion–restriction,
+    $\chi(B) = t^k - \sum_j \chi(B_j)$ with $B_j$ the restriction of the hyperplanes
+    before $H_j$ to $H_j$, runs depth by depth over the cone of ``A``; the
     coefficient of depth l is the number of restrictions met there.
     Restrictions are merged by an exact canonical key (their traces in the
     free coordinates of their flat), so each is expanded once however
     often it occurs.  The arithmetic is over a prime field whose prime
     exceeds the Hadamard bound of every minor of the input, which makes it
     exact; larger inputs run the same recursion on integers.  Repeated
-    hyperplanes do not change χ.
+    hyperplanes do not change $\chi$.
 
     With ``symmetry``, a restriction is first held by its coloring of the
     hyperplanes: those containing its flat, and those whose trace on the
     flat is one of its traces.  A symmetry maps the coloring of B onto that
-    of its image, which has the same χ, so each child is replaced by the
+    of its image, which has the same $\chi$, so each child is replaced by the
     canonical (lexicographically largest) image of its coloring under the
     group and equal images are merged.  Once a depth holds more than a
     thousand orbits, the count goes on by key from the orbit
@@ -109,7 +109,8 @@ def characteristic_polynomial(A: "Arrangement", symmetry: Any = None, *,
     (10, -5, 1)
     >>> characteristic_polynomial(library.braid(3))
     (0, 2, -3, 1)
-    >>> characteristic_polynomial(library.threshold(3), library.threshold_symmetry(3))
+    >>> A = library.threshold(3)
+    >>> characteristic_polynomial(A, library.threshold_symmetry(3))
     (23, -44, 28, -8, 1)
     """
     A = checked(A)
@@ -218,9 +219,9 @@ class _progress_bar:
 
 def betti_numbers(A: "Arrangement", symmetry: Any = None, *,
                   progress: bool = False) -> tuple[int, ...]:
-    """Betti numbers b_0 … b_rank: the absolute values of χ's coefficients, leading one first.
+    r"""Betti numbers $b_0, \dots, b_{\mathrm{rank}}$: the absolute values of $\chi$'s coefficients, leading one first.
 
-    Their sum is the number of regions (Zaslavsky); b_k is also the k-th
+    Their sum is the number of regions (Zaslavsky); $b_k$ is also the k-th
     Betti number of the complement of the complexified arrangement.
     ``symmetry`` and ``progress`` are as in
     [`characteristic_polynomial`][hyperarr.characteristic_polynomial].
@@ -240,10 +241,10 @@ def betti_numbers(A: "Arrangement", symmetry: Any = None, *,
 
 
 def poincare_polynomial(A: "Arrangement") -> tuple[int, ...]:
-    """Poincaré polynomial π_A(t) = Σ_k b_k t^k, as its coefficients b_0 … b_rank.
+    r"""Poincaré polynomial $\pi_A(t) = \sum_k b_k t^k$, as its coefficients $b_0, \dots, b_{\mathrm{rank}}$.
 
     Lowest degree first, as Sage's ``poincare_polynomial().list()``;
-    π_A(t) = (−t)^d χ_A(−1/t), and π_A(1) is the number of regions.
+    $\pi_A(t) = (-t)^d \chi_A(-1/t)$, and $\pi_A(1)$ is the number of regions.
 
     Examples
     --------
@@ -264,7 +265,7 @@ def _known_generic(A: "Arrangement") -> tuple[bool, str | None]:
 
 
 def n_regions(A: "Arrangement", symmetry: Any = None, *, progress: bool = False) -> int:
-    """Number of regions, (−1)^d χ(−1) (Zaslavsky), without enumerating them.
+    r"""Number of regions, $(-1)^d \chi(-1)$ (Zaslavsky), without enumerating them.
 
     ``symmetry`` and ``progress`` are as in
     [`characteristic_polynomial`][hyperarr.characteristic_polynomial].
@@ -282,12 +283,12 @@ def n_regions(A: "Arrangement", symmetry: Any = None, *, progress: bool = False)
 
 
 def n_bounded_regions(A: "Arrangement", symmetry: Any = None, *, progress: bool = False) -> int:
-    """Number of relatively bounded regions, (−1)^rank χ(1) (Zaslavsky), without enumerating them.
+    r"""Number of relatively bounded regions, $(-1)^{\mathrm{rank}} \chi(1)$ (Zaslavsky), without enumerating them.
 
     A region is relatively bounded when it is bounded modulo the lineality
     space of the normals, which is what Sage's ``n_bounded_regions`` counts.
     For an essential arrangement this is the number of regions that are
-    compact in R^d (``Regions.bounded``); for a non-essential one (braid,
+    compact in $\mathbb{R}^d$ (``Regions.bounded``); for a non-essential one (braid,
     Shi) no region is compact, yet this count can be positive.
     ``symmetry`` and ``progress`` are as in
     [`characteristic_polynomial`][hyperarr.characteristic_polynomial].

@@ -1,7 +1,7 @@
 r"""Counting formulas for hyperplane arrangements.
 
 hyperarr uses one sign convention everywhere.  Neuron ``i`` computes
-``a_i = w_i · x − θ_i``; its hyperplane is ``{x : w_i · x = θ_i}``
+$a_i = w_i \cdot x - \theta_i$; its hyperplane is $\{x : w_i \cdot x = \theta_i\}$
 (``normals[i] · x = offsets[i]``), and its sign is ``+1`` where ``a_i > 0``,
 which is where the step neuron ``g(a) = ½(1 + sgn a)`` fires.
 
@@ -66,11 +66,11 @@ __all__ = [
     "DEFAULT_MAX_SECONDS",
 ]
 
-#: Default ``max_bits``: no result longer than 2**27 bits (16 MB, about 40
-#: million decimal digits) is computed unless asked for.
+#: Default ``max_bits``, the longest result computed unless asked for.
+#: That is $2^{27}$ bits: 16 MB, about 40 million decimal digits.
 DEFAULT_MAX_BITS = 2**27
-#: Default ``max_seconds``: no computation estimated to take more than about
-#: a minute is started unless asked for.
+#: Default ``max_seconds``, the longest estimated time started unless asked for.
+#: No computation estimated to take more than about a minute is started.
 DEFAULT_MAX_SECONDS = 60.0
 
 
@@ -106,7 +106,7 @@ def _check_budget(what: str, bits: int, seconds: float, max_bits: int | None,
 
 def max_regions(n: int, d: int, central: bool = False, *, max_bits: int | None = DEFAULT_MAX_BITS,
                 max_seconds: float | None = DEFAULT_MAX_SECONDS) -> int:
-    """Return the largest number of regions of ``n`` hyperplanes in ``R^d``.
+    r"""Return the largest number of regions of ``n`` hyperplanes in $\mathbb{R}^d$.
 
     Parameters
     ----------
@@ -131,7 +131,7 @@ def max_regions(n: int, d: int, central: bool = False, *, max_bits: int | None =
         For affine hyperplanes, ``sum(comb(n, k) for k in range(d + 1))``.
         For central hyperplanes, Cover's count
         ``2 * sum(comb(n - 1, k) for k in range(d))``, which is also the
-        number of dichotomies of ``n`` points in general position in ``R^d``
+        number of dichotomies of ``n`` points in general position in $\mathbb{R}^d$
         that a perceptron with ``d`` weights and no threshold realizes.
 
     Raises
@@ -171,7 +171,7 @@ def max_regions(n: int, d: int, central: bool = False, *, max_bits: int | None =
     >>> max_regions(20, 10)
     616666
 
-    Twenty central hyperplanes in ``R^10``, i.e. the dichotomies of 20 points
+    Twenty central hyperplanes in $\mathbb{R}^{10}$, i.e. the dichotomies of 20 points
     by a perceptron with 10 weights:
 
     >>> max_regions(20, 10, central=True)
@@ -202,7 +202,7 @@ def max_regions(n: int, d: int, central: bool = False, *, max_bits: int | None =
 
 def max_bounded_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
                         max_seconds: float | None = DEFAULT_MAX_SECONDS) -> int:
-    """Return the largest number of bounded regions of ``n`` hyperplanes in ``R^d``.
+    r"""Return the largest number of bounded regions of ``n`` hyperplanes in $\mathbb{R}^d$.
 
     Parameters
     ----------
@@ -217,7 +217,7 @@ def max_bounded_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BI
     -------
     int
         ``comb(n − 1, d)`` for ``n >= 1``.  For ``n = 0`` the answer is 0 when
-        ``d >= 1`` (``R^d`` itself is unbounded) and 1 when ``d = 0`` (``R^0``
+        ``d >= 1`` ($\mathbb{R}^d$ itself is unbounded) and 1 when ``d = 0`` ($\mathbb{R}^0$
         is a single, bounded point).
 
     Raises
@@ -229,7 +229,7 @@ def max_bounded_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BI
     -----
     The count is reached by affine hyperplanes in general position
     (Zaslavsky 1975).  It is 0 when ``n <= d``: then the normals cannot span
-    ``R^d`` and every region contains a line.
+    $\mathbb{R}^d$ and every region contains a line.
 
     Examples
     --------
@@ -300,7 +300,9 @@ def approx_regions(n: int, d: int, *, max_bits: int | None = DEFAULT_MAX_BITS,
     >>> approx_regions(10**9, 10**9)
     Traceback (most recent call last):
     ...
-    hyperarr.exceptions.OutputTooLargeError: approx_regions(1000000000, 1000000000) would have about 29,897,352,855 bits (9,000,000,001 decimal digits), more than max_bits=134,217,728; ...
+    hyperarr.exceptions.OutputTooLargeError: approx_regions(1000000000,
+    1000000000) would have about 29,897,352,855 bits (9,000,000,001 decimal
+    digits), more than max_bits=134,217,728; ...
     """
     n = as_count(n, "n")
     d = as_count(d, "d")

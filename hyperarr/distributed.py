@@ -1,4 +1,4 @@
-"""Enumeration past one machine: regions written as Parquet by Dask tasks.
+r"""Enumeration past one machine: regions written as Parquet by Dask tasks.
 
 Needs the ``dask`` extra (``pip install -e '.[dask]'``: ``dask[distributed]``
 and pyarrow); both are imported only when a function here is called.
@@ -15,7 +15,7 @@ as ``A.regions()`` does, in three rounds of independent tasks:
    hash of the key;
 2. **proof** (one task a bucket): no key repeats, and the bounded regions
    are those of level 0 whose antipode is no region at infinity; the driver
-   then checks the totals Σ_{k≤d} C(n, k) and C(n − 1, d);
+   then checks the totals $\sum_{k \le d} \binom{n}{k}$ and $\binom{n - 1}{d}$;
 3. **write** (one task a range): write one Parquet file
    ``part-NNNNN.parquet``, the blocks of the range with the bounded flags
    of the proof.
@@ -201,7 +201,7 @@ def _runner(client: Any, progress: bool = False) -> Any:
 def characteristic_polynomial(A: "Arrangement", client: Any = None, symmetry: Any = None, *,
                               partitions: int | None = None,
                               progress: bool = False) -> tuple[int, ...]:
-    """χ_A(t), with the level-by-level count spread over Dask workers.
+    r"""$\chi_A(t)$, with the level-by-level count spread over Dask workers.
 
     The same count as [`hyperarr.characteristic_polynomial`][hyperarr.characteristic.characteristic_polynomial],
     with the same checks (general position, ``symmetry`` verified exactly,
@@ -229,7 +229,7 @@ def characteristic_polynomial(A: "Arrangement", client: Any = None, symmetry: An
     Examples
     --------
     >>> from hyperarr import library
-    >>> characteristic_polynomial(library.threshold(3))   # no client: in this process
+    >>> characteristic_polynomial(library.threshold(3))  # in this process
     (23, -44, 28, -8, 1)
     """
     A = checked(A)

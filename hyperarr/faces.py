@@ -1,10 +1,10 @@
-"""Faces of an arrangement, of every dimension, and its vertices, exactly.
+r"""Faces of an arrangement, of every dimension, and its vertices, exactly.
 
-A *face* is a nonempty set of points with one sign vector σ ∈ {−1, 0, +1}^n
-(σ_i = 0 on the hyperplanes through the face).  The faces of dimension d are
+A *face* is a nonempty set of points with one sign vector $\sigma \in \{-1, 0, +1\}^n$
+($\sigma_i = 0$ on the hyperplanes through the face).  The faces of dimension d are
 the regions; those of dimension 0 are the vertices.  A face of dimension k
 spans a flat X of dimension k (the intersection of the hyperplanes where
-σ_i = 0), and it is a region of the restriction A^X of the arrangement to X.
+$\sigma_i = 0$), and it is a region of the restriction $A^X$ of the arrangement to X.
 So the faces are listed flat by flat, over the intersection lattice, with the
 same exact lifting that [`hyperarr.regions`][hyperarr.regions] uses for the
 regions of A itself: the regions of a flat are the lifts of the regions of
@@ -12,8 +12,8 @@ its children, one dimension at a time, each witness checked exactly.
 
 These are the sign vectors of Sage's ``closed_faces()`` (a closed face and
 its relative interior carry the same sign vector), and ``face_vector()``
-is Sage's (f_0, …, f_d).  Sign convention, as everywhere in hyperarr:
-hyperplane i is ``{x : normals[i] · x = offsets[i]}`` and σ_i = +1 where
+is Sage's $(f_0, \dots, f_d)$.  Sign convention, as everywhere in hyperarr:
+hyperplane i is ``{x : normals[i] · x = offsets[i]}`` and $\sigma_i = +1$ where
 ``normals[i] · x > offsets[i]``.
 """
 
@@ -41,8 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Face", "Faces", "faces", "iter_faces", "vertices", "face_vector", "DEFAULT_MAX_FACES"]
 
-#: Default ``max_faces`` of [`faces`][hyperarr.faces.faces]: about 1.7 GB for
-#: n = 64 hyperplanes in R^12 (170 bytes a face).
+#: Default ``max_faces`` of [`faces`][hyperarr.faces.faces].
+#: That many faces take about 1.7 GB for $n = 64$ hyperplanes in
+#: $\mathbb{R}^{12}$ (170 bytes a face).
 DEFAULT_MAX_FACES = 10_000_000
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -100,8 +101,11 @@ class _FlatMap:
         return tuple(x)
 
     def exact_of_float(self, point: Sequence[float]) -> tuple[tuple[Fraction, ...], bool]:
-        """The exact point whose free coordinates are those of the float ``point``,
-        and whether ``point`` is that exact point (integer arithmetic only)."""
+        """The exact point with the free coordinates of ``point``, and whether it is ``point``.
+
+        The first is the point of the flat whose free coordinates are those of
+        the float ``point``; integer arithmetic only.
+        """
         x = [Fraction(v) for v in point]
         if not self.pivots:
             return tuple(x), True
@@ -126,12 +130,12 @@ def _flat_map(rows: Sequence[Sequence[int]], d: int) -> _FlatMap:
 
 
 class Faces:
-    """Immutable table of faces of an arrangement.
+    r"""Immutable table of faces of an arrangement.
 
     Attributes
     ----------
     signs : ndarray of int8, shape (m, n)
-        Row r is the sign vector of face r, entries in {−1, 0, +1}.
+        Row r is the sign vector of face r, entries in $\{-1, 0, +1\}$.
     dims : ndarray of int64, shape (m,)
         The dimension of each face (d for a region, 0 for a vertex).
     points : ndarray of float64, shape (m, d)
@@ -145,7 +149,7 @@ class Faces:
     exact_points : tuple of tuples of Fraction
         A point in the relative interior of every face, exactly.
     bounded : ndarray of bool, shape (m,)
-        The face is compact in R^d.
+        The face is compact in $\mathbb{R}^d$.
 
     Notes
     -----
@@ -195,7 +199,7 @@ class Faces:
 
     @property
     def signs(self) -> NDArray[np.int8]:
-        """ndarray of int8, shape (m, n): sign vectors, entries in {−1, 0, +1} (read-only)."""
+        r"""ndarray of int8, shape (m, n): sign vectors, entries in $\{-1, 0, +1\}$ (read-only)."""
         return self._signs
 
     @property
@@ -210,7 +214,7 @@ class Faces:
 
     @property
     def bounded(self) -> NDArray[np.bool_]:
-        """ndarray of bool, shape (m,): whether each face is compact in R^d (read-only)."""
+        r"""ndarray of bool, shape (m,): whether each face is compact in $\mathbb{R}^d$ (read-only)."""
         return self._bounded
 
     @property
@@ -287,8 +291,11 @@ class Faces:
                 "bounded": self._bounded, "points_inside": self.points_inside}
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write an ``.npz`` file atomically: the arrays, and the exact witnesses as
-        ``p/q`` strings (``exact_values``) for the rows ``exact_rows`` whose float is not exact."""
+        """Write the table to an ``.npz`` file, atomically.
+
+        The file holds the arrays, and the exact witnesses as ``p/q`` strings
+        (``exact_values``) for the rows ``exact_rows`` whose float is not exact.
+        """
         atomic_write_bytes(path, self.npz_bytes())
 
     def npz_bytes(self) -> bytes:
@@ -402,7 +409,8 @@ def vertices(A: "Arrangement", exact: bool = False) -> Any:
     >>> from hyperarr import Arrangement
     >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1])
     >>> A.vertices(exact=True)
-    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)), (Fraction(1, 1), Fraction(0, 1)))
+    ((Fraction(0, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1)),
+     (Fraction(1, 1), Fraction(0, 1)))
     >>> A.vertices().shape
     (3, 2)
     """
@@ -424,20 +432,20 @@ def vertices(A: "Arrangement", exact: bool = False) -> Any:
 
 
 def face_vector(A: "Arrangement") -> tuple[int, ...]:
-    """The face vector (f_0, …, f_d): f_k is the number of faces of dimension k.
+    r"""The face vector $(f_0, \dots, f_d)$: $f_k$ is the number of faces of dimension k.
 
-    Computed without listing the faces: f_k is the sum, over the flats X of
-    dimension k, of the number of regions of the restriction A^X, counted by
+    Computed without listing the faces: $f_k$ is the sum, over the flats X of
+    dimension k, of the number of regions of the restriction $A^X$, counted by
     deletion–restriction over the intersection lattice (each flat visited
     once).  In general position (decided exactly) it has a closed form:
-    C(n, d−k) flats of dimension k, each cut by the n − d + k others into
-    Σ_{i≤k} C(n − d + k, i) regions.
+    $\binom{n}{d-k}$ flats of dimension k, each cut by the $n - d + k$ others into
+    $\sum_{i \le k} \binom{n - d + k}{i}$ regions.
 
     Notes
     -----
-    Euler's relation Σ_k (−1)^k f_k = (−1)^d holds for every arrangement,
+    Euler's relation $\sum_k (-1)^k f_k = (-1)^d$ holds for every arrangement,
     essential or not (a relatively open k-cell has compactly supported
-    Euler characteristic (−1)^k, and R^d has (−1)^d).
+    Euler characteristic $(-1)^k$, and $\mathbb{R}^d$ has $(-1)^d$).
 
     Examples
     --------

@@ -33,22 +33,22 @@ def _layer_index(layer: Any, count: int, what: str) -> int:
 
 
 def from_sklearn(mlp: Any, layer: int = 0) -> Arrangement:
-    """The arrangement of one layer of a fitted scikit-learn MLP.
+    r"""The arrangement of one layer of a fitted scikit-learn MLP.
 
     Parameters
     ----------
     mlp : MLPClassifier or MLPRegressor, fitted
-        Anything with ``coefs_`` (a list of (d_k, n_k) arrays) and
-        ``intercepts_`` (a list of (n_k,) arrays).
+        Anything with ``coefs_`` (a list of ($d_k$, $n_k$) arrays) and
+        ``intercepts_`` (a list of ($n_k$,) arrays).
     layer : int, default 0
         Which weight layer: 0 is the first hidden layer, in the input space
-        R^d; layer k lives in the space of layer k − 1's activations (the
+        $\mathbb{R}^d$; layer k lives in the space of layer k − 1's activations (the
         last index is the output layer).
 
     Returns
     -------
     Arrangement
-        n_k hyperplanes in R^(d_k): hyperplane i is unit i of the layer,
+        $n_k$ hyperplanes in $\mathbb{R}^{d_k}$: hyperplane i is unit i of the layer,
         ``coefs_[layer][:, i] · x + intercepts_[layer][i] = 0``, side +1
         where that is positive.
 
@@ -57,7 +57,9 @@ def from_sklearn(mlp: Any, layer: int = 0) -> Arrangement:
     >>> import numpy as np
     >>> from sklearn.neural_network import MLPClassifier
     >>> X = np.random.default_rng(0).normal(size=(40, 3))
-    >>> mlp = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=500, random_state=0).fit(X, X[:, 0] > 0)
+    >>> mlp = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs",
+    ...                     max_iter=500, random_state=0)
+    >>> mlp = mlp.fit(X, X[:, 0] > 0)
     >>> from_sklearn(mlp).n, from_sklearn(mlp).dim
     (5, 3)
     """

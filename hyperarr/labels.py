@@ -248,7 +248,8 @@ def seed_labels(A: Arrangement) -> list[str]:
     >>> R = A.regions()
     >>> sorted(lab for lab, b in zip(labels, R.bounded.tolist()) if b)
     ['K', 'L', 'M', 'N', 'O', 'P']
-    >>> labels[int(A.region_of([0.0, 100.0]))], labels[int(A.region_of([0.0, 0.0]))]
+    >>> far, origin = A.region_of([[0.0, 100.0], [0.0, 0.0]]).tolist()
+    >>> labels[far], labels[origin]
     ('A', 'P')
     """
     _lines.check_plane(A, "seed_labels")

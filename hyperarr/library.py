@@ -223,7 +223,7 @@ def braid(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
 
     Notes
     -----
-    Also called the type A_{d−1} Coxeter arrangement.  Its ``d!`` regions are
+    Also called the type $A_{d-1}$ Coxeter arrangement.  Its ``d!`` regions are
     the orderings ``x_{σ(1)} > … > x_{σ(d)}``: one region per permutation.
     It is central, of rank ``d − 1`` (the line ``x_1 = … = x_d`` lies in every
     hyperplane).
@@ -340,7 +340,7 @@ def _bit_rows(d: int, with_zero: bool) -> list[list[int]]:
 
 def resonance(d: int, *, max_hyperplanes: int = _MAX_HYPERPLANES,
               max_entries: int = _MAX_ENTRIES) -> Arrangement:
-    """Return the resonance arrangement in ``R^d``: ``Σ_{i∈S} x_i = 0`` for ``S ≠ ∅``.
+    r"""Return the resonance arrangement in $\mathbb{R}^d$: $\sum_{i \in S} x_i = 0$ for $S \ne \emptyset$.
 
     Parameters
     ----------
@@ -591,7 +591,7 @@ def _permuting_coordinates(rows: Sequence[tuple[int, ...]], d: int) -> list[list
 def coordinate_symmetry(d: int) -> list[list[int]]:
     """Generators of the symmetry group of [`coordinate`][hyperarr.library.coordinate]`(d)`.
 
-    The coordinate permutations S_d (the reflections ``x_i ↦ −x_i`` fix every
+    The coordinate permutations $S_d$ (the reflections ``x_i ↦ −x_i`` fix every
     hyperplane).  Each generator is a permutation of the hyperplane indices
     in one-line notation, for ``symmetry=`` of
     [`characteristic_polynomial`][hyperarr.characteristic_polynomial] and the
@@ -606,7 +606,7 @@ def coordinate_symmetry(d: int) -> list[list[int]]:
 
 
 def braid_symmetry(d: int) -> list[list[int]]:
-    """Generators of the symmetric group S_d acting on [`braid`][hyperarr.library.braid]`(d)`.
+    """Generators of the symmetric group $S_d$ acting on [`braid`][hyperarr.library.braid]`(d)`.
 
     A permutation π of the coordinates maps ``x_i = x_j`` onto
     ``x_π(i) = x_π(j)``; the generators are those of a transposition and a
@@ -626,12 +626,12 @@ def braid_symmetry(d: int) -> list[list[int]]:
 
 
 def resonance_symmetry(d: int) -> list[list[int]]:
-    """Generators of the symmetric group S_{d+1} acting on [`resonance`][hyperarr.library.resonance]`(d)`.
+    r"""Generators of the symmetric group $S_{d+1}$ acting on [`resonance`][hyperarr.library.resonance]`(d)`.
 
-    Write ``x_0 = −(x_1 + … + x_d)``: the hyperplanes ``Σ_{i∈S} x_i = 0`` are
-    then the hyperplanes ``Σ_{i∈T} x_i = 0`` for the nonempty proper subsets
-    T of ``{0, …, d}`` up to complement, and S_{d+1} permutes them.  The
-    generators are the coordinate permutations of ``x_1 … x_d`` (S_d) and
+    Write $x_0 = -(x_1 + \dots + x_d)$: the hyperplanes $\sum_{i \in S} x_i = 0$ are
+    then the hyperplanes $\sum_{i \in T} x_i = 0$ for the nonempty proper subsets
+    T of ``{0, …, d}`` up to complement, and $S_{d+1}$ permutes them.  The
+    generators are the coordinate permutations of ``x_1 … x_d`` ($S_d$) and
     the transposition of ``x_0`` and ``x_1``, which maps a set S that
     contains coordinate 1 onto ``{1} ∪ ([d] ∖ S)`` and fixes the others.  In
     the row order of ``resonance(d)``.
@@ -658,14 +658,14 @@ def resonance_symmetry(d: int) -> list[list[int]]:
 
 
 def threshold_symmetry(d: int) -> list[list[int]]:
-    """Generators of the symmetry group of the d-cube acting on [`threshold`][hyperarr.library.threshold]`(d)`.
+    r"""Generators of the symmetry group of the d-cube acting on [`threshold`][hyperarr.library.threshold]`(d)`.
 
     Hyperplane ``v`` of ``threshold(d)`` is the set of neurons ``(w, b)``
     with ``w · v + b = 0`` for an input ``v ∈ {0, 1}^d``.  A symmetry of the
-    cube (permuting the inputs' coordinates, or flipping one, ``v_i ↦ 1 −
-    v_i``) maps it onto the hyperplane of the image input; the neuron map
+    cube (permuting the inputs' coordinates, or flipping one, $v_i \mapsto 1 -
+    v_i$) maps it onto the hyperplane of the image input; the neuron map
     ``(w, b) ↦ (w', b')`` is linear (a flip sends ``w_i ↦ −w_i`` and
-    ``b ↦ b + w_i``).  The group has order 2^d · d!; the generators are a
+    $b \mapsto b + w_i$).  The group has order $2^d \cdot d!$; the generators are a
     transposition and a d-cycle of the coordinates and the flip of the
     first one, in the row order of ``threshold(d)``.
 

@@ -191,7 +191,8 @@ class ThresholdNetwork:
         >>> from hyperarr import synthesize
         >>> from hyperarr.library import five_lines
         >>> A = five_lines()
-        >>> net = synthesize(A, A.region_of([[0, 0]]).tolist())   # the inner pentagon
+        >>> pentagon = A.region_of([[0, 0]]).tolist()  # the inner one
+        >>> net = synthesize(A, pentagon)
         >>> net.predict([[0, 0], [0, 5]]).tolist()
         [1, 0]
         """
@@ -292,7 +293,8 @@ class ThresholdNetwork:
         >>> net = synthesize(five_lines(), "A,D,G")
         >>> module = net.to_torch()
         >>> R = five_lines().regions()
-        >>> out = module(torch.from_numpy(np.array(R.points)).to(module[0].weight.dtype))
+        >>> x = torch.from_numpy(np.array(R.points))
+        >>> out = module(x.to(module[0].weight.dtype))
         >>> out[:, 0].long().tolist() == net.predict(R.points).tolist()
         True
         """

@@ -146,17 +146,17 @@ def occupancy(A: Arrangement, X: ArrayLike) -> Occupancy:
 
 @dataclass(frozen=True)
 class Generalization:
-    """One row of the generalization table (the course sheet's item 3i, on data).
+    r"""One row of the generalization table (the course sheet's item 3i, on data).
 
     Attributes
     ----------
     n, d : int
         Units of the layer and input dimension.
     regions : int
-        The exact number of regions of the layer: Σ_{k≤d} C(n, k) when the
+        The exact number of regions of the layer: $\sum_{k \le d} \binom{n}{k}$ when the
         layer is in general position (decided exactly), else ``A.n_regions()``.
     n_to_the_d : int
-        The estimate n^d from class.
+        The estimate $n^d$ from class.
     occupied : int
         Regions holding at least one training point.
     train_points, test_points : int
@@ -242,7 +242,7 @@ def _region_count(A: Arrangement) -> int:
 
 
 def generalization(A: Arrangement, X_train: ArrayLike, X_test: ArrayLike) -> Generalization:
-    """The generalization table's row for one layer: regions, occupied, unseen test points.
+    r"""The generalization table's row for one layer: regions, occupied, unseen test points.
 
     Parameters
     ----------
@@ -253,8 +253,8 @@ def generalization(A: Arrangement, X_train: ArrayLike, X_test: ArrayLike) -> Gen
     Returns
     -------
     Generalization
-        The exact number of regions (Σ_{k≤d} C(n, k) in general position,
-        decided exactly; otherwise ``A.n_regions()``), n^d, the regions the training points
+        The exact number of regions ($\sum_{k \le d} \binom{n}{k}$ in general position,
+        decided exactly; otherwise ``A.n_regions()``), $n^d$, the regions the training points
         occupy, and the test points that fall in regions no training point
         occupies (points on a hyperplane are counted apart).
 

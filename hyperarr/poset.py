@@ -1,7 +1,7 @@
-"""The intersection poset, Whitney numbers, the poset of regions and simpliciality.
+r"""The intersection poset, Whitney numbers, the poset of regions and simpliciality.
 
 The *intersection poset* L(A) has one element per flat (a nonempty
-intersection of hyperplanes, the whole space R^d included), ordered by
+intersection of hyperplanes, the whole space $\mathbb{R}^d$ included), ordered by
 reverse inclusion; its rank function is the codimension.  The *poset of
 regions* P(A, B) orders the regions by the set of hyperplanes separating
 them from a base region B.  Its covers are adjacent regions, so its Hasse
@@ -31,13 +31,13 @@ __all__ = ["intersection_poset", "whitney_numbers", "poset_of_regions", "is_simp
 
 
 def intersection_poset(A: "Arrangement") -> "nx.DiGraph":
-    """The intersection poset of ``A`` as its Hasse diagram.
+    r"""The intersection poset of ``A`` as its Hasse diagram.
 
     Returns
     -------
     networkx.DiGraph
         One node per flat, numbered by rank, then in the lattice's
-        breadth-first order; node 0 is the whole space R^d.  Node attributes:
+        breadth-first order; node 0 is the whole space $\mathbb{R}^d$.  Node attributes:
         ``hyperplanes``, the frozenset of the input indices of the
         hyperplanes containing the flat (repeated hyperplanes included);
         ``rank``, its codimension; ``dim``, its dimension.  An edge X → Y
@@ -46,7 +46,8 @@ def intersection_poset(A: "Arrangement") -> "nx.DiGraph":
     Examples
     --------
     >>> from hyperarr import Arrangement
-    >>> P = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 0]).intersection_poset()
+    >>> A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 0])
+    >>> P = A.intersection_poset()
     >>> P.number_of_nodes(), P.number_of_edges()
     (5, 6)
     >>> sorted(P.nodes[4]["hyperplanes"]), P.nodes[4]["rank"]
@@ -80,14 +81,14 @@ def intersection_poset(A: "Arrangement") -> "nx.DiGraph":
 
 
 def whitney_numbers(A: "Arrangement", kind: int = 1) -> tuple[int, ...]:
-    """Whitney numbers of ``A`` by rank k = 0, …, rank(A).
+    r"""Whitney numbers of ``A`` by rank k = 0, …, rank(A).
 
     Parameters
     ----------
     A : Arrangement
     kind : {1, 2}
-        1: those of the first kind, w_k = Σ_{rank X = k} μ(R^d, X), which are
-        the coefficients of χ(t) = Σ_k w_k t^(d−k) from the leading one down
+        1: those of the first kind, $w_k = \sum_{\mathrm{rank}\, X = k} \mu(\mathbb{R}^d, X)$, which are
+        the coefficients of $\chi(t) = \sum_k w_k t^{d-k}$ from the leading one down
         (signed, as in Sage).  2: those of the second kind, the number of
         flats of rank k.
 

@@ -1,7 +1,7 @@
-"""Exact enumeration of the regions of an arrangement.
+r"""Exact enumeration of the regions of an arrangement.
 
 A region is a connected component of the complement of the hyperplanes.  It
-is named by its sign vector σ ∈ {−1, +1}^n (σ_i = +1 where neuron i fires) and
+is named by its sign vector $\sigma \in \{-1, +1\}^n$ ($\sigma_i = +1$ where neuron i fires) and
 comes with an interior witness point whose signs equal σ *exactly* (checked
 in exact arithmetic on the float64 values), and with a flag that says whether
 it is bounded.
@@ -14,9 +14,9 @@ Two algorithms, one answer:
   which c increases.  The regions unbounded below are the regions of the
   section of the central arrangement at ``c · x = −1``, one dimension down.
   So regions correspond to subsets of at most d hyperplanes, which is the
-  count Σ_{k≤d} C(n, k).  Each candidate is checked exactly, and the result is
-  accepted only if it has exactly Σ_{k≤d} C(n, k) distinct, exactly witnessed
-  sign vectors: no arrangement of n hyperplanes in R^d has more, so the list
+  count $\sum_{k \le d} \binom{n}{k}$.  Each candidate is checked exactly, and the result is
+  accepted only if it has exactly $\sum_{k \le d} \binom{n}{k}$ distinct, exactly witnessed
+  sign vectors: no arrangement of n hyperplanes in $\mathbb{R}^d$ has more, so the list
   is complete, and the arrangement is in general position.
 * **Any input** (degenerate ones included).  Every region of an arrangement
   on a flat X has a facet on some trace H, and the two regions on either
@@ -29,7 +29,7 @@ Two algorithms, one answer:
 Boundedness is decided without tolerance: in general position, a region is
 unbounded iff it (or its negative) is a region of the section at infinity,
 whose witness is checked exactly to be a recession direction too, and the
-remaining count must equal C(n − 1, d); for other arrangements
+remaining count must equal $\binom{n - 1}{d}$; for other arrangements
 a region is unbounded iff it meets one of the hyperplanes
 ``x_j = ±M``, where M exceeds every vertex coordinate (Hadamard's bound).
 """
@@ -86,12 +86,12 @@ class Region:
 
 
 class Regions:
-    """Immutable table of regions of an arrangement.
+    r"""Immutable table of regions of an arrangement.
 
     Attributes
     ----------
     signs : ndarray of int8, shape (m, n)
-        Row r is the sign vector of region r, entries in {−1, +1}.
+        Row r is the sign vector of region r, entries in $\{-1, +1\}$.
     points : ndarray of float64, shape (m, d)
         Float witnesses: where ``points_inside[r]``, ``A.signs(points[r]) ==
         signs[r]`` exactly; elsewhere the float nearest to ``exact_points[r]``.
@@ -100,7 +100,7 @@ class Regions:
     exact_points : tuple of tuples of Fraction
         An exact rational interior point of every region.
     bounded : ndarray of bool, shape (m,)
-        Compact in R^d.
+        Compact in $\mathbb{R}^d$.
     relatively_bounded : ndarray of bool, shape (m,)
         Bounded after projecting onto the span of the normals (Sage's and
         Zaslavsky's meaning); equals ``bounded`` for an essential arrangement.
@@ -214,7 +214,7 @@ class Regions:
 
     @property
     def bounded(self) -> NDArray[np.bool_]:
-        """ndarray of bool, shape (m,): whether each region is compact in R^d (read-only)."""
+        r"""ndarray of bool, shape (m,): whether each region is compact in $\mathbb{R}^d$ (read-only)."""
         return self._bounded
 
     @property
@@ -358,14 +358,14 @@ class Regions:
 
 
 def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> Regions:
-    """Enumerate every region of ``A`` exactly.
+    r"""Enumerate every region of ``A`` exactly.
 
     Parameters
     ----------
     A : Arrangement
     max_regions : int or None
         Refuse, before allocating anything, arrangements that may have more
-        regions than this.  The cheap upper bound Σ_{k≤rank} C(h, k) (h
+        regions than this.  The cheap upper bound $\sum_{k \le \mathrm{rank}} \binom{h}{k}$ (h
         distinct hyperplanes) is tried first; when it exceeds the limit the
         exact count from the characteristic polynomial decides.  ``None``
         means no limit.
@@ -382,7 +382,7 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
 
     Notes
     -----
-    In general position the cost is about Σ_{k≤d} C(n, k) small dense solves,
+    In general position the cost is about $\sum_{k \le d} \binom{n}{k}$ small dense solves,
     batched in numpy.  Otherwise it is proportional to the number of
     (flat, facet-region) incidences of the intersection lattice.
 

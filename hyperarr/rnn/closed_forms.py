@@ -1,9 +1,9 @@
-"""The course sheet's inputs and its closed forms (21) and (24) for dy_T/dW_in.
+r"""The course sheet's inputs and its closed forms (21) and (24) for $dy_T/dW_{in}$.
 
-[`sheet_inputs`][hyperarr.rnn.sheet_inputs] are x(1) = x(2) = 1, then 0;
+[`sheet_inputs`][hyperarr.rnn.sheet_inputs] are $x(1) = x(2) = 1$, then 0;
 [`rnn_gradient_closed_form`][hyperarr.rnn.rnn_gradient_closed_form] and
 [`lstm_gradient_closed_form`][hyperarr.rnn.lstm_gradient_closed_form] evaluate
-the gradient of the scalar networks driven by them, for many horizons T at once.
+the gradient of the scalar networks driven by them, for many horizons $T$ at once.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["sheet_inputs", "rnn_gradient_closed_form", "lstm_gradient_closed_for
 
 
 def sheet_inputs(T: int) -> FloatArray:
-    """The course sheet's inputs x(1) = x(2) = 1 and x(t) = 0 for t > 2, shape (T, 1).
+    """The course sheet's inputs $x(1) = x(2) = 1$ and $x(t) = 0$ for $t > 2$, shape ``(T, 1)``.
 
     Examples
     --------
@@ -44,7 +44,7 @@ def rnn_gradient_closed_form(
     *,
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
 ) -> float | FloatArray:
-    r"""dy_T/dW_in of the scalar RNN with the course sheet's inputs, eq. (21).
+    r"""$dy_T/dW_{in}$ of the scalar RNN with the course sheet's inputs, eq. (21).
 
     $$
     \frac{dy_T}{dW_{in}} = \sigma'(a^y_T) W_{out} \sigma'(a^h_T)
@@ -61,19 +61,19 @@ def rnn_gradient_closed_form(
     w_in, w_rec, w_out, b_h, b_y : float
         The scalar weights and biases.
     T : int or array_like of int
-        Horizon(s), each >= 2.  An array gives all values from one forward pass.
+        Horizon(s), each $\ge 2$.  An array gives all values from one forward pass.
     activation : {"sigmoid", "tanh"}
-        σ of eq. (14); the readout stays logistic.
+        $\sigma$ of eq. (14); the readout stays logistic.
 
     Returns
     -------
     float or ndarray of float64
-        dy_T/dW_in, a float for a scalar T.
+        $dy_T/dW_{in}$, a float for a scalar $T$.
 
     Raises
     ------
     ModelError
-        If T < 2 (the two inputs need two steps) or a weight is not a finite
+        If $T < 2$ (the two inputs need two steps) or a weight is not a finite
         scalar.
 
     Notes
@@ -85,11 +85,12 @@ def rnn_gradient_closed_form(
     $\prod_t (W_{rec}\, \sigma'(a_t))$, which is the same number without the
     overflow of $(W_{rec})^{T-2}$ alone.
     [`gradient_regime`][hyperarr.rnn.gradient_regime] measures how it decays
-    or grows with T.
+    or grows with $T$.
 
     Examples
     --------
-    >>> [round(v, 6) for v in rnn_gradient_closed_form(1, 2, 1, 0, 0, [2, 3, 4]).tolist()]
+    >>> g = rnn_gradient_closed_form(1, 2, 1, 0, 0, [2, 3, 4])
+    >>> [round(v, 6) for v in g.tolist()]
     [0.020536, 0.004967, 0.001281]
     """
     w_in, w_rec, w_out, b_h, b_y = (
@@ -123,7 +124,7 @@ def lstm_gradient_closed_form(
     *,
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
 ) -> float | FloatArray:
-    r"""dy_T/dW_in of the scalar LSTM of the course sheet's table, eq. (24).
+    r"""$dy_T/dW_{in}$ of the scalar LSTM of the course sheet's table, eq. (24).
 
     $$
     \frac{dy_T}{dW_{in}} = \sigma'(a^y_T) W_{out} o_T \sigma'(c_T)
@@ -143,11 +144,11 @@ def lstm_gradient_closed_form(
     w_in, w_rec, w_out, b_h, b_y : float
         The scalar weights and biases.
     f : float
-        The forget-gate value for t > 2.
+        The forget-gate value for $t > 2$.
     T : int or array_like of int
-        Horizon(s), each >= 2.
+        Horizon(s), each $\ge 2$.
     activation : {"sigmoid", "tanh"}
-        σ of eqs. (16)-(17).
+        $\sigma$ of eqs. (16)-(17).
 
     Returns
     -------
@@ -156,21 +157,21 @@ def lstm_gradient_closed_form(
     Raises
     ------
     ModelError
-        If T < 2 or a parameter is not a finite scalar.
+        If $T < 2$ or a parameter is not a finite scalar.
 
     Notes
     -----
     The value is the gradient that
     [`ScheduledLSTM.sheet`][hyperarr.rnn.ScheduledLSTM.sheet] backpropagates,
-    for every T >= 2, with the gates of [`sheet_gates`][hyperarr.rnn.sheet_gates]
-    (at T = 2: x_2 = 1, i_2 = 1, f_2 = 0, o_2 = 1).  The
-    [sheet page](../sheet.md#2c-dy_tdw_in-for-the-lstm) discusses the other
-    reading of the table at T = 2.
+    for every $T \ge 2$, with the gates of [`sheet_gates`][hyperarr.rnn.sheet_gates]
+    (at $T = 2$: $x_2 = 1$, $i_2 = 1$, $f_2 = 0$, $o_2 = 1$).  The
+    [sheet page](../sheet.md#2c-the-lstms-gradient-in-the-input-weight) discusses the other
+    reading of the table at $T = 2$.
 
     Examples
     --------
     >>> g = lstm_gradient_closed_form(1, 5, 1, 0, 0, 1.0, [2, 10, 50])
-    >>> len(set(np.round(g, 12).tolist()))  # f = 1: the same for every T
+    >>> len(set(np.round(g, 12).tolist()))  # f = 1: the same for all T
     1
     """
     w_in, w_rec, w_out, b_h, b_y, f = (

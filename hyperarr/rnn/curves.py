@@ -1,4 +1,4 @@
-"""dy_T/dW_in against T, the numbers behind the gradient figure and ``hyperarr rnn``.
+r"""$dy_T/dW_{in}$ against $T$, the numbers behind the gradient figure and ``hyperarr rnn``.
 
 [`gradient_curves`][hyperarr.rnn.gradient_curves] evaluates the closed forms
 (21) and (24) on a grid of horizons and weights and returns them as
@@ -23,7 +23,7 @@ __all__ = ["GradientCurves", "gradient_curves"]
 
 @dataclass(frozen=True, eq=False)
 class GradientCurves:
-    """dy_T/dW_in against T for several w_rec (RNN) and f (LSTM).
+    r"""$dy_T/dW_{in}$ against $T$ for several $w_{rec}$ (RNN) and $f$ (LSTM).
 
     Attributes
     ----------
@@ -31,11 +31,11 @@ class GradientCurves:
     w_rec : ndarray of float64, shape (p,)
     f : ndarray of float64, shape (q,)
     rnn : ndarray of float64, shape (p, m)
-        ``rnn[k]`` is eq. (21) at ``w_rec[k]`` for every T.
+        ``rnn[k]`` is eq. (21) at ``w_rec[k]`` for every $T$.
     lstm : ndarray of float64, shape (q, m)
-        ``lstm[k]`` is eq. (24) at ``f[k]`` for every T.
+        ``lstm[k]`` is eq. (24) at ``f[k]`` for every $T$.
     params : dict
-        The shared w_in, w_out, b_h, b_y and the activation.
+        The shared ``w_in``, ``w_out``, ``b_h``, ``b_y`` and the activation.
     """
 
     T: NDArray[np.int64]
@@ -79,7 +79,7 @@ def gradient_curves(
     b_y: float = 0.0,
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
 ) -> GradientCurves:
-    """The numbers behind the gradient figure and ``hyperarr rnn``.
+    r"""The numbers behind the gradient figure and ``hyperarr rnn``.
 
     [`plot_gradients`][hyperarr.plot.plot_gradients] draws them; ``hyperarr rnn``
     prints them as a table or JSON, or draws them.
@@ -87,11 +87,11 @@ def gradient_curves(
     Parameters
     ----------
     T : array_like of int
-        Horizons, each >= 2.
+        Horizons, each $\ge 2$.
     w_rec : array_like of float
         Recurrent weights of the RNN curves.
     f : array_like of float
-        Forget-gate values of the LSTM curves (which do not depend on w_rec).
+        Forget-gate values of the LSTM curves (which do not depend on ``w_rec``).
     w_in, w_out, b_h, b_y : float
         Shared by all curves.
     activation : {"sigmoid", "tanh"}
@@ -105,7 +105,8 @@ def gradient_curves(
     >>> c = gradient_curves(range(2, 6), w_rec=[0.5, 6.0], f=[1.0])
     >>> c.rnn.shape, c.lstm.shape
     ((2, 4), (1, 4))
-    >>> bool(np.all(np.diff(np.abs(c.rnn), axis=1) < 0))  # both RNN curves vanish
+    >>> steps = np.diff(np.abs(c.rnn), axis=1)
+    >>> bool(np.all(steps < 0))  # both RNN curves vanish
     True
     """
     Ts = np.atleast_1d(_horizons(T)[0])

@@ -33,9 +33,9 @@ __all__ = ["Gates", "sheet_gates", "ScheduledLSTM", "LSTM"]
 
 
 class Gates(NamedTuple):
-    """Input, forget and output gate values i(t), f(t), o(t), t = 1..T.
+    r"""Input, forget and output gate values $i(t)$, $f(t)$, $o(t)$, $t = 1, \dots, T$.
 
-    Each is an array of shape (T,) (one value for all units) or (T, n_h).
+    Each is an array of shape ``(T,)`` (one value for all units) or ``(T, n_h)``.
     """
 
     i: ArrayLike
@@ -44,19 +44,19 @@ class Gates(NamedTuple):
 
 
 def sheet_gates(f: float, T: int) -> Gates:
-    """The gate schedule of the course sheet's table (Exercise 2) for forget value f.
+    """The gate schedule of the course sheet's table (Exercise 2) for forget value $f$.
 
-    | step     | i(t) | f(t) | o(t) |
-    |----------|------|------|------|
-    | t = 1, 2 | 1    | 0    | 0    |
-    | 2 < t    | 0    | f    | 0    |
-    | t = T    | 0    | f    | 1    |
+    | step       | $i(t)$ | $f(t)$ | $o(t)$ |
+    |------------|--------|--------|--------|
+    | $t = 1, 2$ | 1      | 0      | 0      |
+    | $2 < t$    | 0      | $f$    | 0      |
+    | $t = T$    | 0      | $f$    | 1      |
 
-    For T = 2, where the rows "t = 1, 2" and "t = T" overlap, the output gate
-    opens at T (o(2) = 1) and everything else follows the row "t = 1, 2"
-    (i(2) = 1, f(2) = 0, with x(2) = 1 as in
+    For $T = 2$, where the rows "$t = 1, 2$" and "$t = T$" overlap, the output gate
+    opens at $T$ ($o(2) = 1$) and everything else follows the row "$t = 1, 2$"
+    ($i(2) = 1$, $f(2) = 0$, with $x(2) = 1$ as in
     [`sheet_inputs`][hyperarr.rnn.sheet_inputs]).  The
-    [sheet page](../sheet.md#2c-dy_tdw_in-for-the-lstm) discusses the other reading.
+    [sheet page](../sheet.md#2c-the-lstms-gradient-in-the-input-weight) discusses the other reading.
 
     Examples
     --------
@@ -121,7 +121,7 @@ class ScheduledLSTM:
     w_in, w_rec, w_out, b_h, b_y : array_like
         As for [`RNN`][hyperarr.rnn.RNN] (``None`` biases are zero).
     gates : Gates, (i, f, o) or mapping with keys "i", "f", "o"
-        Gate values per step, each of shape (T,) or (T, n_h).
+        Gate values per step, each of shape ``(T,)`` or ``(T, n_h)``.
     activation : {"sigmoid", "tanh"}
         The nonlinearity $\phi$ of eqs. (16)-(17).
 
@@ -203,11 +203,13 @@ class ScheduledLSTM:
         return cs, hs, expit(hs @ self.W_out.T + self.b_y)
 
     def input_weight_gradient(self, xs: ArrayLike, t: int | None = None) -> FloatArray:
-        """dy(t)/dW_in by backpropagation through time, shape (n_out, n_h, n_in).
+        r"""$dy(t)/dW_{in}$ by backpropagation through time, shape ``(n_out, n_h, n_in)``.
 
-        The gates are constants here, so only the candidate φ(a(s)) depends on
-        W_in: ∂y/∂c(s) gains o(s) φ'(c(s)) ∂y/∂h(s) and passes f(s) back to
-        c(s-1); ∂y/∂a(s) = ∂y/∂c(s) ⊙ i(s) φ'(a(s)) passes W_rec back to h(s-1).
+        The gates are constants here, so only the candidate $\phi(a(s))$ depends
+        on $W_{in}$: $\partial y/\partial c(s)$ gains
+        $o(s)\, \phi'(c(s))\, \partial y/\partial h(s)$ and passes $f(s)$ back to
+        $c(s-1)$; $\partial y/\partial a(s) = \partial y/\partial c(s) \odot i(s)\, \phi'(a(s))$
+        passes $W_{rec}$ back to $h(s-1)$.
 
         Examples
         --------
@@ -261,7 +263,7 @@ class LSTM:
     W_in, W_rec, W_out, b_h, b_y : array_like
         The candidate's and the readout's weights, shapes as for [`RNN`][hyperarr.rnn.RNN].
     input_gate, forget_gate, output_gate : (W_x, W_h, b), optional
-        Each gate's weights, shapes (n_h, n_in), (n_h, n_h) and (n_h,).
+        Each gate's weights, shapes ``(n_h, n_in)``, ``(n_h, n_h)`` and ``(n_h,)``.
         Default all zero, a constant gate value of ½.
     activation : {"tanh", "sigmoid"}
         $\phi$, for the candidate and the cell output.
@@ -332,7 +334,7 @@ class LSTM:
         seed: int | np.random.Generator | None = None,
         activation: Literal["sigmoid", "tanh"] = "tanh",
     ) -> LSTM:
-        """An LSTM with independent N(0, scale²) weights and biases."""
+        r"""An LSTM with independent $N(0, \mathrm{scale}^2)$ weights and biases."""
         n_in, n_h, n_out = (
             _integer(k, v, 1) for k, v in (("n_in", n_in), ("n_h", n_h), ("n_out", n_out))
         )
@@ -378,16 +380,20 @@ class LSTM:
         return rec["c"], rec["h"], expit(rec["h"] @ self.W_out.T + self.b_y)
 
     def input_weight_gradient(self, xs: ArrayLike, t: int | None = None) -> FloatArray:
-        """dy(t)/dW_in (the candidate's input weights) by BPTT, shape (n_out, n_h, n_in).
+        r"""$dy(t)/dW_{in}$ (the candidate's input weights) by BPTT, shape ``(n_out, n_h, n_in)``.
 
         Notes
         -----
-        Backward step s, with ∂y/∂h(s) and ∂y/∂c(s) flowing in from s + 1:
-        ∂y/∂c(s) += ∂y/∂h(s) ⊙ o φ'(c); the pre-activations get
-        ∂y/∂h ⊙ φ(c) ⊙ o(1-o) (output gate), ∂y/∂c ⊙ φ(a) ⊙ i(1-i) (input
-        gate), ∂y/∂c ⊙ c(s-1) ⊙ f(1-f) (forget gate) and ∂y/∂c ⊙ i φ'(a)
-        (candidate); each passes back through its W_h (W_rec) to h(s-1), and
-        ∂y/∂c(s-1) = ∂y/∂c(s) ⊙ f.
+        Backward step $s$, with $\partial y/\partial h(s)$ and
+        $\partial y/\partial c(s)$ flowing in from $s + 1$:
+        $\partial y/\partial c(s)$ gains $\partial y/\partial h(s) \odot o\, \phi'(c)$;
+        the pre-activations get
+        $\partial y/\partial h \odot \phi(c) \odot o(1-o)$ (output gate),
+        $\partial y/\partial c \odot \phi(a) \odot i(1-i)$ (input gate),
+        $\partial y/\partial c \odot c(s-1) \odot f(1-f)$ (forget gate) and
+        $\partial y/\partial c \odot i\, \phi'(a)$ (candidate); each passes back
+        through its $W_h$ ($W_{rec}$) to $h(s-1)$, and
+        $\partial y/\partial c(s-1) = \partial y/\partial c(s) \odot f$.
         """
         x = _inputs(xs, self.W_in.shape[1])
         t = _step(t, len(x))

@@ -37,7 +37,7 @@ def _rnn_forward(
 
 
 class Expansion(NamedTuple):
-    """ŷ(t) written out in terms of the inputs x(1), ..., x(t).
+    r"""$\hat y(t)$ written out in terms of the inputs $x(1), \dots, x(t)$.
 
     Attributes
     ----------
@@ -45,13 +45,13 @@ class Expansion(NamedTuple):
         Vector notation, e.g. ``ŷ(2) = σ[W_out·σ[W_in·x(2) + W_rec·σ[W_in·x(1)]]]``.
     latex : str
         Component notation in the style of the course sheet's eq. (13), with a fresh
-        summation index ``j_s`` for the hidden unit at each time step s.
+        summation index $j_s$ for the hidden unit at each time step $s$.
     sympy : sympy.Matrix or None
         Column ``(n_out, 1)`` of scalar expressions in the weight symbols
         ``w2_i_j``, ``w1_j_k``, ``wrec_j_l``, ``bh_j``, ``by_i`` and the input
-        symbols ``x_k_s`` (= x_k(s)); all indices 1-based.  None without sympy.
+        symbols ``x_k_s`` (= $x_k(s)$); all indices 1-based.  None without sympy.
     inputs : sympy.Matrix or None
-        The input symbols, shape ``(t, n_in)``; row s - 1 is x(s).
+        The input symbols, shape ``(t, n_in)``; row $s - 1$ is $x(s)$.
     weights : dict or None
         Symbol -> value for this network's weights and biases.
     """
@@ -84,7 +84,7 @@ class HiddenLayer:
 
 @dataclass(frozen=True, eq=False)
 class OutputLayer:
-    """The readout ŷ = σ(W_out h + b_y), eq. (1)/(15)."""
+    r"""The readout $\hat y = \sigma(W_{out} h + b_y)$, eq. (1)/(15)."""
 
     W_out: FloatArray
     b_y: FloatArray
@@ -95,10 +95,10 @@ class OutputLayer:
 
 @dataclass(frozen=True, eq=False)
 class UnrolledRNN:
-    """The feedforward network of Exercise 1b: T hidden layers, then the readout.
+    """The feedforward network of Exercise 1b: $T$ hidden layers, then the readout.
 
-    Layer t receives x(t) as external input and layer t - 1 as upstream
-    input (layer 1 receives h(0) = 0).  All layers share one ``W_rec`` (and
+    Layer $t$ receives $x(t)$ as external input and layer $t - 1$ as upstream
+    input (layer 1 receives $h(0) = 0$).  All layers share one ``W_rec`` (and
     ``W_in``, ``b_h``): ``layers[0].W_rec is layers[-1].W_rec``.
     """
 
@@ -111,11 +111,11 @@ class UnrolledRNN:
         return len(self.layers)
 
     def run(self, xs: ArrayLike) -> tuple[FloatArray, FloatArray]:
-        """Feed x(1), ..., x(T) to layers 1..T; return ``(hs, ys)``.
+        r"""Feed $x(1), \dots, x(T)$ to layers $1, \dots, T$; return ``(hs, ys)``.
 
         The same as [`RNN.run`][hyperarr.rnn.RNN.run] of the network it unrolls.
-        ``ys[t - 1]`` is the shared readout applied to layer t; the course
-        sheet's figure draws only the last one, ``ys[-1]`` = ŷ(T).
+        ``ys[t - 1]`` is the shared readout applied to layer $t$; the course
+        sheet's figure draws only the last one, ``ys[-1]`` $= \hat y(T)$.
         """
         first = self.layers[0]
         x = _inputs(xs, first.W_in.shape[1])
@@ -140,11 +140,11 @@ class RNN:
     Parameters
     ----------
     W_in : array_like, shape (n_h, n_in)
-        Input weights w^(1).  A scalar is 1x1; a 1-D array is one column.
+        Input weights $w^{(1)}$.  A scalar is 1x1; a 1-D array is one column.
     W_rec : array_like, shape (n_h, n_h)
         Recurrent weights.  A scalar is 1x1.
     W_out : array_like, shape (n_out, n_h)
-        Output weights w^(2).  A scalar is 1x1; a 1-D array is one row.
+        Output weights $w^{(2)}$.  A scalar is 1x1; a 1-D array is one row.
     b_h, b_y : array_like, shape (n_h,) and (n_out,), optional
         Biases (the course sheet suppresses them); default zero, scalars broadcast.
     activation : {"sigmoid", "tanh"}
@@ -209,26 +209,26 @@ class RNN:
         )
 
     def run(self, xs: ArrayLike) -> tuple[FloatArray, FloatArray]:
-        """Run the recurrence on x(1), ..., x(T).
+        r"""Run the recurrence on $x(1), \dots, x(T)$.
 
         Parameters
         ----------
         xs : array_like, shape (T, n_in)
-            Inputs; ``xs[t - 1]`` is x(t).  A 1-D array is allowed if n_in = 1.
+            Inputs; ``xs[t - 1]`` is $x(t)$.  A 1-D array is allowed if $n_{in} = 1$.
 
         Returns
         -------
         hs : ndarray of float64, shape (T, n_h)
-            The hidden states h(1), ..., h(T).
+            The hidden states $h(1), \dots, h(T)$.
         ys : ndarray of float64, shape (T, n_out)
-            The outputs ŷ(1), ..., ŷ(T).
+            The outputs $\hat y(1), \dots, \hat y(T)$.
         """
         x = _inputs(xs, self.n_in)
         _, hs = _rnn_forward(x, self.W_in, self.W_rec, self.b_h, self._act)
         return hs, expit(hs @ self.W_out.T + self.b_y)
 
     def unroll(self, T: int) -> UnrolledRNN:
-        """The equivalent feedforward network with T hidden layers (Exercise 1b).
+        """The equivalent feedforward network with $T$ hidden layers (Exercise 1b).
 
         Examples
         --------
@@ -248,14 +248,14 @@ class RNN:
         return UnrolledRNN(layers, OutputLayer(self.W_out, self.b_y))
 
     def expand_output(self, t: int) -> Expansion:
-        """ŷ(t) as a nested expression of x(1), ..., x(t), eqs. (3)-(13).
+        r"""$\hat y(t)$ as a nested expression of $x(1), \dots, x(t)$, eqs. (3)-(13).
 
-        Insert eq. (2) into eq. (1) and recurse down to h(0) = 0.
+        Insert eq. (2) into eq. (1) and recurse down to $h(0) = 0$.
 
         Parameters
         ----------
         t : int
-            The time step, t >= 1.
+            The time step, $t \ge 1$.
 
         Returns
         -------
@@ -267,11 +267,11 @@ class RNN:
         Notes
         -----
         Bias terms appear only if the network's biases are nonzero (the course
-        sheet suppresses them).  The sympy expression is a tree with O(n_h^t)
-        leaves; keep t and n_h small.
+        sheet suppresses them).  The sympy expression is a tree with $O(n_h^t)$
+        leaves; keep $t$ and $n_h$ small.
 
         In ``.latex`` the output unit is ``i``, the input unit ``k`` and the
-        hidden unit at time s ``j_s``, each summed where it occurs, and every
+        hidden unit at time $s$ ``j_s``, each summed where it occurs, and every
         recurrent term sits inside the bracket of the step it feeds; the
         [sheet page](../sheet.md#1a-the-output-at-t-4) compares this with the
         course sheet's eqs. (4)-(13).
@@ -343,25 +343,27 @@ class RNN:
         return y, xs, weights
 
     def input_weight_gradient(self, xs: ArrayLike, t: int | None = None) -> FloatArray:
-        """dŷ(t)/dW_in by backpropagation through time.
+        r"""$d\hat y(t)/dW_{in}$ by backpropagation through time.
 
         Parameters
         ----------
         xs : array_like, shape (T, n_in)
-            Inputs x(1), ..., x(T).
+            Inputs $x(1), \dots, x(T)$.
         t : int, optional
             The 1-based time step of the output; default T.
 
         Returns
         -------
         ndarray of float64, shape (n_out, n_h, n_in)
-            Entry ``[i, j, k]`` is ∂ŷ_i(t)/∂W_in[j, k].
+            Entry ``[i, j, k]`` is $\partial \hat y_i(t) / \partial W_{in}[j, k]$.
 
         Notes
         -----
-        O(t·n_out·n_h·(n_h + n_in)) time.  With δ(s) = ∂ŷ(t)/∂a(s), shape
-        (n_out, n_h): δ(t) = σ'(a_y) W_out ⊙ φ'(a(t)), δ(s-1) = δ(s) W_rec ⊙
-        φ'(a(s-1)), and the gradient is Σ_s δ(s) ⊗ x(s), eqs. (19)-(20).
+        $O(t \cdot n_{out} \cdot n_h \cdot (n_h + n_{in}))$ time.  With
+        $\delta(s) = \partial \hat y(t) / \partial a(s)$, of shape $(n_{out}, n_h)$:
+        $\delta(t) = \sigma'(a_y) W_{out} \odot \phi'(a(t))$,
+        $\delta(s-1) = \delta(s) W_{rec} \odot \phi'(a(s-1))$, and the gradient is
+        $\sum_s \delta(s) \otimes x(s)$, eqs. (19)-(20).
 
         Examples
         --------

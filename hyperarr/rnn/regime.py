@@ -32,27 +32,30 @@ __all__ = ["GradientRegime", "gradient_regime"]
 
 @dataclass(frozen=True, eq=False)
 class GradientRegime:
-    """The result of [`gradient_regime`][hyperarr.rnn.gradient_regime].
+    r"""The result of [`gradient_regime`][hyperarr.rnn.gradient_regime].
 
     Attributes
     ----------
     verdict : {"vanishing", "exploding", "neither"}
         From ``rate`` against 1 ± ``tol``.
     rate : float
-        The measured long-run per-step factor: ‖∂h_T/∂h_{T-n}‖^{1/n} with
-        n = ⌊T/2⌋.  For a scalar network this is the geometric mean of the
-        last n ``factors``.
+        The measured long-run per-step factor: $\lVert \partial h_T / \partial h_{T-n} \rVert^{1/n}$ with
+        $n = \lfloor T/2 \rfloor$.  For a scalar network this is the geometric mean of the
+        last $n$ ``factors``.
     factors : ndarray of float64, shape (T,)
-        Per-step factors ‖J_t‖₂, J_t = ∂h_t/∂h_{t-1} = diag(σ'(a_t)) W_rec,
-        t = 1..T; for a scalar network |σ'(a_t) w_rec|.
+        Per-step factors $\lVert J_t \rVert_2$, with
+        $J_t = \partial h_t / \partial h_{t-1} = \operatorname{diag}(\sigma'(a_t))\, W_{rec}$,
+        $t = 1, \dots, T$; for a scalar network $\lvert \sigma'(a_t)\, w_{rec} \rvert$.
     jacobian_norms : ndarray of float64, shape (T + 1,)
-        ``jacobian_norms[L]`` = ‖∂h_T/∂h_{T-L}‖₂ for lags L = 0..T.
+        ``jacobian_norms[L]`` is $\lVert \partial h_T / \partial h_{T-L} \rVert_2$, for lags
+        $L = 0, \dots, T$.
     gamma_sigma_max : float
-        γ·σ_max(W_rec) with γ = sup σ' (¼ logistic, 1 tanh).  If it is < 1 the
-        gradient vanishes at least as fast as its L-th power (Pascanu,
+        $\gamma\, \sigma_{\max}(W_{rec})$ with $\gamma = \sup \sigma'$ ($\frac14$ logistic,
+        1 tanh).  If it is $< 1$ the gradient vanishes at least as fast as its
+        $L$-th power (Pascanu,
         Mikolov and Bengio, 2013).
     states : ndarray of float64, shape (T, n_h)
-        h(1), ..., h(T).
+        $h(1), \dots, h(T)$.
     """
 
     verdict: Literal["vanishing", "exploding", "neither"]
@@ -88,12 +91,12 @@ def gradient_regime(
     activation: Literal["sigmoid", "tanh"] = "sigmoid",
     tol: float = 1e-3,
 ) -> GradientRegime:
-    """Measure whether gradients through the recurrence vanish or explode.
+    r"""Measure whether gradients through the recurrence vanish or explode.
 
-    The network is eq. (14) driven by the course sheet's inputs, x(1) = x(2) = 1
-    and x(t) = 0 afterwards.  The gradient dy_T/dW_in of eq. (21) carries the
-    product of the per-step factors σ'(a_t) W_rec, so its fate for large T is
-    the fate of ‖∂h_T/∂h_k‖ as the lag T - k grows.
+    The network is eq. (14) driven by the course sheet's inputs, $x(1) = x(2) = 1$
+    and $x(t) = 0$ afterwards.  The gradient $dy_T/dW_{in}$ of eq. (21) carries the
+    product of the per-step factors $\sigma'(a_t)\, W_{rec}$, so its fate for large $T$ is
+    the fate of $\lVert \partial h_T / \partial h_k \rVert$ as the lag $T - k$ grows.
 
     Parameters
     ----------
@@ -103,13 +106,13 @@ def gradient_regime(
         Hidden bias.
     w_in : float or array_like, shape (n_h,) or (n_h, n_in)
         Input weights; a scalar or vector is one input unit.  Every input
-        unit receives 1 at t = 1, 2.
+        unit receives 1 at $t = 1, 2$.
     T : int
-        Number of steps, T >= 2.
+        Number of steps, $T \ge 2$.
     activation : {"sigmoid", "tanh"}
-        σ of eq. (14).
+        $\sigma$ of eq. (14).
     tol : float
-        ``rate`` within 1 ± tol is "neither".
+        ``rate`` within $1 \pm$ ``tol`` is "neither".
 
     Returns
     -------
@@ -118,20 +121,21 @@ def gradient_regime(
     Raises
     ------
     ModelError
-        For mismatched shapes, T < 2, a negative tol or an unknown activation.
+        For mismatched shapes, $T < 2$, a negative ``tol`` or an unknown activation.
 
     Notes
     -----
-    The per-step factor is ‖diag(σ'(a_t)) W_rec‖₂, |σ'(a_t) w_rec| for a scalar
-    network, not ‖W_rec‖ alone.  ``rate`` is the factor measured over the
-    second half of the run, so a transient growth that dies out before T/2
-    does not count as exploding.  ``gamma_sigma_max`` < 1 is the sufficient
+    The per-step factor is $\lVert \operatorname{diag}(\sigma'(a_t))\, W_{rec} \rVert_2$,
+    $\lvert \sigma'(a_t)\, w_{rec} \rvert$ for a scalar network, not
+    $\lVert W_{rec} \rVert$ alone.  ``rate`` is the factor measured over the
+    second half of the run, so a transient growth that dies out before $T/2$
+    does not count as exploding.  ``gamma_sigma_max`` $< 1$ is the sufficient
     condition for vanishing of Pascanu, Mikolov and Bengio; it is a bound, and
     ``rate`` is what happens.  The
     [sheet page](../sheet.md#2b-vanishing-or-exploding) works through the scalar
     and the matrix cases with this function.
 
-    Complexity: O(T·n_h³) for the spectral norms.
+    Complexity: $O(T \cdot n_h^3)$ for the spectral norms.
 
     Examples
     --------
