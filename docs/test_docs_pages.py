@@ -275,8 +275,6 @@ def _example_lines(text: str) -> list[str]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 21 item 7: four example lines of hyperarr/plot.py, "
-                   "edited on another branch, are still too long")
 def test_code_lines_fit_the_text_column() -> None:
     wide = []
     for page in _pages():

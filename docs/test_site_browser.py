@@ -360,8 +360,6 @@ def test_no_rest_markup_shows(rendered: dict[str, _Page]) -> None:
     assert shown == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 21 item 7: api/plot, four example lines of "
-                   "hyperarr/plot.py (edited on another branch) are still too long")
 def test_code_blocks_fit_the_text_column(rendered: dict[str, _Page]) -> None:
     wide = {path: _probe(page)["wideCode"] for path, page in rendered.items()}
     assert {path: blocks for path, blocks in wide.items() if blocks} == {}

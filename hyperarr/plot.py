@@ -214,7 +214,8 @@ def plot_arrangement(
     --------
     >>> from matplotlib.figure import Figure
     >>> from hyperarr.library import five_lines
-    >>> ax = plot_arrangement(five_lines(), highlight="A,D,G", ax=Figure().add_subplot())
+    >>> ax = Figure().add_subplot()
+    >>> ax = plot_arrangement(five_lines(), highlight="A,D,G", ax=ax)
     >>> sorted(t.get_text() for t in ax.texts if t.get_text().isalpha())[:3]
     ['A', 'B', 'C']
     >>> len(ax.patches)  # the three grey regions
@@ -353,7 +354,8 @@ def plot_network(net: Any, ax: Axes | None = None) -> Axes:
     --------
     >>> from types import SimpleNamespace
     >>> from matplotlib.figure import Figure
-    >>> net = SimpleNamespace(layers=[([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [1.5])])
+    >>> layers = [([[1, 0], [0, 1]], [0, 0]), ([[1, 1]], [1.5])]
+    >>> net = SimpleNamespace(layers=layers)
     >>> ax = plot_network(net, ax=Figure().add_subplot())
     >>> len(ax.patches)  # 2 inputs, 2 hidden units, 1 output
     5
@@ -477,10 +479,12 @@ def plot_region_counts(
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> ax = plot_region_counts(range(1, 21), [2, 10], ax=Figure().add_subplot())
+    >>> ax = plot_region_counts(range(1, 21), [2, 10],
+    ...                         ax=Figure().add_subplot())
     >>> len(ax.get_lines())
     6
-    >>> round(float(max(ax.get_lines()[0].get_ydata())), 3)  # log10(max_regions(20, 2))
+    >>> top = max(ax.get_lines()[0].get_ydata())  # log10(max_regions(20, 2))
+    >>> round(float(top), 3)
     2.324
     """
     import math

@@ -289,8 +289,10 @@ def regions(net: Model, domain: Any = None, max_regions: int | None = DEFAULT_MA
     >>> net = Network([([[1, 0], [0, 1]], [0, 0], "relu"),
     ...                ([[1, 1]], [-1], "relu")])
     >>> R = regions(net)
-    >>> len(R), sorted(map(tuple, R.patterns.tolist()))
-    (7, [(0, 0, 0), (0, 1, 0), (0, 1, 1), (1, 0, 0), (1, 0, 1), (1, 1, 0), (1, 1, 1)])
+    >>> len(R)
+    7
+    >>> sorted("".join(map(str, p)) for p in R.patterns.tolist())
+    ['000', '010', '011', '100', '101', '110', '111']
     """
     net = _checked(net)
     parts = list(iter_regions(net, domain, chunk_size=100_000, max_regions=max_regions))

@@ -55,8 +55,10 @@ class Network(Model):
 
     def regions(self, domain: Any = None,
                 max_regions: int | None = DEFAULT_MAX_REGIONS) -> activation.ActivationRegions:
-        """Every activation region meeting ``domain``: see
-        [`hyperarr.deep.regions`][hyperarr.deep.activation.regions]."""
+        """Every activation region meeting ``domain``, exactly.
+
+        See [`hyperarr.deep.regions`][hyperarr.deep.activation.regions].
+        """
         return activation.regions(self, domain, max_regions)
 
     def iter_regions(self, domain: Any = None,
@@ -69,6 +71,8 @@ class Network(Model):
         return activation.n_regions(self, domain)
 
     def estimate_regions(self, domain: Any = None) -> dict[str, Any]:
-        """Bounds on the number of regions, in well under a second: see
-        [`estimate_regions`][hyperarr.deep.activation.estimate_regions]."""
+        """Bounds on the number of regions, in well under a second.
+
+        See [`estimate_regions`][hyperarr.deep.activation.estimate_regions].
+        """
         return activation.estimate_regions(self, domain)
