@@ -423,7 +423,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
          RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64],
          H: NDArray[np.float64], HE: NDArray[np.float64], hids: NDArray[np.int64],
          keep: NDArray[np.int8]) -> Any:
-    """Cut every cell c by the rows H[c, j] (ids hids[j]), one after another.  Returns the
+    """Cut every cell c by the rows H[j, c] (ids hids[j]), one after another.  Returns the
     children (parent cell, bits, ray offsets and arrays, constraint sets), and −1 in
     status for each cell a step of which the float filter could not certify (it has no
     children here).  The sub-cells of a cell live in one buffer: a cell untouched by a
@@ -431,7 +431,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
     nc0 = rp.shape[0] - 1
     D = R.shape[1]
     Wd = T.shape[1]
-    k = H.shape[1]
+    k = H.shape[0]
     src = (R, E, INF, T, RI, RW, RWE)
     out = _rays(max(16, 2 * R.shape[0]), D, Wd)
     o_rp = np.zeros(max(16, 2 * nc0) + 1, dtype=np.int64)
@@ -464,8 +464,8 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
         cB[0, :] = 0
         ok = True
         for j in range(k):
-            h = H[c, j]
-            he = HE[c, j]
+            h = H[j, c]
+            he = HE[j, c]
             hid = hids[j]
             kj = keep[c, j]
             n_now = ns
@@ -550,7 +550,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
 def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64],
               hids: Sequence[int], keep: NDArray[np.int8] | None = None) -> tuple[
                   NDArray[np.int64], NDArray[np.uint8], NDArray[np.int8], FloatCells]:
-    """Cut each cell c by its rows ``H[c, j]`` (errors ``HE``, shape (cells, k, d + 1)),
+    """Cut each cell c by its rows ``H[j, c]`` (errors ``HE``, shape (k, cells, d + 1)),
     one after another, constraint ids ``hids``.
 
     Returns ``(parent, bits, status, children)``: each child's cell, its bits
@@ -559,7 +559,7 @@ def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64]
     certify (such a cell has no children here).  With ``keep`` (cells, k),
     only the child with those bits is made (−1: both sides).
     """
-    n, k = H.shape[0], H.shape[1]
+    k, n = H.shape[0], H.shape[1]
     if keep is None:
         keep = np.full((n, k), -1, dtype=np.int8)
     out = _cut(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI, cells.RW,

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hyperarr import _cones, _exact
-from hyperarr.deep._model import Model
+from hyperarr.deep._model import Model, _may_underflow
 from hyperarr.domain import Box, Polytope
 from hyperarr.exceptions import HyperarrError
 
@@ -44,30 +44,7 @@ class Plan:
         self.net = net
         self.d = d = net.input_dim
         self.D = d + 1
-        layers: list[dict[str, Any]] = []
-        W_acc: list[list[Any]] | None = None  # a pending identity map: (W, b)
-        b_acc: list[Any] | None = None
-        for l in net._layers:
-            W, b = l.W.tolist(), l.b.tolist()
-            if W_acc is not None:
-                cols = list(zip(*W_acc))
-                W = [[sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
-                     for row in l.W.tolist()]
-                b = [sum((w * v for w, v in zip(row, b_acc) if w and v), Fraction(0)) + bi  # type: ignore[arg-type]
-                     for row, bi in zip(l.W.tolist(), l.b.tolist())]
-            if not l.kinked:
-                W_acc, b_acc = W, b
-                continue
-            W_acc = b_acc = None
-            Wo = np.empty((len(W), len(W[0])), dtype=object)
-            Wo[...] = W
-            bo = np.empty(len(b), dtype=object)
-            bo[...] = b
-            Wf, WE = _cones.float_rows(Wo)
-            bf, bE = _cones.float_rows(bo[:, None])
-            layers.append(dict(layer=l, W=Wo, b=bo, Wf=Wf, WE=WE, bf=bf[:, 0], bE=bE[:, 0],
-                               k=len(W)))
-        self.layers = layers
+        layers = [dict(L) for L in net._kinked]
         # Constraint ids: 0 is t ≥ 0, then the domain's facets, then the units.
         if domain is None:
             self.F = 0
@@ -80,6 +57,7 @@ class Plan:
             L["hid0"] = first
             first += L["k"]
         self.W = _cones.words_for(first)
+        self.layers = layers
         self.domain = domain
         self.root, self.root_rows = self._root()
 
@@ -146,55 +124,59 @@ class Block:
 
 def _rows(L: dict[str, Any], A: NDArray[np.float64] | None, AE: NDArray[np.float64] | None,
           n: int, D: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Pre-activation rows (n, k, D) of layer L on cells whose maps are A (n, w, D), with
-    entrywise error bounds.  ``A is None`` means the identity map of the input."""
+    """Pre-activation rows (k, n, D) of layer L on n cells whose output maps are A
+    (w, n, D), with entrywise error bounds.  ``A is None`` means the identity map of the
+    input (the rows are the same on every cell).
+
+    |fl(W A) − W A| ≤ γ_{w+2} |W| |A| entrywise, plus |W| |ΔA| for the error ΔA
+    already in A (and |ΔW| (|A| + ΔA) for weights not exact in float64).
+    """
     Wf, WE, bf, bE = L["Wf"], L["WE"], L["bf"], L["bE"]
     k, w = Wf.shape
+    if A is None:
+        H1 = np.zeros((k, 1, D))
+        H1[:, 0, :-1] = Wf
+        H1[:, 0, -1] = bf
+        HE1 = np.zeros((k, 1, D))
+        HE1[:, 0, :-1] = WE
+        HE1[:, 0, -1] = bE
+        return np.broadcast_to(H1, (k, n, D)), np.broadcast_to(HE1, (k, n, D))
+    assert AE is not None
+    gam = (w + 2) * _U
     with np.errstate(all="ignore"):
-        if A is None:
-            H = np.zeros((k, D))
-            H[:, :-1] = Wf
-            H[:, -1] = bf
-            HE = np.zeros((k, D))
-            HE[:, :-1] = WE
-            HE[:, -1] = bE
-            return np.broadcast_to(H, (n, k, D)), np.broadcast_to(HE, (n, k, D))
-        assert AE is not None
-        A2 = A.transpose(1, 0, 2).reshape(w, n * D)
-        AE2 = AE.transpose(1, 0, 2).reshape(w, n * D)
-        absW = np.abs(Wf)
-        H = (Wf @ A2).reshape(k, n, D).transpose(1, 0, 2)
-        absA = np.abs(A2)
-        err = (w + 2) * _U * (absW @ absA) + absW @ AE2
+        A2 = A.reshape(w, n * D)
+        H = (Wf @ A2).reshape(k, n, D)
+        E = np.abs(Wf) @ (gam * np.abs(A2) + AE.reshape(w, n * D))
         if WE.any():
-            err += WE @ (absA + AE2)
+            E += WE @ (np.abs(A2) + AE.reshape(w, n * D))
         # A product that underflows is off by less than 2**-1074: one allowance per nonzero
         # product, so that a bound of exactly 0 still means an exact 0.
-        err += 2.0**-1000 * ((Wf != 0).astype(np.float64) @ (A2 != 0).astype(np.float64))
-        HE = err.reshape(k, n, D).transpose(1, 0, 2)
-        H = np.ascontiguousarray(H)
-        H[:, :, -1] += bf
-        HE = np.ascontiguousarray(HE)
-        HE[:, :, -1] += bE + (w + 2) * _U * np.abs(bf)
+        if _may_underflow(A2, Wf):
+            E += 2.0**-1000 * ((Wf != 0).astype(np.float64) @ (A2 != 0).astype(np.float64))
+        HE = E.reshape(k, n, D)
+        H[:, :, -1] += bf[:, None]
+        HE[:, :, -1] += (bE + gam * np.abs(bf))[:, None]
         HE *= 1 + 2.0**-40
-        return H, HE
+    return H, HE
 
 
 def _activate(L: dict[str, Any], H: NDArray[np.float64], HE: NDArray[np.float64],
               bits: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The maps of the layer's outputs on cells with ``bits``, with their error bounds."""
+    """The maps (k, m, D) of the layer's outputs on cells with ``bits`` (m, k), with their
+    error bounds."""
     l = L["layer"]
+    bt = bits.T[:, :, None]
     if l.kind == "step":
         A = np.zeros(H.shape)
-        A[:, :, -1] = bits
+        A[:, :, -1] = bits.T
         return A, np.zeros(H.shape)
     if l.kind == "relu":
-        m = bits[:, :, None].astype(np.float64)
+        m = bt.astype(np.float64)
         return H * m, HE * m
     s_f = float(l.slope)
     s_e = 0.0 if Fraction(s_f) == l.slope else abs(s_f) * _U
-    s = np.where(bits == 1, 1.0, s_f)[:, :, None]
-    se = np.where(bits == 1, 0.0, s_e)[:, :, None]
+    s = np.where(bt == 1, 1.0, s_f)
+    se = np.where(bt == 1, 0.0, s_e)
     A = H * s
     AE = np.abs(s) * HE + se * (np.abs(H) + HE) + _U * np.abs(A)
     return A, AE
@@ -287,8 +269,8 @@ def _cut_layer(plan: Plan, level: int, cells: _cones.FloatCells, H: NDArray[np.f
     k, hid0 = L["k"], L["hid0"]
     todo = [j for j in range(k) if j not in set(done)]
     kp = None if keep is None else np.ascontiguousarray(keep[:, todo], dtype=np.int8)
-    orig, tbits, status, sub = _cones.cut_float(cells, np.asarray(H)[:, todo], np.asarray(HE)[:, todo],
-                                                [hid0 + j for j in todo], kp)
+    Ht, HEt = (H, HE) if len(todo) == k else (np.asarray(H)[todo], np.asarray(HE)[todo])
+    orig, tbits, status, sub = _cones.cut_float(cells, Ht, HEt, [hid0 + j for j in todo], kp)
     bad = status < 0
     bits = np.zeros((len(sub), k), dtype=np.uint8)
     bits[:, todo] = tbits[:, : len(todo)]
@@ -343,7 +325,7 @@ def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None) -> Iterator[
             stop = min(len(kids), start + block)
             sl = np.arange(start, stop)
             o = orig[sl]
-            A2, AE2 = _activate(L, np.asarray(H[o]), np.asarray(HE[o]), bits[sl])
+            A2, AE2 = _activate(L, np.asarray(H[:, o]), np.asarray(HE[:, o]), bits[sl])
             got = 0
             for blk in descend(level + 1, kids.take(sl), A2, AE2, pats[sl]):
                 got += len(blk.patterns)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from hyperarr import _exact
+from hyperarr._cones import float_rows
 from hyperarr.arrangement import _exact_matrix, _untensor
 from hyperarr.exceptions import ArrangementError
 
@@ -275,6 +276,39 @@ class Model:
                                for k, l in enumerate(self._layers) if l.kinked] or
                               [np.zeros(0, dtype=np.int64)])
 
+    @cached_property
+    def _kinked(self) -> tuple[dict[str, Any], ...]:
+        """The layers with a kink, each with the identity layers before it folded in,
+        exactly (``W``, ``b``) and in float64 with entrywise error bounds."""
+        out: list[dict[str, Any]] = []
+        W_acc: list[list[Any]] | None = None  # a pending identity map (W, b)
+        b_acc: list[Any] = []
+        for l in self._layers:
+            W, b = l.W.tolist(), l.b.tolist()
+            folded = W_acc is not None
+            if W_acc is not None:
+                cols = list(zip(*W_acc))
+                W = [[sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
+                     for row in l.W.tolist()]
+                b = [sum((w * v for w, v in zip(row, b_acc) if w and v), Fraction(0)) + bi
+                     for row, bi in zip(l.W.tolist(), l.b.tolist())]
+            if not l.kinked:
+                W_acc, b_acc = W, b
+                continue
+            W_acc = None
+            Wo = np.empty((len(W), len(W[0])), dtype=object)
+            Wo[...] = W
+            bo = np.empty(len(b), dtype=object)
+            bo[...] = b
+            if not folded:
+                Wf, WE, bf, bE = l.Wf, l.WE, l.bf, l.bE
+            else:
+                Wf, WE = float_rows(Wo)
+                bf2, bE2 = float_rows(bo[:, None])
+                bf, bE = bf2[:, 0], bE2[:, 0]
+            out.append(dict(layer=l, W=Wo, b=bo, Wf=Wf, WE=WE, bf=bf, bE=bE, k=len(W)))
+        return tuple(out)
+
     def __repr__(self) -> str:
         return f"Model(widths={list(self.widths)}, activations={list(self.activations)})"
 
@@ -420,6 +454,15 @@ def _exact_forward(net: Model, x: Sequence[Exact]) -> tuple[list[Exact], list[in
     return a, bits, zero
 
 
+def _may_underflow(a: NDArray[np.float64], W: NDArray[np.float64]) -> bool:
+    """Whether a product of a nonzero entry of a and one of W can fall below the normal
+    range (then each product carries an absolute error up to 2**-1074).  Adding that
+    allowance only then keeps subnormal numbers, which are slow, out of the bounds."""
+    nz_a = np.abs(a[a != 0])
+    nz_w = np.abs(W[W != 0])
+    return bool(nz_a.size and nz_w.size and float(nz_a.min()) * float(nz_w.min()) < 2.0**-960)
+
+
 def _forward(net: Model, P: NDArray[Any]) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
     """Patterns of the points (rows of P, float64 or exact objects), exactly, and whether a
     kinked pre-activation is exactly 0 at each.
@@ -444,7 +487,9 @@ def _forward(net: Model, P: NDArray[Any]) -> tuple[NDArray[np.int8], NDArray[np.
                 z = a @ l.Wf.T + l.bf
                 absz = np.abs(a) @ np.abs(l.Wf).T + np.abs(l.bf)
                 ez = ((n_in + 2) * _U * absz + e @ (np.abs(l.Wf) + l.WE).T + np.abs(a) @ l.WE.T + l.bE)
-                ez = (ez + 2.0**-1000) * (1 + 2.0**-40)
+                if _may_underflow(a, l.Wf):
+                    ez += 2.0**-1000 * (n_in + 1)
+                ez *= 1 + 2.0**-40
                 if l.kinked:
                     k = z.shape[1]
                     sure = np.abs(z) > ez

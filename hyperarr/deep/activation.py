@@ -69,15 +69,22 @@ class ActivationRegions:
         Whether the region, in all of R^d, is bounded.
     """
 
-    __slots__ = ("net", "_patterns", "_points", "_inside", "_exact", "_bounded", "__weakref__")
+    __slots__ = ("net", "_patterns", "_points", "_inside", "_exact", "_bounded", "_pending",
+                 "__weakref__")
 
     def __init__(self, net: Model, patterns: NDArray[np.int8], points: NDArray[np.float64],
-                 inside: NDArray[np.bool_], exact: NDArray[Any], bounded: NDArray[np.bool_]) -> None:
+                 inside: NDArray[np.bool_], exact: NDArray[Any], bounded: NDArray[np.bool_],
+                 pending: Any = None) -> None:
         self.net = net
-        for a in (patterns, points, inside, exact, bounded):
+        for a in (patterns, points, inside, exact):
             a.setflags(write=False)
         self._patterns, self._points, self._inside = patterns, points, inside
         self._exact, self._bounded = exact, bounded
+        # (plan, rows): the rows whose bounded flag is decided on first use (regions that
+        # reach the domain's boundary: their cone over all of R^d is replayed).
+        self._pending = pending
+        if pending is None:
+            bounded.setflags(write=False)
 
     @property
     def patterns(self) -> NDArray[np.int8]:
@@ -102,7 +109,13 @@ class ActivationRegions:
 
     @property
     def bounded(self) -> NDArray[np.bool_]:
-        """Whether each region is bounded in R^d."""
+        """Whether each region is bounded in R^d (decided exactly, on first use for the
+        regions that reach the domain's boundary)."""
+        if self._pending is not None:
+            plan, idx = self._pending
+            self._bounded[idx] = _engine.bounded_in_space(plan, self._patterns[idx].astype(np.uint8))
+            self._bounded.setflags(write=False)
+            self._pending = None
         return self._bounded
 
     def __len__(self) -> int:
@@ -117,7 +130,7 @@ class ActivationRegions:
                                     bool(self._inside[k]), self.exact_points[k], bool(self._bounded[k]))
         idx = np.arange(len(self))[key]
         return ActivationRegions(self.net, self._patterns[idx], self._points[idx], self._inside[idx],
-                                 self._exact[idx], self._bounded[idx])
+                                 self._exact[idx], self.bounded[idx])
 
     def __repr__(self) -> str:
         return f"ActivationRegions(m={len(self)}, n_units={self._patterns.shape[1]}, d={self._points.shape[1]})"
@@ -145,7 +158,21 @@ class ActivationRegions:
                    np.concatenate([p._points for p in parts]),
                    np.concatenate([p._inside for p in parts]),
                    np.concatenate([p._exact for p in parts]),
-                   np.concatenate([p._bounded for p in parts]))
+                   np.concatenate([p._bounded for p in parts]),
+                   _merge_pending(parts))
+
+
+def _merge_pending(parts: list[ActivationRegions]) -> Any:
+    """The pending bounded flags of tables put one after another (one plan)."""
+    idx = []
+    plan = None
+    start = 0
+    for p in parts:
+        if p._pending is not None:
+            plan = p._pending[0]
+            idx.append(p._pending[1] + start)
+        start += len(p)
+    return None if plan is None else (plan, np.concatenate(idx))
 
 
 def _checked(net: Any) -> Model:
@@ -202,15 +229,15 @@ def _table(plan: _engine.Plan, block: _engine.Block) -> ActivationRegions:
     ex = np.empty(len(exact), dtype=object)
     for i, v in enumerate(exact):
         ex[i] = v
+    pending = None
     if plan.domain is None:
         bounded = ~block.cells.has_infinity()
     else:
         touch = block.cells.touches(1, 1 + plan.F)
         bounded = ~touch
         if touch.any():
-            idx = np.flatnonzero(touch)
-            bounded[idx] = _engine.bounded_in_space(plan, block.patterns[idx])
-    return ActivationRegions(plan.net, block.patterns.astype(np.int8), X, inside, ex, bounded)
+            pending = (plan, np.flatnonzero(touch))
+    return ActivationRegions(plan.net, block.patterns.astype(np.int8), X, inside, ex, bounded, pending)
 
 
 def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: int = 0) -> dict[str, Any]:
