@@ -157,6 +157,37 @@ def _digits_slice() -> Any:
     return fig
 
 
+def _deep_digits() -> Any:
+    """Regions of a deep network: the digits MLP (16, 16) on the plane through three training images."""
+    import warnings
+
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier
+
+    from hyperarr.deep import Network
+    from hyperarr.plot import plot_activation_regions
+
+    X, y = load_digits(return_X_y=True)
+    X_train, _, y_train, _ = train_test_split(X / 16, y, test_size=0.25, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(hidden_layer_sizes=(16, 16), max_iter=60, random_state=0).fit(X_train, y_train)
+    plane = Network.from_sklearn(mlp).on_plane(X_train[0], X_train[1], X_train[2])
+    fig = _new_figure(6.0, 5.6)
+    ax = plot_activation_regions(plane, (-0.5, -0.5, 1.5, 1.5), ax=fig.add_subplot())
+    for (s, t), k in zip(((0, 0), (1, 0), (0, 1)), y_train[:3].tolist()):
+        ax.plot(s, t, "o", color="black", markersize=4, zorder=3)
+        ax.annotate(f"training image of {k}", (s, t), xytext=(5, 5), textcoords="offset points",
+                    fontsize=8, zorder=3)
+    ax.set_xlabel("s")
+    ax.set_ylabel("t")
+    n = len(ax.collections[0].get_paths())
+    ax.set_title(f"p0 + s (p1 - p0) + t (p2 - p0): {n} activation regions in the box", fontsize=10)
+    return fig
+
+
 #: File name -> function drawing the figure.
 FIGURES: dict[str, Callable[[], Any]] = {
     "five_lines_plain.png": _five_lines_plain,
@@ -167,6 +198,7 @@ FIGURES: dict[str, Callable[[], Any]] = {
     "gradients.png": _gradients,
     "rnn_unrolled.png": _rnn_unrolled,
     "digits_slice.png": _digits_slice,
+    "deep_digits.png": _deep_digits,
 }
 
 

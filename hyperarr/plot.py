@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,7 +21,14 @@ from numpy.typing import ArrayLike
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_gradients", "plot_arrangement", "plot_network", "plot_region_counts", "plot_unrolled"]
+__all__ = [
+    "plot_gradients",
+    "plot_arrangement",
+    "plot_network",
+    "plot_region_counts",
+    "plot_unrolled",
+    "plot_activation_regions",
+]
 
 
 #: The install line for the ``plot`` extra (hyperarr is installed from its source tree).
@@ -609,4 +617,211 @@ def plot_unrolled(rnn: Any, T: int = 4, ax: Axes | None = None) -> Axes:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
+    return ax
+
+
+# ----------------------------------------------------------------------
+# Deep networks: the activation regions of a 2-D slice
+# ----------------------------------------------------------------------
+
+#: Boundary colours of the layers, first layer first (then matplotlib's cycle).
+_LAYER_COLORS = ("black", "tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange")
+
+
+def _unit_forms(net: Any, patterns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each region's pre-activation of every unit with a kink as an affine form on R^2, in float64.
+
+    Returns (F, layer): F of shape (m, n_units, 3), unit u's pre-activation on
+    region k being ``F[k, u, 0] x + F[k, u, 1] y + F[k, u, 2]``; ``layer[u]``
+    is the layer of unit u.  For drawing only: no decision rests on it.
+    """
+    m = patterns.shape[0]
+    A = np.broadcast_to(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), (m, 2, 3))
+    forms, layer, pos = [], [], 0
+    for k, (W, b, act) in enumerate(net.layers):
+        Wf = np.array([[float(v) for v in row] for row in W.tolist()])
+        H = np.einsum("oi,mic->moc", Wf, A)
+        H[:, :, 2] += np.array([float(v) for v in b.tolist()])
+        if act == "identity":
+            A = H
+            continue
+        bits = patterns[:, pos : pos + H.shape[1]].astype(np.float64)
+        pos += H.shape[1]
+        forms.append(H)
+        layer += [k] * H.shape[1]
+        if act == "step":
+            A = np.zeros_like(H)
+            A[:, :, 2] = bits
+        else:
+            slope = 0.0 if act == "relu" else float(Fraction(act.split(":", 1)[1]))
+            A = H * np.where(bits == 1, 1.0, slope)[:, :, None]
+    return np.concatenate(forms, axis=1), np.array(layer, dtype=np.int64)
+
+
+def _clip(poly: list[tuple[float, float, int]], a: float, b: float, c: float,
+          label: int) -> list[tuple[float, float, int]]:
+    """The convex polygon ``poly`` cut to ``a x + b y + c >= 0``.
+
+    A vertex is (x, y, label of the edge from it to the next vertex); the
+    new edge along the cut gets ``label`` (Sutherland–Hodgman, one edge).
+    """
+    vals = [a * x + b * y + c for x, y, _ in poly]
+    if min(vals) >= 0:
+        return poly
+    out = []
+    n = len(poly)
+    for i in range(n):
+        (x0, y0, lab), (x1, y1, _) = poly[i], poly[(i + 1) % n]
+        v0, v1 = vals[i], vals[(i + 1) % n]
+        if v0 >= 0:
+            if v1 < 0 and v0 == 0:  # the cut leaves here: the new edge starts at this vertex
+                out.append((x0, y0, label))
+            elif v1 < 0:
+                out.append((x0, y0, lab))
+                t = v0 / (v0 - v1)
+                out.append((x0 + t * (x1 - x0), y0 + t * (y1 - y0), label))
+            else:
+                out.append((x0, y0, lab))
+        elif v1 > 0:  # (v1 == 0: the next vertex is the entry point itself)
+            t = v0 / (v0 - v1)
+            out.append((x0 + t * (x1 - x0), y0 + t * (y1 - y0), lab))
+    return out
+
+
+def plot_activation_regions(
+    net: Any,
+    bbox: Sequence[float] = (-1.0, -1.0, 1.0, 1.0),
+    ax: Axes | None = None,
+    *,
+    cmap: Any = "tab20",
+    alpha: float = 0.5,
+    linewidth: float = 0.8,
+    layer_colors: Sequence[Any] = _LAYER_COLORS,
+    legend: bool = True,
+    max_regions: int | None = None,
+) -> Axes:
+    r"""Draw the activation regions of a network on R^2 in a box, boundaries coloured by layer.
+
+    The regions are [`regions`][hyperarr.deep.activation.regions] of
+    ``net`` in the box, exactly; each is shaded with its own colour.  On a
+    region every unit's pre-activation is affine, so the region is the box
+    cut by one half-plane per unit; the polygon drawn is that cut, in
+    float64 (for the eye only).  Each edge is drawn in the colour of the
+    layer whose unit bends there: a unit of layer k > 0 draws a line that
+    bends wherever it crosses an earlier layer's boundary.  A network on
+    $\mathbb{R}^d$ is drawn on a plane through three inputs with
+    [`Network.on_plane`][hyperarr.deep.Network.on_plane].
+
+    Parameters
+    ----------
+    net : Network
+        A network with ``input_dim == 2``.
+    bbox : sequence of 4 floats, default (-1, -1, 1, 1)
+        ``(minx, miny, maxx, maxy)``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new pyplot figure.
+    cmap : str or Colormap, default "tab20"
+        Region k is shaded with colour ``k mod N`` of a listed colormap
+        (``k / (m − 1)`` of a continuous one).
+    alpha : float, default 0.5
+        Opacity of the shading.
+    linewidth : float, default 0.8
+        Width of the boundaries.
+    layer_colors : sequence of colours
+        The boundary colour of layer 0, 1, ... (repeated if too short).
+    legend : bool, default True
+        A legend naming the layers' colours.
+    max_regions : int, optional
+        Refuse (OutputTooLargeError) rather than draw more regions; default
+        the library's limit.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With one polygon per region (``ax.collections[0]``), then one line
+        collection per layer with a kink that has a boundary in the box,
+        equal aspect and limits at the box.
+
+    Raises
+    ------
+    ArrangementError
+        If ``net`` is not a network on R^2 or ``bbox`` is invalid (checked
+        before anything is drawn).
+    OutputTooLargeError
+        If the box holds more than ``max_regions`` regions.
+    ImportError
+        If matplotlib is not installed (the message says what to install).
+
+    Notes
+    -----
+    O(m·U) half-plane cuts for m regions and U units.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from hyperarr.deep import Network
+    >>> net = Network([([[1, 0], [0, 1]], [0, 0], "relu"),
+    ...                ([[1, 1]], [-1/2], "relu")])
+    >>> ax = plot_activation_regions(net, (-1, -1, 1, 1),
+    ...                              ax=Figure().add_subplot())
+    >>> len(ax.collections[0].get_paths())   # one polygon per region
+    7
+    >>> [c.get_label() for c in ax.collections[1:]]
+    ['layer 0', 'layer 1']
+    """
+    from hyperarr.deep._model import Model
+    from hyperarr.deep.activation import DEFAULT_MAX_REGIONS, regions
+    from hyperarr.exceptions import ArrangementError
+    from hyperarr.plane import _check_bbox
+
+    if not isinstance(net, Model):
+        raise ArrangementError(
+            f"plot_activation_regions needs a hyperarr.deep.Network; got {type(net).__name__}")
+    if net.input_dim != 2:
+        raise ArrangementError(
+            f"plot_activation_regions needs a network on R^2; got input_dim {net.input_dim} "
+            "(draw a slice: net.on_plane(p0, p1, p2))")
+    x0, y0, x1, y1 = _check_bbox(bbox)
+    limit = DEFAULT_MAX_REGIONS if max_regions is None else max_regions
+    R = regions(net, ((x0, y0), (x1, y1)), max_regions=limit)
+    F, layer = _unit_forms(net, R.patterns) if len(R) else (np.zeros((0, 0, 3)), np.zeros(0))
+    box = [(x0, y0, -1), (x1, y0, -1), (x1, y1, -1), (x0, y1, -1)]
+    polygons: list[list[tuple[float, float]]] = []
+    edges: dict[int, list[list[tuple[float, float]]]] = {}
+    for k, pattern in enumerate(R.patterns.tolist()):
+        poly = box
+        for u, bit in enumerate(pattern):
+            a, b, c = F[k, u].tolist()
+            if a == 0 and b == 0:
+                continue  # constant on the region: it does not cut it
+            poly = _clip(poly, a, b, c, u) if bit else _clip(poly, -a, -b, -c, u)
+            if len(poly) < 3:
+                break
+        if len(poly) < 3:
+            continue  # thinner than float64 shows
+        polygons.append([(x, y) for x, y, _ in poly])
+        for i, (x, y, lab) in enumerate(poly):
+            if lab >= 0:
+                nx, ny, _ = poly[(i + 1) % len(poly)]
+                edges.setdefault(int(layer[lab]), []).append([(x, y), (nx, ny)])
+
+    mpl = _matplotlib("matplotlib")
+    collections = _matplotlib("matplotlib.collections")
+    colormap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+    listed = isinstance(colormap, mpl.colors.ListedColormap) and colormap.N <= 256
+    m = len(polygons)
+    faces = [colormap(k % colormap.N) if listed else colormap(k / max(m - 1, 1)) for k in range(m)]
+    ax = _axes(ax)
+    ax.add_collection(collections.PolyCollection(polygons, facecolors=faces, edgecolors="none",
+                                                 alpha=alpha, zorder=1))
+    colors = list(layer_colors) or list(_LAYER_COLORS)
+    for k in sorted(edges):
+        ax.add_collection(collections.LineCollection(
+            edges[k], colors=colors[k % len(colors)], linewidths=linewidth, zorder=2,
+            label=f"layer {k}"))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    if legend and edges:
+        ax.legend(loc="upper right", fontsize="small", title="boundaries of")
     return ax

@@ -350,3 +350,120 @@ def test_hyperarr_plot_without_matplotlib_is_one_line(no_matplotlib, capsys, tmp
     assert code == 2 and err.count("\n") == 1
     assert err == "hyperarr plot: error: hyperarr plot needs matplotlib; install it with pip install -e '.[plot]'\n"
     assert os.listdir(tmp_path) == []
+
+
+# --------------------------------------------------------------------------
+# plot_activation_regions: a deep network on R^2
+# --------------------------------------------------------------------------
+
+
+def _random_net(widths, acts, seed):
+    from hyperarr.deep import Network
+
+    rng = np.random.default_rng(seed)
+    return Network([(rng.standard_normal((o, i)), rng.standard_normal(o) * 0.5, a)
+                    for i, o, a in zip(widths, widths[1:], acts)])
+
+
+_BOX = (-1.0, -1.5, 2.0, 1.0)
+
+
+@pytest.mark.parametrize(("acts", "seed"), [(("relu", "relu", "identity"), 0),
+                                            (("leaky_relu:1/10", "relu", "relu"), 1)])
+def test_activation_polygons_tile_the_box_one_per_region(acts, seed):
+    import shapely
+
+    from hyperarr.deep import regions
+    from hyperarr.plot import plot_activation_regions
+
+    net = _random_net((2, 6, 5, 2), acts, seed)
+    R = regions(net, ((_BOX[0], _BOX[1]), (_BOX[2], _BOX[3])))
+    ax = plot_activation_regions(net, _BOX, ax=_ax())
+    polys = [shapely.Polygon(p.vertices) for p in ax.collections[0].get_paths()]
+    assert len(polys) == len(R) > 6
+    area = (_BOX[2] - _BOX[0]) * (_BOX[3] - _BOX[1])
+    assert sum(p.area for p in polys) == pytest.approx(area, rel=1e-9)
+    assert shapely.union_all(polys).area == pytest.approx(area, rel=1e-9)  # no overlaps
+    # Region k's polygon holds region k's witness.
+    for k, poly in enumerate(polys):
+        assert poly.buffer(1e-9).contains(shapely.Point(R.points[k]))
+
+
+def test_activation_boundaries_are_drawn_by_the_layer_that_bends_there():
+    from hyperarr.plot import plot_activation_regions
+
+    net = _random_net((2, 5, 4, 1), ("relu", "relu", "identity"), 3)
+    ax = plot_activation_regions(net, _BOX, ax=_ax(), layer_colors=("black", "red"))
+    lines = ax.collections[1:]
+    assert [c.get_label() for c in lines] == ["layer 0", "layer 1"]
+    cols = {0: slice(0, 5), 1: slice(5, 9)}
+    for k, coll in enumerate(lines):
+        assert matplotlib.colors.to_hex(coll.get_colors()[0]) == ("#000000", "#ff0000")[k]
+        for seg in coll.get_segments():
+            (a, b) = seg
+            if np.allclose(a, b):
+                continue
+            mid, t = (a + b) / 2, (b - a) / np.linalg.norm(b - a)
+            n = np.array([-t[1], t[0]]) * 1e-7
+            left, right = net.pattern(np.array([mid + n, mid - n]))
+            # Crossing the edge flips a unit of the layer it is drawn for.
+            assert (left[cols[k]] != right[cols[k]]).any()
+
+
+def test_a_step_network_draws_only_its_first_layer():
+    from hyperarr.deep import Network
+    from hyperarr.plot import plot_activation_regions
+
+    W0 = [[1, 0], [0, 1], [1, 1]]
+    net = Network([(W0, [0, 0, -1], "step"), ([[1, 1, -1], [1, -1, 1]], [0, 0], "step")])
+    first = Network([(W0, [0, 0, -1], "step")])
+    ax = plot_activation_regions(net, (-2, -2, 2, 2), ax=_ax())
+    ax1 = plot_activation_regions(first, (-2, -2, 2, 2), ax=_ax())
+    assert [c.get_label() for c in ax.collections[1:]] == ["layer 0"]
+    assert len(ax.collections[0].get_paths()) == len(ax1.collections[0].get_paths()) == 7
+
+
+def test_one_layer_polygons_are_the_arrangements():
+    import shapely
+
+    from hyperarr.deep import Network
+    from hyperarr.plane import region_polygons
+    from hyperarr.plot import plot_activation_regions
+
+    A = five_lines()
+    net = Network([(A.normals, -A.offsets, "relu")])
+    box = (-2.5, -3.0, 4.0, 4.5)
+    ax = plot_activation_regions(net, box, ax=_ax())
+
+    ours = sorted(round(shapely.Polygon(p.vertices).area, 9) for p in ax.collections[0].get_paths())
+    theirs = sorted(round(p.area, 9) for p in region_polygons(A, box) if not p.is_empty)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    ("net", "bbox", "error", "match"),
+    [
+        ("not a network", (-1, -1, 1, 1), ArrangementError, "needs a hyperarr.deep.Network; got str"),
+        ("3d", (-1, -1, 1, 1), ArrangementError, "got input_dim 3 .*on_plane"),
+        ("2d", (1, -1, -1, 1), ArrangementError, "minx < maxx"),
+        ("2d", (-1, -1, 1), ArrangementError, r"bbox must be \(minx, miny, maxx, maxy\)"),
+    ],
+)
+def test_plot_activation_regions_errors(net, bbox, error, match):
+    from hyperarr.plot import plot_activation_regions
+
+    nets = {"3d": _random_net((3, 4, 1), ("relu", "identity"), 0),
+            "2d": _random_net((2, 4, 1), ("relu", "identity"), 0)}
+    ax = _ax()
+    with pytest.raises(error, match=match):
+        plot_activation_regions(nets.get(net, net), bbox, ax=ax)
+    assert len(ax.collections) == 0
+
+
+def test_plot_activation_regions_refuses_past_max_regions():
+    from hyperarr.exceptions import OutputTooLargeError
+    from hyperarr.plot import plot_activation_regions
+
+    net = _random_net((2, 6, 5, 2), ("relu", "relu", "identity"), 0)
+    with pytest.raises(OutputTooLargeError, match="max_regions=3"):
+        plot_activation_regions(net, _BOX, ax=_ax(), max_regions=3)

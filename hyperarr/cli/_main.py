@@ -1,8 +1,8 @@
 """The ``hyperarr`` parser, `main` and the one error policy (private).
 
 One module per subcommand registers on the parser (`hyperarr.cli._count`,
-``_demo``, ``_regions``, ``_faces``, ``_synthesize``, ``_plot``, ``_rnn``).  Commands
-raise; `run_command` alone catches.  Every failure, a bad argument or a
+``_demo``, ``_regions``, ``_faces``, ``_deep``, ``_synthesize``, ``_plot``,
+``_rnn``).  Commands raise; `run_command` alone catches.  Every failure, a bad argument or a
 file that cannot be read or written, is one line ``hyperarr <command>: error:
 ...`` on stderr and exit status 2, never a traceback.
 
@@ -22,14 +22,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from hyperarr import __version__
-from hyperarr.cli import _count, _demo, _faces, _plot, _regions, _rnn, _synthesize
+from hyperarr.cli import _count, _deep, _demo, _faces, _plot, _regions, _rnn, _synthesize
 from hyperarr.cli._command import wrap
 from hyperarr.exceptions import HyperarrError
 
 __all__ = ["main", "run_command"]
 
 #: The subcommands, in the order ``hyperarr --help`` lists them.
-_COMMANDS = (_count, _demo, _regions, _faces, _synthesize, _plot, _rnn)
+_COMMANDS = (_count, _demo, _regions, _faces, _deep, _synthesize, _plot, _rnn)
 
 #: What a command may raise for a failure that is not a bug: one line, exit status 2.
 #: (HyperarrError covers OutputTooLargeError, a MemoryError, and WitnessError.)  An
