@@ -418,12 +418,46 @@ def _split(rays: Any, nr: int, r0: int, r1: int, sg: NDArray[np.int8], h: NDArra
 
 
 @njit(cache=True, nogil=True)
+def _ball(work: Any, r0: int, r1: int, cen: NDArray[np.float64]) -> float:
+    """A ball around the cell of rays r0..r1 (all with t > 0): writes its centre, returns a
+    radius that provably holds every exact vertex, or −1 if a ray is at infinity (or too
+    close to it to bound)."""
+    R, E, INF = work[0], work[1], work[2]
+    D = R.shape[1]
+    d = D - 1
+    m = r1 - r0
+    for i in range(d):
+        cen[i] = 0.0
+    for r in range(r0, r1):
+        t = R[r, d]
+        if INF[r] or not t > 4.0 * E[r]:
+            return -1.0
+        for i in range(d):
+            cen[i] += R[r, i] / t
+    for i in range(d):
+        cen[i] /= m
+    rad = 0.0
+    for r in range(r0, r1):
+        t = R[r, d]
+        dist = 0.0
+        big = 1.0
+        for i in range(d):
+            x = R[r, i] / t
+            dist += (x - cen[i]) * (x - cen[i])
+            big = max(big, abs(x))
+        # the exact vertex is within δ of the computed one in each coordinate
+        delta = E[r] * (1.0 + big) / (t - E[r]) + 4.0 * _U * big
+        rad = max(rad, np.sqrt(dist) + np.sqrt(d) * delta)
+    return rad * (1.0 + 1e-12) + 4.0 * _U * np.sqrt(d) * (1.0 + np.abs(cen).max())
+
+
+@njit(cache=True, nogil=True)
 def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
          INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
          RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64],
          H: NDArray[np.float64], HE: NDArray[np.float64], hids: NDArray[np.int64],
          keep: NDArray[np.int8]) -> Any:
-    """Cut every cell c by the rows H[j, c] (ids hids[j]), one after another.  Returns the
+    """Cut every cell c by the rows H[c, j] (ids hids[j]), one after another.  Returns the
     children (parent cell, bits, ray offsets and arrays, constraint sets), and −1 in
     status for each cell a step of which the float filter could not certify (it has no
     children here).  The sub-cells of a cell live in one buffer: a cell untouched by a
@@ -431,7 +465,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
     nc0 = rp.shape[0] - 1
     D = R.shape[1]
     Wd = T.shape[1]
-    k = H.shape[0]
+    k = H.shape[1]
     src = (R, E, INF, T, RI, RW, RWE)
     out = _rays(max(16, 2 * R.shape[0]), D, Wd)
     o_rp = np.zeros(max(16, 2 * nc0) + 1, dtype=np.int64)
@@ -445,6 +479,8 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
     alive = np.empty(64, dtype=np.bool_)
     cC = np.empty((64, Wd), dtype=np.uint64)
     cB = np.empty((64, max(k, 1)), dtype=np.uint8)
+    cen = np.empty((64, D - 1))
+    rad = np.empty(64)
     vals = np.empty(64)
     sg = np.empty(64, dtype=np.int8)
     buf = np.empty(D)
@@ -462,16 +498,39 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
         alive[0] = True
         cC[0] = C[c]
         cB[0, :] = 0
+        rad[0] = _ball(work, 0, nv, cen[0])
         ok = True
         for j in range(k):
-            h = H[j, c]
-            he = HE[j, c]
             hid = hids[j]
             kj = keep[c, j]
             n_now = ns
+            # the row's linear norm, for the ball test (scalars only: this loop is hot)
+            lin2 = 0.0
+            for i in range(D - 1):
+                lin2 += H[c, j, i] * H[c, j, i]
+            hnorm = np.sqrt(lin2) * (1.0 + 4 * D * _U)
             for s in range(n_now):
                 if not alive[s]:
                     continue
+                if rad[s] >= 0.0:
+                    # the hyperplane provably misses a ball around the sub-cell
+                    v = H[c, j, D - 1]
+                    absv = abs(v)
+                    err = HE[c, j, D - 1]
+                    for i in range(D - 1):
+                        p = H[c, j, i] * cen[s, i]
+                        v += p
+                        absv += abs(p)
+                        err += HE[c, j, i] * (abs(cen[s, i]) + rad[s])
+                    bound = (hnorm * rad[s] + err + (D + 2) * _U * absv) * (1.0 + 2.0**-40) + D * _TINY
+                    if abs(v) > bound:
+                        side = 1 if v > 0 else 0
+                        if kj >= 0 and kj != side:
+                            alive[s] = False
+                        cB[s, j] = side
+                        continue
+                h = H[c, j]
+                he = HE[c, j]
                 r0, r1 = lo[s], hi[s]
                 m = r1 - r0
                 if m > vals.shape[0]:
@@ -507,6 +566,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
                 if ns + 2 > lo.shape[0]:
                     lo, hi, alive = _grow(lo, ns + 2), _grow(hi, ns + 2), _grow(alive, ns + 2)
                     cC, cB = _grow(cC, ns + 2), _grow(cB, ns + 2)
+                    cen, rad = _grow(cen, ns + 2), _grow(rad, ns + 2)
                 for s2, e in ((1, e1), (0, e0)):  # side 1's rays first, then side 0's
                     if e < 0:
                         continue
@@ -518,6 +578,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
                     cC[ns, hid // 64] |= np.uint64(1) << np.uint64(hid % 64)
                     cB[ns] = cB[s]
                     cB[ns, j] = s2
+                    rad[ns] = _ball(work, lo[ns], hi[ns], cen[ns])
                     ns += 1
             if not ok:
                 break
@@ -562,8 +623,10 @@ def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64]
     k, n = H.shape[0], H.shape[1]
     if keep is None:
         keep = np.full((n, k), -1, dtype=np.int8)
+    # cell-major for the cut: each cell's k rows side by side in memory
     out = _cut(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI, cells.RW,
-               cells.RWE, np.ascontiguousarray(H), np.ascontiguousarray(HE),
+               cells.RWE, np.ascontiguousarray(np.swapaxes(H, 0, 1)),
+               np.ascontiguousarray(np.swapaxes(HE, 0, 1)),
                np.asarray(hids, dtype=np.int64), np.ascontiguousarray(keep, dtype=np.int8))
     return out[0], out[1], out[2], FloatCells(*out[3:])
 

@@ -109,8 +109,11 @@ class ActivationRegions:
 
     @property
     def bounded(self) -> NDArray[np.bool_]:
-        """Whether each region is bounded in R^d (decided exactly, on first use for the
-        regions that reach the domain's boundary)."""
+        """Whether each region is bounded in R^d, decided exactly.
+
+        For the regions that reach the domain's boundary it is decided on
+        first use: their cone over all of R^d is replayed along the pattern.
+        """
         if self._pending is not None:
             plan, idx = self._pending
             self._bounded[idx] = _engine.bounded_in_space(plan, self._patterns[idx].astype(np.uint8))
@@ -244,9 +247,8 @@ def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: 
     """Estimates of the number of regions before any enumeration, in well under a second.
 
     Returns a dict: ``upper_bound`` (the product over the kinked layers of
-    Σ_{i≤d} C(k, i), Zaslavsky's bound for k hyperplanes in R^d: proven),
-    ``first_layer`` (the exact count of the first kinked layer's regions,
-    from its arrangement, when it has no zero row) and ``sampled`` (distinct
+    Σ_{i≤d} C(k, i), Zaslavsky's bound for k hyperplanes in R^d: proven)
+    and ``sampled`` (distinct
     patterns of random points in the domain, or in a box around the first
     layer's hyperplanes: a lower bound, up to points on boundaries).
     """
