@@ -315,3 +315,67 @@ def test_counting_rows_are_met_only_with_the_right_count_in_time_and_memory():
     out = cells(COLUMNS, row())
     assert out[1] == "15,028,134" and out[2] == "300.0 ms (3 runs)" and out[3] == "800.0 ms"
     assert out[-1] == "**met**"
+
+
+# --- the deep-network benchmark ------------------------------------------------------
+
+
+def test_deep_quick_correctness():
+    """The quick run's correctness parts: regioncam's faces, exact witnesses, the LP baseline."""
+    pytest.importorskip("regioncam", reason="regioncam is the same-run baseline (bench/test extras)")
+    pytest.importorskip("sklearn", reason="the digits workload trains a scikit-learn MLP")
+    from benchmarks import deep
+
+    out = deep.correctness(deep.CONFIGS["quick"])
+    for widths in deep.CONFIGS["quick"].planar:
+        got = out[deep._name(widths)]
+        assert got["square"] == (-1.0, 1.0)  # regioncam's size=1.0 is [−1, 1]²
+        assert got["n_regions"] == got["len"] == got["faces"] > 1
+        assert got["comparison"].agree, got["comparison"]
+        assert got["problems"] == []
+    assert out["deep"]["problems"] == [] and out["deep"]["len"] > 1
+    assert out["deep"]["streamed"] == out["deep"]["len"]
+    assert min(out["deep"]["radii"]) > 0  # every listed region meets the open box, by LP too
+    assert out["digits"]["n_regions"] == out["digits"]["len"] > 1
+    assert out["digits"]["problems"] == []
+
+
+def test_deep_compare_finds_the_region_behind_a_difference():
+    from benchmarks import deep
+
+    class Table:  # the two fields compare_patterns reads
+        patterns = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.int8)
+
+    cmp = deep.compare_patterns(Table(), np.array([[1, 0], [0, 0], [0, 0]], dtype=np.int8))
+    assert cmp.only_hyperarr == [1, 2] and cmp.only_regioncam == [1] and cmp.repeated_faces == 1
+    assert not cmp.agree
+    assert deep.compare_patterns(Table(), Table.patterns[::-1]).agree
+
+
+def test_deep_lp_baseline_separates_empty_patterns():
+    from benchmarks import deep
+
+    layers = [(np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32), np.zeros(2, dtype=np.float32), "relu"),
+              (np.array([[1.0, 1.0]], dtype=np.float32), np.array([-3.0], dtype=np.float32), "relu")]
+    # x > 0, y > 0 and x + y > 3 misses the open box (−1, 1)²; x + y < 3 meets it.
+    assert deep.lp_chebyshev(layers, np.array([1, 1, 1]), -1.0, 1.0) <= 0
+    assert deep.lp_chebyshev(layers, np.array([1, 1, 0]), -1.0, 1.0) > 0
+    # A unit off in layer 0 drops out of layer 1: on x < 0, y > 0 the last unit is y − 3.
+    assert deep.lp_chebyshev(layers, np.array([0, 1, 0]), -1.0, 1.0) > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((0.5, True, 1.0, 3.0), "met (0.50× ≤ 1×)"),
+        ((2.0, True, 1.0, 3.0), "not met at 1×; met at the very least (2.00× ≤ 3×)"),
+        ((12.5, True, 1.0, 3.0), "not met (12.50× > 3×)"),
+        ((60.0, True, 50.0, None, False), "met (60.00× ≥ 50×)"),
+        ((20.0, True, 50.0, None, False), "not met (20.00× < 50×)"),
+        ((0.5, False, 1.0, 3.0, True, "COUNT 5 ≠ 6"), "not met (COUNT 5 ≠ 6)"),
+    ],
+)
+def test_deep_ratio_status(args, expected):
+    from benchmarks import deep
+
+    assert deep.ratio_status(*args) == expected
