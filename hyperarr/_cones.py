@@ -21,12 +21,17 @@ double description method (Motzkin's):
 
 Two arithmetics run the same step:
 
-* **float, filtered** (compiled, for batches of cells): rays are float64
-  vectors normalized to max-norm 1, each with a proven bound ε on its
-  distance to a positive multiple of the exact ray; hyperplane rows carry
-  entrywise error bounds.  The sign of h · r is certified when the computed
-  value exceeds the bound; a cell whose step needs a sign the bound cannot
-  certify is handed back, untouched, as *uncertain*;
+* **float, filtered** (compiled, for batches of cells, each cut by k
+  hyperplanes in one call): rays are float64 vectors normalized to max-norm
+  1, each with a proven bound ε on its distance to a positive multiple of
+  the exact ray.  A new ray is computed from its own D − 1 defining rows
+  (a generalized cross product, whose error is bounded by Hadamard's
+  inequality), so ε does not grow with the cell's history.  Hyperplane rows
+  carry entrywise error bounds.  A hyperplane that provably misses a ball
+  around the cell settles the whole cell at once; otherwise the sign of
+  h · r is certified at each ray when the computed value exceeds its bound.
+  A cell with a step the bounds cannot certify is handed back as
+  *uncertain*, and rebuilt exactly;
 * **exact** (Python integers): for those cells, and for building a polytope
   domain's cone.
 

@@ -19,7 +19,6 @@ descendants are finished before the next block starts.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Any, Iterator, Sequence
 
@@ -406,12 +405,3 @@ def witnesses(plan: Plan, block: Block) -> tuple[NDArray[np.float64], NDArray[np
         for i in redo[good].tolist():
             exact[i] = None
     return Xs, inside, exact
-
-
-def zaslavsky_bound(plan: Plan) -> int:
-    """Π over the kinked layers of Σ_{i≤d} C(k, i): no network of these widths has more
-    regions in R^d."""
-    out = 1
-    for L in plan.layers:
-        out *= sum(math.comb(L["k"], i) for i in range(plan.d + 1))
-    return out
