@@ -73,10 +73,19 @@ def words_for(n_constraints: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _adjacent(T: NDArray[np.uint64], lo: int, hi: int, p: int, q: int) -> bool:
-    """Whether rays p and q of the cell holding rays lo..hi-1 of T are adjacent."""
+def _popcount(x: np.uint64) -> int:
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
+def _adjacent(T: NDArray[np.uint64], p: int, q: int) -> bool:
+    """Whether rays p and q of the cell whose rays are the rows of T are adjacent: no
+    other ray is tight wherever both are."""
     W = T.shape[1]
-    for r in range(lo, hi):
+    for r in range(T.shape[0]):
         if r == p or r == q:
             continue
         inside = True
@@ -90,15 +99,22 @@ def _adjacent(T: NDArray[np.uint64], lo: int, hi: int, p: int, q: int) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def adjacent_pairs(T: NDArray[np.uint64], pos: NDArray[np.int64],
-                   neg: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The adjacent pairs (p, q), p in ``pos`` and q in ``neg``, among the rays of T (one cell)."""
+def adjacent_pairs(T: NDArray[np.uint64], pos: NDArray[np.int64], neg: NDArray[np.int64],
+                   need: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The adjacent pairs (p, q), p in ``pos`` and q in ``neg``, among the rays of T (one
+    cell).  Two adjacent rays span a 2-face, cut out by at least ``need`` constraints
+    tight at both (the cone's dimension less 2, less that of its lineality), which
+    rules out most pairs before the combinatorial test."""
+    W = T.shape[1]
     P = np.empty(pos.size * neg.size, dtype=np.int64)
     Q = np.empty(pos.size * neg.size, dtype=np.int64)
     k = 0
     for p in pos:
         for q in neg:
-            if _adjacent(T, 0, T.shape[0], p, q):
+            common = 0
+            for w in range(W):
+                common += _popcount(T[p, w] & T[q, w])
+            if common >= need and _adjacent(T, p, q):
                 P[k] = p
                 Q[k] = q
                 k += 1
@@ -116,21 +132,23 @@ class FloatCells:
     ``rp`` holds the offsets of each cell's rays in ``R`` (normalized to
     max-norm 1) with their error bounds ``E``; ``INF`` marks the rays at
     infinity (t = 0, known exactly); ``T`` holds the tight sets and ``C``
-    each cell's constraint set.  Each ray also keeps D − 1 independent
-    *defining rows* among its tight constraints (``RI`` their ids, ``RW``
-    the rows oriented into the cell, ``RWE`` their entrywise error bounds):
-    a new ray is computed from its own defining rows, so its error bound
-    does not grow with the history of the cell.  Float cells have no
-    lineality: a cell with lineality stays exact.
+    each cell's constraint set.  Each ray also names D − 1 independent
+    *defining rows* among its tight constraints (``RI``, by id), whose rows
+    the cell keeps once in its row table (``qp`` offsets into ``QI`` ids,
+    ``QW`` rows, ``QE`` their entrywise error bounds): a new ray is computed
+    from its own defining rows, so its error bound does not grow with the
+    history of the cell.  Float cells have no lineality: a cell with
+    lineality stays exact.
     """
 
-    __slots__ = ("rp", "R", "E", "INF", "T", "C", "RI", "RW", "RWE")
+    __slots__ = ("rp", "R", "E", "INF", "T", "C", "RI", "qp", "QI", "QW", "QE")
 
     def __init__(self, rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
                  INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
-                 RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64]) -> None:
+                 RI: NDArray[np.int64], qp: NDArray[np.int64], QI: NDArray[np.int64],
+                 QW: NDArray[np.float64], QE: NDArray[np.float64]) -> None:
         self.rp, self.R, self.E, self.INF, self.T, self.C = rp, R, E, INF, T, C
-        self.RI, self.RW, self.RWE = RI, RW, RWE
+        self.RI, self.qp, self.QI, self.QW, self.QE = RI, qp, QI, QW, QE
 
     def __len__(self) -> int:
         return int(self.rp.shape[0] - 1)
@@ -140,20 +158,28 @@ class FloatCells:
         idx = np.asarray(idx, dtype=np.int64)
         rc = np.diff(self.rp)[idx]
         sel = _ranges(self.rp[:-1][idx], rc)
+        qc = np.diff(self.qp)[idx]
+        qsel = _ranges(self.qp[:-1][idx], qc)
         return FloatCells(np.concatenate([[0], np.cumsum(rc)]).astype(np.int64), self.R[sel],
                           self.E[sel], self.INF[sel], self.T[sel], self.C[idx], self.RI[sel],
-                          self.RW[sel], self.RWE[sel])
+                          np.concatenate([[0], np.cumsum(qc)]).astype(np.int64), self.QI[qsel],
+                          self.QW[qsel], self.QE[qsel])
 
     @classmethod
     def concatenate(cls, parts: Sequence["FloatCells"]) -> "FloatCells":
         """The cells of ``parts``, one after another."""
         rp = [np.zeros(1, dtype=np.int64)]
-        r0 = 0
+        qp = [np.zeros(1, dtype=np.int64)]
+        r0 = q0 = 0
         for c in parts:
             rp.append(c.rp[1:] + r0)
+            qp.append(c.qp[1:] + q0)
             r0 += int(c.rp[-1])
-        return cls(np.concatenate(rp), *(np.concatenate([getattr(c, f) for c in parts])
-                                         for f in ("R", "E", "INF", "T", "C", "RI", "RW", "RWE")))
+            q0 += int(c.qp[-1])
+        cat = [np.concatenate([getattr(c, f) for c in parts])
+               for f in ("R", "E", "INF", "T", "C", "RI")]
+        return cls(np.concatenate(rp), *cat, np.concatenate(qp),
+                   *(np.concatenate([getattr(c, f) for c in parts]) for f in ("QI", "QW", "QE")))
 
     def interior_points(self) -> NDArray[np.float64]:
         """A float point of each cell (the sum of its normalized rays, dehomogenized),
@@ -237,26 +263,16 @@ def _cross(A: NDArray[np.float64], AE: NDArray[np.float64], out: NDArray[np.floa
     for i in range(k):
         cur = np.zeros(1 << D)
         for mask in range(1 << D):
-            if prev[mask] == 0.0 and mask != 0:
-                pass
-            # masks with i bits expand to i + 1 bits
-            cnt = 0
-            m = mask
-            while m:
-                cnt += m & 1
-                m >>= 1
-            if cnt != i:
-                continue
+            pm = prev[mask]
+            if pm == 0.0:
+                continue  # not an i-subset (or a zero minor, which adds nothing)
             for c in range(D):
                 if mask & (1 << c):
                     continue
-                # position of c among the columns of mask | c (from the right end)
-                after = 0
-                for c2 in range(c + 1, D):
-                    if mask & (1 << c2):
-                        after += 1
+                # the sign of column c's position among the columns of mask | c
+                after = _popcount(np.uint64(mask >> (c + 1)))
                 sign = -1.0 if after % 2 else 1.0
-                cur[mask | (1 << c)] += sign * A[i, c] * prev[mask]
+                cur[mask | (1 << c)] += sign * A[i, c] * pm
         prev = cur
     for j in range(D):
         out[j] = prev[full & ~(1 << j)] * (-1.0 if (D - 1 - j) % 2 else 1.0)
@@ -277,14 +293,25 @@ def _cross(A: NDArray[np.float64], AE: NDArray[np.float64], out: NDArray[np.floa
 
 
 @njit(cache=True, nogil=True)
+def _row(table: Any, g: int) -> Any:
+    """The row (and its error bounds) of constraint g: one of the layer's rows being
+    inserted, else one of the cell's row table."""
+    LW, LE, slot, H, HE, hpos, c = table
+    j = hpos[g]
+    if j >= 0:
+        return H[c, j], HE[c, j]
+    return LW[slot[g]], LE[slot[g]]
+
+
+@njit(cache=True, nogil=True)
 def _new_ray(R: NDArray[np.float64], E: NDArray[np.float64], INF: NDArray[np.bool_],
-             T: NDArray[np.uint64], RI: NDArray[np.int64], RW: NDArray[np.float64],
-             RWE: NDArray[np.float64], p: int, q: int, h: NDArray[np.float64],
-             he: NDArray[np.float64], hid: int, out: NDArray[np.float64],
-             oI: NDArray[np.int64], oW: NDArray[np.float64], oWE: NDArray[np.float64]) -> float:
+             T: NDArray[np.uint64], RI: NDArray[np.int64], p: int, q: int,
+             h: NDArray[np.float64], he: NDArray[np.float64], hid: int, table: Any,
+             out: NDArray[np.float64], oI: NDArray[np.int64], A: NDArray[np.float64],
+             AE: NDArray[np.float64]) -> float:
     """The ray where h = 0 on the edge pq, from D − 2 defining rows shared by p and q and
-    h (oriented: positive on the side of p's rows).  Writes the ray and its defining rows
-    (h last, oriented as +h); returns its error bound, or −1 if not certified."""
+    h (rows looked up by id in ``table``), oriented towards the cell: writes the ray and
+    its defining ids (h last); returns its error bound, or −1 if not certified."""
     D = R.shape[1]
     k = D - 1
     t = 0
@@ -293,37 +320,42 @@ def _new_ray(R: NDArray[np.float64], E: NDArray[np.float64], INF: NDArray[np.boo
         for b in range(k):
             if RI[q, b] == ida and t < k - 1:
                 oI[t] = ida
-                oW[t] = RW[p, a]
-                oWE[t] = RWE[p, a]
+                row, err = _row(table, ida)
+                A[t] = row
+                AE[t] = err
                 t += 1
                 break
     if t < k - 1:
         return -1.0  # no D − 2 shared defining rows: a degenerate edge
     oI[k - 1] = hid
-    oW[k - 1] = h
-    oWE[k - 1] = he
-    eta = _cross(oW, oWE, out)
+    A[k - 1] = h
+    AE[k - 1] = he
+    eta = _cross(A, AE, out)
     big = 0.0
     for i in range(D):
         big = max(big, abs(out[i]))
     if not (big > 4.0 * eta) or not np.isfinite(big):
         return -1.0
-    # orientation: a defining row g of q not tight at p is > 0 at p, so at the new ray
+    # orientation: a defining row g of q not tight at p has one strict sign on the cell
+    # away from its own facet, so the new ray (a positive combination of p and q, with
+    # g(q) = 0) has the sign g(p) has
     for b in range(k):
         g = RI[q, b]
         if T[p, g // 64] & (np.uint64(1) << np.uint64(g % 64)):
             continue
+        gw, ge = _row(table, g)
         v = 0.0
         absum = 0.0
         bnd = 0.0
         for i in range(D):
-            v += RW[q, b, i] * out[i]
-            absum += abs(RW[q, b, i] * out[i])
-            bnd += abs(RW[q, b, i]) * eta + RWE[q, b, i] * (abs(out[i]) + eta)
+            v += gw[i] * out[i]
+            absum += abs(gw[i] * out[i])
+            bnd += abs(gw[i]) * eta + ge[i] * (abs(out[i]) + eta)
         bnd = (bnd + (D + 2) * _U * absum + D * _TINY) * (1.0 + 2.0**-40)
-        if abs(v) <= bnd:
+        vp, bp = _value(gw, ge, R[p], E[p], INF[p])
+        if abs(v) <= bnd or abs(vp) <= bp:
             return -1.0
-        s = 1.0 if v > 0 else -1.0
+        s = 1.0 if (v > 0) == (vp > 0) else -1.0
         for i in range(D):
             out[i] = s * out[i] / big
         if INF[p] and INF[q]:
@@ -343,21 +375,18 @@ def _grow(a: Any, need: int) -> Any:
 
 @njit(cache=True, nogil=True)
 def _rays(n: int, D: int, Wd: int) -> Any:
-    """Empty ray buffers: R, E, INF, T, RI, RW, RWE."""
-    k = D - 1
+    """Empty ray buffers: R, E, INF, T, RI."""
     return (np.empty((n, D)), np.empty(n), np.empty(n, dtype=np.bool_),
-            np.empty((n, Wd), dtype=np.uint64), np.empty((n, k), dtype=np.int64),
-            np.empty((n, k, D)), np.empty((n, k, D)))
+            np.empty((n, Wd), dtype=np.uint64), np.empty((n, D - 1), dtype=np.int64))
 
 
 @njit(cache=True, nogil=True)
 def _more_rays(rays: Any, n: int) -> Any:
     """The ray buffers, grown to hold n rays."""
-    R, E, INF, T, RI, RW, RWE = rays
+    R, E, INF, T, RI = rays
     if n <= R.shape[0]:
         return rays
-    return (_grow(R, n), _grow(E, n), _grow(INF, n), _grow(T, n), _grow(RI, n), _grow(RW, n),
-            _grow(RWE, n))
+    return _grow(R, n), _grow(E, n), _grow(INF, n), _grow(T, n), _grow(RI, n)
 
 
 @njit(cache=True, nogil=True)
@@ -367,36 +396,33 @@ def _copy_ray(src: Any, i: int, dst: Any, o: int) -> None:
     dst[2][o] = src[2][i]
     dst[3][o] = src[3][i]
     dst[4][o] = src[4][i]
-    dst[5][o] = src[5][i]
-    dst[6][o] = src[6][i]
 
 
 @njit(cache=True, nogil=True)
 def _split(rays: Any, nr: int, r0: int, r1: int, sg: NDArray[np.int8], h: NDArray[np.float64],
-           he: NDArray[np.float64], hid: int, keep: int, buf: NDArray[np.float64]) -> Any:
+           he: NDArray[np.float64], hid: int, keep: int, table: Any, buf: Any) -> Any:
     """Split the cell of rays r0..r1 (signs sg) by h, appending the rays of its children
     (side 1, then side 0, unless ``keep`` names one) at nr.  Returns (rays, nr, ends of
     the children's rays (−1 for a side not made), ok)."""
-    R, E, INF, T, RI, RW, RWE = rays
+    R, E, INF, T, RI = rays
+    out, A, AE = buf
     D = R.shape[1]
-    k = D - 1
     Wd = T.shape[1]
     hw = hid // 64
     hb = np.uint64(1) << np.uint64(hid % 64)
     nv = r1 - r0
-    P, Q = adjacent_pairs(T[r0:r1], np.flatnonzero(sg[:nv] > 0), np.flatnonzero(sg[:nv] < 0))
+    P, Q = adjacent_pairs(T[r0:r1], np.flatnonzero(sg[:nv] > 0), np.flatnonzero(sg[:nv] < 0), D - 2)
     nnew = P.shape[0]
     base = nr + 2 * (nv + nnew)  # new rays written once past the children, then copied
     rays = _more_rays(rays, base + nnew)
-    R, E, INF, T, RI, RW, RWE = rays
+    R, E, INF, T, RI = rays
     for t in range(nnew):
         p = r0 + P[t]
         q = r0 + Q[t]
-        e = _new_ray(R, E, INF, T, RI, RW, RWE, p, q, h, he, hid, buf, RI[base + t],
-                     RW[base + t], RWE[base + t])
+        e = _new_ray(R, E, INF, T, RI, p, q, h, he, hid, table, out, RI[base + t], A, AE)
         if e < 0:
             return rays, nr, -1, -1, False
-        R[base + t] = buf
+        R[base + t] = out
         E[base + t] = e
         INF[base + t] = INF[p] and INF[q]
         for w in range(Wd):
@@ -414,9 +440,6 @@ def _split(rays: Any, nr: int, r0: int, r1: int, sg: NDArray[np.int8], h: NDArra
                 nr += 1
         for t in range(nnew):
             _copy_ray(rays, base + t, rays, nr)
-            if s == 0:
-                for i in range(D):
-                    RW[nr, k - 1, i] = -RW[nr, k - 1, i]
             nr += 1
         ends[1 - s] = nr
     return rays, nr, ends[0], ends[1], True
@@ -459,7 +482,8 @@ def _ball(work: Any, r0: int, r1: int, cen: NDArray[np.float64]) -> float:
 @njit(cache=True, nogil=True)
 def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
          INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
-         RI: NDArray[np.int64], RW: NDArray[np.float64], RWE: NDArray[np.float64],
+         RI: NDArray[np.int64], qp: NDArray[np.int64], QI: NDArray[np.int64],
+         QW: NDArray[np.float64], QE: NDArray[np.float64],
          H: NDArray[np.float64], HE: NDArray[np.float64], hids: NDArray[np.int64],
          keep: NDArray[np.int8]) -> Any:
     """Cut every cell c by the rows H[c, j] (ids hids[j]), one after another.  Returns the
@@ -471,8 +495,24 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
     D = R.shape[1]
     Wd = T.shape[1]
     k = H.shape[1]
-    src = (R, E, INF, T, RI, RW, RWE)
+    src = (R, E, INF, T, RI)
     out = _rays(max(16, 2 * R.shape[0]), D, Wd)
+    # the row tables: the parent's rows and the layer's, by id (slot), then each child's
+    NID = 64 * Wd
+    slot = np.full(NID, -1, dtype=np.int64)
+    hpos = np.full(NID, -1, dtype=np.int64)  # the layer's rows: H[c, hpos[id]]
+    for j in range(k):
+        hpos[hids[j]] = j
+    stamp = np.zeros(NID, dtype=np.int64)
+    LI = np.empty(64, dtype=np.int64)
+    LW = np.empty((64, D))
+    LE = np.empty((64, D))
+    o_qp = np.zeros(max(16, 2 * nc0) + 1, dtype=np.int64)
+    o_QI = np.empty(max(16, 2 * QI.shape[0]), dtype=np.int64)
+    o_QW = np.empty((max(16, 2 * QI.shape[0]), D))
+    o_QE = np.empty((max(16, 2 * QI.shape[0]), D))
+    nq_out = 0
+    bufs = (np.empty(D), np.empty((D - 1, D)), np.empty((D - 1, D)))
     o_rp = np.zeros(max(16, 2 * nc0) + 1, dtype=np.int64)
     o_C = np.empty((max(16, 2 * nc0), Wd), dtype=np.uint64)
     o_B = np.empty((max(16, 2 * nc0), max(k, 1)), dtype=np.uint8)
@@ -504,6 +544,17 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
         cC[0] = C[c]
         cB[0, :] = 0
         rad[0] = _ball(work, 0, nv, cen[0])
+        nl = qp[c + 1] - qp[c]
+        if nl > LI.shape[0]:
+            LI, LW, LE = _grow(LI, nl), _grow(LW, nl), _grow(LE, nl)
+        nl = 0
+        for q in range(qp[c], qp[c + 1]):
+            LI[nl] = QI[q]
+            LW[nl] = QW[q]
+            LE[nl] = QE[q]
+            slot[QI[q]] = nl
+            nl += 1
+        table = (LW, LE, slot, H, HE, hpos, c)
         ok = True
         for j in range(k):
             hid = hids[j]
@@ -564,7 +615,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
                     cB[s, j] = side
                     continue
                 start = nr
-                work, nr, e1, e0, ok = _split(work, nr, r0, r1, sg, h, he, hid, kj, buf)
+                work, nr, e1, e0, ok = _split(work, nr, r0, r1, sg, h, he, hid, kj, table, bufs)
                 if not ok:
                     break
                 alive[s] = False
@@ -589,9 +640,8 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
                 break
         if not ok:
             status[c] = -1
-            continue
         for s in range(ns):
-            if not alive[s]:
+            if not ok or not alive[s]:
                 continue
             m = hi[s] - lo[s]
             out = _more_rays(out, nr_out + m)
@@ -599,18 +649,36 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
                 _copy_ray(work, lo[s] + t, out, nr_out + t)
             nr_out += m
             if n_out + 1 >= o_rp.shape[0]:
-                o_rp = _grow(o_rp, n_out + 2)
+                o_rp, o_qp = _grow(o_rp, n_out + 2), _grow(o_qp, n_out + 2)
             if n_out + 1 > o_C.shape[0]:
                 o_C, o_B = _grow(o_C, n_out + 1), _grow(o_B, n_out + 1)
                 parent = _grow(parent, n_out + 1)
             o_C[n_out] = cC[s]
             o_B[n_out] = cB[s]
             parent[n_out] = c
+            # the child's row table: the rows its rays name, once each
+            for t in range(lo[s], hi[s]):
+                for a in range(D - 1):
+                    g = work[4][t, a]
+                    if stamp[g] != n_out + 1:
+                        stamp[g] = n_out + 1
+                        if nq_out + 1 > o_QI.shape[0]:
+                            o_QI, o_QW = _grow(o_QI, nq_out + 1), _grow(o_QW, nq_out + 1)
+                            o_QE = _grow(o_QE, nq_out + 1)
+                        row, err = _row(table, g)
+                        o_QI[nq_out] = g
+                        o_QW[nq_out] = row
+                        o_QE[nq_out] = err
+                        nq_out += 1
             n_out += 1
             o_rp[n_out] = nr_out
-    R2, E2, INF2, T2, RI2, RW2, RWE2 = out
+            o_qp[n_out] = nq_out
+        for q in range(nl):
+            slot[LI[q]] = -1
+    R2, E2, INF2, T2, RI2 = out
     return (parent[:n_out], o_B[:n_out], status, o_rp[: n_out + 1], R2[:nr_out], E2[:nr_out],
-            INF2[:nr_out], T2[:nr_out], o_C[:n_out], RI2[:nr_out], RW2[:nr_out], RWE2[:nr_out])
+            INF2[:nr_out], T2[:nr_out], o_C[:n_out], RI2[:nr_out], o_qp[: n_out + 1],
+            o_QI[:nq_out], o_QW[:nq_out], o_QE[:nq_out])
 
 
 def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64],
@@ -629,8 +697,8 @@ def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64]
     if keep is None:
         keep = np.full((n, k), -1, dtype=np.int8)
     # cell-major for the cut: each cell's k rows side by side in memory
-    out = _cut(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI, cells.RW,
-               cells.RWE, np.ascontiguousarray(np.swapaxes(H, 0, 1)),
+    out = _cut(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI, cells.qp,
+               cells.QI, cells.QW, cells.QE, np.ascontiguousarray(np.swapaxes(H, 0, 1)),
                np.ascontiguousarray(np.swapaxes(HE, 0, 1)),
                np.asarray(hids, dtype=np.int64), np.ascontiguousarray(keep, dtype=np.int8))
     return out[0], out[1], out[2], FloatCells(*out[3:])
@@ -694,7 +762,7 @@ def insert_exact(cell: ExactCell, h: Sequence[int], hid: int) -> list[tuple[int,
     zer = [k for k, v in enumerate(vals) if v == 0]
     if not pos.size or not neg.size:
         return [(1 if pos.size else 0, cell)]
-    P, Q = adjacent_pairs(cell.T, pos, neg)
+    P, Q = adjacent_pairs(cell.T, pos, neg, len(h) - 2 - len(cell.L))
     newR = [_primitive([vals[p] * a - vals[q] * b for a, b in zip(cell.R[q], cell.R[p])])
             for p, q in zip(P.tolist(), Q.tolist())]
     newT = _setbit(cell.T[P] & cell.T[Q], hid)
@@ -718,21 +786,21 @@ def to_float_cells(cells: Sequence[ExactCell], W: int,
                    rows: Sequence[dict[int, tuple[int, ...]]]) -> FloatCells:
     """Exact cells (without lineality) rounded to float64 cells: rays normalized, with the
     bounds of their rounding, and D − 1 independent defining rows each, chosen among its
-    tight constraints (``rows[c]`` maps a constraint id of cell c to its integer row,
-    oriented into the cell)."""
+    tight constraints (``rows[c]`` maps a constraint id of cell c to its integer row)."""
     D = len(cells[0].R[0])
     k = D - 1
-    rp = [0]
+    rp, qp = [0], [0]
     R: list[list[float]] = []
     E: list[float] = []
     INF: list[bool] = []
     T: list[NDArray[np.uint64]] = []
     RI: list[list[int]] = []
-    RW: list[list[list[float]]] = []
-    RWE: list[list[list[float]]] = []
+    QI: list[int] = []
+    Q: list[list[Any]] = []
     for cell, by_id in zip(cells, rows):
         if cell.L:
             raise ValueError("a cell with lineality has no float form")
+        used: set[int] = set()
         for r, t in zip(cell.R, cell.T):
             f, e = _round_ray(r)
             R.append(f)
@@ -748,18 +816,20 @@ def to_float_cells(cells: Sequence[ExactCell], W: int,
             if len(chosen) < k:
                 raise ValueError("a ray without D − 1 independent tight rows")
             RI.append(chosen)
-            fr, fe = float_rows(np.array([list(by_id[i]) for i in chosen], dtype=object))
-            RW.append(fr.tolist())
-            RWE.append(fe.tolist())
+            used.update(chosen)
+        for i in sorted(used):
+            QI.append(i)
+            Q.append(list(by_id[i]))
         T.append(cell.T.reshape(-1, W))
         rp.append(len(R))
+        qp.append(len(QI))
+    QW, QE = float_rows(np.array(Q, dtype=object).reshape(len(Q), D))
     return FloatCells(np.array(rp, dtype=np.int64), np.array(R, dtype=np.float64).reshape(-1, D),
                       np.array(E, dtype=np.float64), np.array(INF, dtype=bool),
                       np.concatenate(T).astype(np.uint64) if T else np.zeros((0, W), dtype=np.uint64),
                       np.array([c.C for c in cells], dtype=np.uint64).reshape(-1, W),
-                      np.array(RI, dtype=np.int64).reshape(-1, k),
-                      np.array(RW, dtype=np.float64).reshape(-1, k, D),
-                      np.array(RWE, dtype=np.float64).reshape(-1, k, D))
+                      np.array(RI, dtype=np.int64).reshape(-1, k), np.array(qp, dtype=np.int64),
+                      np.array(QI, dtype=np.int64), QW.reshape(-1, D), QE.reshape(-1, D))
 
 
 def _round_ray(r: Sequence[int]) -> tuple[list[float], float]:
