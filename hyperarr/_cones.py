@@ -176,10 +176,11 @@ class FloatCells:
             qp.append(c.qp[1:] + q0)
             r0 += int(c.rp[-1])
             q0 += int(c.qp[-1])
-        cat = [np.concatenate([getattr(c, f) for c in parts])
-               for f in ("R", "E", "INF", "T", "C", "RI")]
-        return cls(np.concatenate(rp), *cat, np.concatenate(qp),
-                   *(np.concatenate([getattr(c, f) for c in parts]) for f in ("QI", "QW", "QE")))
+        def cat(f: str) -> Any:
+            return np.concatenate([getattr(c, f) for c in parts])
+
+        return cls(np.concatenate(rp), cat("R"), cat("E"), cat("INF"), cat("T"), cat("C"), cat("RI"),
+                   np.concatenate(qp), cat("QI"), cat("QW"), cat("QE"))
 
     def interior_points(self) -> NDArray[np.float64]:
         """A float point of each cell (the sum of its normalized rays, dehomogenized),
