@@ -300,7 +300,7 @@ def _row(table: Any, g: int) -> Any:
     LW, LE, slot, H, HE, hpos, c = table
     j = hpos[g]
     if j >= 0:
-        return H[c, j], HE[c, j]
+        return H[j, c], HE[j, c]
     return LW[slot[g]], LE[slot[g]]
 
 
@@ -481,13 +481,38 @@ def _ball(work: Any, r0: int, r1: int, cen: NDArray[np.float64]) -> float:
 
 
 @njit(cache=True, nogil=True)
+def _ball_side(H: NDArray[np.float64], HE: NDArray[np.float64], c: int, j: int,
+               cen: NDArray[np.float64], rad: float) -> int:
+    """The side (1 or 0) of the row H[j, c] on a ball (centre, radius) it provably misses,
+    or −1 (it may meet the ball, or there is no ball: rad < 0)."""
+    if rad < 0.0:
+        return -1
+    D = H.shape[2]
+    v = H[j, c, D - 1]
+    absv = abs(v)
+    err = HE[j, c, D - 1]
+    lin2 = 0.0
+    for i in range(D - 1):
+        hi = H[j, c, i]
+        p = hi * cen[i]
+        v += p
+        absv += abs(p)
+        lin2 += hi * hi
+        err += HE[j, c, i] * (abs(cen[i]) + rad)
+    bound = np.sqrt(lin2) * (1.0 + 4 * D * _U) * rad + err + (D + 2) * _U * absv
+    if abs(v) > bound * (1.0 + 2.0**-40) + D * _TINY:
+        return 1 if v > 0 else 0
+    return -1
+
+
+@njit(cache=True, nogil=True)
 def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
          INF: NDArray[np.bool_], T: NDArray[np.uint64], C: NDArray[np.uint64],
          RI: NDArray[np.int64], qp: NDArray[np.int64], QI: NDArray[np.int64],
          QW: NDArray[np.float64], QE: NDArray[np.float64],
          H: NDArray[np.float64], HE: NDArray[np.float64], hids: NDArray[np.int64],
          keep: NDArray[np.int8]) -> Any:
-    """Cut every cell c by the rows H[c, j] (ids hids[j]), one after another.  Returns the
+    """Cut every cell c by the rows H[j, c] (ids hids[j]), one after another.  Returns the
     children (parent cell, bits, ray offsets and arrays, constraint sets), and −1 in
     status for each cell a step of which the float filter could not certify (it has no
     children here).  The sub-cells of a cell live in one buffer: a cell untouched by a
@@ -495,7 +520,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
     nc0 = rp.shape[0] - 1
     D = R.shape[1]
     Wd = T.shape[1]
-    k = H.shape[1]
+    k = H.shape[0]
     src = (R, E, INF, T, RI)
     out = _rays(max(16, 2 * R.shape[0]), D, Wd)
     # the row tables: the parent's rows and the layer's, by id (slot), then each child's
@@ -527,6 +552,7 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
     cB = np.empty((64, max(k, 1)), dtype=np.uint8)
     cen = np.empty((64, D - 1))
     rad = np.empty(64)
+    hard = np.empty(max(k, 1), dtype=np.int64)
     vals = np.empty(64)
     sg = np.empty(64, dtype=np.int8)
     buf = np.empty(D)
@@ -557,37 +583,37 @@ def _cut(rp: NDArray[np.int64], R: NDArray[np.float64], E: NDArray[np.float64],
             nl += 1
         table = (LW, LE, slot, H, HE, hpos, c)
         ok = True
+        # first, every row that provably misses a ball around the whole cell: its side
+        # holds for every sub-cell; only the others are inserted one by one
+        nhard = 0
         for j in range(k):
+            side = _ball_side(H, HE, c, j, cen[0], rad[0])
+            if side < 0:
+                hard[nhard] = j
+                nhard += 1
+                cB[0, j] = 0
+            else:
+                cB[0, j] = side
+                if keep[c, j] >= 0 and keep[c, j] != side:
+                    alive[0] = False
+        for jj in range(nhard):
+            if not alive[0] and ns == 1:
+                break
+            j = hard[jj]
             hid = hids[j]
             kj = keep[c, j]
             n_now = ns
-            # the row's linear norm, for the ball test (scalars only: this loop is hot)
-            lin2 = 0.0
-            for i in range(D - 1):
-                lin2 += H[c, j, i] * H[c, j, i]
-            hnorm = np.sqrt(lin2) * (1.0 + 4 * D * _U)
             for s in range(n_now):
                 if not alive[s]:
                     continue
-                if rad[s] >= 0.0:
-                    # the hyperplane provably misses a ball around the sub-cell
-                    v = H[c, j, D - 1]
-                    absv = abs(v)
-                    err = HE[c, j, D - 1]
-                    for i in range(D - 1):
-                        p = H[c, j, i] * cen[s, i]
-                        v += p
-                        absv += abs(p)
-                        err += HE[c, j, i] * (abs(cen[s, i]) + rad[s])
-                    bound = (hnorm * rad[s] + err + (D + 2) * _U * absv) * (1.0 + 2.0**-40) + D * _TINY
-                    if abs(v) > bound:
-                        side = 1 if v > 0 else 0
-                        if kj >= 0 and kj != side:
-                            alive[s] = False
-                        cB[s, j] = side
-                        continue
-                h = H[c, j]
-                he = HE[c, j]
+                side = _ball_side(H, HE, c, j, cen[s], rad[s])
+                if side >= 0:
+                    if kj >= 0 and kj != side:
+                        alive[s] = False
+                    cB[s, j] = side
+                    continue
+                h = H[j, c]
+                he = HE[j, c]
                 r0, r1 = lo[s], hi[s]
                 m = r1 - r0
                 if m > vals.shape[0]:
@@ -697,10 +723,8 @@ def cut_float(cells: FloatCells, H: NDArray[np.float64], HE: NDArray[np.float64]
     k, n = H.shape[0], H.shape[1]
     if keep is None:
         keep = np.full((n, k), -1, dtype=np.int8)
-    # cell-major for the cut: each cell's k rows side by side in memory
     out = _cut(cells.rp, cells.R, cells.E, cells.INF, cells.T, cells.C, cells.RI, cells.qp,
-               cells.QI, cells.QW, cells.QE, np.ascontiguousarray(np.swapaxes(H, 0, 1)),
-               np.ascontiguousarray(np.swapaxes(HE, 0, 1)),
+               cells.QI, cells.QW, cells.QE, np.ascontiguousarray(H), np.ascontiguousarray(HE),
                np.asarray(hids, dtype=np.int64), np.ascontiguousarray(keep, dtype=np.int8))
     return out[0], out[1], out[2], FloatCells(*out[3:])
 

@@ -145,7 +145,10 @@ def _rows(L: dict[str, Any], A: NDArray[np.float64] | None, AE: NDArray[np.float
     with np.errstate(all="ignore"):
         A2 = A.reshape(w, n * D)
         H = (Wf @ A2).reshape(k, n, D)
-        E = np.abs(Wf) @ (gam * np.abs(A2) + AE.reshape(w, n * D))
+        # Σ_i |W_ji| (γ|A_i| + ΔA_i) ≤ ‖W_j‖₁ max_i (γ|A_i| + ΔA_i): an outer product instead
+        # of a second matrix product (still exactly 0 where every A_i and ΔA_i is)
+        M = (gam * np.abs(A2) + AE.reshape(w, n * D)).max(axis=0)
+        E = np.abs(Wf).sum(axis=1)[:, None] * M[None, :] * (1 + (w + 2) * _U)
         if WE.any():
             E += WE @ (np.abs(A2) + AE.reshape(w, n * D))
         # A product that underflows is off by less than 2**-1074: one allowance per nonzero
@@ -162,16 +165,18 @@ def _rows(L: dict[str, Any], A: NDArray[np.float64] | None, AE: NDArray[np.float
 def _activate(L: dict[str, Any], H: NDArray[np.float64], HE: NDArray[np.float64],
               bits: NDArray[np.uint8]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The maps (k, m, D) of the layer's outputs on cells with ``bits`` (m, k), with their
-    error bounds."""
+    error bounds; H and HE are the caller's own copies and may be scaled in place."""
     l = L["layer"]
-    bt = bits.T[:, :, None]
+    bt = np.ascontiguousarray(bits.T)[:, :, None]  # so that the products come out C-ordered
     if l.kind == "step":
         A = np.zeros(H.shape)
         A[:, :, -1] = bits.T
         return A, np.zeros(H.shape)
-    if l.kind == "relu":
+    if l.kind == "relu":  # H and HE are the caller's fresh copies: scaled in place
         m = bt.astype(np.float64)
-        return H * m, HE * m
+        H *= m
+        HE *= m
+        return H, HE
     s_f = float(l.slope)
     s_e = 0.0 if Fraction(s_f) == l.slope else abs(s_f) * _U
     s = np.where(bt == 1, 1.0, s_f)
@@ -368,7 +373,7 @@ def bounded_in_space(plan: Plan, patterns: NDArray[np.uint8]) -> NDArray[np.bool
         orig, bits, cells = orig[order], bits[order], cells.take(order)
         if len(cells) != n or not np.array_equal(orig, np.arange(n)):
             raise HyperarrError("internal error: a region's pattern is empty in R^d; please report it")
-        A, AE = _activate(L, np.asarray(H), np.asarray(HE), bits)
+        A, AE = _activate(L, np.array(H), np.array(HE), bits)
         pos += k
     return ~cells.has_infinity()
 

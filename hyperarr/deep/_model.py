@@ -458,9 +458,12 @@ def _may_underflow(a: NDArray[np.float64], W: NDArray[np.float64]) -> bool:
     """Whether a product of a nonzero entry of a and one of W can fall below the normal
     range (then each product carries an absolute error up to 2**-1074).  Adding that
     allowance only then keeps subnormal numbers, which are slow, out of the bounds."""
-    nz_a = np.abs(a[a != 0])
-    nz_w = np.abs(W[W != 0])
-    return bool(nz_a.size and nz_w.size and float(nz_a.min()) * float(nz_w.min()) < 2.0**-960)
+    if not a.size or not W.size:
+        return False
+    with np.errstate(invalid="ignore"):
+        ma = float(np.min(np.abs(a), where=a != 0, initial=np.inf))
+        mw = float(np.min(np.abs(W), where=W != 0, initial=np.inf))
+    return ma * mw < 2.0**-960
 
 
 def _forward(net: Model, P: NDArray[Any]) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
