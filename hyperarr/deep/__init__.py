@@ -15,6 +15,7 @@ from hyperarr.deep.activation import (
     n_regions,
     regions,
 )
+from hyperarr.deep.adjacency import adjacency_graph, adjacency_matrix
 from hyperarr.deep.network import ACTIVATIONS, Network
 
 __all__ = [
@@ -25,5 +26,7 @@ __all__ = [
     "iter_regions",
     "n_regions",
     "estimate_regions",
+    "adjacency_matrix",
+    "adjacency_graph",
     "ACTIVATIONS",
 ]

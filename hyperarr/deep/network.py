@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS
-from hyperarr.deep import activation
+from hyperarr.deep import activation, adjacency
 from hyperarr.deep._model import ACTIVATIONS, Model
 
 __all__ = ["Network", "ACTIVATIONS"]
@@ -76,3 +76,17 @@ class Network(Model):
         See [`estimate_regions`][hyperarr.deep.activation.estimate_regions].
         """
         return activation.estimate_regions(self, domain)
+
+    def adjacency_matrix(self, domain: Any = None) -> Any:
+        """The adjacency matrix of the regions meeting ``domain``.
+
+        See [`hyperarr.deep.adjacency_matrix`][hyperarr.deep.adjacency.adjacency_matrix].
+        """
+        return adjacency.adjacency_matrix(self, domain)
+
+    def adjacency_graph(self, domain: Any = None) -> Any:
+        """The graph of the regions meeting ``domain``, each edge with its units.
+
+        See [`hyperarr.deep.adjacency_graph`][hyperarr.deep.adjacency.adjacency_graph].
+        """
+        return adjacency.adjacency_graph(self, domain)
