@@ -240,8 +240,9 @@ def _symbolic_pattern(net: Model, x: list[Fraction], n: list[Fraction]) -> list[
             a = [u if p else 0 for u, p in zip(za, pos)]
             b = [v if p else 0 for v, p in zip(zb, pos)]
         elif l.kind == "leaky_relu":
-            a = [u if p else l.slope * u for u, p in zip(za, pos)]
-            b = [v if p else l.slope * v for v, p in zip(zb, pos)]
+            sl = Fraction(l.slope or 0)
+            a = [u if p else sl * u for u, p in zip(za, pos)]
+            b = [v if p else sl * v for v, p in zip(zb, pos)]
         else:  # step
             a = [int(p) for p in pos]
             b = [0] * len(pos)
@@ -249,11 +250,11 @@ def _symbolic_pattern(net: Model, x: list[Fraction], n: list[Fraction]) -> list[
 
 
 def adjacency_matrix(net: Model, domain: Any = None) -> "sparse.csr_array":
-    """The adjacency matrix of the activation regions meeting ``domain``: entry (i, j) is
-    1 + the unit (pattern column) whose zero set holds the facet regions i and j share
-    (the lowest, where several units' zero sets coincide there).
+    """The adjacency matrix of the activation regions meeting ``domain``, sparse.
 
-    Rows are in the order of ``net.regions(domain)``.
+    Entry (i, j) is 1 + the unit (pattern column) whose zero set holds the
+    facet regions i and j share (the lowest, where several units' zero sets
+    coincide there).  Rows are in the order of ``net.regions(domain)``.
 
     Examples
     --------
@@ -279,9 +280,11 @@ def adjacency_matrix(net: Model, domain: Any = None) -> "sparse.csr_array":
 
 
 def adjacency_graph(net: Model, domain: Any = None) -> "nx.Graph":
-    """The graph of the activation regions meeting ``domain``: one node per region (in
-    ``net.regions(domain)`` order, with its ``pattern`` as a 0/1 string), one edge per
-    shared facet with the ``units`` whose zero set holds it.
+    """The graph of the activation regions meeting ``domain``, as a networkx Graph.
+
+    One node per region (in ``net.regions(domain)`` order, with its
+    ``pattern`` as a 0/1 string), one edge per shared facet with the
+    ``units`` whose zero set holds it.
 
     Examples
     --------
