@@ -270,7 +270,7 @@ def adjacency_matrix(net: Model, domain: Any = None) -> "sparse.csr_array":
     net = _checked(net)
     P, i, j, u = _edges(net, _domain(net, domain))
     m = P.shape[0]
-    first = {}
+    first: dict[tuple[int, int], int] = {}
     for a, b, c in zip(i.tolist(), j.tolist(), u.tolist()):
         first.setdefault((a, b), c)
     ii = np.array([k[0] for k in first], dtype=np.int64)
