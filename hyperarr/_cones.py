@@ -190,7 +190,7 @@ class FloatCells:
         sums = (np.add.reduceat(self.R, self.rp[:-1], axis=0) if self.R.shape[0]
                 else np.zeros((len(self), D)))
         sums[counts == 0] = np.nan
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             return np.asarray(sums[:, :-1] / sums[:, -1:])
 
     def touches(self, first: int, stop: int) -> NDArray[np.bool_]:
@@ -801,10 +801,15 @@ def insert_exact(cell: ExactCell, h: Sequence[int], hid: int) -> list[tuple[int,
 
 
 def exact_interior_point(cell: ExactCell) -> tuple[Fraction, ...]:
-    """An exact point of the open cell: the sum of its rays, dehomogenized."""
+    """An exact point of the open cell: the sum of its rays, each scaled to max-norm 1 (so
+    that no ray far out swamps the others), dehomogenized."""
     D = len(cell.R[0])
-    s = [sum(r[i] for r in cell.R) for i in range(D)]
-    return tuple(Fraction(v, s[-1]) for v in s[:-1])
+    s = [Fraction(0)] * D
+    for r in cell.R:
+        big = max(abs(v) for v in r)
+        for i in range(D):
+            s[i] += Fraction(r[i], big)
+    return tuple(v / s[-1] for v in s[:-1])
 
 
 def to_float_cells(cells: Sequence[ExactCell], W: int,
@@ -848,7 +853,11 @@ def to_float_cells(cells: Sequence[ExactCell], W: int,
         T.append(cell.T.reshape(-1, W))
         rp.append(len(R))
         qp.append(len(QI))
-    QW, QE = float_rows(np.array(Q, dtype=object).reshape(len(Q), D))
+    # positive scalings of integer rows keep their hyperplanes: each row scaled into
+    # [1/2, 1] by a power of two, correctly rounded (unit_rows), so nothing overflows
+    QW = _exact.unit_rows(Q, D) if Q else np.zeros((0, D))
+    QE = np.where(np.array(Q, dtype=object).reshape(len(Q), D) != 0,
+                  np.abs(QW) * _U + 2.0**-1074, 0.0).astype(np.float64) if Q else np.zeros((0, D))
     return FloatCells(np.array(rp, dtype=np.int64), np.array(R, dtype=np.float64).reshape(-1, D),
                       np.array(E, dtype=np.float64), np.array(INF, dtype=bool),
                       np.concatenate(T).astype(np.uint64) if T else np.zeros((0, W), dtype=np.uint64),
@@ -914,7 +923,7 @@ def box_cell(lo: Sequence[Fraction], hi: Sequence[Fraction], W: int) -> ExactCel
 
 def float_rows(rows: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Exact rows (object array) as float64 with entrywise rounding bounds."""
-    F = np.array([[float(v) if abs(v) < 2**1000 else math.copysign(math.inf, v) for v in r]
+    F = np.array([[float(v) if abs(v) < 2**1000 else (math.inf if v > 0 else -math.inf) for v in r]
                   for r in rows.tolist()], dtype=np.float64).reshape(rows.shape)
     E = np.where(F == 0, 0.0, np.abs(F) * _U)
     flat = [Fraction(f) == v for f, v in zip(F.reshape(-1).tolist(), rows.reshape(-1).tolist())]

@@ -52,8 +52,6 @@ def test_from_torch_patterns_are_torchs_activations(act, d):
     np.testing.assert_allclose(net.forward(X), out, rtol=tol, atol=tol)
 
 
-@pytest.mark.xfail(strict=True, reason="from_torch reads a LeakyReLU slope as the float32 nearest to it "
-                   "even in a float64 model, where torch applies the float64 slope 0.1")
 def test_from_torch_leaky_slope_of_a_float64_model():
     model = nn.Sequential(nn.Linear(1, 1), nn.LeakyReLU(0.1)).double()
     with torch.no_grad():

@@ -104,6 +104,13 @@ class Plan:
         cells = _cones.to_float_cells([c for c, _, _ in cur], self.W, [r for _, _, r in cur])
         return cells, chosen, np.array([b for _, b, _ in cur], dtype=np.uint8).reshape(len(cur), -1)
 
+    def first_rank(self) -> int:
+        """The rank of the first kinked layer's normals (its units' linear parts)."""
+        if not self.layers:
+            return 0
+        H = _exact_rows(self.layers[0], _identity(self.d))
+        return _exact.rank_exact([row[:-1] for row in H])
+
     def free_space(self) -> "Plan":
         """The same network over all of R^d."""
         return Plan(self.net, None)
@@ -172,17 +179,18 @@ def _activate(L: dict[str, Any], H: NDArray[np.float64], HE: NDArray[np.float64]
         A = np.zeros(H.shape)
         A[:, :, -1] = bits.T
         return A, np.zeros(H.shape)
-    if l.kind == "relu":  # H and HE are the caller's fresh copies: scaled in place
-        m = bt.astype(np.float64)
-        H *= m
-        HE *= m
+    if l.kind == "relu":  # an inactive unit's output is exactly 0 (even where H overflowed)
+        off = bt == 0
+        np.copyto(H, 0.0, where=off)
+        np.copyto(HE, 0.0, where=off)
         return H, HE
     s_f = float(l.slope)
     s_e = 0.0 if Fraction(s_f) == l.slope else abs(s_f) * _U
     s = np.where(bt == 1, 1.0, s_f)
     se = np.where(bt == 1, 0.0, s_e)
-    A = H * s
-    AE = np.abs(s) * HE + se * (np.abs(H) + HE) + _U * np.abs(A)
+    with np.errstate(all="ignore"):  # inf or nan where H overflowed: uncertain, then exact
+        A = H * s
+        AE = np.abs(s) * HE + se * (np.abs(H) + HE) + _U * np.abs(A)
     return A, AE
 
 
@@ -302,8 +310,17 @@ def _cut_layer(plan: Plan, level: int, cells: _cones.FloatCells, H: NDArray[np.f
     return orig, bits, sub
 
 
-def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None) -> Iterator[Block]:
-    """The final cells, block by block, depth first over the kinked layers."""
+def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None,
+         first: NDArray[np.int64] | None = None) -> Iterator[Block]:
+    """The final cells, block by block, depth first over the kinked layers.
+
+    Each level's cells are cut in blocks sized from the growth measured on
+    the blocks before (the first block is small), so that a block's
+    children stay near ``chunk`` cells and memory follows the block, not
+    the output.  With ``limit``, more final cells than that raise
+    ``_OverLimit``.  With ``first``, only those cells of the first level are
+    followed (a sample, for an estimate).
+    """
     n_levels = len(plan.layers)
     start, done, done_bits = plan.start()
     empty = np.zeros((len(start), 0), dtype=np.uint8)
@@ -316,6 +333,9 @@ def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None) -> Iterator[
         H, HE = _rows(L, A, AE, n, plan.D)
         orig, bits, kids = (_cut_layer(plan, level, cells, H, HE, prefix, done=done, done_bits=done_bits)
                             if level == 0 else _cut_layer(plan, level, cells, H, HE, prefix))
+        if level == 0 and first is not None:
+            keep = first[first < len(kids)]
+            orig, bits, kids = orig[keep], bits[keep], kids.take(keep)
         pats = np.hstack([prefix[orig], bits])
         if level == n_levels - 1:
             count[0] += len(kids)
@@ -323,22 +343,32 @@ def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None) -> Iterator[
                 raise _OverLimit(count[0])
             yield Block(pats, kids)
             return
-        block = max(1, chunk)
-        start = 0
-        while start < len(kids):
-            stop = min(len(kids), start + block)
-            sl = np.arange(start, stop)
+        block = max(1, min(chunk, 256))
+        at = 0
+        while at < len(kids):
+            stop = min(len(kids), at + block)
+            sl = np.arange(at, stop)
             o = orig[sl]
             A2, AE2 = _activate(L, np.asarray(H[:, o]), np.asarray(HE[:, o]), bits[sl])
             got = 0
             for blk in descend(level + 1, kids.take(sl), A2, AE2, pats[sl]):
                 got += len(blk.patterns)
                 yield blk
-            growth = max(1.0, got / (stop - start))
-            block = max(1, int(chunk / growth))
-            start = stop
+            growth = max(1.0, got / (stop - at))
+            block = max(1, min(4 * block, int(chunk / growth)))
+            at = stop
 
     yield from descend(0, start, None, None, empty)
+
+
+def first_level_size(plan: Plan) -> int:
+    """The number of cells of the first kinked layer."""
+    start, done, done_bits = plan.start()
+    L = plan.layers[0]
+    H, HE = _rows(L, None, None, len(start), plan.D)
+    _, _, kids = _cut_layer(plan, 0, start, H, HE, np.zeros((len(start), 0), dtype=np.uint8),
+                            done=done, done_bits=done_bits)
+    return len(kids)
 
 
 class _OverLimit(Exception):
@@ -351,6 +381,8 @@ def bounded_in_space(plan: Plan, patterns: NDArray[np.uint8]) -> NDArray[np.bool
     replayed along the pattern, has no ray at infinity."""
     free = plan.free_space()
     n = patterns.shape[0]
+    if free.first_rank() < free.d:
+        return np.zeros(n, dtype=bool)  # every region holds the first layer's kernel: a line
     start, done, done_bits = free.start()
     # each pattern's start cell: the one whose bits agree on the units inserted first
     first = patterns[:, : free.layers[0]["k"]][:, done] if done else np.zeros((n, 0), dtype=np.uint8)

@@ -185,7 +185,7 @@ class Model:
                     raise ArrangementError(
                         f"module {name} must follow a Linear layer (one activation per Linear); "
                         f"got it after {layers[-1][2] if layers else 'nothing'}")
-                act = "relu" if name == "ReLU" else f"leaky_relu:{_torch_slope(m)}"
+                act = "relu" if name == "ReLU" else f"leaky_relu:{_torch_slope(m, layers[-1][0])}"
                 layers[-1] = (layers[-1][0], layers[-1][1], act)
             elif name in ("Identity", "Dropout", "Flatten"):
                 continue
@@ -403,10 +403,13 @@ def _simplified(values: Any) -> Any:
     return int(values) if isinstance(values, Fraction) and values.denominator == 1 else values
 
 
-def _torch_slope(m: Any) -> str:
+def _torch_slope(m: Any, weight: Any) -> str:
     """The negative slope of a torch LeakyReLU as the exact rational torch applies: the
-    float32 nearest to it (torch computes in the parameters' float32)."""
-    return str(Fraction(float(np.float32(m.negative_slope))))
+    float nearest to it in the dtype of the layer's parameters (float32 by default)."""
+    slope = float(m.negative_slope)
+    if "float64" not in str(getattr(weight, "dtype", "")):
+        slope = float(np.float32(slope))
+    return str(Fraction(slope))
 
 
 def _act_float(l: _Layer, z: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -440,18 +443,35 @@ def _exact_act(l: _Layer, z: list[Exact]) -> list[Exact]:
 
 
 def _exact_forward(net: Model, x: Sequence[Exact]) -> tuple[list[Exact], list[int], bool]:
-    """Output, pattern and whether a kinked pre-activation is exactly 0, at one exact point."""
+    """Output and pattern at one exact point, and whether the point is on a kink: a
+    kinked pre-activation is exactly 0 there without being identically 0 on the region
+    of the point's pattern (a unit that is 0 on the whole region splits nothing)."""
     a: list[Exact] = [_exact.to_exact(v) for v in x]
+    d = len(a)
+    # the affine map of the current layer's output on the point's region, rows of [M | c]
+    A: list[list[Any]] = [[1 if i == j else 0 for j in range(d)] + [0] for i in range(d)]
     bits: list[int] = []
-    zero = False
+    on_kink = False
     for l in net._layers:
-        z = [sum((w * v for w, v in zip(row, a) if w and v), Fraction(0)) + bi
-             for row, bi in zip(l.W.tolist(), l.b.tolist())]
+        W, b = l.W.tolist(), l.b.tolist()
+        z = [sum((w * v for w, v in zip(row, a) if w and v), Fraction(0)) + bi for row, bi in zip(W, b)]
+        cols = list(zip(*A))
+        H = [[sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
+             for row in W]
+        for row, bi in zip(H, b):
+            row[-1] += bi
         if l.kinked:
             bits.extend(1 if v > 0 else 0 for v in z)
-            zero = zero or any(v == 0 for v in z)
+            on_kink = on_kink or any(v == 0 and any(row) for v, row in zip(z, H))
         a = _exact_act(l, z)
-    return a, bits, zero
+        if l.kind == "step":
+            A = [[0] * d + [v] for v in a]  # type: ignore[list-item]
+        elif l.kinked:
+            s = [1 if v > 0 else (0 if l.kind == "relu" else l.slope) for v in z]
+            A = [[f * v for v in row] for f, row in zip(s, H)]  # type: ignore[operator]
+        else:
+            A = H
+    return a, bits, on_kink
 
 
 def _may_underflow(a: NDArray[np.float64], W: NDArray[np.float64]) -> bool:
@@ -467,8 +487,9 @@ def _may_underflow(a: NDArray[np.float64], W: NDArray[np.float64]) -> bool:
 
 
 def _forward(net: Model, P: NDArray[Any]) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
-    """Patterns of the points (rows of P, float64 or exact objects), exactly, and whether a
-    kinked pre-activation is exactly 0 at each.
+    """Patterns of the points (rows of P, float64 or exact objects), exactly, and whether
+    each is on a kink (a kinked pre-activation exactly 0 there, not identically 0 on its
+    region).
 
     In float64 with a running bound on each activation's error; a point
     with an entry the bound cannot settle is recomputed with fractions.

@@ -34,7 +34,7 @@ from hyperarr.domain import Polytope, as_domain
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 __all__ = ["ActivationRegions", "ActivationRegion", "regions", "iter_regions", "n_regions",
-           "estimate_regions", "DEFAULT_MAX_REGIONS"]
+           "estimate_regions", "pilot_estimate", "DEFAULT_MAX_REGIONS"]
 
 
 class ActivationRegion:
@@ -279,7 +279,33 @@ def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: 
     return out
 
 
+def pilot_estimate(net: Model, P: Polytope | None, budget: int, samples: int = 32,
+                   seed: int = 0) -> tuple[int, int] | None:
+    """(estimate, first-layer cells): the number of regions estimated by following a
+    random sample of the first kinked layer's cells to the end (unbiased: that layer's
+    count times the mean number of regions a sampled cell holds).  The sample's walk
+    stops early once it shows more than ``budget`` regions in all.  None where there is
+    nothing to estimate (one kinked layer, or a first layer without full rank in R^d)."""
+    if len(net._kinked) < 2:
+        return None
+    plan = _engine.Plan(net, P)
+    if P is None and plan.first_rank() < net.input_dim:
+        return None
+    n1 = _engine.first_level_size(plan)
+    s = min(samples, n1)
+    if s == 0:
+        return 0, 0
+    pick = np.sort(np.random.default_rng(seed).choice(n1, size=s, replace=False))
+    cap = max(1, budget) * s // n1 + 1
+    try:
+        got = sum(len(b.patterns) for b in _engine.walk(plan, chunk=10_000, limit=cap, first=pick))
+    except _engine._OverLimit as exc:
+        got = exc.count
+    return (got * n1 + s - 1) // s, n1
+
+
 def _refuse_upfront(net: Model, P: Polytope | None, max_regions: int | None) -> None:
+    """Refuse, before the work, an output over ``max_regions``, naming the estimate."""
     if max_regions is None:
         return
     if P is not None and type(P).__name__ == "Box" and 2**net.input_dim > max(max_regions, 2**20):
@@ -292,7 +318,16 @@ def _refuse_upfront(net: Model, P: Polytope | None, max_regions: int | None) -> 
             f"the network has at least {est['sampled']:,} regions in this domain (distinct patterns "
             f"of 2,048 random inputs; at most {est['upper_bound']:,} by Zaslavsky's bound per layer), "
             f"over max_regions={max_regions:,}; stream them with net.iter_regions(domain, chunk_size=...) "
-            "or count them with net.n_regions(domain)")
+            "or pass max_regions=None")
+    if est["upper_bound"] <= max_regions:
+        return
+    pilot = pilot_estimate(net, P, max_regions)
+    if pilot is not None and pilot[0] > max_regions:
+        raise OutputTooLargeError(
+            f"the network has about {pilot[0]:,} regions in this domain (estimated from 32 of the "
+            f"{pilot[1]:,} cells of its first layer, followed to the end), over "
+            f"max_regions={max_regions:,}; stream them with net.iter_regions(domain, chunk_size=...) "
+            "or pass max_regions=None")
 
 
 def regions(net: Model, domain: Any = None, max_regions: int | None = DEFAULT_MAX_REGIONS) -> ActivationRegions:
@@ -383,12 +418,15 @@ def _lifted(net: Model, T: ActivationRegions, B: list[list[Any]]) -> ActivationR
 
 
 def _iter(net: Model, P: Polytope | None, chunk: int, max_regions: int | None) -> Iterator[ActivationRegions]:
+    if not net._kinked:
+        yield _constant(net, P)  # affine everywhere: one region, the empty pattern
+        return
     if P is None:
         ess = _essential(net)
         if ess is not None:
             low, B = ess
             if low.input_dim == 0 or not B[0]:
-                yield _constant(net)
+                yield _constant(net, None)
                 return
             for T in _iter(low, None, chunk, max_regions):
                 yield _lifted(net, T, B)
@@ -414,8 +452,11 @@ def _iter(net: Model, P: Polytope | None, chunk: int, max_regions: int | None) -
             "net.iter_regions(domain, chunk_size=...) or count them with net.n_regions(domain)") from None
 
 
-def n_regions(net: Model, domain: Any = None) -> int:
+def n_regions(net: Model, domain: Any = None, max_regions: int | None = DEFAULT_MAX_REGIONS) -> int:
     """The number of activation regions meeting ``domain``, exactly (no witnesses are made).
+
+    A count estimated over ``max_regions`` is refused before the work
+    (OutputTooLargeError, naming the estimate); pass None to count anyway.
 
     Examples
     --------
@@ -427,25 +468,38 @@ def n_regions(net: Model, domain: Any = None) -> int:
     """
     net = _checked(net)
     P = _domain(net, domain)
+    if not net._kinked:
+        return 1
     if P is None:
         ess = _essential(net)
         if ess is not None:
-            return 1 if not ess[1][0] else n_regions(ess[0])
+            return 1 if not ess[1][0] else n_regions(ess[0], None, max_regions)
     A = _single_layer(net)
     if A is not None:
         return A.n_regions() if P is None else _n_in(A, P)
+    _refuse_upfront(net, P, max_regions)
     plan = _engine.Plan(net, P)
-    return sum(len(b.patterns) for b in _engine.walk(plan, chunk=100_000))
+    try:
+        return sum(len(b.patterns) for b in _engine.walk(plan, chunk=100_000, limit=max_regions))
+    except _engine._OverLimit as exc:
+        raise OutputTooLargeError(
+            f"the network has more than {max_regions:,} regions in this domain (over {exc.count:,} "
+            f"counted), over max_regions={max_regions:,}; pass max_regions=None to count them all") from None
 
 
-def _constant(net: Model) -> ActivationRegions:
-    """The one region of a network whose first kinked layer is constant: all of R^d."""
+def _constant(net: Model, P: Polytope | None) -> ActivationRegions:
+    """The one region of a network whose kinked units are constant (or that has none):
+    all of R^d, with the domain's interior point (or 0) as its witness."""
     from hyperarr.deep._model import _forward
 
-    x = np.zeros((1, net.input_dim))
-    pats, _ = _forward(net, x)
-    return ActivationRegions(net, pats, x, np.ones(1, dtype=bool), np.empty(1, dtype=object),
-                             np.zeros(1, dtype=bool))
+    point = tuple(Fraction(0) for _ in range(net.input_dim)) if P is None else P.interior_point
+    x = np.array([[_exact.to_float(v) for v in point]])
+    pats, zero = _forward(net, np.array([list(point)], dtype=object))
+    inside = bool(all(Fraction(f) == v for f, v in zip(x[0].tolist(), point)))
+    exact = np.empty(1, dtype=object)
+    if not inside:
+        exact[0] = point
+    return ActivationRegions(net, pats, x, np.array([inside]), exact, np.zeros(1, dtype=bool))
 
 
 def _n_in(A: Arrangement, P: Polytope) -> int:

@@ -136,6 +136,9 @@ def _edges(net: Model, domain: Any) -> tuple[NDArray[np.uint8], NDArray[np.int64
     from hyperarr.deep.activation import _essential, regions
 
     order = regions(net, domain, max_regions=None).patterns.astype(np.uint8)
+    if not net._kinked:  # one region, no edge
+        z = np.zeros(0, dtype=np.int64)
+        return order, z, z, z
     walked = net
     if domain is None:
         ess = _essential(net)

@@ -66,9 +66,9 @@ class Network(Model):
         """The activation regions meeting ``domain``, in tables of at most ``chunk_size`` rows."""
         return activation.iter_regions(self, domain, chunk_size)
 
-    def n_regions(self, domain: Any = None) -> int:
+    def n_regions(self, domain: Any = None, max_regions: int | None = DEFAULT_MAX_REGIONS) -> int:
         """The number of activation regions meeting ``domain``, exactly."""
-        return activation.n_regions(self, domain)
+        return activation.n_regions(self, domain, max_regions)
 
     def estimate_regions(self, domain: Any = None) -> dict[str, Any]:
         """Bounds on the number of regions, in well under a second.
