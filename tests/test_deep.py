@@ -391,7 +391,7 @@ def test_on_plane_patterns_are_the_originals_on_the_plane(exact_pts):
     else:
         p0, p1, p2 = [0.1, -0.2, 0.3], [1.5, 0.25, -0.7], [-0.3, 1.1, 0.9]
     plane = net.on_plane(p0, p1, p2)
-    assert plane.input_dim == 2 and plane.n_units == net.n_units
+    assert isinstance(plane, Network) and plane.input_dim == 2 and plane.n_units == net.n_units
     rng = np.random.default_rng(1)
     st_pts = [(F(int(a), 16), F(int(b), 16)) for a, b in rng.integers(-40, 40, size=(300, 2))]
     st_pts += [(F(0), F(0)), (F(1), F(0)), (F(0), F(1))]

@@ -240,7 +240,7 @@ class Model:
              for bi, row in zip(first.b.tolist(), first.W.tolist())]
         layers = [(_simplified(W), _simplified(b), self.activations[0])]
         layers += [(l.W, l.b, a) for l, a in zip(self._layers[1:], self.activations[1:])]
-        return Model(layers)
+        return type(self)(layers)
 
     # ------------------------------------------------------------------ description
 
