@@ -680,3 +680,65 @@ def test_tiny_bias_does_not_overflow(tiny):
     layers = [([[1.0, 0.0], [0.0, 1.0]], [tiny, 0.0], "relu"), ([[1.0, 1.0]], [-1.0], "relu")]
     R = Network(layers).regions()
     assert _patterns(R) == set(oracle_regions(layers, 2))
+
+
+# ---------------------------------------------------------------- 12: adjacency
+
+
+@_forked
+def test_one_layer_adjacency_is_the_arrangements():
+    W = [[1, 0], [0, 1], [1, 1], [1, -2], [2, 1]]
+    b = [0, 1, -1, 2, -3]
+    net = Network([(W, b, "relu")])
+    A = Arrangement.from_linear(W, b)
+    for domain in (None, (-2, 2)):
+        M = net.adjacency_matrix(domain)
+        R = net.regions(domain)
+        # the arrangement's matrix, rows in the order of the same regions
+        full = A.regions()
+        idx = full.locate(np.where(R.patterns == 1, 1, -1).astype(np.int8))
+        want = A.adjacency_matrix()[idx][:, idx]
+        assert (M != want).nnz == 0 and M.nnz > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@_forked
+def test_adjacency_against_a_grid(seed):
+    rng = np.random.default_rng(seed)
+    layers = []
+    for a, b in [(2, 6), (6, 6), (6, 5)]:
+        k = 1 / np.sqrt(a)
+        layers.append((rng.uniform(-k, k, (b, a)).astype(np.float32),
+                       rng.uniform(-k, k, b).astype(np.float32), "relu"))
+    net = Network(layers)
+    R = net.regions((-1, 1))
+    M = net.adjacency_matrix((-1, 1))
+    G = net.adjacency_graph((-1, 1))
+    assert G.number_of_nodes() == len(R) and 2 * G.number_of_edges() == M.nnz
+    edges = {(int(i), int(j)) for i, j in zip(*M.nonzero()) if i < j}
+    # random weights: a shared facet flips exactly the unit it lies on
+    for i, j in edges:
+        diff = np.flatnonzero(R.patterns[i] != R.patterns[j])
+        assert diff.tolist() == [M[i, j] - 1] and G.edges[i, j]["units"] == (M[i, j] - 1,)
+    # neighbouring grid points in two regions one unit apart: those regions share a facet
+    g = np.linspace(-0.999, 0.999, 301)
+    X = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
+    key = {bytes(np.packbits(p.astype(np.uint8))): k for k, p in enumerate(R.patterns)}
+    lab = np.array([key[bytes(np.packbits(p.astype(np.uint8)))] for p in net.pattern(X)]).reshape(301, 301)
+    seen = set()
+    for a, b in ((lab[:, :-1], lab[:, 1:]), (lab[:-1, :], lab[1:, :])):
+        for i, j in zip(a[a != b].tolist(), b[a != b].tolist()):
+            if int((R.patterns[i] != R.patterns[j]).sum()) == 1:
+                seen.add((min(i, j), max(i, j)))
+    assert seen <= edges and len(seen) > 0
+
+
+@_forked
+def test_adjacency_across_a_facet_where_a_later_unit_is_identically_zero():
+    # v = relu(relu(x)): on x < 0 its pre-activation is identically 0; crossing x = 0
+    # flips both units, so the neighbour is not the one-bit flip
+    net = Network([([[1, 0]], [0], "relu"), ([[1]], [0], "relu")])
+    R = net.regions((-1, 1))
+    assert sorted(map(tuple, R.patterns.tolist())) == [(0, 0), (1, 1)]
+    M = net.adjacency_matrix((-1, 1))
+    assert M.nnz == 2 and set((M.data - 1).tolist()) == {0}

@@ -90,17 +90,9 @@ class Plan:
                 chosen.append(j)
                 if len(chosen) == self.d:
                     break
-        cur: list[tuple[_cones.ExactCell, list[int], dict[int, tuple[int, ...]]]] = [
-            (self.root, [], dict(self.root_rows))]
+        cur: list[_Exact] = [(self.root, [], dict(self.root_rows))]
         for j in chosen:
-            irow = _exact.integer_row(H[j])
-            nxt = []
-            for c, b, rows in cur:
-                for s, ch in _cones.insert_exact(c, irow, L["hid0"] + j):
-                    r2 = dict(rows)
-                    r2[L["hid0"] + j] = irow if s else tuple(-v for v in irow)
-                    nxt.append((ch, b + [s], r2))
-            cur = nxt
+            cur = _split_all(cur, _exact.integer_row(H[j]), L["hid0"] + j)
         cells = _cones.to_float_cells([c for c, _, _ in cur], self.W, [r for _, _, r in cur])
         return cells, chosen, np.array([b for _, b, _ in cur], dtype=np.uint8).reshape(len(cur), -1)
 
@@ -114,6 +106,22 @@ class Plan:
     def free_space(self) -> "Plan":
         """The same network over all of R^d."""
         return Plan(self.net, None)
+
+
+#: An exact cell with its bits so far and its constraints' integer rows (oriented), by id.
+_Exact = tuple[_cones.ExactCell, list[int], dict[int, tuple[int, ...]]]
+
+
+def _split_all(cur: list[_Exact], irow: tuple[int, ...], hid: int) -> list[_Exact]:
+    """Every cell of ``cur`` cut by the integer row ``irow`` (constraint ``hid``), exactly:
+    the children, each with its side appended to its bits and the row, oriented into it."""
+    out = []
+    for cell, bits, rows in cur:
+        for s, child in _cones.insert_exact(cell, irow, hid):
+            r2 = dict(rows)
+            r2[hid] = irow if s else tuple(-v for v in irow)
+            out.append((child, bits + [s], r2))
+    return out
 
 
 def _identity(d: int) -> list[list[Any]]:
@@ -250,18 +258,10 @@ def _split_exact(plan: Plan, level: int, bits: Sequence[int], preset: dict[int, 
         irow = _exact.integer_row(H[j])
         cell = dict(_cones.insert_exact(cell, irow, L["hid0"] + j))[s]
         rows[L["hid0"] + j] = irow if s else tuple(-v for v in irow)
-    cur: list[tuple[_cones.ExactCell, list[int], dict[int, tuple[int, ...]]]] = [(cell, [], rows)]
+    cur: list[_Exact] = [(cell, [], rows)]
     for j, row in enumerate(H):
-        if j in preset:
-            continue
-        irow = _exact.integer_row(row)
-        nxt = []
-        for c, b, r in cur:
-            for s, ch in _cones.insert_exact(c, irow, L["hid0"] + j):
-                r2 = dict(r)
-                r2[L["hid0"] + j] = irow if s else tuple(-v for v in irow)
-                nxt.append((ch, b + [s], r2))
-        cur = nxt
+        if j not in preset:
+            cur = _split_all(cur, _exact.integer_row(row), L["hid0"] + j)
     out_bits = []
     for _, b, _ in cur:
         it = iter(b)

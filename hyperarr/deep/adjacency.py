@@ -39,6 +39,14 @@ __all__ = ["adjacency_matrix", "adjacency_graph"]
 
 
 @njit(cache=True, nogil=True)
+def _same_row(Z: NDArray[np.uint64], a: int, b: int) -> bool:
+    for w in range(Z.shape[1]):
+        if Z[a, w] != Z[b, w]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
 def _facets(rp: NDArray[np.int64], T: NDArray[np.uint64], first: int) -> Any:
     """For each cell, its facets: (cell, constraint id, group) for every constraint whose
     set of tight rays is maximal and not empty (ids in one group share that set).
@@ -98,12 +106,7 @@ def _facets(rp: NDArray[np.int64], T: NDArray[np.uint64], first: int) -> Any:
             boundary = False
             has_unit = False
             for b2 in range(a, m):
-                same = True
-                for w in range(Vw):
-                    if Z[a, w] != Z[b2, w]:
-                        same = False
-                        break
-                if same:
+                if _same_row(Z, a, b2):
                     done[b2] = True
                     if ids[b2] < first:
                         boundary = True
@@ -112,12 +115,7 @@ def _facets(rp: NDArray[np.int64], T: NDArray[np.uint64], first: int) -> Any:
             if not has_unit:
                 continue
             for b2 in range(a, m):
-                same = True
-                for w in range(Vw):
-                    if Z[a, w] != Z[b2, w]:
-                        same = False
-                        break
-                if same and ids[b2] >= first:
+                if _same_row(Z, a, b2) and ids[b2] >= first:
                     if n + 1 > out_c.shape[0]:
                         out_c = _cones._grow(out_c, n + 1)
                         out_i = _cones._grow(out_i, n + 1)
