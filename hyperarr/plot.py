@@ -700,7 +700,7 @@ def plot_activation_regions(
     legend: bool = True,
     max_regions: int | None = None,
 ) -> Axes:
-    r"""Draw the activation regions of a network on R^2 in a box, boundaries coloured by layer.
+    r"""Draw the activation regions of a network on $\mathbb{R}^2$ in a box, boundaries coloured by layer.
 
     The regions are [`regions`][hyperarr.deep.activation.regions] of
     ``net`` in the box, exactly; each is shaded with its own colour.  On a
@@ -745,7 +745,7 @@ def plot_activation_regions(
     Raises
     ------
     ArrangementError
-        If ``net`` is not a network on R^2 or ``bbox`` is invalid (checked
+        If ``net`` is not a network on $\mathbb{R}^2$ or ``bbox`` is invalid (checked
         before anything is drawn).
     OutputTooLargeError
         If the box holds more than ``max_regions`` regions.

@@ -178,6 +178,14 @@ def _patterns(R) -> set[tuple[int, ...]]:
     return {tuple(int(v) for v in p) for p in R.patterns.tolist()}
 
 
+def _nearest_float(v):
+    """The float nearest to an exact number, ±inf past the float range."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
 def _check_witnesses(layers, d, R, forms):
     """Each exact witness reproduces its pattern in the oracle's forward pass, strictly inside
     the domain, with a kinked pre-activation 0 only where it is 0 on the whole region."""
@@ -198,7 +206,7 @@ def _check_witnesses(layers, d, R, forms):
             assert bits_f == p
             assert all(sum((ai * xi for ai, xi in zip(a, xf)), F(0)) + c > 0 for a, c in forms)
         else:  # the float nearest to the exact witness (±inf beyond the float range)
-            near = [float(v) if abs(v) < 2**1023 else math.copysign(math.inf, v) for v in x]
+            near = [_nearest_float(v) for v in x]
             assert np.allclose(R.points[k], near)
 
 

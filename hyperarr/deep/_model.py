@@ -215,7 +215,7 @@ class Model:
                     for k, (W, b) in enumerate(zip(coefs, intercepts))])
 
     def on_plane(self, p0: ArrayLike, p1: ArrayLike, p2: ArrayLike) -> Any:
-        """This network restricted to the plane through three points, as a network on R^2.
+        r"""This network restricted to the plane through three points, as a network on $\mathbb{R}^2$.
 
         The coordinates (s, t) stand for ``p0 + s (p1 − p0) + t (p2 − p0)``,
         exactly: the first layer becomes ``W [p1 − p0, p2 − p0]`` with bias

@@ -1,4 +1,4 @@
-"""The activation regions of a network in input space, exactly.
+r"""The activation regions of a network in input space, exactly.
 
 An *activation region* is a maximal open set of inputs on which the
 activation pattern is constant; the network is affine on it.  The set of
@@ -9,7 +9,7 @@ share a pattern, and a region is named by its pattern.
 Every region comes with a witness strictly inside it and inside the domain,
 checked by an exact forward pass (its pattern reproduced, no kinked
 pre-activation exactly 0), and with a flag saying whether it is bounded in
-R^d.  A unit whose pre-activation is identically 0 on a region counts as
+$\mathbb{R}^d$.  A unit whose pre-activation is identically 0 on a region counts as
 inactive there and does not split it.
 
 A network with one layer with a kink is an arrangement, and its regions are
@@ -53,7 +53,7 @@ class ActivationRegion:
 
 
 class ActivationRegions:
-    """A table of activation regions of a [`Network`][hyperarr.deep.Network].
+    r"""A table of activation regions of a [`Network`][hyperarr.deep.Network].
 
     Attributes
     ----------
@@ -66,7 +66,7 @@ class ActivationRegions:
     exact_points : tuple of tuples of Fraction
         An exact witness of each region, strictly inside it and the domain.
     bounded : ndarray of bool, shape (m,)
-        Whether the region, in all of R^d, is bounded.
+        Whether the region, in all of $\mathbb{R}^d$, is bounded.
     """
 
     __slots__ = ("net", "_patterns", "_points", "_inside", "_exact", "_bounded", "_pending",
@@ -109,10 +109,11 @@ class ActivationRegions:
 
     @property
     def bounded(self) -> NDArray[np.bool_]:
-        """Whether each region is bounded in R^d, decided exactly.
+        r"""Whether each region is bounded in $\mathbb{R}^d$, decided exactly.
 
         For the regions that reach the domain's boundary it is decided on
-        first use: their cone over all of R^d is replayed along the pattern.
+        first use: their cone over all of $\mathbb{R}^d$ is replayed along the
+        pattern.
         """
         if self._pending is not None:
             plan, idx = self._pending
@@ -244,10 +245,11 @@ def _table(plan: _engine.Plan, block: _engine.Block) -> ActivationRegions:
 
 
 def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: int = 0) -> dict[str, Any]:
-    """Estimates of the number of regions before any enumeration, in well under a second.
+    r"""Estimates of the number of regions before any enumeration, in well under a second.
 
     Returns a dict: ``upper_bound`` (the product over the kinked layers of
-    Σ_{i≤d} C(k, i), Zaslavsky's bound for k hyperplanes in R^d: proven)
+    $\sum_{i \le d} \binom{k}{i}$, Zaslavsky's bound for k hyperplanes in
+    $\mathbb{R}^d$: proven)
     and ``sampled`` (distinct
     patterns of random points in the domain, or in a box around the first
     layer's hyperplanes: a lower bound, up to points on boundaries).
@@ -281,11 +283,12 @@ def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: 
 
 def pilot_estimate(net: Model, P: Polytope | None, budget: int, samples: int = 32,
                    seed: int = 0) -> tuple[int, int] | None:
-    """(estimate, first-layer cells): the number of regions estimated by following a
+    r"""(estimate, first-layer cells): the number of regions estimated by following a
     random sample of the first kinked layer's cells to the end (unbiased: that layer's
     count times the mean number of regions a sampled cell holds).  The sample's walk
     stops early once it shows more than ``budget`` regions in all.  None where there is
-    nothing to estimate (one kinked layer, or a first layer without full rank in R^d)."""
+    nothing to estimate (one kinked layer, or a first layer without full rank in
+    $\mathbb{R}^d$)."""
     if len(net._kinked) < 2:
         return None
     plan = _engine.Plan(net, P)
@@ -331,13 +334,13 @@ def _refuse_upfront(net: Model, P: Polytope | None, max_regions: int | None) -> 
 
 
 def regions(net: Model, domain: Any = None, max_regions: int | None = DEFAULT_MAX_REGIONS) -> ActivationRegions:
-    """Every activation region of ``net`` meeting ``domain``, exactly.
+    r"""Every activation region of ``net`` meeting ``domain``, exactly.
 
     Parameters
     ----------
     net : Network
     domain : None, (lo, hi) or Polytope
-        None for all of R^d; a pair for the box lo ≤ x ≤ hi; or a
+        None for all of $\mathbb{R}^d$; a pair for the box lo ≤ x ≤ hi; or a
         [`Polytope`][hyperarr.domain.Polytope].  A region meets the domain
         when it meets its interior.
     max_regions : int or None
