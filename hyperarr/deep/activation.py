@@ -218,8 +218,8 @@ def _fold_first(net: Model) -> tuple[list[list[Any]], list[Any]]:
     return W, b
 
 
-def _from_arrangement(net: Model, A: Arrangement, domain: Any, max_regions: int | None) -> ActivationRegions:
-    R = A.regions(max_regions=max_regions, domain=domain)
+def _from_arrangement(net: Model, R: Any) -> ActivationRegions:
+    """An arrangement's regions table as activation regions (pattern: sign > 0)."""
     exact = np.empty(len(R), dtype=object)
     ex = R.exact_points
     for i in np.flatnonzero(~R.points_inside).tolist():
@@ -435,10 +435,13 @@ def _iter(net: Model, P: Polytope | None, chunk: int, max_regions: int | None) -
                 yield _lifted(net, T, B)
             return
     A = _single_layer(net)
-    if A is not None:
-        T = _from_arrangement(net, A, P, max_regions)
-        for i in range(0, max(len(T), 1), chunk):
-            if len(T):
+    if A is not None:  # the arrangement's own enumeration, streamed when unbounded
+        if max_regions is None:
+            for part in A.iter_regions(chunk, domain=P):
+                yield _from_arrangement(net, part)
+        else:
+            T = _from_arrangement(net, A.regions(max_regions=max_regions, domain=P))
+            for i in range(0, len(T), chunk):
                 yield T[i : i + chunk]
         return
     plan = _engine.Plan(net, P)
