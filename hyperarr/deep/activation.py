@@ -277,7 +277,11 @@ def estimate_regions(net: Model, domain: Any = None, samples: int = 4096, seed: 
             c = np.array([float(v) for v in P.interior_point])
             X = c + rng.normal(size=(samples, d))
             X = X[P.contains(X, strict=True)]
-    out["sampled"] = int(np.unique(net.pattern(X), axis=0).shape[0]) if X.shape[0] else 0
+    if X.shape[0]:
+        packed = np.packbits(net.pattern(X).astype(np.uint8), axis=1)
+        out["sampled"] = int(np.unique(packed.view(np.dtype((np.void, packed.shape[1])))).shape[0])
+    else:
+        out["sampled"] = 0
     return out
 
 
@@ -315,11 +319,11 @@ def _refuse_upfront(net: Model, P: Polytope | None, max_regions: int | None) -> 
         raise OutputTooLargeError(
             f"a box in R^{net.input_dim} has 2^{net.input_dim} vertices, over max_regions={max_regions}; "
             "restrict the network to a plane with net.on_plane(p0, p1, p2)")
-    est = estimate_regions(net, P, samples=2048)
+    est = estimate_regions(net, P, samples=1024)
     if est["sampled"] > max_regions:
         raise OutputTooLargeError(
             f"the network has at least {est['sampled']:,} regions in this domain (distinct patterns "
-            f"of 2,048 random inputs; at most {est['upper_bound']:,} by Zaslavsky's bound per layer), "
+            f"of 1,024 random inputs; at most {est['upper_bound']:,} by Zaslavsky's bound per layer), "
             f"over max_regions={max_regions:,}; stream them with net.iter_regions(domain, chunk_size=...) "
             "or pass max_regions=None")
     if est["upper_bound"] <= max_regions:
