@@ -97,31 +97,16 @@ def _floats(values: NDArray[Any]) -> tuple[NDArray[np.float64], NDArray[np.float
 
 
 class Model:
-    """A feed-forward network with exact weights, as a list of layers (the value; the
-    region methods are those of its subclass [`Network`][hyperarr.deep.Network]).
+    """The exact value of a feed-forward network: its layers, evaluation and ways in.
 
-    Parameters
-    ----------
-    layers : sequence of (weight, bias, activation)
-        ``weight`` has shape (out, in), as torch's ``nn.Linear.weight``;
-        ``bias`` shape (out,); ``activation`` is ``"relu"``,
-        ``"leaky_relu:<slope>"`` (e.g. ``"leaky_relu:1/10"``), ``"step"``
-        or ``"identity"``.  Entries may be int, float (float32 and float64
-        are exact binary rationals), `fractions.Fraction` or tensors.
-
-    Notes
-    -----
-    The value is immutable.  Unit j of layer k is *active* at x where its
-    pre-activation is > 0; ``pattern(X)`` gives the 0/1 pattern of every
-    unit with a kink, layer after layer, exactly.
+    [`Network`][hyperarr.deep.Network] adds the region methods and documents
+    the parameters; this class holds what needs no region engine.
 
     Examples
     --------
     >>> net = Model([([[1, 0], [0, 1]], [0, 0], "relu"), ([[1, 1]], [-1], "relu")])
     >>> net.input_dim, net.widths, net.n_units
     (2, (2, 2, 1), 3)
-    >>> net.pattern([[2, 2], [0.25, 0.25], [-1, 3]]).tolist()
-    [[1, 1, 1], [1, 1, 0], [0, 1, 1]]
     """
 
     __slots__ = ("_layers", "__dict__")
