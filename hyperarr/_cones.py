@@ -53,7 +53,7 @@ from hyperarr import _exact
 
 __all__ = ["FloatCells", "ExactCell", "adjacent_pairs", "cut_float", "insert_exact",
            "root_cell", "box_cell", "box_rows", "words_for", "to_float_cells",
-           "exact_interior_point", "float_rows"]
+           "exact_interior_point", "float_rows", "round_ray"]
 
 _U = 2.0**-53
 _TINY = 2.0**-1000
@@ -832,7 +832,7 @@ def to_float_cells(cells: Sequence[ExactCell], W: int,
             raise ValueError("a cell with lineality has no float form")
         used: set[int] = set()
         for r, t in zip(cell.R, cell.T):
-            f, e = _round_ray(r)
+            f, e = round_ray(r)
             R.append(f)
             E.append(e)
             INF.append(r[-1] == 0)
@@ -866,10 +866,10 @@ def to_float_cells(cells: Sequence[ExactCell], W: int,
                       np.array(QI, dtype=np.int64), QW.reshape(-1, D), QE.reshape(-1, D))
 
 
-def _round_ray(r: Sequence[int]) -> tuple[list[float], float]:
-    """An integer vector scaled to max-norm 1 and rounded, with its error bound."""
-    big = max(abs(v) for v in r)
-    f = [float(Fraction(v, big)) for v in r]
+def round_ray(r: Sequence[int | Fraction]) -> tuple[list[float], float]:
+    """An exact vector scaled to max-norm 1 and rounded, with its error bound."""
+    big = max(abs(Fraction(v)) for v in r)
+    f = [float(Fraction(v) / big) for v in r]
     return f, 2 * _U
 
 

@@ -22,17 +22,24 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Iterator, Sequence
 
+import time
+
 import numpy as np
 from numpy.typing import NDArray
 
 from hyperarr import _cones, _exact
 from hyperarr.deep._model import Model, _may_underflow
 from hyperarr.domain import Box, Polytope
-from hyperarr.exceptions import HyperarrError
+from hyperarr.exceptions import HyperarrError, OutputTooLargeError
 
 __all__ = ["Plan", "Block", "walk", "exact_cell", "bounded_in_space", "witnesses"]
 
 _U = 2.0**-53
+
+
+#: The largest input dimension whose 2^d start cells (around d independent units of the
+#: first layer, with no domain) are built.
+MAX_ORTHANT_DIM = 22
 
 
 class Plan:
@@ -90,11 +97,16 @@ class Plan:
                 chosen.append(j)
                 if len(chosen) == self.d:
                     break
-        cur: list[_Exact] = [(self.root, [], dict(self.root_rows))]
-        for j in chosen:
-            cur = _split_all(cur, _exact.integer_row(H[j]), L["hid0"] + j)
-        cells = _cones.to_float_cells([c for c, _, _ in cur], self.W, [r for _, _, r in cur])
-        return cells, chosen, np.array([b for _, b, _ in cur], dtype=np.uint8).reshape(len(cur), -1)
+        if len(chosen) < self.d:
+            raise HyperarrError("internal error: the first layer does not span R^d; "
+                                "please report it with the network")
+        if self.d > MAX_ORTHANT_DIM:
+            raise OutputTooLargeError(
+                f"the network has at least 2^{self.d} regions in R^{self.d} (its first layer holds "
+                f"{self.d} independent units); restrict it to a plane with net.on_plane(p0, p1, p2) "
+                "or count it in a box")
+        return _orthants(self, [H[j] for j in chosen], [L["hid0"] + j for j in chosen]), chosen, \
+            _orthant_bits(self.d)
 
     def first_rank(self) -> int:
         """The rank of the first kinked layer's normals (its units' linear parts)."""
@@ -106,6 +118,87 @@ class Plan:
     def free_space(self) -> "Plan":
         """The same network over all of R^d."""
         return Plan(self.net, None)
+
+
+def _orthant_bits(d: int) -> NDArray[np.uint8]:
+    """Every 0/1 vector of length d, as rows (the first column slowest)."""
+    return ((np.arange(2**d)[:, None] >> np.arange(d - 1, -1, -1)[None, :]) & 1).astype(np.uint8)
+
+
+def _orthants(plan: "Plan", rows: list[list[Any]], hids: list[int]) -> _cones.FloatCells:
+    """The 2^d cells of d independent hyperplanes of R^d (rows ``[n | c]``: n · x + c = 0),
+    built directly: each is the vertex v (N v = −c) plus the cone of the signed dual
+    directions ±u_i (n_j · u_i = δ_ij), so no exact cutting is needed.  Rays are rounded
+    from the exact v and u_i; each ray's defining rows are the hyperplanes (and t ≥ 0)
+    tight at it."""
+    d, D, W = plan.d, plan.D, plan.W
+    N = [[Fraction(v) for v in r[:-1]] for r in rows]
+    c = [Fraction(r[-1]) for r in rows]
+    inv = _inverse(N)  # columns u_i
+    v = [sum((inv[i][j] * -c[j] for j in range(d)), Fraction(0)) for i in range(d)]
+    U = [[inv[i][k] for i in range(d)] for k in range(d)]  # U[k] = u_k
+    vf, ve = _cones.round_ray([*v, Fraction(1)])
+    uf = []
+    for k in range(d):
+        f, _ = _cones.round_ray([*U[k], Fraction(0)])
+        uf.append(f)
+    bits = _orthant_bits(d)
+    m = bits.shape[0]
+    sgn = np.where(bits == 1, 1.0, -1.0)  # side 1: z_k > 0, along +u_k
+    R = np.empty((m, d + 1, D))
+    R[:, 0, :] = vf
+    R[:, 1:, :] = sgn[:, :, None] * np.array(uf)[None, :, :]
+    E = np.full((m, d + 1), ve)
+    INF = np.zeros((m, d + 1), dtype=bool)
+    INF[:, 1:] = True
+    T = np.zeros((m, d + 1, W), dtype=np.uint64)
+    unit_mask = np.zeros(W, dtype=np.uint64)
+    for h in hids:
+        unit_mask[h // 64] |= np.uint64(1) << np.uint64(h % 64)
+    T[:, 0, :] = unit_mask
+    RI = np.empty((m, d + 1, d), dtype=np.int64)
+    RI[:, 0, :] = hids
+    for k in range(d):
+        row = unit_mask.copy()
+        row[hids[k] // 64] &= ~(np.uint64(1) << np.uint64(hids[k] % 64))
+        row[0] |= np.uint64(1)  # t ≥ 0 (id 0)
+        T[:, 1 + k, :] = row
+        RI[:, 1 + k, :] = [0] + [h for i, h in enumerate(hids) if i != k]
+    C = unit_mask.copy()
+    C[0] |= np.uint64(1)
+    # the row table: t ≥ 0 and the d hyperplanes, oriented into each cell
+    irows = [_exact.integer_row(r) for r in rows]
+    QW1 = _exact.unit_rows(irows, D)
+    QE1 = np.where(np.array(irows, dtype=object) != 0, np.abs(QW1) * 2.0**-53 + 2.0**-1074, 0.0)
+    QW = np.empty((m, d + 1, D))
+    QE = np.empty((m, d + 1, D))
+    QW[:, 0, :] = 0.0
+    QW[:, 0, -1] = 1.0
+    QE[:, 0, :] = 0.0
+    QW[:, 1:, :] = sgn[:, :, None] * QW1[None, :, :]
+    QE[:, 1:, :] = QE1.astype(np.float64)[None, :, :]
+    QI = np.broadcast_to(np.array([0] + hids, dtype=np.int64), (m, d + 1))
+    per = np.arange(m + 1, dtype=np.int64) * (d + 1)
+    return _cones.FloatCells(per, R.reshape(-1, D), E.reshape(-1), INF.reshape(-1),
+                             T.reshape(-1, W), np.broadcast_to(C, (m, W)).copy(),
+                             RI.reshape(-1, d), per.copy(), QI.reshape(-1).copy(),
+                             QW.reshape(-1, D), QE.reshape(-1, D))
+
+
+def _inverse(N: list[list[Fraction]]) -> list[list[Fraction]]:
+    """The inverse of a nonsingular square matrix of Fractions (Gauss–Jordan)."""
+    n = len(N)
+    A = [list(r) + [Fraction(int(i == j)) for j in range(n)] for i, r in enumerate(N)]
+    for col in range(n):
+        piv = next(r for r in range(col, n) if A[r][col] != 0)
+        A[col], A[piv] = A[piv], A[col]
+        p = A[col][col]
+        A[col] = [x / p for x in A[col]]
+        for r in range(n):
+            if r != col and A[r][col] != 0:
+                f = A[r][col]
+                A[r] = [x - f * y for x, y in zip(A[r], A[col])]
+    return [r[n:] for r in A]
 
 
 #: An exact cell with its bits so far and its constraints' integer rows (oriented), by id.
@@ -311,7 +404,7 @@ def _cut_layer(plan: Plan, level: int, cells: _cones.FloatCells, H: NDArray[np.f
 
 
 def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None,
-         first: NDArray[np.int64] | None = None) -> Iterator[Block]:
+         first: NDArray[np.int64] | None = None, deadline: float | None = None) -> Iterator[Block]:
     """The final cells, block by block, depth first over the kinked layers.
 
     Each level's cells are cut in blocks sized from the growth measured on
@@ -319,7 +412,8 @@ def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None,
     children stay near ``chunk`` cells and memory follows the block, not
     the output.  With ``limit``, more final cells than that raise
     ``_OverLimit``.  With ``first``, only those cells of the first level are
-    followed (a sample, for an estimate).
+    followed (a sample, for an estimate).  With ``deadline`` (a ``time.monotonic()``
+    value), a block that starts after it raises ``_OverTime``.
     """
     n_levels = len(plan.layers)
     start, done, done_bits = plan.start()
@@ -346,6 +440,8 @@ def walk(plan: Plan, chunk: int = 50_000, limit: int | None = None,
         block = max(1, min(chunk, 256))
         at = 0
         while at < len(kids):
+            if deadline is not None and time.monotonic() > deadline:
+                raise _OverTime(count[0])
             stop = min(len(kids), at + block)
             sl = np.arange(at, stop)
             o = orig[sl]
@@ -369,6 +465,11 @@ def first_level_size(plan: Plan) -> int:
     _, _, kids = _cut_layer(plan, 0, start, H, HE, np.zeros((len(start), 0), dtype=np.uint8),
                             done=done, done_bits=done_bits)
     return len(kids)
+
+
+class _OverTime(Exception):
+    def __init__(self, count: int) -> None:
+        self.count = count
 
 
 class _OverLimit(Exception):

@@ -20,6 +20,7 @@ those of [`Arrangement.regions`][hyperarr.arrangement.Arrangement.regions]
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 from typing import Any, Iterator
 
@@ -32,6 +33,12 @@ from hyperarr.deep import _engine
 from hyperarr.deep._model import Model
 from hyperarr.domain import Polytope, as_domain
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+
+#: The largest dimension in which deep networks are cut unless ``max_regions=None``.
+MAX_DEEP_DIM = 12
+
+#: Seconds the pilot estimate may spend; past that the count is taken as over budget.
+PILOT_SECONDS = 10.0
 
 __all__ = ["ActivationRegions", "ActivationRegion", "regions", "iter_regions", "n_regions",
            "estimate_regions", "pilot_estimate", "DEFAULT_MAX_REGIONS"]
@@ -305,9 +312,10 @@ def pilot_estimate(net: Model, P: Polytope | None, budget: int, samples: int = 3
     pick = np.sort(np.random.default_rng(seed).choice(n1, size=s, replace=False))
     cap = max(1, budget) * s // n1 + 1
     try:
-        got = sum(len(b.patterns) for b in _engine.walk(plan, chunk=10_000, limit=cap, first=pick))
-    except _engine._OverLimit as exc:
-        got = exc.count
+        got = sum(len(b.patterns) for b in _engine.walk(
+            plan, chunk=10_000, limit=cap, first=pick, deadline=time.monotonic() + PILOT_SECONDS))
+    except (_engine._OverLimit, _engine._OverTime) as exc:
+        got = max(exc.count, cap)  # past the budget, or too slow to follow: at least the budget
     return (got * n1 + s - 1) // s, n1
 
 
@@ -319,6 +327,22 @@ def _refuse_upfront(net: Model, P: Polytope | None, max_regions: int | None) -> 
         raise OutputTooLargeError(
             f"a box in R^{net.input_dim} has 2^{net.input_dim} vertices, over max_regions={max_regions}; "
             "restrict the network to a plane with net.on_plane(p0, p1, p2)")
+    if len(net._kinked) >= 2:
+        dim = _engine.Plan(net, None).first_rank() if P is None else net.input_dim
+        if dim > MAX_DEEP_DIM:
+            raise OutputTooLargeError(
+                f"the network's cells live in R^{dim} (at least 2^{dim} = {2**dim:,} regions, each "
+                f"a polyhedron that may have very many vertices); hyperarr cuts deep networks' cells "
+                f"in at most {MAX_DEEP_DIM} dimensions under max_regions: restrict the network to a "
+                "plane with net.on_plane(p0, p1, p2), or pass max_regions=None to try anyway")
+    if P is None:
+        rank = _engine.Plan(net, None).first_rank()
+        if 2**rank > max_regions:
+            raise OutputTooLargeError(
+                f"the network has at least 2^{rank} = {2**rank:,} regions in R^{net.input_dim} (its "
+                f"first layer holds {rank} independent units), over max_regions={max_regions:,}; "
+                "stream them with net.iter_regions(...), restrict the network to a plane with "
+                "net.on_plane(p0, p1, p2), or pass max_regions=None")
     est = estimate_regions(net, P, samples=1024)
     if est["sampled"] > max_regions:
         raise OutputTooLargeError(
