@@ -199,30 +199,12 @@ def _domain(net: Model, domain: Any) -> Polytope | None:
 def _single_layer(net: Model) -> Arrangement | None:
     """The arrangement of the network's one kinked layer, when it has one and every unit
     has a nonzero normal (then its regions are the arrangement's)."""
-    plan_layers = [l for l in net._layers if l.kinked]
-    if len(plan_layers) != 1:
+    if len(net._kinked) != 1:
         return None
-    W, b = _fold_first(net)
-    if any(all(v == 0 for v in row) for row in W):
+    W, b = net._kinked[0]["W"], net._kinked[0]["b"]  # exact, identity layers folded in
+    if any(all(v == 0 for v in row) for row in W.tolist()):
         return None
-    return Arrangement.from_linear(np.array(W, dtype=object), np.array(b, dtype=object))
-
-
-def _fold_first(net: Model) -> tuple[list[list[Any]], list[Any]]:
-    """The first kinked layer's pre-activation as exact (W, b) on the input."""
-    d = net.input_dim
-    W: list[list[Any]] = [[1 if i == j else 0 for j in range(d)] for i in range(d)]
-    b: list[Any] = [0] * d
-    for l in net._layers:
-        Wl = l.W.tolist()
-        cols = list(zip(*W))
-        W = [[sum((w * v for w, v in zip(row, col) if w and v), Fraction(0)) for col in cols]
-             for row in Wl]
-        b = [sum((w * v for w, v in zip(row, b) if w and v), Fraction(0)) + bi
-             for row, bi in zip(Wl, l.b.tolist())]
-        if l.kinked:
-            break
-    return W, b
+    return Arrangement.from_linear(W, b)
 
 
 def _from_arrangement(net: Model, R: Any) -> ActivationRegions:
@@ -413,7 +395,7 @@ def _essential(net: Model) -> tuple[Model, list[list[Any]]] | None:
     """When the first kinked layer's normals span less than R^d: the network on the
     coordinates y of their span, x = B y (B: d × r, exact), for which they span R^r.
     The regions of ``net`` in R^d are those of this network times the kernel."""
-    W, _ = _fold_first(net)
+    W = net._kinked[0]["W"].tolist()
     d = net.input_dim
     chosen: list[list[Any]] = []
     for row in W:
