@@ -236,9 +236,24 @@ def _snap(
     dist, k = cKDTree(corners).query(coords)
     close = dist <= 1e-9 * math.hypot(bbox[2] - bbox[0], bbox[3] - bbox[1])
     coords[close] = corners[k[close]]
-    snapped = shapely.remove_repeated_points(shapely.set_coordinates(polys.copy(), coords))
-    ok = shapely.is_valid(snapped) & (shapely.area(snapped) > 0)
+    moved = shapely.set_coordinates(polys.copy(), coords)
+    try:
+        snapped = shapely.remove_repeated_points(moved)
+    except shapely.errors.GEOSException:
+        # A float sliver collapsed onto fewer than 3 exact corners: the region
+        # only touches the box.  GEOS refuses the whole array, so the polygons
+        # are snapped one at a time, and a collapsed one becomes empty.
+        snapped = np.array([_remove_repeated(m) for m in moved], dtype=object)
+    ok = shapely.is_valid(snapped) & ((shapely.area(snapped) > 0) | shapely.is_empty(snapped))
     return [s if good else p for s, p, good in zip(snapped, polys, ok.tolist())]
+
+
+def _remove_repeated(geom: Any) -> Any:
+    """``geom`` without repeated points, or an empty Polygon if fewer than 3 remain."""
+    try:
+        return shapely.remove_repeated_points(geom)
+    except shapely.errors.GEOSException:
+        return shapely.Polygon()
 
 
 # ----------------------------------------------------------------------

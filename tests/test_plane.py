@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hyperarr import Arrangement, ArrangementError
 from hyperarr.library import five_lines, generic
 from hyperarr.labels import _label
-from hyperarr.plane import region_by_label, region_polygons, seed_labels
+from hyperarr.plane import face_geometries, region_by_label, region_polygons, seed_labels
 
 # ----------------------------------------------------------------------
 # Helpers
@@ -192,6 +192,18 @@ def test_user_bbox_and_regions_missing_it():
     # a box cut by some lines
     box = (-1.0, -1.0, 1.5, 4.0)
     _check_tiling(A, region_polygons(A, box), box)
+
+
+def test_region_touching_the_box_at_a_corner_is_empty():
+    # Region 2 of five_lines() meets this box only at the point (-3, 1): GEOS
+    # clips it to a float sliver that snapping collapses (it used to raise).
+    A = five_lines()
+    box = (-3.0, -3.0, 4.0, 4.0)
+    polys = region_polygons(A, bbox=box)
+    assert polys[2].is_empty
+    _check_tiling(A, polys, box)
+    geoms = face_geometries(A, bbox=box)
+    assert sum(g.area for g in geoms if g.geom_type == "Polygon") == pytest.approx(49.0)
 
 
 def test_default_box_holds_vertices():
