@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["to_exact", "to_float", "float_rows", "unit_rows", "integer_row", "canonical_row",
+__all__ = ["to_exact", "to_float", "filter_constants", "float_rows", "unit_rows", "integer_row", "canonical_row",
            "rank_exact", "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular",
            "colex", "laplace_fits", "square_minors_doubtful", "LAPLACE_FLOATS"]
 
@@ -180,14 +180,26 @@ def affine_signs(
     with np.errstate(over="ignore", invalid="ignore"):
         val = points @ a.T - b
         bound = np.abs(points) @ np.abs(a).T + np.abs(b)
-        bound *= (rows_f.shape[1] + 2) * _EPS
+        scale, tiny = filter_constants(rows_f.shape[1] - 1)
+        bound *= scale
         # Entries of rows_f that underflowed carry an absolute error < 2**-1074.
-        bound += _TINY * (np.abs(points).sum(axis=1, keepdims=True) + 1.0)
+        bound += tiny * (np.abs(points).sum(axis=1, keepdims=True) + 1.0)
         unsure = ~(np.abs(val) > bound)  # also catches nan/inf
     out = np.sign(np.where(unsure, 0.0, val)).astype(np.int8)  # no NaN reaches the cast
     if unsure.any():
         out = _exact_block(rows_exact, points, unsure, out)
     return out
+
+
+def filter_constants(d: int) -> tuple[float, float]:
+    """The constants of the sign filter in R^d: relative (d + 3)·ε and absolute 2^−1000.
+
+    The float value of a·p − b, from rows rounded to float64, is within
+    (d + 3)·ε·(|a|·|p| + |b|) of the exact value, and entries that
+    underflowed add at most 2^−1000·(|p|₁ + 1).  ``affine_signs`` and
+    its compiled twin in ``hyperarr._generic_jit`` both use these.
+    """
+    return (d + 3) * _EPS, _TINY
 
 
 def exact_signs(rows: Sequence[Sequence[int | Fraction]],

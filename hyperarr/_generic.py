@@ -32,7 +32,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _keys
+from hyperarr import _exact, _generic_jit, _keys
 from hyperarr._binomial import region_count
 from hyperarr.exceptions import HyperarrError, OutputTooLargeError
 
@@ -252,12 +252,16 @@ class Generic:
         that each region is unbounded: its witness w is a recession direction,
         σ_i (n_i · w) > 0 for every i, so the whole ray {s·w : s ≥ 1} lies in the
         region (and −w in the region −σ)."""
-        if not np.isfinite(W).all():
+        if not np.isfinite(W).all() or not S.all():
+            return False  # a zero sign is a face, never a region
+        F, rows, want = (self.F_exact, self.rows, S) if not level else \
+            (self.F_both, self.rows_both, np.hstack([S, S]))
+        unsure = np.zeros(W.shape[0], dtype=bool)
+        if not _generic_jit.check_signs(F, np.ascontiguousarray(W), want, *_exact.filter_constants(self.d),
+                                        unsure):
             return False
-        if not level:
-            return np.array_equal(_exact.affine_signs(self.F_exact, self.rows, W), S)
-        got = _exact.affine_signs(self.F_both, self.rows_both, W)
-        return np.array_equal(got[:, : self.n], S) and np.array_equal(got[:, self.n :], S)
+        # The points the float filter leaves undecided, exactly.
+        return np.array_equal(_exact.affine_signs(F, rows, W[unsure]), want[unsure])
 
     def table(self) -> tuple[Any, Any, Any] | None:
         if self.n == 0:
@@ -406,61 +410,18 @@ def _vertex_block(F: NDArray[np.float64], d: int,
     at t = −a_k / g_k and every sign there costs O(1).  As the first d − 1
     rows of M⁻ᵀ are a left inverse of N_Tᵀ orthogonal to c, λ_k = 1/g_k and
     λ_T = −λ_k (N M⁻¹)_{k, :d−1}; and u = M⁻¹(σ_T, 0) + β v with
-    β = (σ_k − (N M⁻¹)_{k, :d−1}·σ_T) / g_k.
+    β = (σ_k − (N M⁻¹)_{k, :d−1}·σ_T) / g_k.  The loop is compiled
+    (`hyperarr._generic_jit.vertex_block`); None if a vertex is degenerate.
     """
-    N, b = F[:, :d], F[:, d]
     K = sub.shape[0]
+    S = np.empty((K, F.shape[0]), dtype=np.int8)
+    W = np.empty((K, d))
     c = np.append(_section_direction(d), 1.0)
-    head = sub[:, :-1]
-    new = np.ones(K, dtype=bool)
-    new[1:] = (head[1:] != head[:-1]).any(axis=1)
-    line = np.cumsum(new) - 1  # the line of each vertex
-    T = head[new]
-    M = np.empty((T.shape[0], d, d))
-    M[:, : d - 1, :] = N[T]
-    M[:, d - 1, :] = c
-    try:
-        Minv = np.linalg.inv(M)
-    except np.linalg.LinAlgError:
+    N = np.ascontiguousarray(F[:, :d])
+    if not _generic_jit.vertex_block(N, np.ascontiguousarray(F[:, d]), c,
+                                     np.ascontiguousarray(sub, dtype=np.int64), S, W):
         return None
-    v = Minv[:, :, d - 1]
-    x0 = np.einsum("lij,lj->li", Minv[:, :, : d - 1], b[T])
-    a_line = x0 @ N.T - b
-    g_line = v @ N.T  # g = N v along each line
-    ar = np.arange(K)
-    k = sub[:, -1]
-    g = g_line[line]
-    gk = g[ar, k]
-    # Column j of M⁻¹ at each vertex's line, one column at a time (temporaries of K × d).
-    Nk = N[k]
-    cols = [Minv[line, :, j] for j in range(d - 1)]
-    Qk = np.empty((K, d - 1))  # (N M⁻¹)_{k, :d−1}
-    for j, col in enumerate(cols):
-        Qk[:, j] = (Nk * col).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        t = -a_line[line, k] / gk
-        sig_k = np.sign(gk)
-        sig_T = -np.sign(Qk) * sig_k[:, None]
-        if (sig_k == 0).any() or (sig_T == 0).any():
-            return None
-        p = x0[line] + t[:, None] * v[line]
-        V = a_line[line] + t[:, None] * g
-        V[ar[:, None], sub] = 0.0
-        S = np.sign(V).astype(np.int8)
-        S[ar[:, None], head] = sig_T.astype(np.int8)
-        S[ar, k] = sig_k.astype(np.int8)
-        # u = M⁻¹ (σ_T, β): N_T u = σ_T and n_k · u = σ_k.
-        beta = (sig_k - (Qk * sig_T).sum(axis=1)) / gk
-        u = beta[:, None] * v[line]
-        for j, col in enumerate(cols):
-            u += sig_T[:, j : j + 1] * col
-        G = u @ N.T
-        ratio = np.abs(V) / np.abs(G)
-        ratio[ar[:, None], sub] = np.inf
-        eps = 0.5 * np.min(ratio, axis=1)
-    eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
-    with np.errstate(invalid="ignore", over="ignore"):  # a vertex beyond the float range:
-        return S, p + eps[:, None] * u  # its witness is refused by the exact check
+    return S, W
 
 
 def _section_rows(F: NDArray[np.float64], d: int) -> NDArray[np.float64] | None:
@@ -488,19 +449,10 @@ def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64]) 
     for j in range(level, 0, -1):
         F = chain[j - 1]
         D = F.shape[1] - 1
-        N, b = F[:, :D], F[:, D]
-        cp = _section_direction(D)
-        r = np.empty((Y.shape[0], D))
-        r[:, : D - 1] = Y
-        # Through hundreds of levels the witness may overflow: it is then refused
-        # by the exact check, and the caller takes the lattice path.
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            r[:, D - 1] = -1.0 - Y @ cp
-            X = np.abs(r @ N.T)
-            # Hyperplanes parallel to the ray (n·r = 0) are never crossed: ratio 0.
-            ratio = np.divide(np.abs(b)[None, :], X, out=np.zeros_like(X), where=X > 0)
-            t = 2.0 * np.maximum(1.0, np.max(ratio, axis=1, initial=0.0))
-            Y = t[:, None] * r
+        X = np.empty((Y.shape[0], D))
+        _generic_jit.section_lift(np.ascontiguousarray(F[:, :D]), np.ascontiguousarray(F[:, D]),
+                                  _section_direction(D), np.ascontiguousarray(Y), X)
+        Y = X
     return Y
 
 

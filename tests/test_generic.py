@@ -247,10 +247,22 @@ def test_ill_conditioned_streaming_falls_back(monkeypatch):
     # Exactly generic, but some float witnesses of the general-position path miss
     # their region: the second pass used to raise from a branch marked unreachable.
     monkeypatch.setattr(_generic.Generic, "BLOCK", 8)
-    A = _nearly_concurrent(1, 9, 3, 30, 3)
+    A = _nearly_concurrent(1, 9, 3, 1, 3)
     assert A.is_generic()
     assert _generic.table(A._prepared.rows, A.dim) is None  # the float path cannot prove it
     assert _generic.stream(A._prepared.rows, A.dim, 10, A.n) is None  # so streaming does not start
     streamed = _stream(A, 10)
-    assert streamed == _nearly_concurrent(1, 9, 3, 30, 3).regions(max_regions=None)
+    assert streamed == _nearly_concurrent(1, 9, 3, 1, 3).regions(max_regions=None)
     assert len(streamed) == max_regions(9, 3)
+
+
+def test_a_witness_on_a_hyperplane_proves_no_region():
+    # Signs with a zero describe a face, even when the witness reproduces them
+    # exactly; counting such a face as a region would break the count proof.
+    A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1])
+    g = _generic.Generic(A._prepared.rows, A.dim)
+    on_x0 = np.array([[0.0, 0.5]])
+    exact = A._prepared.to_input(np.array([[0, 1, -1]], dtype=np.int8))
+    assert np.array_equal(A.signs(on_x0), exact)  # the witness reproduces the zero
+    assert not g.verified(0, np.array([[0, 1, -1]], dtype=np.int8), on_x0)
+    assert g.verified(0, np.array([[1, 1, -1]], dtype=np.int8), np.array([[0.25, 0.5]]))
