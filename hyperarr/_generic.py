@@ -32,7 +32,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _generic_jit, _keys
+from hyperarr import _exact, _keys
 from hyperarr._binomial import region_count
 from hyperarr.exceptions import HyperarrError, OutputTooLargeError
 
@@ -175,6 +175,9 @@ class Generic:
     """
 
     BLOCK = 16384
+    #: From this many regions on, the compiled kernels run (``hyperarr._generic_jit``;
+    #: their first compilation costs a few seconds, once per install).
+    COMPILE_FROM = 100_000
 
     def __init__(self, rows: Sequence[Sequence[int]], d: int) -> None:
         self.rows = [tuple(r) for r in rows]
@@ -185,6 +188,7 @@ class Generic:
         F /= np.abs(F).max(axis=1, keepdims=True).clip(min=np.finfo(float).tiny)
         self.F = F
         self.expected = region_count(self.n, d)
+        self.compiled = self.expected >= self.COMPILE_FROM
         self.n_bounded = math.comb(self.n - 1, d) if self.n >= 1 else 0
         # The rows and, below them, the same rows through the origin (recession
         # directions): one exact sign call checks a region at infinity both ways.
@@ -220,6 +224,7 @@ class Generic:
         if chain is None:
             yield None
             return
+        vertex_block = _vertex_block if self.compiled else _vertex_block_numpy
         for index, (level, spec) in enumerate(self.block_specs()):
             if index < start:
                 continue
@@ -230,8 +235,8 @@ class Generic:
                 s = -np.sign(F[:, 0]).astype(np.int8)
                 yield None if (s == 0).any() else (level, s[None, :], _lift(chain, level, np.zeros((1, 0))))
                 continue
-            blk = _vertex_block(F, self.d - level, _spec_rows(spec))
-            yield None if blk is None else (level, blk[0], _lift(chain, level, blk[1]))
+            blk = vertex_block(F, self.d - level, _spec_rows(spec))
+            yield None if blk is None else (level, blk[0], _lift(chain, level, blk[1], self.compiled))
 
     def block_specs(self) -> Iterator[tuple[int, tuple[tuple[int, ...], int, int, int] | None]]:
         """``(level, spec)`` of every block, in order, without building any
@@ -256,6 +261,10 @@ class Generic:
             return False  # a zero sign is a face, never a region
         F, rows, want = (self.F_exact, self.rows, S) if not level else \
             (self.F_both, self.rows_both, np.hstack([S, S]))
+        if not self.compiled:
+            return np.array_equal(_exact.affine_signs(F, rows, W), want)
+        from hyperarr import _generic_jit
+
         unsure = np.zeros(W.shape[0], dtype=bool)
         if not _generic_jit.check_signs(F, np.ascontiguousarray(W), want, *_exact.filter_constants(self.d),
                                         unsure):
@@ -401,18 +410,13 @@ def _vertex_block(F: NDArray[np.float64], d: int,
     σ_j n_j·(x − p_S) > 0 with σ_j = sign(λ_j); its witness is p_S + ε u with
     N_S u = σ.
 
-    One solve per *line*, not per vertex: the rows of ``sub`` are in
-    lexicographic order, so the vertices S = T ∪ {k} (k > max T) on the line
-    of T = S minus its last element come in runs.  For each line, M = [N_T; c]
-    is inverted once: its last column v spans the line with c·v = 1, and
-    x₀ = M⁻¹(b_T, 0) is a point of it.  Along the line, the value of
-    hyperplane i is a_i + t g_i (a = N x₀ − b, g = N v), so the vertex on k is
-    at t = −a_k / g_k and every sign there costs O(1).  As the first d − 1
-    rows of M⁻ᵀ are a left inverse of N_Tᵀ orthogonal to c, λ_k = 1/g_k and
-    λ_T = −λ_k (N M⁻¹)_{k, :d−1}; and u = M⁻¹(σ_T, 0) + β v with
-    β = (σ_k − (N M⁻¹)_{k, :d−1}·σ_T) / g_k.  The loop is compiled
+    One LU factorization of N_S per vertex, in a compiled loop
     (`hyperarr._generic_jit.vertex_block`); None if a vertex is degenerate.
+    Small arrangements take `_vertex_block_numpy` instead (one solve per
+    line, no compilation).
     """
+    from hyperarr import _generic_jit
+
     K = sub.shape[0]
     S = np.empty((K, F.shape[0]), dtype=np.int8)
     W = np.empty((K, d))
@@ -422,6 +426,76 @@ def _vertex_block(F: NDArray[np.float64], d: int,
                                      np.ascontiguousarray(sub, dtype=np.int64), S, W):
         return None
     return S, W
+
+
+def _vertex_block_numpy(F: NDArray[np.float64], d: int,
+                        sub: NDArray[np.intp]) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """`_vertex_block` in numpy, one solve per line: for small arrangements (no compilation).
+
+    One solve per *line*, not per vertex: the rows of ``sub`` are in
+    lexicographic order, so the vertices S = T ∪ {k} (k > max T) on the line
+    of T = S minus its last element come in runs.  For each line, M = [N_T; c]
+    is inverted once: its last column v spans the line with c·v = 1, and
+    x₀ = M⁻¹(b_T, 0) is a point of it.  Along the line, the value of
+    hyperplane i is a_i + t g_i (a = N x₀ − b, g = N v), so the vertex on k is
+    at t = −a_k / g_k and every sign there costs O(1).  As the first d − 1
+    rows of M⁻ᵀ are a left inverse of N_Tᵀ orthogonal to c, λ_k = 1/g_k and
+    λ_T = −λ_k (N M⁻¹)_{k, :d−1}; and u = M⁻¹(σ_T, 0) + β v with
+    β = (σ_k − (N M⁻¹)_{k, :d−1}·σ_T) / g_k.
+    """
+    N, b = F[:, :d], F[:, d]
+    K = sub.shape[0]
+    c = np.append(_section_direction(d), 1.0)
+    head = sub[:, :-1]
+    new = np.ones(K, dtype=bool)
+    new[1:] = (head[1:] != head[:-1]).any(axis=1)
+    line = np.cumsum(new) - 1  # the line of each vertex
+    T = head[new]
+    M = np.empty((T.shape[0], d, d))
+    M[:, : d - 1, :] = N[T]
+    M[:, d - 1, :] = c
+    try:
+        Minv = np.linalg.inv(M)
+    except np.linalg.LinAlgError:
+        return None
+    v = Minv[:, :, d - 1]
+    x0 = np.einsum("lij,lj->li", Minv[:, :, : d - 1], b[T])
+    a_line = x0 @ N.T - b
+    g_line = v @ N.T  # g = N v along each line
+    ar = np.arange(K)
+    k = sub[:, -1]
+    g = g_line[line]
+    gk = g[ar, k]
+    # Column j of M⁻¹ at each vertex's line, one column at a time (temporaries of K × d).
+    Nk = N[k]
+    cols = [Minv[line, :, j] for j in range(d - 1)]
+    Qk = np.empty((K, d - 1))  # (N M⁻¹)_{k, :d−1}
+    for j, col in enumerate(cols):
+        Qk[:, j] = (Nk * col).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t = -a_line[line, k] / gk
+        sig_k = np.sign(gk)
+        sig_T = -np.sign(Qk) * sig_k[:, None]
+        if (sig_k == 0).any() or (sig_T == 0).any():
+            return None
+        p = x0[line] + t[:, None] * v[line]
+        V = a_line[line] + t[:, None] * g
+        V[ar[:, None], sub] = 0.0
+        S = np.sign(V).astype(np.int8)
+        S[ar[:, None], head] = sig_T.astype(np.int8)
+        S[ar, k] = sig_k.astype(np.int8)
+        # u = M⁻¹ (σ_T, β): N_T u = σ_T and n_k · u = σ_k.
+        beta = (sig_k - (Qk * sig_T).sum(axis=1)) / gk
+        u = beta[:, None] * v[line]
+        for j, col in enumerate(cols):
+            u += sig_T[:, j : j + 1] * col
+        G = u @ N.T
+        ratio = np.abs(V) / np.abs(G)
+        ratio[ar[:, None], sub] = np.inf
+        eps = 0.5 * np.min(ratio, axis=1)
+    eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
+    with np.errstate(invalid="ignore", over="ignore"):  # a vertex beyond the float range:
+        return S, p + eps[:, None] * u  # its witness is refused by the exact check
 
 
 def _section_rows(F: NDArray[np.float64], d: int) -> NDArray[np.float64] | None:
@@ -439,20 +513,38 @@ def _section_rows(F: NDArray[np.float64], d: int) -> NDArray[np.float64] | None:
     return sec
 
 
-def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64]) -> NDArray[np.float64]:
+def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64],
+          compiled: bool = False) -> NDArray[np.float64]:
     """Witnesses ``Y`` of regions of section level ``level``, lifted to level 0.
 
     From level j to j − 1 (dimension D): x = t·(y, −1 − c'·y) with t large
     enough that x lies beyond every hyperplane's crossing of the ray, so x
-    is in the region of the section (unbounded below) that y is in.
+    is in the region of the section (unbounded below) that y is in.  Through
+    hundreds of levels a witness may overflow: it is then refused by the
+    exact check, and the caller takes the lattice path.  ``compiled`` runs
+    `hyperarr._generic_jit.section_lift` instead of numpy.
     """
     for j in range(level, 0, -1):
         F = chain[j - 1]
         D = F.shape[1] - 1
-        X = np.empty((Y.shape[0], D))
-        _generic_jit.section_lift(np.ascontiguousarray(F[:, :D]), np.ascontiguousarray(F[:, D]),
-                                  _section_direction(D), np.ascontiguousarray(Y), X)
-        Y = X
+        N, b, cp = F[:, :D], F[:, D], _section_direction(D)
+        if compiled:
+            from hyperarr import _generic_jit
+
+            X = np.empty((Y.shape[0], D))
+            _generic_jit.section_lift(np.ascontiguousarray(N), np.ascontiguousarray(b), cp,
+                                      np.ascontiguousarray(Y), X)
+            Y = X
+            continue
+        r = np.empty((Y.shape[0], D))
+        r[:, : D - 1] = Y
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            r[:, D - 1] = -1.0 - Y @ cp
+            X = np.abs(r @ N.T)
+            # Hyperplanes parallel to the ray (n·r = 0) are never crossed: ratio 0.
+            ratio = np.divide(np.abs(b)[None, :], X, out=np.zeros_like(X), where=X > 0)
+            t = 2.0 * np.maximum(1.0, np.max(ratio, axis=1, initial=0.0))
+            Y = t[:, None] * r
     return Y
 
 

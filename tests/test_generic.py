@@ -266,3 +266,31 @@ def test_a_witness_on_a_hyperplane_proves_no_region():
     assert np.array_equal(A.signs(on_x0), exact)  # the witness reproduces the zero
     assert not g.verified(0, np.array([[0, 1, -1]], dtype=np.int8), on_x0)
     assert g.verified(0, np.array([[1, 1, -1]], dtype=np.int8), np.array([[0.25, 0.5]]))
+
+
+
+@pytest.mark.parametrize(("seed", "n", "d", "ulps", "times"),
+                         [(0, 12, 4, 0, 0), (3, 14, 6, 0, 0), (1, 9, 3, 30, 3), (2, 10, 3, 4, 2),
+                          (5, 11, 5, 1000, 4), (7, 16, 2, 0, 0)])
+def test_compiled_and_numpy_kernels_agree_with_the_lattice(monkeypatch, seed, n, d, ulps, times):
+    # Large arrangements take the compiled kernels, small ones numpy: both are
+    # forced on one arrangement, and each table they prove must be the one the
+    # lattice path (no general-position code) finds.
+    from hyperarr._lift import flat_regions
+
+    A = _nearly_concurrent(seed, n, d, ulps, times)
+    rows = A._prepared.rows
+    tables = []
+    for compile_from in (0, 10**18):
+        monkeypatch.setattr(_generic.Generic, "COMPILE_FROM", compile_from)
+        tables.append(_generic.table(rows, d))
+    assert tables[0] is not None or times  # well-conditioned input is always proved
+    lat = A._lattice
+    S_lattice = flat_regions(lat, lat.top)[0]
+    from hyperarr import _bounded
+
+    bounded = _bounded.bounded(rows, d, S_lattice, A.is_central())
+    want = sorted(zip(S_lattice.tolist(), bounded.tolist()))
+    for got in tables:
+        if got is not None:
+            assert sorted(zip(got[0].tolist(), got[2].tolist())) == want
