@@ -18,22 +18,37 @@ writer of the same target is alive, so its file is never taken for stale; an
 age alone would not be safe, since a writer may compute for minutes before
 its first byte.  (Writers on other machines sharing the folder are not seen
 this way.)
+
+A folder written by hyperarr (`hyperarr.distributed.regions_to_parquet`) is
+one value in the same way (`atomic_folder`): it is filled in a fresh sibling
+``dir/.name.<pid>.<random>.tmpdir``, which then takes the target's place in
+one exchange of names (``renameat2`` with ``RENAME_EXCHANGE`` on Linux; two
+renames with the signals held elsewhere).  A lock file ``dir/.name.lock``,
+held while the folder is written, turns a second writer of the same target
+away before it writes anything; the lock goes with the process that holds
+it, so a killed writer never blocks the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
+import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any, Self
 
-__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text"]
+from hyperarr.exceptions import HyperarrError
+
+__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "atomic_folder"]
 
 #: Signals whose default action ends the process at once; handled while a file is written.
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -44,6 +59,8 @@ _NAME_CHARS = 100
 #: What follows the prefix ``.name.`` in a temporary file's name: ``<pid>.<random>.tmp``, or
 #: ``<random>.tmp`` from earlier versions.
 _TEMP_TAIL = re.compile(r"(?:(\d+)\.)?[^.]+\.tmp\Z")
+#: What follows the prefix ``.name.`` in a folder's fresh sibling: ``<pid>.<random>.tmpdir``.
+_FOLDER_TAIL = re.compile(r"(\d+)\.[^.]+\.tmpdir\Z")
 
 
 def atomic_write(path: str | os.PathLike[str], write_fn: Callable[[IO[bytes]], object]) -> None:
@@ -128,6 +145,177 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically in ``encoding``; see `atomic_write`."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike[str],
+                  owned: Callable[[Path], Collection[str]]) -> Iterator[Path]:
+    """Write the folder ``path`` atomically: fill the folder yielded, which then replaces it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The target folder.  It may be missing, empty, or an earlier output.
+    owned : callable
+        ``owned(target)``, called on an existing target only, returns the
+        names of its entries that the caller wrote and may delete, or raises (a
+        `HyperarrError` naming what it found) if the target holds anything
+        else.  It is called before the body runs and again just before the
+        exchange, so nothing the caller did not write is ever deleted.
+
+    Yields
+    ------
+    pathlib.Path
+        A fresh, empty sibling of ``path`` to fill.
+
+    Raises
+    ------
+    HyperarrError
+        If another process is writing ``path`` (its lock is held), or what
+        ``owned`` raises.  Nothing is left behind.
+
+    Notes
+    -----
+    If the body raises (Ctrl-C included), or SIGTERM or SIGHUP arrives while
+    they have their default action, the sibling is removed and ``path`` is as
+    it was.  The old output is removed only after the new one is in place.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> parent = tempfile.mkdtemp()
+    >>> target = os.path.join(parent, "out")
+    >>> with atomic_folder(target, lambda t: os.listdir(t)) as stage:
+    ...     atomic_write_bytes(stage / "a.txt", b"a")
+    >>> os.listdir(target), os.listdir(parent)
+    (['a.txt'], ['out'])
+    """
+    target = Path(os.path.abspath(os.fspath(path)))
+    if target.exists() and not target.is_dir():
+        raise HyperarrError(f"path must be a folder (or a new name); got the file {os.fspath(path)!r}")
+    parent, name = target.parent, target.name[:_NAME_CHARS]
+    parent.mkdir(parents=True, exist_ok=True)
+    with _SignalsRemoveTemp(), _folder_lock(parent / f".{name}.lock", os.fspath(path)):
+        if target.exists():
+            owned(target)  # refuse before any work
+        _remove_stale_folders(parent, f".{name}.")
+        stage = Path(tempfile.mkdtemp(prefix=f".{name}.{os.getpid()}.", suffix=".tmpdir", dir=parent))
+        try:
+            yield stage
+            mine = set(owned(target)) if target.exists() else set()
+            replaced = _swap(stage, target)
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        if replaced:  # ``stage`` now holds the old output: remove what the caller wrote, only that
+            for entry in mine:
+                old = stage / entry
+                if old.is_dir() and not old.is_symlink():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+            with contextlib.suppress(OSError):
+                stage.rmdir()
+
+
+@contextlib.contextmanager
+def _folder_lock(lock: Path, shown: str) -> Iterator[None]:
+    """Hold ``lock`` (created if missing) for the body, or refuse: another process writes the folder."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: a file created exclusively
+        fcntl = None  # type: ignore[assignment]
+    busy = HyperarrError(f"path {shown!r} is being written by another process; nothing was written "
+                         f"(its lock is {lock.name!r} beside it)")
+    if fcntl is None:  # pragma: no cover
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            raise busy from None
+        try:
+            yield
+        finally:
+            os.close(fd)
+            _unlink(os.fspath(lock))
+        return
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise busy from None
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder before us removed it as we opened it: take the new one
+    try:
+        yield
+    finally:
+        _unlink(os.fspath(lock))  # while still held, so no one locks the unlinked file
+        os.close(fd)
+
+
+def _swap(stage: Path, target: Path) -> bool:
+    """Put ``stage`` in the place of ``target``; whether an old target is now at ``stage``."""
+    if not target.exists():
+        os.rename(stage, target)
+        return False
+    if _exchange(stage, target):
+        return True
+    old = stage.with_name(stage.name[: -len(".tmpdir")] + ".old.tmpdir")
+    held = _SIGNALS if hasattr(signal, "pthread_sigmask") else ()
+    if held:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        os.rename(target, old)
+        try:
+            os.rename(stage, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
+        os.rename(old, stage)
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange the names ``a`` and ``b`` atomically (Linux ``renameat2``); False where not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), os.fspath(b))
+
+
+def _remove_stale_folders(parent: Path, prefix: str) -> None:
+    """Remove the fresh siblings of this target left by writers that are gone (SIGKILL)."""
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = _FOLDER_TAIL.match(entry.name, len(prefix)) if entry.name.startswith(prefix) else None
+        if match is not None and entry.is_dir(follow_symlinks=False) \
+                and _pid_alive(int(match[1])) is False:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _names_temp(exc: OSError, folder: str, prefix: str) -> bool:

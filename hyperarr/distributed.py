@@ -34,15 +34,31 @@ A part file holds one row a region: ``signs`` (fixed-size binary: the sign
 vector over the input hyperplanes, +1 ↦ bit 1, packed big-endian by
 `numpy.packbits`), ``point`` (fixed-size list of float64), ``exact_point``
 (list of strings of Fractions, null where ``point`` is inside), ``bounded``
-and ``relatively_bounded``; ``n`` and ``d`` are in the schema metadata.
-pandas, polars, duckdb and `pyarrow.dataset` read the folder directly.
+and ``relatively_bounded``; ``n``, ``d`` and the arrangement's fingerprint
+are in the schema metadata.  pandas, polars, duckdb and `pyarrow.dataset`
+read the folder directly: the manifest ``_manifest.json`` starts with an
+underscore, which pyarrow's datasets skip.
+
+**The folder is one value.**  The parts and the manifest are written into
+a fresh sibling folder, which then takes the target's place in one rename
+(``hyperarr._atomic.atomic_folder``): a run that fails or is interrupted
+leaves the old output whole, and a second writer of the same folder is
+turned away with a `HyperarrError` before it writes anything.  An existing
+target is replaced only if it holds nothing but an earlier output (its
+manifest and the parts it lists); anything else in it is left alone and
+the write refused.  The manifest holds the arrangement's fingerprint (the
+SHA-256 of its exact rows), n, d, the hyperarr version, and each part's
+name, row count and SHA-256; [`read_regions`][hyperarr.distributed.read_regions]
+checks all of it before it returns.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
+import re
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -52,7 +68,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hyperarr import _generic, _keys, _levels, characteristic
-from hyperarr._atomic import atomic_write, atomic_write_bytes
+from hyperarr._atomic import atomic_folder, atomic_write_bytes, atomic_write_text
 from hyperarr.arrangement import checked
 from hyperarr.exceptions import ArrangementError
 from hyperarr.regions import Regions
@@ -63,10 +79,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from hyperarr.arrangement import Arrangement
 
 __all__ = ["regions_to_parquet", "read_regions", "characteristic_polynomial", "PART_PATTERN",
-           "MAX_BUCKETS"]
+           "MAX_BUCKETS", "MANIFEST", "fingerprint"]
 
 #: The names of the part files, in enumeration order.
 PART_PATTERN = "part-{:05d}.parquet"
+#: The manifest of a folder of parts: what read_regions checks before it returns.
+MANIFEST = "_manifest.json"
+#: What a part's name in a manifest must look like.
+_PART_NAME = re.compile(r"part-\d{5,}\.parquet\Z")
+#: The manifest's format, and its version.
+_FORMAT = ("hyperarr.regions", 1)
 #: Where the tasks of one run keep their intermediate files (removed at the end).
 _WORK = "_work"
 #: The proof round's tasks: one a bucket of keys, at most this many.
@@ -81,7 +103,8 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
     ----------
     A : Arrangement
     path : str or path-like
-        A folder (created if missing).  Part files already there are replaced.
+        A folder: new, empty, or an earlier output of this function, which
+        is replaced only once the new one is complete.
     client : distributed.Client, optional
         Where the tasks run.  None: the current client if there is one
         (``distributed.get_client``), else every task in this process, in order.
@@ -99,10 +122,12 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
     Raises
     ------
     ArrangementError
-        If ``partitions`` is not a positive integer.
+        If ``partitions`` is not a positive integer, or ``path`` holds
+        anything but an earlier output (nothing is written or deleted).
     HyperarrError
-        If a rebuilt block differs from the one proved (the floats are
-        deterministic, so this means the workers compute differently).
+        If another process is writing ``path``, or a rebuilt block differs
+        from the one proved (the floats are deterministic, so this means
+        the workers compute differently).
 
     Notes
     -----
@@ -110,7 +135,8 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
     a task holds its range; a proof task holds the keys of its bucket,
     8 bytes a region (or ⌈n/8⌉ bytes past 64 hyperplanes) divided by the
     number of buckets.  The work files (the blocks of each range, raw, and
-    the keys) are removed at the end.
+    the keys) sit in the fresh folder and are removed before it takes the
+    target's place.
 
     Examples
     --------
@@ -127,18 +153,55 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
     if partitions is not None and (isinstance(partitions, bool) or not isinstance(partitions, (int, np.integer))
                                    or partitions < 1):
         raise ArrangementError(f"partitions must be a positive integer or None; got {partitions!r}")
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("part-*.parquet"):
-        old.unlink()
     run = _runner(client, progress)
     prep = A._prepared
     generic = len(prep.rows) == A.n and A.n > 0 and _generic.probably_generic(prep.rows, A.dim)
-    written = _generic_run(A, folder, run, partitions) if generic else None
-    if written is None:
-        written = _local_run(A, folder, partitions or 1)
-    shutil.rmtree(folder / _WORK, ignore_errors=True)
-    return written
+    print_ = fingerprint(A)
+    with atomic_folder(path, _owned) as folder:
+        parts = _generic_run(A, folder, run, partitions, print_) if generic else None
+        if parts is None:
+            shutil.rmtree(folder / _WORK, ignore_errors=True)
+            for old in folder.glob("part-*.parquet"):
+                old.unlink()
+            parts = _local_run(A, folder, partitions or 1, print_)
+        shutil.rmtree(folder / _WORK, ignore_errors=True)
+        manifest = {"format": _FORMAT[0], "format_version": _FORMAT[1], "hyperarr": _version(),
+                    "n": A.n, "d": A.dim, "fingerprint": print_, "rows": sum(r for _, r, _ in parts),
+                    "parts": [{"name": name, "rows": r, "sha256": h} for name, r, h in parts]}
+        atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=1) + "\n")
+    return int(manifest["rows"])  # type: ignore[call-overload]
+
+
+def _version() -> str:
+    """The installed hyperarr's version (the package root is above this layer)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hyperarr")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        return "unknown"
+
+
+def fingerprint(A: "Arrangement") -> str:
+    """The SHA-256 of the exact rows of ``A``: the arrangement a folder of parts was written for.
+
+    Two arrangements have the same fingerprint exactly when they have the
+    same dimension and the same rows ``(w_i, θ_i)`` in the same order, as
+    exact rationals (a row and a multiple of it are different rows here).
+
+    Examples
+    --------
+    >>> from hyperarr import library
+    >>> fingerprint(library.braid(3)) == fingerprint(library.braid(3))
+    True
+    >>> fingerprint(library.braid(3)) == fingerprint(library.braid(4))
+    False
+    """
+    A = checked(A)
+    h = hashlib.sha256(f"hyperarr rows {A.n} {A.dim}\n".encode())
+    for row in A.exact_rows:
+        h.update((" ".join(str(Fraction(v)) for v in row) + "\n").encode())
+    return h.hexdigest()
 
 
 def read_regions(path: str | os.PathLike[str]) -> Regions:
@@ -154,19 +217,133 @@ def read_regions(path: str | os.PathLike[str]) -> Regions:
     Regions
         The parts in order: equal to ``A.regions()`` of the arrangement written.
 
+    Raises
+    ------
+    ArrangementError
+        Before anything is returned, if the folder is not whole: no or an
+        invalid manifest (a folder not written by `regions_to_parquet`), a
+        part missing, a part not in the manifest, or a part whose checksum,
+        row count, n, d or fingerprint differs from the manifest's.  The
+        message names the part and what differs.
+
     Notes
     -----
     For data too large for one table, read the folder as a dataset instead,
     e.g. ``pyarrow.dataset.dataset(path)``, or with pandas, polars or duckdb;
     the signs unpack with ``numpy.unpackbits(..., count=n)``.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = sorted(Path(path).glob("part-*.parquet"))
-    if not files:
-        raise ArrangementError(f"path must be a folder of part-*.parquet files; got {os.fspath(path)!r}")
-    parts = [_from_table(pq.read_table(f)) for f in files]
+    folder = Path(path)
+    shown = os.fspath(path)
+    manifest = _load_manifest(folder, shown)
+    listed = [p["name"] for p in manifest["parts"]]
+    extra = sorted({f.name for f in folder.glob("part-*.parquet")} - set(listed))
+    if extra:
+        raise ArrangementError(f"{shown!r}: part {extra[0]!r} is not in the manifest {MANIFEST!r} "
+                               f"(which lists {len(listed)} parts); it was not written with them")
+    parts = []
+    for entry in manifest["parts"]:
+        name = entry["name"]
+        try:
+            data = (folder / name).read_bytes()
+        except FileNotFoundError:
+            raise ArrangementError(f"{shown!r}: part {name!r} is missing; the manifest lists it with "
+                                   f"{entry['rows']} rows") from None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry["sha256"]:
+            raise ArrangementError(f"{shown!r}: part {name!r} is not the one written: "
+                                   + _what_differs(data, entry, manifest, digest))
+        part = _from_table(pq.read_table(pa.BufferReader(data)))
+        if len(part) != entry["rows"] or part.signs.shape[1] != manifest["n"] \
+                or part.points.shape[1] != manifest["d"]:  # only a forged manifest gets here
+            raise ArrangementError(f"{shown!r}: part {name!r} has {len(part)} rows, n = "
+                                   f"{part.signs.shape[1]}, d = {part.points.shape[1]}; the manifest "
+                                   f"says {entry['rows']} rows, n = {manifest['n']}, d = {manifest['d']}")
+        parts.append(part)
+    if not parts:
+        return _from_table(_empty_table(manifest["n"], manifest["d"]))
     return parts[0] if len(parts) == 1 else Regions.concatenate(parts)
+
+
+def _load_manifest(folder: Path, shown: str) -> dict[str, Any]:
+    """The manifest of ``folder``, checked for shape; ArrangementError naming what is wrong."""
+    if not folder.is_dir():
+        raise ArrangementError(f"path must be a folder written by regions_to_parquet; got {shown!r}, "
+                               f"which is {'a file' if folder.exists() else 'missing'}")
+    try:
+        text = (folder / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        found = sorted(p.name for p in folder.iterdir())[:3]
+        raise ArrangementError(f"path must be a folder written by regions_to_parquet, with its "
+                               f"{MANIFEST!r}; {shown!r} has none (it holds {found or 'nothing'}): "
+                               f"a foreign folder, or one written before manifests") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArrangementError(f"{shown!r}: the manifest {MANIFEST!r} cannot be read: {exc}") from None
+    try:
+        m = json.loads(text)
+        ok = isinstance(m, dict) and (m.get("format"), m.get("format_version")) == _FORMAT \
+            and all(_count(m.get(k)) for k in ("n", "d", "rows")) and isinstance(m.get("fingerprint"), str) \
+            and isinstance(m.get("parts"), list) \
+            and all(isinstance(p, dict) and isinstance(p.get("name"), str) and _PART_NAME.match(p["name"])
+                    and _count(p.get("rows")) and isinstance(p.get("sha256"), str) for p in m["parts"]) \
+            and len({p["name"] for p in m["parts"]}) == len(m["parts"]) \
+            and sum(p["rows"] for p in m["parts"]) == m["rows"]
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ArrangementError(f"{shown!r}: the manifest {MANIFEST!r} is not one written by "
+                               f"regions_to_parquet (format {_FORMAT[0]!r} version {_FORMAT[1]})")
+    return m  # type: ignore[no-any-return]
+
+
+def _count(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def _what_differs(data: bytes, entry: dict[str, Any], manifest: dict[str, Any], digest: str) -> str:
+    """Say how a part whose checksum differs differs: its n, d, fingerprint or rows, else its bytes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(pa.BufferReader(data))
+        kv = {k.decode(): v.decode() for k, v in (meta.metadata or {}).items()}
+        found = {"n": kv.get("n"), "d": kv.get("d"), "fingerprint": kv.get("hyperarr.fingerprint"),
+                 "rows": str(meta.num_rows)}
+    except Exception:  # an unreadable footer: only the checksum can speak
+        found = {}
+    expected = {"n": str(manifest["n"]), "d": str(manifest["d"]),
+                "fingerprint": manifest["fingerprint"], "rows": str(entry["rows"])}
+    diffs = [f"its {k} is {found[k]}, the manifest's {v}" for k, v in expected.items()
+             if k in found and found[k] != v]
+    if "fingerprint" in found and found["fingerprint"] != expected["fingerprint"]:
+        diffs.append("it belongs to the output of another arrangement")
+    if not diffs:
+        diffs = [f"its SHA-256 is {digest[:16]}…, the manifest's {entry['sha256'][:16]}… "
+                 f"(the file is corrupted or was changed)"]
+    return "; ".join(diffs)
+
+
+def _owned(target: Path) -> list[str]:
+    """The entries of ``target`` that regions_to_parquet wrote; refuse if it holds anything else."""
+    entries = sorted(os.listdir(target))
+    if not entries:
+        return []
+    try:
+        listed = {MANIFEST, *(p["name"] for p in _load_manifest(target, os.fspath(target))["parts"])}
+    except ArrangementError:
+        listed = set()
+    foreign = [e for e in entries if e not in listed]
+    if foreign:
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        raise ArrangementError(
+            f"path must be a new or empty folder, or an earlier output of regions_to_parquet; "
+            f"{os.fspath(target)!r} holds {', '.join(map(repr, foreign[:3]))}{more}, which it did not "
+            f"write{'' if MANIFEST in entries else ' (there is no ' + repr(MANIFEST) + ')'}. "
+            f"Nothing was written or deleted")
+    return entries
 
 
 # ----------------------------------------------------------------------
@@ -331,7 +508,8 @@ def _token(args: tuple[Any, ...]) -> str:
 # ----------------------------------------------------------------------
 
 
-def _generic_run(A: "Arrangement", folder: Path, run: Any, partitions: int | None) -> int | None:
+def _generic_run(A: "Arrangement", folder: Path, run: Any, partitions: int | None,
+                 print_: str) -> list[tuple[str, int, str]] | None:
     prep = A._prepared
     rows, d = [tuple(r) for r in prep.rows], A.dim
     g = _generic.Generic(rows, d)
@@ -358,9 +536,9 @@ def _generic_run(A: "Arrangement", folder: Path, run: Any, partitions: int | Non
             or sum(c[1] for c in counts) != g.n_bounded:
         return None
     column, orient = prep.column.tolist(), prep.orient.tolist()
-    written = run(_write_task, [(os.fspath(work), buckets, i, os.fspath(folder), column, orient, A.n == 0)
-                                for i in range(parts)])
-    return int(sum(written))
+    written = run(_write_task, [(os.fspath(work), buckets, i, os.fspath(folder), column, orient, A.n == 0,
+                                 print_) for i in range(parts)])
+    return [(PART_PATTERN.format(i), r, h) for i, (r, h) in enumerate(written)]
 
 
 def _bucket_of(keys: NDArray[Any], buckets: int) -> NDArray[np.intp]:
@@ -435,7 +613,7 @@ def _proof_task(rows: list[tuple[int, ...]], d: int, work: str, buckets: int, pa
 
 
 def _write_task(work: str, buckets: int, i: int, folder: str, column: list[int], orient: list[int],
-                empty: bool) -> int:
+                empty: bool, print_: str) -> tuple[int, str]:
     """Round 3: write part i, the blocks of range i with their bounded flags."""
     with np.load(Path(work) / f"blocks-{i:05d}.npz") as z:
         S, W = z["S"], z["W"]
@@ -446,8 +624,7 @@ def _write_task(work: str, buckets: int, i: int, folder: str, column: list[int],
             bounded[kb == j] = z[f"t{i:05d}"]  # rows of bucket j, in row order, as round 1 wrote them
     signs = np.ascontiguousarray(S[:, column] * np.asarray(orient, dtype=np.int8)[None, :], dtype=np.int8)
     relative = np.ones_like(bounded) if empty else bounded
-    _write_part(Path(folder) / PART_PATTERN.format(i), signs, W, bounded, relative, None)
-    return int(S.shape[0])
+    return _write_part(Path(folder) / PART_PATTERN.format(i), signs, W, bounded, relative, None, print_)
 
 
 def _save_npy(path: Path, array: NDArray[Any]) -> None:
@@ -471,15 +648,17 @@ def _save(path: Path, **arrays: NDArray[Any]) -> None:
 # ----------------------------------------------------------------------
 
 
-def _local_run(A: "Arrangement", folder: Path, partitions: int) -> int:
+def _local_run(A: "Arrangement", folder: Path, partitions: int, print_: str) -> list[tuple[str, int, str]]:
     R = A.regions(max_regions=None)
     m = len(R)
     bounds = np.linspace(0, m, min(partitions, max(m, 1)) + 1).round().astype(int).tolist()
+    parts = []
     for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
-        part = R[lo:hi]
-        _write_part(folder / PART_PATTERN.format(i), part.signs, part.points, part.bounded,
-                    part.relatively_bounded, part._exact)
-    return m
+        part, name = R[lo:hi], PART_PATTERN.format(i)
+        rows, digest = _write_part(folder / name, part.signs, part.points, part.bounded,
+                                   part.relatively_bounded, part._exact, print_)
+        parts.append((name, rows, digest))
+    return parts
 
 
 # ----------------------------------------------------------------------
@@ -488,7 +667,10 @@ def _local_run(A: "Arrangement", folder: Path, partitions: int) -> int:
 
 
 def _write_part(path: Path, signs: NDArray[np.int8], points: NDArray[np.float64], bounded: NDArray[np.bool_],
-                relative: NDArray[np.bool_], exact: NDArray[Any] | None) -> None:
+                relative: NDArray[np.bool_], exact: NDArray[Any] | None, print_: str) -> tuple[int, str]:
+    """Write one part; its row count and the SHA-256 of its bytes."""
+    import io
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -512,13 +694,34 @@ def _write_part(path: Path, signs: NDArray[np.int8], points: NDArray[np.float64]
             "bounded": pa.array(bounded, type=pa.bool_()),
             "relatively_bounded": pa.array(relative, type=pa.bool_()),
         },
-        metadata={"n": str(n), "d": str(d)},
+        metadata={"n": str(n), "d": str(d), "hyperarr.fingerprint": print_},
     )
-    atomic_write(path, lambda f: pq.write_table(table, f))
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    data = buf.getvalue()
+    atomic_write_bytes(path, data)
+    return m, hashlib.sha256(data).hexdigest()
+
+
+def _empty_table(n: int, d: int) -> "pa.Table":
+    """A table of no regions with the parts' schema."""
+    import pyarrow as pa
+
+    width = max(1, -(-n // 8))
+    return pa.table({"signs": pa.array([], type=pa.binary(width)),
+                     "point": pa.array([], type=pa.list_(pa.float64(), d)),
+                     "exact_point": pa.array([], type=pa.list_(pa.string())),
+                     "bounded": pa.array([], type=pa.bool_()),
+                     "relatively_bounded": pa.array([], type=pa.bool_())},
+                    metadata={"n": str(n), "d": str(d)})
 
 
 def _from_table(table: "pa.Table") -> Regions:
     meta = table.schema.metadata or {}
+    names = ["signs", "point", "exact_point", "bounded", "relatively_bounded"]
+    if b"n" not in meta or b"d" not in meta or table.column_names != names:
+        raise ArrangementError(f"a part must have the columns {names} and n, d in its metadata; got "
+                               f"{table.column_names} and {sorted(k.decode() for k in meta)}")
     n, d = int(meta[b"n"]), int(meta[b"d"])
     m = table.num_rows
     raw = np.frombuffer(table.column("signs").combine_chunks().buffers()[1], dtype=np.uint8)

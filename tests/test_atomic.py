@@ -224,3 +224,79 @@ def test_writing_from_another_thread_works_without_handlers(tmp_path):
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(_atomic.atomic_write_bytes, tmp_path / "out.bin", b"from a thread").result()
     assert (tmp_path / "out.bin").read_bytes() == b"from a thread"
+
+
+# --------------------------------------------------------------------------
+# Folders: a fresh sibling that takes the target's place
+# --------------------------------------------------------------------------
+
+
+def _all(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_atomic_folder_replaces_only_what_the_caller_owns(tmp_path, monkeypatch, exchange):
+    if not exchange:  # the two renames used where renameat2 cannot exchange
+        monkeypatch.setattr(_atomic, "_exchange", lambda a, b: False)
+    target = tmp_path / "out"
+    with _atomic.atomic_folder(target, lambda t: []) as stage:
+        assert stage.parent == tmp_path and stage.name.startswith(f".out.{os.getpid()}.")
+        (stage / "a").write_bytes(b"1")
+    assert _all(target) == {"a": b"1"}
+    with _atomic.atomic_folder(target, lambda t: ["a"]) as stage:
+        assert _all(target) == {"a": b"1"}  # the old one stays until the new one is complete
+        (stage / "b").write_bytes(b"2")
+    assert _all(target) == {"b": b"2"}
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_atomic_folder_keeps_the_old_folder_when_the_body_fails(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "old").write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="boom"):
+        with _atomic.atomic_folder(target, lambda t: ["old"]) as stage:
+            (stage / "new").write_bytes(b"new")
+            raise RuntimeError("boom")
+    assert _all(target) == {"old": b"old"}
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_atomic_folder_refusal_of_the_owner_check_leaves_everything(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "mine").write_bytes(b"user")
+
+    def refuse(t):
+        raise _atomic.HyperarrError("not yours")
+
+    with pytest.raises(_atomic.HyperarrError, match="not yours"):
+        with _atomic.atomic_folder(target, refuse):
+            raise AssertionError("the body must not run")
+    assert _all(target) == {"mine": b"user"}
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_atomic_folder_turns_a_second_writer_away(tmp_path):
+    target = tmp_path / "out"
+    with _atomic.atomic_folder(target, lambda t: []) as stage:
+        (stage / "a").write_bytes(b"1")
+        with pytest.raises(_atomic.HyperarrError, match="is being written by another process; nothing was written"):
+            with _atomic.atomic_folder(target, lambda t: []):
+                raise AssertionError("the body must not run")
+    assert _all(target) == {"a": b"1"}
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_atomic_folder_removes_siblings_of_dead_writers_only(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    stale = tmp_path / f".out.{int(dead.stdout)}.abc.tmpdir"
+    live = tmp_path / f".out.{os.getpid()}.xyz.tmpdir"
+    other = tmp_path / f".out.{int(dead.stdout)}.abc.old.tmpdir"  # never taken for stale
+    for p in (stale, live, other):
+        p.mkdir()
+    with _atomic.atomic_folder(tmp_path / "out", lambda t: []):
+        pass
+    assert sorted(os.listdir(tmp_path)) == sorted(["out", live.name, other.name])

@@ -588,7 +588,7 @@ def test_count_max_seconds(capsys, monkeypatch):
     assert code == 0 and _table_rows(out)[20, 10][0] == "616666"
     code, out, err = _run(capsys, "count", "--n", "20", "--d", "10", "--max-seconds", "0")
     _assert_one_line_error(code, out, err, "hyperarr count")
-    assert "--max-seconds must be a positive finite number of seconds; got '0'" in err
+    assert "argument --max-seconds: must be a positive finite number of seconds; got '0'" in err
     monkeypatch.setattr(_count, "region_count_table", _never)
     code, out, err = _run(capsys, "count", "--n", "1000000", "--d", "10000", "--max-seconds", "0.001")
     _assert_one_line_error(code, out, err, "hyperarr count")
@@ -978,12 +978,27 @@ def test_count_of_a_family_with_a_symmetry_suggests_it(capsys, monkeypatch):
     assert code == 0 and err == ""
 
 
-@pytest.mark.parametrize("source", [["--example", "five-lines"], ["--n", "5", "--d", "2"]])
-def test_count_refuses_a_malformed_max_seconds_in_one_line(capsys, monkeypatch, source):
+@pytest.mark.parametrize("source", [["--example", "five-lines"], ["--n", "5", "--d", "2"], ["FILE"]])
+@pytest.mark.parametrize("value, says", [("abc", "expects a number of seconds; got 'abc'"),
+                                          ("-1", "must be a positive finite number of seconds; got '-1'"),
+                                          ("nan", "must be a positive finite number of seconds; got 'nan'")])
+def test_count_refuses_a_malformed_max_seconds_in_argparse(capsys, monkeypatch, tmp_path, source, value, says):
+    # Issue 23, item 4: a malformed --max-seconds was ignored with FILE or --example.
     monkeypatch.setattr(_count, "characteristic_polynomial", _never)
-    code, out, err = _run(capsys, "count", *source, "--max-seconds", "abc")
+    if source == ["FILE"]:
+        source = [str(tmp_path / "a.csv")]
+        Path(source[0]).write_text("1,0,0\n0,1,0\n")
+    code, out, err = _run(capsys, "count", *source, "--max-seconds", value)
     _assert_one_line_error(code, out, err, "hyperarr count")
-    assert "--max-seconds expects a number of seconds; got 'abc'" in err
+    assert f"argument --max-seconds: {says}" in err
+
+
+def test_count_max_seconds_covers_reading_the_example(capsys, monkeypatch):
+    # Issue 23, item 4: the budget is one, for building the example and counting.
+    monkeypatch.setattr(_count, "load_symmetric", _slow_count)
+    code, out, err = _run(capsys, "count", "--example", "threshold-4", "--symmetry", "--max-seconds", "0.3")
+    _assert_one_line_error(code, out, err, "hyperarr count")
+    assert "counting the regions of threshold-4 ran for more than 0.3 s (--max-seconds) and was stopped" in err
 
 
 def test_a_numba_compile_is_announced_once(capsys):

@@ -19,8 +19,8 @@ import pyarrow.dataset as ds  # noqa: E402
 
 from hyperarr import library  # noqa: E402
 from hyperarr.arrangement import Arrangement  # noqa: E402
-from hyperarr.distributed import PART_PATTERN, read_regions, regions_to_parquet  # noqa: E402
-from hyperarr.exceptions import ArrangementError  # noqa: E402
+from hyperarr.distributed import MANIFEST, PART_PATTERN, read_regions, regions_to_parquet  # noqa: E402
+from hyperarr.exceptions import ArrangementError, HyperarrError  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,8 @@ def test_generic_without_client_equals_regions(tmp_path, n, d, parts):
     m = regions_to_parquet(A, tmp_path, partitions=parts)
     assert m == len(A.regions())
     files = sorted(p.name for p in tmp_path.iterdir())
+    assert files[0] == MANIFEST
+    files = files[1:]
     assert files == [PART_PATTERN.format(i) for i in range(len(files))]  # intermediate files removed
     assert 1 <= len(files) <= parts
     _same(A, tmp_path)
@@ -113,9 +115,11 @@ def test_needs_an_arrangement(tmp_path):
         regions_to_parquet([[1, 0]], tmp_path)
 
 
-def test_read_needs_part_files(tmp_path):
-    with pytest.raises(ArrangementError, match="path must be a folder of part-"):
+def test_read_needs_a_manifest(tmp_path):
+    with pytest.raises(ArrangementError, match="path must be a folder written by regions_to_parquet.*has none"):
         read_regions(tmp_path)
+    with pytest.raises(ArrangementError, match="which is missing"):
+        read_regions(tmp_path / "nothing")
 
 
 # ---------------------------------------------------------------------------
@@ -166,13 +170,17 @@ def _killing_a_worker(client, now):
 
 def test_killing_a_worker_mid_run_changes_nothing(client, tmp_path):
     A = library.generic(14, 6, seed=5)
-    work = tmp_path / "_work"
-    # Round 1 has written keys: mid-run.
-    with _killing_a_worker(client, lambda: work.exists() and any(work.iterdir())) as killed:
-        m = regions_to_parquet(A, tmp_path, client=client, partitions=12)
+    target = tmp_path / "out"
+
+    def mid_run():  # round 1 has written keys into the fresh sibling's work folder
+        return any(any(w.iterdir()) for w in tmp_path.glob(".out.*.tmpdir/_work"))
+
+    with _killing_a_worker(client, mid_run) as killed:
+        m = regions_to_parquet(A, target, client=client, partitions=12)
     assert killed, "the worker was not killed while the run was going"
     assert m == len(A.regions())
-    _same(A, tmp_path, floats=False)
+    _same(A, target, floats=False)
+    assert os.listdir(tmp_path) == ["out"]
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
 
 
@@ -246,3 +254,203 @@ def test_killing_a_worker_mid_count_changes_nothing(client):
     assert killed, "no worker was killed while depth 3 was being expanded"
     assert chi == A.characteristic_polynomial()
     client.wait_for_workers(2, timeout=60)
+
+
+# ---------------------------------------------------------------------------
+# The folder is one value: a manifest checked on reading, written atomically
+# ---------------------------------------------------------------------------
+
+
+def _written(folder, A, partitions=4):
+    regions_to_parquet(A, folder, partitions=partitions)
+    return sorted(folder.glob("part-*.parquet"))
+
+
+def test_the_manifest_describes_the_parts(tmp_path):
+    import hashlib
+    import json
+
+    from hyperarr import __version__
+    from hyperarr.distributed import fingerprint
+
+    A = library.generic(9, 3, seed=1)
+    files = _written(tmp_path, A)
+    m = json.loads((tmp_path / MANIFEST).read_text())
+    assert (m["n"], m["d"], m["rows"], m["hyperarr"]) == (9, 3, len(A.regions()), __version__)
+    assert m["fingerprint"] == fingerprint(A) != fingerprint(library.generic(9, 3, seed=2))
+    assert [p["name"] for p in m["parts"]] == [f.name for f in files]
+    assert [p["sha256"] for p in m["parts"]] == [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
+    assert sum(p["rows"] for p in m["parts"]) == m["rows"]
+
+
+def test_a_deleted_part_is_named(tmp_path):
+    # Issue 23, item 1: with one part deleted, 26,722 of 35,443 rows came back.
+    files = _written(tmp_path, library.generic(22, 5, seed=1))
+    files[2].unlink()
+    with pytest.raises(ArrangementError, match=r"part 'part-00002\.parquet' is missing; the manifest lists it with \d+ rows"):
+        read_regions(tmp_path)
+
+
+def test_a_part_of_another_run_with_the_same_n_and_d_is_named(tmp_path):
+    # Issue 23, item 1: a part copied from another run of the same n and d.
+    files = _written(tmp_path / "a", library.generic(9, 3, seed=1), 2)
+    other = _written(tmp_path / "b", library.generic(9, 3, seed=2), 2)
+    files[1].write_bytes(other[1].read_bytes())
+    with pytest.raises(ArrangementError, match=r"part 'part-00001\.parquet' is not the one written: .*"
+                                               r"belongs to the output of another arrangement"):
+        read_regions(tmp_path / "a")
+
+
+def test_a_part_with_another_n_is_named(tmp_path):
+    # Issue 23, item 5: parts with another n gave a numpy concatenate error.
+    files = _written(tmp_path / "a", library.generic(9, 3, seed=1), 2)
+    other = _written(tmp_path / "b", library.generic(10, 3, seed=1), 2)
+    files[0].write_bytes(other[0].read_bytes())
+    with pytest.raises(ArrangementError, match=r"part 'part-00000\.parquet' .*its n is 10, the manifest's 9"):
+        read_regions(tmp_path / "a")
+
+
+def test_zero_bytes_in_a_part_are_found(tmp_path):
+    # Issue 23, item 1: 200 zero bytes in one part changed 67 sign vectors in silence.
+    files = _written(tmp_path, library.generic(22, 5, seed=1))
+    data = bytearray(files[1].read_bytes())
+    data[1000:1200] = bytes(200)
+    files[1].write_bytes(bytes(data))
+    with pytest.raises(ArrangementError, match=r"part 'part-00001\.parquet' is not the one written: "
+                                               r".*SHA-256 .*corrupted or was changed"):
+        read_regions(tmp_path)
+
+
+def test_a_part_not_in_the_manifest_is_named(tmp_path):
+    files = _written(tmp_path, library.generic(9, 3, seed=1), 2)
+    (tmp_path / "part-00007.parquet").write_bytes(files[0].read_bytes())
+    with pytest.raises(ArrangementError, match=r"part 'part-00007\.parquet' is not in the manifest"):
+        read_regions(tmp_path)
+
+
+def test_a_foreign_parquet_folder_is_refused(tmp_path):
+    # Issue 23, item 5: a foreign Parquet gave KeyError b'n'.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"x": [1, 2, 3]}), tmp_path / "part-00000.parquet")
+    with pytest.raises(ArrangementError, match=r"written by regions_to_parquet.*has none .*'part-00000\.parquet'"):
+        read_regions(tmp_path)
+    (tmp_path / MANIFEST).write_text('{"format": "something else"}')
+    with pytest.raises(ArrangementError, match=r"the manifest '_manifest\.json' is not one written by"):
+        read_regions(tmp_path)
+    (tmp_path / MANIFEST).write_bytes(b"\xff\x00garbage")
+    with pytest.raises(ArrangementError, match=r"the manifest '_manifest\.json' (is not one|cannot be read)"):
+        read_regions(tmp_path)
+
+
+def test_a_users_files_in_the_target_are_kept_and_the_write_refused(tmp_path):
+    # Issue 23, item 2: a user's own <target>/_work/ folder was deleted outright.
+    target = tmp_path / "out"
+    (target / "_work").mkdir(parents=True)
+    (target / "_work" / "mine.txt").write_text("mine")
+    with pytest.raises(ArrangementError, match=r"'_work', which it did not write .*Nothing was written or deleted"):
+        regions_to_parquet(library.five_lines(), target)
+    assert (target / "_work" / "mine.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["out"] and os.listdir(target) == ["_work"]
+
+
+def test_a_users_file_added_to_an_output_is_kept(tmp_path):
+    A = library.generic(7, 2, seed=1)
+    regions_to_parquet(A, tmp_path / "out")
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    with pytest.raises(ArrangementError, match="'notes.txt', which it did not write"):
+        regions_to_parquet(library.braid(3), tmp_path / "out")
+    assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
+    assert read_regions(tmp_path / "out") == A.regions()
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_a_rerun_replaces_only_once_complete_and_an_empty_folder_is_fine(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    regions_to_parquet(library.generic(9, 3, seed=0), target, partitions=4)
+    B = library.braid(4)
+    regions_to_parquet(B, target, partitions=2)
+    assert read_regions(target) == B.regions()
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+    assert sorted(os.listdir(target)) == [MANIFEST, "part-00000.parquet", "part-00001.parquet"]
+
+
+def test_a_file_as_target_is_refused(tmp_path):
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(HyperarrError, match="path must be a folder .*got the file"):
+        regions_to_parquet(library.five_lines(), tmp_path / "f")
+    assert (tmp_path / "f").read_text() == "x"
+
+
+_WRITER = """
+import sys
+from hyperarr import library
+from hyperarr.distributed import regions_to_parquet
+regions_to_parquet(library.generic(30, 5, seed=1), sys.argv[1], partitions=8)
+"""
+
+
+def _start_writer(target):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    return subprocess.Popen([sys.executable, "-c", _WRITER, str(target)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _wait_mid_run(proc, parent, timeout=60):
+    """Until the writer's fresh sibling holds work files or parts (or the writer ended)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(any(p.iterdir()) for p in parent.glob(".out.*.tmpdir")):
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_an_interrupted_rerun_leaves_the_old_output_whole(tmp_path):
+    # Issue 23, item 2: Ctrl-C during a re-run had already deleted the old output.
+    A = library.generic(9, 3, seed=1)
+    target = tmp_path / "out"
+    regions_to_parquet(A, target, partitions=3)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    proc = _start_writer(target)
+    assert _wait_mid_run(proc, tmp_path), proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and b"KeyboardInterrupt" in err
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert read_regions(target) == A.regions()
+    assert os.listdir(tmp_path) == ["out"]  # no fresh sibling, no lock
+
+
+def test_a_killed_writer_leaves_the_old_output_and_the_next_write_cleans_up(tmp_path):
+    A = library.generic(9, 3, seed=1)
+    target = tmp_path / "out"
+    regions_to_parquet(A, target, partitions=3)
+    proc = _start_writer(target)
+    assert _wait_mid_run(proc, tmp_path)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert read_regions(target) == A.regions()
+    assert len(list(tmp_path.glob(".out.*.tmpdir"))) == 1  # SIGKILL leaves its sibling
+    B = library.braid(3)
+    regions_to_parquet(B, target)
+    assert read_regions(target) == B.regions()
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_two_writers_one_wins_the_other_is_refused_and_nothing_is_left(tmp_path):
+    # Issue 23, item 2: the second writer failed with a raw IndexError or FileNotFoundError.
+    target = tmp_path / "out"
+    proc = _start_writer(target)
+    assert _wait_mid_run(proc, tmp_path)
+    with pytest.raises(HyperarrError, match=r"path '.*out' is being written by another process; nothing was written"):
+        regions_to_parquet(library.braid(3), target)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(read_regions(target)) == len(library.generic(30, 5, seed=1).regions())
+    assert os.listdir(tmp_path) == ["out"]

@@ -76,6 +76,19 @@ def _int_spec(option: str, low: int, high: int) -> Callable[[str], _IntSpec]:
     return parse
 
 
+def _seconds(option: str) -> Callable[[str], float]:
+    """An argparse ``type`` for a positive, finite number of seconds: argparse refuses the rest."""
+
+    def parse(text: str) -> float:
+        try:
+            return parse_seconds(option, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
+
+    parse.__name__ = option
+    return parse
+
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``count`` on an argparse subparsers object."""
     p = add_command(
@@ -136,7 +149,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
              "integers, estimates and ratios as numbers of 17 significant digits",
     )
     p.add_argument(
-        "--max-seconds", default=str(_MAX_SECONDS), metavar="S",
+        "--max-seconds", default=_MAX_SECONDS, metavar="S", type=_seconds("--max-seconds"),
         help=f"with --n/--d, refuse work estimated above S seconds; with FILE.csv or --example, "
              f"stop the count after S seconds (default {_MAX_SECONDS:g}, as the library's)",
     )
@@ -158,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     total = len(n_spec.values) * len(d_spec.values)
     if total > _MAX_ROWS:
         raise ValueError(f"at most {_MAX_ROWS} (n, d) pairs at once; got {total}")
-    budget = parse_seconds("--max-seconds", args.max_seconds)
+    budget: float = args.max_seconds
     check_work(
         f"--n {n_spec.text} with --d {d_spec.text}: {total} row{'s' if total > 1 else ''} of exact "
         f"integers of up to {count_table_bits(n_spec.values, d_spec.values)} bits (d*log2(n)), which",
@@ -186,22 +199,22 @@ def _run_arrangement(args: argparse.Namespace) -> int:
     """``hyperarr count FILE.csv | --example NAME``: χ, Betti numbers and counts."""
     if args.n is not None or args.d is not None or args.central:
         raise ArrangementError("--n, --d and --central describe the table, not FILE.csv or --example")
-    budget = parse_seconds("--max-seconds", args.max_seconds)
-    A, gens = load_symmetric(args.file, args.example)
     name = args.example if args.example is not None else args.file
-    if args.symmetry and gens is None:
-        raise ArrangementError(
-            "--symmetry needs --example FAMILY-D of a family with a known symmetry group "
-            f"(coordinate, braid, resonance, threshold); got {name}")
-    symmetry = gens if args.symmetry else None
     hint = ""
-    if symmetry is None and has_symmetry(args.example):
+    if not args.symmetry and has_symmetry(args.example):
         hint = f"--symmetry (the family has one) counts far faster: hyperarr count --example {name} --symmetry"
         print(f"{args.command_parser.prog}: note: {hint}", file=sys.stderr)
     remedy = f"{hint}, or raise --max-seconds" if hint else "raise --max-seconds"
-    with feedback(args.command_parser.prog, "counting", bar=False), \
-            time_limit(budget, f"counting the regions of {name}", remedy):
-        chi = characteristic_polynomial(A, symmetry, progress=on_terminal())
+    # One budget for building the arrangement (an example's construction, a file's parsing) and counting.
+    with time_limit(args.max_seconds, f"counting the regions of {name}", remedy):
+        A, gens = load_symmetric(args.file, args.example)
+        if args.symmetry and gens is None:
+            raise ArrangementError(
+                "--symmetry needs --example FAMILY-D of a family with a known symmetry group "
+                f"(coordinate, braid, resonance, threshold); got {name}")
+        symmetry = gens if args.symmetry else None
+        with feedback(args.command_parser.prog, "counting", bar=False):
+            chi = characteristic_polynomial(A, symmetry, progress=on_terminal())
     rank = A.rank()
     betti = [abs(chi[A.dim - k]) for k in range(rank + 1)]
     regions = sum(betti)
