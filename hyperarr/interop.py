@@ -96,6 +96,13 @@ def from_torch(module: Any, layer: int = 0) -> Arrangement:
         One hyperplane per output unit: ``weight[i] · x + bias[i] = 0``, side
         +1 where that is positive (a layer without bias has bias 0).
 
+    Raises
+    ------
+    ArrangementError
+        If ``module`` holds no linear layer, ``layer`` is out of range, or
+        the layer has no values yet (a lazy module before its first forward
+        pass, or a module on the meta device).
+
     Examples
     --------
     >>> import torch                                    
@@ -113,7 +120,19 @@ def from_torch(module: Any, layer: int = 0) -> Arrangement:
             f"module must be a torch nn.Linear or an nn.Module holding some; got {type(module).__name__}")
     if not linears:
         raise ArrangementError(f"module must hold an nn.Linear; {type(module).__name__} holds none")
-    lin = linears[_layer_index(layer, len(linears), "linear layers")]
+    k = _layer_index(layer, len(linears), "linear layers")
+    lin = linears[k]
     weight = lin.weight
     bias = lin.bias if getattr(lin, "bias", None) is not None else np.zeros(int(lin.out_features))
+    which = f"linear layer {k} ({type(lin).__name__})"
+    for name, p in (("weight", weight), ("bias", bias)):
+        if hasattr(p, "materialize"):  # torch's UninitializedParameter, of a lazy module
+            raise ArrangementError(
+                f"module's {which} must have values; got an uninitialized {name} (a lazy module: "
+                "run one forward pass on a batch first, so that torch sets its shape and values)")
+        if getattr(p, "is_meta", False):
+            raise ArrangementError(
+                f"module's {which} must hold values; got a {name} on the meta device, which has a "
+                "shape but no data (load the weights first, e.g. module.to_empty(device='cpu') and "
+                "then load_state_dict)")
     return Arrangement.from_linear(weight, bias)

@@ -258,7 +258,8 @@ class ThresholdNetwork:
         Parameters
         ----------
         dtype : torch.dtype, optional
-            The dtype of the weights (and of the inputs the module takes).
+            The dtype of the weights (and of the inputs the module takes): a
+            floating torch dtype, its name (``"float32"``) or numpy's.
             By default float32 when every weight and threshold is a float32
             value and float32 evaluation gives every region's witness its
             label; float64 otherwise.
@@ -273,6 +274,8 @@ class ThresholdNetwork:
 
         Raises
         ------
+        ArrangementError
+            If ``dtype`` is not a floating dtype.
         HyperarrError
             If the floats of ``dtype`` misclassify a region's witness (a
             witness that close to a hyperplane needs float64, or more than
@@ -300,6 +303,7 @@ class ThresholdNetwork:
         """
         import torch
 
+        dtype = _torch_dtype(dtype)
         layers = self.layers
         exact = all(np.array_equal(np.asarray(w, dtype=np.float32).astype(np.float64), w)
                     for pair in layers for w in pair)
@@ -319,7 +323,7 @@ class ThresholdNetwork:
         for dt in tried:
             module = _torch_module(layers, dt)
             with torch.no_grad():
-                got = module(torch.from_numpy(W).to(dt))[:, 0].numpy().astype(np.int64)
+                got = module(torch.from_numpy(W).to(dt))[:, 0].double().numpy().astype(np.int64)
             if np.array_equal(got, want):
                 return module
         bad = int(np.flatnonzero(got != want)[0])
@@ -380,13 +384,58 @@ class ThresholdNetwork:
             raise ArrangementError(f"data is not a valid {_FORMAT}: {exc}") from None
         if not layers:
             raise ArrangementError("data is not a valid network: it has no layers")
-        w0 = np.array(layers[0][0], dtype=np.float64).reshape(A.n, d)
-        t0 = np.array(layers[0][1], dtype=np.float64).reshape(A.n)
+        for k, (w, t) in enumerate(layers):
+            try:
+                w, t = np.array(w, dtype=np.float64), np.array(t, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ArrangementError(f"data layers[{k}] must hold numbers in rectangular lists; "
+                                       f"got weights {_brief(w)} and thresholds {_brief(t)}") from None
+            want = (A.n, d) if k == 0 else (None, int(layers[k - 1][0].shape[0]))
+            if w.ndim != 2 or t.ndim != 1 or t.shape[0] != w.shape[0] \
+                    or (k == 0 and w.shape != want) or (k > 0 and w.shape[1] != want[1]):
+                height = "k" if k else str(A.n)
+                raise ArrangementError(
+                    f"data layers[{k}] must have weights of shape ({height}, {want[1]}) and thresholds of "
+                    f"shape ({height},){' (one row a hyperplane)' if k == 0 else ''}; got {w.shape} and "
+                    f"{t.shape}")
+            layers[k] = (w, t)
+        w0, t0 = layers[0]
         if not (np.array_equal(w0, A.normals) and np.array_equal(t0, A.offsets)):
             raise ArrangementError(
                 "data layers[0] must be the float64 values of the exact hyperplanes"
             )
         return cls(A, layers[1:], labels, method=method, optimal=optimal, form=form)
+
+
+def _brief(value: Any, chars: int = 60) -> str:
+    """``repr(value)``, cut to ``chars`` characters for a message."""
+    text = repr(value)
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def _torch_dtype(dtype: Any) -> Any:
+    """``dtype`` as a floating torch dtype (None stays None); ArrangementError naming it otherwise.
+
+    torch dtypes, their names (``"float32"``) and numpy's floating dtypes are taken.
+    """
+    import torch
+
+    if dtype is None:
+        return None
+    found: Any
+    if isinstance(dtype, torch.dtype):
+        found = dtype
+    elif isinstance(dtype, str):
+        found = getattr(torch, dtype, None)
+    else:
+        try:
+            found = getattr(torch, np.dtype(dtype).name, None)
+        except TypeError:
+            found = None
+    if isinstance(found, torch.dtype) and found.is_floating_point and not found.is_complex:
+        return found
+    raise ArrangementError("dtype must be a floating torch dtype (torch.float32, torch.float64, "
+                           f"torch.float16 or torch.bfloat16), its name, or None; got {dtype!r}")
 
 
 def _torch_module(layers: list[tuple[NDArray[np.float64], NDArray[np.float64]]], dtype: Any) -> Any:

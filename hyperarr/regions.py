@@ -339,17 +339,46 @@ class Regions:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Regions":
-        """Read a table written by ``save`` (exact witnesses included)."""
-        with np.load(path) as z:
-            m = z["signs"].shape[0]
-            exact: list[tuple[Fraction, ...] | None] | None = None
-            if "exact_rows" in z and z["exact_rows"].size:
-                exact = [None] * m
-                for r, vals in zip(z["exact_rows"].tolist(), z["exact_values"].tolist()):
-                    exact[r] = tuple(Fraction(v) for v in vals)
-            relative = z["relatively_bounded"] if "relatively_bounded" in z else None
-            return cls(z["signs"], z["points"], z["bounded"], relatively_bounded=relative,
-                       exact_points=exact)
+        """Read a table written by ``save`` (exact witnesses included).
+
+        Raises
+        ------
+        ArrangementError
+            If ``path`` is not such a table (another file, a damaged one, or
+            an ``.npz`` without the arrays ``save`` writes).
+        OSError
+            If ``path`` cannot be read (missing, a folder, no permission).
+        """
+        import zipfile
+        import zlib
+
+        def refuse(why: str) -> ArrangementError:
+            return ArrangementError(f"path must be a table written by Regions.save (an .npz file); "
+                                    f"{os.fspath(path)!r} {why}")
+
+        try:
+            z = np.load(path, allow_pickle=False)
+        except (ValueError, EOFError, zipfile.BadZipFile):
+            raise refuse("is not one: it is not an .npz archive") from None
+        if not isinstance(z, np.lib.npyio.NpzFile):
+            raise refuse(f"holds a single array of shape {getattr(z, 'shape', '?')}, not a table")
+        with z:
+            missing = [k for k in ("signs", "points", "bounded") if k not in z]
+            if missing:
+                raise refuse(f"has no {', '.join(missing)} (it holds {sorted(z.files)[:6]})")
+            try:
+                m = z["signs"].shape[0] if z["signs"].ndim else 0
+                exact: list[tuple[Fraction, ...] | None] | None = None
+                if "exact_rows" in z and z["exact_rows"].size:
+                    exact = [None] * m
+                    for r, vals in zip(z["exact_rows"].tolist(), z["exact_values"].tolist()):
+                        exact[r] = tuple(Fraction(v) for v in vals)
+                relative = z["relatively_bounded"] if "relatively_bounded" in z else None
+                signs, points, bounded = z["signs"], z["points"], z["bounded"]
+            except (ValueError, KeyError, IndexError, TypeError, ZeroDivisionError, EOFError,
+                    zipfile.BadZipFile, zlib.error) as exc:
+                raise refuse(f"is damaged ({type(exc).__name__}: {str(exc)[:80]})") from None
+        return cls(signs, points, bounded, relatively_bounded=relative, exact_points=exact)
 
 
 # ----------------------------------------------------------------------

@@ -996,6 +996,30 @@ def test_relatively_bounded_shi():
     assert int(R.relatively_bounded.sum()) == 4 == A.n_bounded_regions()
 
 
+def test_load_of_a_file_not_saved_by_regions_names_it(tmp_path):
+    # Issue 23, item 5: a garbage file said it "contains pickled data".
+    R = library.five_lines().regions()
+    R.save(tmp_path / "ok.npz")
+    data = (tmp_path / "ok.npz").read_bytes()
+    (tmp_path / "garbage.npz").write_bytes(bytes(range(256)) * 3)
+    (tmp_path / "half.npz").write_bytes(data[: len(data) // 2])
+    zeros = bytearray(data)
+    zeros[200:400] = bytes(200)
+    (tmp_path / "zeros.npz").write_bytes(bytes(zeros))
+    np.save(tmp_path / "one.npy", np.zeros(3))
+    np.savez(tmp_path / "other.npz", x=np.zeros(3))
+    says = {"garbage.npz": "is not one: it is not an .npz archive",
+            "half.npz": "is not one: it is not an .npz archive",
+            "zeros.npz": "is damaged",
+            "one.npy": r"holds a single array of shape \(3,\), not a table",
+            "other.npz": r"has no signs, points, bounded \(it holds \['x'\]\)"}
+    for name, message in says.items():
+        with pytest.raises(ArrangementError, match=r"path must be a table written by Regions\.save \(an \.npz "
+                                                   rf"file\); '.*{name}' {message}"):
+            Regions.load(tmp_path / name)
+    assert Regions.load(tmp_path / "ok.npz") == R
+
+
 def test_save_load_keeps_exact_witnesses(tmp_path):
     A = Arrangement([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3])
     R = A.regions()

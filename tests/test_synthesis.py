@@ -307,6 +307,32 @@ def test_from_dict_rejects_bad_data():
         ThresholdNetwork.from_dict(dict(data, hyperplanes=[["1", "x", "2"]]))
 
 
+def _layers(data, k, weights=None, thresholds=None):
+    layers = [dict(L) for L in data["layers"]]
+    layers[k] = {"weights": layers[k]["weights"] if weights is None else weights,
+                 "thresholds": layers[k]["thresholds"] if thresholds is None else thresholds}
+    return dict(data, layers=layers)
+
+
+def test_from_dict_with_mismatched_layers_names_the_layer():
+    # Issue 23, item 5: mismatched layers said "cannot reshape".
+    data = synthesize(library.five_lines(), ADG).to_dict()
+    w0, w1 = data["layers"][0]["weights"], data["layers"][1]["weights"]
+    cases = [
+        (_layers(data, 0, weights=w0[:-1]), r"layers\[0\] must have weights of shape \(5, 2\) and thresholds "
+                                            r"of shape \(5,\) \(one row a hyperplane\); got \(4, 2\) and \(5,\)"),
+        (_layers(data, 1, thresholds=[1.5]), r"layers\[1\] must have weights of shape \(k, 5\) and thresholds "
+                                             r"of shape \(k,\); got \(\d+, 5\) and \(1,\)"),
+        (_layers(data, 1, weights=[r[:-1] for r in w1]), r"layers\[1\] must have weights of shape \(k, 5\).*"
+                                                         r"got \(\d+, 4\)"),
+        (_layers(data, 1, weights=[w1[0], w1[1][:2]]), r"layers\[1\] must hold numbers in rectangular lists"),
+        (_layers(data, 0, weights="ab"), r"layers\[0\] must hold numbers in rectangular lists; got weights 'ab'"),
+    ]
+    for bad, message in cases:
+        with pytest.raises(ArrangementError, match=message):
+            ThresholdNetwork.from_dict(bad)
+
+
 def test_network_is_read_only():
     net = synthesize(library.five_lines(), ADG)
     W, t = net.layers[1]

@@ -98,3 +98,47 @@ def test_to_torch_refuses_a_dtype_that_misclassifies():
     with pytest.raises(ha.HyperarrError, match="misclassifies"):
         net.to_torch(dtype=torch.float16)
     assert net.to_torch()[0].weight.dtype == torch.float64
+
+
+# Issue 23, item 5: errors that name the argument, not torch's or numpy's own.
+
+
+@pytest.mark.parametrize("dtype, weight", [(torch.bfloat16, torch.bfloat16), (torch.float16, torch.float16),
+                                           ("float32", torch.float32), (np.float32, torch.float32),
+                                           (np.dtype("float64"), torch.float64), ("float64", torch.float64)])
+def test_to_torch_takes_floating_dtypes_by_any_name(dtype, weight):
+    net = synthesize(library.five_lines(), "A,D,G")   # small integers: exact in every float here
+    module = net.to_torch(dtype=dtype)
+    assert module[0].weight.dtype == weight
+    R = library.five_lines().regions()
+    with torch.no_grad():
+        out = module(torch.from_numpy(R.points).to(weight))[:, 0].double().numpy()
+    assert out.astype(int).tolist() == net.predict(R.points).astype(int).tolist()
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.complex64, torch.bool, "int8", "nonsense", np.int32, 3])
+def test_to_torch_refuses_other_dtypes_naming_the_argument(dtype):
+    net = synthesize(library.five_lines(), "A,D,G")
+    with pytest.raises(ArrangementError, match=r"dtype must be a floating torch dtype .*; got "):
+        net.to_torch(dtype=dtype)
+
+
+def test_from_torch_refuses_a_lazy_layer_naming_it():
+    with pytest.raises(ArrangementError, match=r"linear layer 0 \(LazyLinear\) must have values; got an "
+                                               r"uninitialized weight .*forward pass"):
+        from_torch(torch.nn.LazyLinear(3))
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.LazyLinear(4))
+    assert from_torch(net).n == 3                                # layer 0 is fine
+    with pytest.raises(ArrangementError, match=r"linear layer 1 \(LazyLinear\)"):
+        from_torch(net, layer=1)
+    net(torch.zeros(1, 2))                                       # the first pass sets it
+    assert (from_torch(net, layer=1).n, from_torch(net, layer=1).dim) == (4, 3)
+
+
+def test_from_torch_refuses_a_meta_device_layer_naming_it():
+    lin = torch.nn.Linear(3, 2, device="meta")
+    with pytest.raises(ArrangementError, match=r"linear layer 0 \(Linear\) must hold values; got a weight "
+                                               r"on the meta device"):
+        from_torch(lin)
+    lin = lin.to_empty(device="cpu")
+    assert from_torch(lin).n == 2
