@@ -20,6 +20,7 @@ agree, and the ratios c_b / c_b' the rows impose must be consistent.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -127,7 +128,12 @@ def _is_induced(rows: Matrix, perm: Sequence[int]) -> bool:
 
 def verified(generators: Any, n: int, column: Sequence[int], rows: Sequence[Sequence[int]],
              fixed_last: bool) -> list[tuple[int, ...]]:
-    """Check every generator and return it as a permutation of ``rows``.
+    """Check every generator and return the distinct ones as permutations of ``rows``.
+
+    Repeated generators, and those that act as the identity on ``rows``, are
+    checked as permutations of ``range(n)`` but verified (the exact, costly
+    part) at most once, and are left out of the result: it holds each
+    distinct non-identity permutation once, in the order first given.
 
     Parameters
     ----------
@@ -157,8 +163,13 @@ def verified(generators: Any, n: int, column: Sequence[int], rows: Sequence[Sequ
             f"got {type(generators).__name__}") from None
     h = len(rows)
     Q = [[Fraction(int(v)) for v in r] for r in rows]
-    out = []
+    out: list[tuple[int, ...]] = []
+    seen_input: set[tuple[int, ...]] = set()
+    seen: set[tuple[int, ...]] = {tuple(range(h))}  # the identity needs no check
     for k, g in enumerate(gens):
+        with contextlib.suppress(TypeError):  # unhashable entries: the check below names them
+            if tuple(g) in seen_input and all(isinstance(v, int) or hasattr(v, "__index__") for v in g):
+                continue  # checked once: a repeat is the same permutation
         shown = repr(g) if len(g) <= 20 else f"[{', '.join(map(str, g[:20]))}, …]"
         ok = (len(g) == n and all(isinstance(v, int) or hasattr(v, "__index__") for v in g))
         vals = [int(v) for v in g] if ok else []
@@ -166,6 +177,7 @@ def verified(generators: Any, n: int, column: Sequence[int], rows: Sequence[Sequ
             raise ArrangementError(
                 f"symmetry generator {k} must be a permutation of 0..{n - 1} in one-line "
                 f"notation; got {shown}")
+        seen_input.add(tuple(g))
         perm = [-1] * h
         for i, gi in enumerate(vals):
             a, b = column[i], column[gi]
@@ -180,10 +192,13 @@ def verified(generators: Any, n: int, column: Sequence[int], rows: Sequence[Sequ
             raise ArrangementError(
                 f"symmetry generator {k} is not a symmetry: it does not permute the distinct "
                 f"hyperplanes; got {shown}")
+        if tuple(perm) in seen:
+            continue
         if not _is_induced(Q, perm):
             raise ArrangementError(
                 f"symmetry generator {k} is not a symmetry of the arrangement: no invertible "
                 f"{'affine' if fixed_last else 'linear'} map sends each hyperplane i onto "
                 f"hyperplane g[i]; got {shown}")
+        seen.add(tuple(perm))
         out.append(tuple(perm))
     return out

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
-from hyperarr import Arrangement, library
+from hyperarr import Arrangement, characteristic, library
 from hyperarr.counting import characteristic_polynomial, n_bounded_regions, n_regions
-from hyperarr.exceptions import OutputTooLargeError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
 # ----------------------------------------------------------------------------
 # Helpers: polynomials as coefficient lists (index k = coefficient of t^k)
@@ -304,3 +304,33 @@ def test_counts_need_an_arrangement(call):
 
     with pytest.raises(ArrangementError, match="A must be an Arrangement; got list"):
         call([[1, 0], [0, 1]])
+
+
+# Issue 23, item 6: generators deduplicated and checked once each.
+
+
+def test_repeated_symmetry_generators_are_verified_once(monkeypatch):
+    from hyperarr import _symmetry
+
+    A = library.threshold(4)
+    gens = [list(g) for g in library.threshold_symmetry(4)]
+    calls = []
+    real = _symmetry._is_induced
+    monkeypatch.setattr(_symmetry, "_is_induced", lambda Q, perm: calls.append(tuple(perm)) or real(Q, perm))
+    many = [list(range(A.n))] * 100_000 + gens * 1000
+    assert A.n_regions(symmetry=many) == A.n_regions() == 1882
+    assert len(calls) == len(set(calls)) == len({tuple(g) for g in gens})  # each distinct one once
+    rows, _, central = characteristic._cone(A)
+    kept = _symmetry.verified(many, A.n, A._prepared.column.tolist(), rows, fixed_last=not central)
+    assert len(kept) == len(set(kept)) == len({tuple(g) for g in gens})
+
+
+def test_a_bad_generator_among_copies_is_still_named():
+    A = library.threshold(3)
+    ident = list(range(A.n))
+    swap = [1, 0, *ident[2:]]
+    with pytest.raises(ArrangementError, match=r"symmetry generator 50000 is not a symmetry"):
+        A.n_regions(symmetry=[ident] * 50_000 + [swap])
+    floats = [float(v) for v in ident]
+    with pytest.raises(ArrangementError, match=r"symmetry generator 1 must be a permutation of 0\.\.7"):
+        A.n_regions(symmetry=[ident, floats])
