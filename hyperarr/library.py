@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hyperarr import _memory
 from hyperarr._generic import DEFAULT_MAX_CHECKS, refuse_over_budget
 from hyperarr.arrangement import Arrangement
 from hyperarr._validate import as_count
@@ -642,8 +643,18 @@ def resonance_symmetry(d: int) -> list[list[int]]:
     [[1, 0, 2], [0, 2, 1]]
     >>> resonance(4).n_regions(resonance_symmetry(4))
     370
+
+    Raises
+    ------
+    OutputTooLargeError
+        Before anything is built, if the $2^d - 1$ hyperplanes and their
+        generators would not fit in the memory available.
     """
     d = _as_dim(d)
+    return _group_within_memory(f"resonance_symmetry({d})", d, 2**d - 1, _resonance_generators)
+
+
+def _resonance_generators(d: int) -> list[list[int]]:
     rows = [tuple(r) for r in _bit_rows(d, with_zero=False)]
     gens = _permuting_coordinates(rows, d)
 
@@ -675,9 +686,40 @@ def threshold_symmetry(d: int) -> list[list[int]]:
     [[0, 2, 1, 3], [2, 3, 0, 1]]
     >>> threshold(4).n_regions(threshold_symmetry(4))
     1882
+
+    Raises
+    ------
+    OutputTooLargeError
+        Before anything is built, if the $2^d$ hyperplanes and their
+        generators would not fit in the memory available.
     """
     d = _as_dim(d)
+    return _group_within_memory(f"threshold_symmetry({d})", d, 2**d, _threshold_generators)
+
+
+def _threshold_generators(d: int) -> list[list[int]]:
     rows = [tuple(r) for r in _bit_rows(d, with_zero=True)]
     gens = _permuting_coordinates(rows, d)
     gens.append(_on_rows(rows, lambda r: (1 - r[0],) + r[1:]))
+    return gens
+
+
+#: Groups on at most 2**_SAMPLE_DIM hyperplanes are built without a memory check; larger ones
+#: are checked with the bytes a hyperplane takes measured on that size.
+_SAMPLE_DIM = 10
+
+
+def _group_within_memory(name: str, d: int, count: int, build: Any) -> list[list[int]]:
+    """``build(d)``, after checking that ``count`` hyperplanes' worth fits in the memory available.
+
+    The peak bytes per hyperplane are measured on ``build(_SAMPLE_DIM)``, plus
+    16 bytes for each further coordinate (a pointer in a row and in its image).
+    """
+    if d > _SAMPLE_DIM:
+        sample = _memory.measured_bytes(lambda: build(_SAMPLE_DIM)) / 2**_SAMPLE_DIM
+        _memory.refuse_over(f"{name}, on 2^{d}{' − 1' if count % 2 else ''} hyperplanes,", count,
+                            sample + 16 * (d - _SAMPLE_DIM),
+                            "state the symmetry of a smaller family, or count without symmetry=")
+    with _memory.memory_errors_refused(name, None, "state the symmetry of a smaller family"):
+        gens: list[list[int]] = build(d)
     return gens

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _bounded, _exact, _generic, _keys
+from hyperarr import _bounded, _exact, _generic, _keys, _memory
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import flat_regions
@@ -397,7 +397,9 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
         regions than this.  The cheap upper bound $\sum_{k \le \mathrm{rank}} \binom{h}{k}$ (h
         distinct hyperplanes) is tried first; when it exceeds the limit the
         exact count from the characteristic polynomial decides.  ``None``
-        means no limit.
+        means no limit on the count; the memory check stays: a table whose
+        rows (n + 8d + 3 bytes each) would take more than 80% of the memory
+        available is refused the same way.
 
     Returns
     -------
@@ -407,7 +409,9 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     Raises
     ------
     OutputTooLargeError
-        If the arrangement has more regions than ``max_regions``.
+        If the arrangement has more regions than ``max_regions``, or their
+        table would not fit in the memory available (the message gives
+        both figures); also if the enumeration runs out of memory anyway.
 
     Notes
     -----
@@ -422,8 +426,11 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     >>> len(R), int(R.bounded.sum())
     (16, 6)
     """
-    _check_limit(checked(A), max_regions)
-    return A._region_table
+    per_row = _check_limit(checked(A), max_regions)
+    with _memory.memory_errors_refused(f"enumerating the regions of {A!r}", None,
+                                       "stream them with A.iter_regions(chunk_size=...), or count "
+                                       "them with A.n_regions()"):
+        return A._region_table
 
 
 def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Regions]:
@@ -478,21 +485,32 @@ def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
         yield table[start : start + chunk]
 
 
-def _check_limit(A: "Arrangement", limit: int | None) -> None:
-    if limit is None:
-        return
-    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1:
+def _check_limit(A: "Arrangement", limit: int | None) -> int:
+    """Refuse more regions than ``limit``, or a table larger than the memory available
+    (also when ``limit`` is None); the bytes a region of the table takes."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 1):
         raise ArrangementError(f"max_regions must be a positive integer or None; got {limit!r}")
+    per_row = _bytes_per_region(A)
+    memory = _memory.available()
     bound = region_count(len(A._prepared.rows), A.rank())
-    if bound <= limit:
-        return
+    if (limit is None or bound <= limit) and not (memory and bound * per_row > _memory.SHARE * memory):
+        return per_row
     exact = n_regions(A)
-    if exact > limit:
+    if limit is not None and exact > limit:
         raise OutputTooLargeError(
             f"the arrangement has {exact} regions (upper bound Σ_k C(n, k) = {bound}), "
             f"more than max_regions={limit}; stream them with A.iter_regions(chunk_size=...), "
             "count them with A.n_regions(), or pass a larger max_regions"
         )
+    _memory.refuse_over(f"the table of the {exact} regions", exact, per_row,
+                        "stream them with A.iter_regions(chunk_size=...), or count them with "
+                        "A.n_regions()", memory)
+    return per_row
+
+
+def _bytes_per_region(A: "Arrangement") -> int:
+    """The bytes one region takes in the table: its signs (int8), witness (float64) and three flags."""
+    return A.n + 8 * A.dim + 3
 
 
 def _enumerate(A: "Arrangement") -> Regions:

@@ -14,12 +14,14 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from hyperarr import _memory
 from hyperarr.cli._command import add_command, feedback
 from hyperarr.cli._input import EXAMPLES_HELP, has_symmetry, load_arrangement
 from hyperarr.cli._output import WITNESS_HEAD, save_regions, witness_text, write_bytes
 from hyperarr.exceptions import OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from hyperarr.arrangement import Arrangement
     from hyperarr.regions import Region, Regions
 
 __all__ = ["add_parser", "run", "demo_step"]
@@ -105,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
             ) from None
     progress = _Progress(enabled=args.progress)
     progress.say(f"arrangement: n = {A.n} hyperplanes in R^{A.dim}")
+    per_row = _check_output_size(A, out)
     start = time.perf_counter()
     with feedback(args.command_parser.prog, "enumerating regions"):
         try:
@@ -122,16 +125,72 @@ def run(args: argparse.Namespace) -> int:
             from hyperarr.plane import seed_labels
 
             labels = seed_labels(A)
-        for line in _text(table, labels):
-            print(line)
+        with _memory.memory_errors_refused(f"the text table of {len(table)} regions", per_row * len(table),
+                                   "write it to a file with -o OUT.npz"):
+            for line in _text(table, labels):
+                print(line)
         return 0
-    if out.endswith(".npz"):
-        save_regions(table, out)
-    else:
-        write_bytes(out, _encode(table, out))
+    with _memory.memory_errors_refused(f"the {out.rsplit('.', 1)[-1].upper()} of {len(table)} regions",
+                               per_row * len(table), "write -o OUT.npz instead"):
+        if out.endswith(".npz"):
+            save_regions(table, out)
+        else:
+            write_bytes(out, _encode(table, out))
     progress.say(f"wrote {out}")
     print(f"{len(table)} regions ({int(table.bounded.sum())} bounded) written to {out}")
     return 0
+
+
+def _check_output_size(A: "Arrangement", out: str | None) -> float:
+    """Refuse, before enumerating, an output of ``A``'s regions larger than the memory available.
+
+    The bytes a region takes are measured on a sample table of the same n
+    and d in the format of ``out`` (text, CSV, JSON or npz): the table itself
+    plus the peak of encoding it.  The number of regions is the cheap upper
+    bound, or the exact count when the bound does not fit.  Returns the bytes
+    per region.
+    """
+    from hyperarr._binomial import region_count
+    from hyperarr.regions import _bytes_per_region
+
+    per_row = _bytes_per_region(A) + _format_bytes_per_region(A.n, A.dim, out)
+    memory = _memory.available()
+    bound = region_count(len(A._prepared.rows), A.rank())
+    if memory and bound * per_row > _memory.SHARE * memory:
+        what = "the text table" if out is None else f"the {out.rsplit('.', 1)[-1].upper()}"
+        m = A.n_regions()
+        remedy = ("stream them in Python with A.iter_regions(chunk_size=...), or write them as Parquet "
+                  "parts with hyperarr.distributed.regions_to_parquet")
+        if out is None or not out.endswith(".npz"):
+            remedy = f"write -o OUT.npz (the most compact), or {remedy}"
+        _memory.refuse_over(f"{what} of the {m} regions (with the table they come from)", m, per_row,
+                            remedy, memory)
+    return per_row
+
+
+#: Regions in the sample on which an output's bytes per region are measured.
+_SAMPLE = 256
+
+
+def _format_bytes_per_region(n: int, d: int, out: str | None) -> float:
+    """Peak bytes a region takes while encoded for ``out`` (None: the text table), measured: the
+    growth of the peak from a sample table to one twice as long (fixed costs cancel)."""
+    import numpy as np
+
+    from hyperarr.regions import Regions
+
+    def peak(rows: int) -> int:
+        rng = np.random.default_rng(0)
+        signs = np.where(rng.random((rows, n)) < 0.5, 1, -1).astype(np.int8)
+        flags = rng.random(rows) < 0.5
+        sample = Regions._wrap(signs, rng.normal(size=(rows, d)) * 1e3, flags, flags, None)
+        if out is None:
+            return _memory.measured_bytes(lambda: _text(sample))
+        if out.endswith(".npz"):
+            return _memory.measured_bytes(sample._npz_bytes)
+        return _memory.measured_bytes(lambda: _encode(sample, out))
+
+    return max(peak(2 * _SAMPLE) - peak(_SAMPLE), 0) / _SAMPLE
 
 
 def demo_step(out_dir: str) -> list[str]:
