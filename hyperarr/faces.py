@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _keys, _lift, _rref
+from hyperarr import _exact, _keys, _lift, _memory, _rref
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.arrangement import checked
@@ -336,7 +336,9 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     Raises
     ------
     OutputTooLargeError
-        If there are more faces than ``max_faces``.
+        If there are more faces than ``max_faces``, or their table would
+        not fit in the memory available (``max_faces=None`` keeps that
+        check).
 
     Notes
     -----
@@ -366,8 +368,13 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
             f"the arrangement has {total} faces (face vector {fv}), more than "
             f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
             "them with A.face_vector(), or pass a larger max_faces")
-    # The table is allocated once, from the face vector, and filled flat by flat.
-    return _assemble(_blocks(A, dims), total, A.n, A.dim)
+    # The table is allocated once, from the face vector, and filled flat by flat: its rows
+    # (signs, dimension, witness, flag, flat) are checked against the memory first.
+    per_row = A.n + 8 + 8 * A.dim + 1 + 4
+    remedy = "stream them with A.iter_faces(chunk_size=...), or count them with A.face_vector()"
+    _memory.refuse_over(f"the table of the {total} faces", total, per_row, remedy)
+    with _memory.memory_errors_refused(f"listing the {total} faces", total * per_row, remedy):
+        return _assemble(_blocks(A, dims), total, A.n, A.dim)
 
 
 def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = None) -> Iterator[Faces]:

@@ -128,3 +128,14 @@ def test_refuse_over_and_memory_errors_refused():
         with _memory.memory_errors_refused("the thing", 1e9, "do less"):
             raise OutputTooLargeError("kept")
     assert _memory.available() > 0
+
+
+def test_faces_without_a_cap_keep_the_memory_check(monkeypatch):
+    A = library.braid(5)
+    fv = A.face_vector()
+    monkeypatch.setattr(_memory, "available", lambda: 1000)
+    with pytest.raises(OutputTooLargeError, match=rf"^the table of the {sum(fv)} faces would take about .* "
+                                                  r"more than the 800 bytes of memory available here"):
+        A.faces(max_faces=None)
+    monkeypatch.undo()
+    assert len(A.faces(max_faces=None)) == sum(fv)

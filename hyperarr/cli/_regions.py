@@ -169,7 +169,7 @@ def _check_output_size(A: "Arrangement", out: str | None) -> float:
 
 
 #: Regions in the sample on which an output's bytes per region are measured.
-_SAMPLE = 256
+_SAMPLE = 64
 
 
 def _format_bytes_per_region(n: int, d: int, out: str | None) -> float:
