@@ -63,7 +63,7 @@ def test_the_cli_refuses_an_output_before_enumerating(tmp_path, fmt):
     np.savetxt(csv, np.hstack([A.normals, A.offsets[:, None]]), delimiter=",")
     out = tmp_path / f"x.{fmt}"
     got = _child(f"from hyperarr.cli import main\nraise SystemExit(main(['regions', {str(csv)!r}, '-o', "
-                 f"{str(out)!r}]))", 1e8)
+                 f"{str(out)!r}]))", 5e7)
     assert got["error"] == "SystemExit: 2"  # refused (the message is checked below, in this process)
     assert got["peak_mb"] < _LIMIT_MB
     assert not out.exists() and sorted(os.listdir(tmp_path)) == ["big.csv"]
@@ -75,13 +75,13 @@ def test_the_cli_message_names_the_format_and_the_figures(tmp_path, capsys, monk
     A = library.generic(60, 4, seed=1)
     csv = tmp_path / "big.csv"
     np.savetxt(csv, np.hstack([A.normals, A.offsets[:, None]]), delimiter=",")
-    monkeypatch.setattr(_memory, "available", lambda: 10**8)
+    monkeypatch.setattr(_memory, "available", lambda: 5 * 10**7)
     for fmt, remedy in [("json", "write -o OUT.npz"), ("csv", "write -o OUT.npz"), ("npz", "iter_regions")]:
         assert cli.main(["regions", str(csv), "-o", str(tmp_path / f"x.{fmt}")]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"hyperarr regions: error: the {fmt.upper()} of the 523686 regions (with the "
                               "table they come from) would take about "), err
-        assert "rows of about" in err and "more than the 80.0 MB of memory available here" in err
+        assert "rows of about" in err and "more than the 40.0 MB of memory available here" in err
         assert remedy in err
     assert cli.main(["regions", str(csv)]) == 2
     assert "the text table of the 523686 regions" in capsys.readouterr().err
@@ -139,3 +139,20 @@ def test_faces_without_a_cap_keep_the_memory_check(monkeypatch):
         A.faces(max_faces=None)
     monkeypatch.undo()
     assert len(A.faces(max_faces=None)) == sum(fv)
+
+
+def test_the_faces_command_refuses_an_output_larger_than_the_memory(tmp_path, capsys, monkeypatch):
+    from hyperarr import cli
+    from hyperarr.cli import _faces
+
+    F = library.braid(5).faces()
+    per_json = _faces._bytes_per_face(F, library.braid(5).face_vector(), "x.json")
+    assert len(F[:100]) and per_json > F.signs.shape[1]  # at least a character a sign
+    assert len(F) * (F.signs.shape[1] + 45) < 0.8 * 60_000 < len(F) * per_json  # the table fits, the JSON not
+    monkeypatch.setattr(_memory, "available", lambda: 60_000)
+    for fmt in ("json", "csv"):
+        assert cli.main(["faces", "--example", "braid-5", "-o", str(tmp_path / f"x.{fmt}")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"hyperarr faces: error: the {fmt.upper()} of the {len(F)} faces would take about")
+        assert "more than the 48.0 kB of memory available here" in err
+    assert os.listdir(tmp_path) == []

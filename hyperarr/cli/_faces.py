@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hyperarr.cli._command import add_command, feedback
 from hyperarr.cli._input import EXAMPLES_HELP, load_arrangement
+from hyperarr import _memory
 from hyperarr.cli._output import WITNESS_HEAD, check_folder, witness_text, write_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,14 +82,40 @@ def run(args: argparse.Namespace) -> int:
     with feedback(args.command_parser.prog, "listing faces"):
         table = A.faces(dim=dim)
         fv = A.face_vector()
-    if out is None:
-        print(f"face vector (f_0, ..., f_{A.dim}): {fv}")
-        for line in _text(table):
-            print(line)
-        return 0
-    write_bytes(out, table.npz_bytes() if out.endswith(".npz") else _encode(table, fv, out))
+    what = "the text table" if out is None else f"the {out.rsplit('.', 1)[-1].upper()}"
+    per_row = _bytes_per_face(table, fv, out)
+    remedy = "write -o OUT.npz (the most compact), or stream them in Python with A.iter_faces(chunk_size=...)"
+    _memory.refuse_over(f"{what} of the {len(table)} faces", len(table), per_row, remedy)
+    with _memory.memory_errors_refused(f"{what} of the {len(table)} faces", per_row * len(table), remedy):
+        if out is None:
+            print(f"face vector (f_0, ..., f_{A.dim}): {fv}")
+            for line in _text(table):
+                print(line)
+            return 0
+        write_bytes(out, table.npz_bytes() if out.endswith(".npz") else _encode(table, fv, out))
     print(f"{len(table)} faces written to {out}")
     return 0
+
+
+#: Faces on which the bytes a face takes in the output are measured.
+_SAMPLE = 64
+
+
+def _bytes_per_face(table: "Faces", fv: tuple[int, ...], out: str | None) -> float:
+    """Peak bytes a face takes while encoded for ``out`` (None: text), measured on the table's
+    first faces: the growth of the peak from ``_SAMPLE`` faces to twice as many."""
+    if len(table) < 2 * _SAMPLE:
+        return 0.0  # a small table: nothing to check
+
+    def peak(rows: int) -> int:
+        sample = table[:rows]
+        if out is None:
+            return _memory.measured_bytes(lambda: _text(sample))
+        if out.endswith(".npz"):
+            return _memory.measured_bytes(sample.npz_bytes)
+        return _memory.measured_bytes(lambda: _encode(sample, fv, out))
+
+    return max(peak(2 * _SAMPLE) - peak(_SAMPLE), 0) / _SAMPLE
 
 
 def _sign(s: int) -> str:
