@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -495,17 +496,63 @@ def _check_limit(A: "Arrangement", limit: int | None) -> int:
     bound = region_count(len(A._prepared.rows), A.rank())
     if (limit is None or bound <= limit) and not (memory and bound * per_row > _memory.SHARE * memory):
         return per_row
+    # A large arrangement outside general position (where the count has a
+    # closed form) is mostly refused by a lower bound, before the exact count.
+    rows_fit = int(_memory.SHARE * memory // per_row) if memory else None
+    cap = min(c for c in (limit, rows_fit) if c is not None)
+    large = bound > LOWER_BOUND_FROM and not _generic.probably_generic(A._prepared.rows, A.dim)
+    at_least = _lower_bound(A, cap) if large else 0
+    if at_least > cap:
+        _refuse(limit, memory, per_row, at_least, f"at least {at_least}",
+                "(those of its first hyperplanes)")
     exact = n_regions(A)
-    if limit is not None and exact > limit:
-        raise OutputTooLargeError(
-            f"the arrangement has {exact} regions (upper bound Σ_k C(n, k) = {bound}), "
-            f"more than max_regions={limit}; stream them with A.iter_regions(chunk_size=...), "
-            "count them with A.n_regions(), or pass a larger max_regions"
-        )
-    _memory.refuse_over(f"the table of the {exact} regions", exact, per_row,
-                        "stream them with A.iter_regions(chunk_size=...), or count them with "
-                        "A.n_regions()", memory)
+    _refuse(limit, memory, per_row, exact, str(exact), f"(upper bound Σ_k C(n, k) = {bound})")
     return per_row
+
+
+def _refuse(limit: int | None, memory: int, per_row: int, count: int, shown: str, why: str) -> None:
+    """Refuse ``count`` regions (``shown`` as the message says it, ``why`` after it) over
+    ``limit`` or over the memory available."""
+    if limit is not None and count > limit:
+        raise OutputTooLargeError(
+            f"the arrangement has {shown} regions {why}, more than max_regions={limit}; stream them "
+            "with A.iter_regions(chunk_size=...), count them with A.n_regions(), or pass a larger "
+            "max_regions"
+        )
+    _memory.refuse_over(f"the table of {'the ' if shown == str(count) else ''}{shown} regions", count,
+                        per_row, "stream them with A.iter_regions(chunk_size=...), or count them with "
+                        "A.n_regions()", memory)
+
+
+#: Time spent on the lower bound of `_lower_bound` before the exact count decides.
+LOWER_BOUND_SECONDS = 1.0
+#: The upper bound on the regions from which `_lower_bound` is tried first.
+LOWER_BOUND_FROM = 10**6
+
+
+def _lower_bound(A: "Arrangement", target: int) -> int:
+    """A lower bound on the regions of ``A``: the regions of its first k distinct hyperplanes.
+
+    Adding a hyperplane never removes a region, so every sub-arrangement has
+    at most as many.  k grows by half each time, from twice the rank, until
+    the bound passes ``target``, k reaches the last hyperplane, or
+    `LOWER_BOUND_SECONDS` have been spent (the next count would cost more
+    than the last one, so the time is checked before each).
+    """
+    from hyperarr.arrangement import Arrangement
+
+    rows = A._prepared.rows
+    h = len(rows)
+    k = min(h - 1, 2 * max(1, A.rank()))
+    best = 0
+    start = time.perf_counter()
+    while 0 < k < h and time.perf_counter() - start < LOWER_BOUND_SECONDS:
+        sub = Arrangement([r[:-1] for r in rows[:k]], [r[-1] for r in rows[:k]])
+        best = max(best, n_regions(sub))
+        if best > target:
+            break
+        k = max(k + 1, k * 5 // 4)
+    return best
 
 
 def _bytes_per_region(A: "Arrangement") -> int:

@@ -1073,3 +1073,27 @@ def test_locate_accepts_float_signs():
 def test_regions_need_an_arrangement(call):
     with pytest.raises(ArrangementError, match="A must be an Arrangement; got list"):
         call([[1, 0], [0, 1]])
+
+
+@pytest.mark.parametrize("A", [library.threshold(5), library.resonance(5), library.braid(6),
+                               library.shi(4), library.generic(14, 4)],
+                         ids=["threshold5", "resonance5", "braid6", "shi4", "generic14_4"])
+def test_the_lower_bound_never_exceeds_the_count(A):
+    from hyperarr import regions as regions_module
+
+    bound = regions_module._lower_bound(A, 10**18)  # grows until its time runs out
+    assert 0 < bound <= A.n_regions()
+
+
+def test_a_refusal_by_the_lower_bound_skips_the_exact_count(monkeypatch):
+    # threshold(6) has 15,028,134 regions; the regions of its first hyperplanes
+    # already pass max_regions, so the exact count of the whole is never run.
+    from hyperarr import regions as regions_module
+
+    A = library.threshold(6)
+    real = regions_module.n_regions
+    sizes = []
+    monkeypatch.setattr(regions_module, "n_regions", lambda B, *a, **k: sizes.append(B.n) or real(B, *a, **k))
+    with pytest.raises(OutputTooLargeError, match=r"at least \d+ regions .*max_regions=1000\b"):
+        A.regions(max_regions=1000)
+    assert sizes and max(sizes) < A.n
