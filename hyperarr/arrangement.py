@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hyperarr.faces import Faces
     from hyperarr.occupancy import Occupancy
+    from hyperarr.polyhedron import RegionPolyhedron
     from hyperarr.regions import Regions
 
 __all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS", "checked"]
@@ -292,7 +293,7 @@ class Arrangement:
     @cached_property
     def _region_table(self) -> "Regions":
         """All regions, computed once by [`hyperarr.regions`][hyperarr.regions]."""
-        return hyperarr.regions._enumerate(self)
+        return hyperarr.regions._enumerate(self)._of(self, True)
 
     def __len__(self) -> int:
         return self._n
@@ -685,6 +686,21 @@ class Arrangement:
     def adjacency_matrix(self) -> "sparse.csr_array":
         """The region adjacency matrix (CSR); see [`adjacency_matrix`][hyperarr.adjacency.adjacency_matrix]."""
         return hyperarr.adjacency.adjacency_matrix(self)
+
+    # ------------------------------------------------------------------
+    # Regions as polyhedra (in hyperarr.polyhedron)
+    # ------------------------------------------------------------------
+    def region_polyhedron(self, signs: ArrayLike) -> "RegionPolyhedron":
+        """The region with sign vector ``signs`` as an exact polyhedron; see [`region_polyhedron`][hyperarr.polyhedron.region_polyhedron]."""
+        return hyperarr.polyhedron.region_polyhedron(self, signs)
+
+    def region_polyhedron_of(self, point: ArrayLike) -> "RegionPolyhedron":
+        """The region holding ``point`` as an exact polyhedron; see [`region_polyhedron_of`][hyperarr.polyhedron.region_polyhedron_of]."""
+        return hyperarr.polyhedron.region_polyhedron_of(self, point)
+
+    def region_facets(self) -> "sparse.csr_array":
+        """Every region's facets, (regions × hyperplanes) CSR; see [`region_facets`][hyperarr.polyhedron.region_facets]."""
+        return hyperarr.polyhedron.region_facets(self)
 
 
 def checked(A: Any, name: str = "A") -> Arrangement:
