@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -369,7 +369,8 @@ def shi(d: int, type: str = "A", m: int = 1, *, max_hyperplanes: int = _MAX_HYPE
     d = _as_dim(d)
     t = _as_type(type, d)
     m = _as_m(m)
-    return _root_arrangement(f"shi({d}, {t!r}, m={m})", t, d, tuple(range(-m + 1, m + 1)),
+    name = f"shi({d})" if (t, m) == ("A", 1) else f"shi({d}, {t!r}, m={m})"
+    return _root_arrangement(name, t, d, tuple(range(-m + 1, m + 1)),
                              max_hyperplanes, max_entries)
 
 
@@ -428,7 +429,8 @@ def catalan(d: int, type: str = "A", m: int = 1, *, max_hyperplanes: int = _MAX_
     d = _as_dim(d)
     t = _as_type(type, d)
     m = _as_m(m)
-    return _root_arrangement(f"catalan({d}, {t!r}, m={m})", t, d, tuple(range(-m, m + 1)),
+    name = f"catalan({d})" if (t, m) == ("A", 1) else f"catalan({d}, {t!r}, m={m})"
+    return _root_arrangement(name, t, d, tuple(range(-m, m + 1)),
                              max_hyperplanes, max_entries)
 
 
@@ -1078,9 +1080,15 @@ def _signed_permutations(rows: Sequence[tuple[Any, ...]], d: int, flip: bool = T
         return r if lead > 0 else tuple(-v for v in r)
 
     index = {canon(r): k for k, r in enumerate(rows)}
-    maps = [lambda r, g=g: tuple(r[g.index(k)] for k in range(d)) + r[d:] for g in _symmetric_group(d)]
+    def permuted(g: list[int]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+        return lambda r: tuple(r[g.index(k)] for k in range(d)) + r[d:]
+
+    def flipped(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (-r[0],) + r[1:]
+
+    maps = [permuted(g) for g in _symmetric_group(d)]
     if flip:
-        maps.append(lambda r: (-r[0],) + r[1:])
+        maps.append(flipped)
     return [[index[canon(f(r))] for r in rows] for f in maps]
 
 

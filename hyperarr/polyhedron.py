@@ -562,6 +562,7 @@ def _volume(cell: _cones.ExactCell, d: int) -> Fraction:
         if face in memo:
             return memo[face]
         v0 = (face & -face).bit_length() - 1
+        out: list[tuple[int, ...]]
         if k == 0:
             out = [(v0,)]
         else:

@@ -355,7 +355,7 @@ class Regions:
         >>> import hyperarr as ha
         >>> R = ha.library.five_lines().regions()
         >>> F = R.facets()
-        >>> F.shape, F.nnz                      # 25 edges, each seen from both sides
+        >>> F.shape, F.nnz            # 25 edges, seen from both sides
         ((16, 5), 50)
         """
         A = self._arrangement("facets()")
