@@ -146,6 +146,28 @@ class RegionPolyhedron:
         return (f"RegionPolyhedron(d={self.dim}, facets={len(self.facets)}, vertices={len(self.vertices)}, "
                 f"rays={len(self.rays)}, lines={len(self.lines)})")
 
+    @classmethod
+    def _from_cone(cls, cell: _cones.ExactCell, d: int, rows: dict[int, tuple[int, ...]],
+                   labels: dict[int, int]) -> "RegionPolyhedron":
+        """The polyhedron whose cone is ``cell``; ``rows`` maps constraint ids to integer
+        rows (a, c), a · x + c t ≥ 0 inside, and ``labels`` the candidate facet ids to the
+        index that names them.  Facets are decided by rank; constraints on one
+        hyperplane are named once, by their lowest label, with their copies."""
+        ids = sorted(c for c in labels if any(rows[c][:-1]))
+        fids, verts, rays, lines = _from_cell(cell, d, ids, None)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for c in ids:
+            groups.setdefault(_exact.integer_row(rows[c]), []).append(labels[c])
+        named = []
+        for c in fids:
+            key = _exact.integer_row(rows[c])
+            copies = sorted(groups[key])
+            named.append((copies[0], copies, key))
+        unique = sorted({k[0]: k for k in named}.values())
+        G = [tuple(-v for v in key[:-1]) for _, _, key in unique]
+        h = [key[-1] for _, _, key in unique]
+        return cls(d, [u[0] for u in unique], [u[1] for u in unique], G, h, verts, rays, lines, cell)
+
     # ------------------------------------------------------------------
     def contains(self, points: ArrayLike, strict: bool = False) -> NDArray[np.bool_]:
         """Whether each point of a (..., d) array lies in the closed region (``G x ≤ h``), exactly.
