@@ -377,7 +377,7 @@ class Arrangement:
         --------
         >>> Arrangement([[1, 0], [0, 1]], [0, 0]).is_linear()
         True
-        >>> Arrangement([[1, 0], [0, 1]], [0, 1]).is_linear()   # central, not linear
+        >>> Arrangement([[1, 0], [0, 1]], [0, 1]).is_linear()  # central
         False
         """
         return all(r[-1] == 0 for r in self._rows)
@@ -573,7 +573,7 @@ class Arrangement:
         >>> Arrangement([[1, 0]], [0]).add_hyperplane([0, 0], 1)
         Traceback (most recent call last):
         ...
-        hyperarr.exceptions.ArrangementError: normal is zero; a hyperplane needs a nonzero normal
+        hyperarr.exceptions.ArrangementError: normal is zero; a hyperplane ...
         """
         try:
             row = Arrangement(np.asarray([normal], dtype=object) if not isinstance(normal, np.ndarray)
