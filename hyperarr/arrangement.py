@@ -788,6 +788,14 @@ class Arrangement:
         """Every region's facets, (regions × hyperplanes) CSR; see [`region_facets`][hyperarr.polyhedron.region_facets]."""
         return hyperarr.polyhedron.region_facets(self)
 
+    def _region_incidence(self, R: "Regions") -> Any:
+        """Every region's vertices and rays in general position (None otherwise), for ``R.polyhedron``."""
+        return hyperarr.polyhedron._generic_incidence(self, R)
+
+    def _region_polyhedron_at(self, R: "Regions", k: int, incidence: Any) -> "RegionPolyhedron":
+        """Region k of the complete table R, from ``_region_incidence``."""
+        return hyperarr.polyhedron._from_incidence(self, R, k, incidence)
+
 
 def checked(A: Any, name: str = "A") -> Arrangement:
     """Return ``A`` if it is an [`Arrangement`][hyperarr.Arrangement], else raise.

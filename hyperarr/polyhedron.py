@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _cones, _exact
+from hyperarr import _cones, _exact, _rref
 from hyperarr.adjacency import _pairs
 from hyperarr.arrangement import Arrangement, checked
 from hyperarr.domain import Box, Polytope, as_domain
@@ -56,8 +56,8 @@ Exact = int | Fraction
 
 def _readonly(rows: Sequence[Sequence[Any]], width: int) -> NDArray[Any]:
     out = np.empty((len(rows), width), dtype=object)
-    for i, r in enumerate(rows):
-        out[i, :] = list(r)
+    if len(rows) and width:
+        out[:, :] = rows
     out.setflags(write=False)
     return out
 
@@ -117,7 +117,7 @@ class RegionPolyhedron:
     def __init__(self, dim: int, facets: Sequence[int], copies: Sequence[Sequence[int]],
                  G: Sequence[Sequence[int]], h: Sequence[int], vertices: Sequence[Sequence[Fraction]],
                  rays: Sequence[Sequence[int]], lines: Sequence[Sequence[int]],
-                 cell: _cones.ExactCell | None = None) -> None:
+                 cell: _cones.ExactCell | None = None, presorted: bool = False) -> None:
         self.dim = int(dim)
         self.facets = tuple(int(k) for k in facets)
         self.copies = tuple(tuple(int(k) for k in c) for c in copies)
@@ -126,8 +126,8 @@ class RegionPolyhedron:
         hh[:] = list(h)
         hh.setflags(write=False)
         self._h = hh
-        self.vertices = _readonly(sorted(tuple(v) for v in vertices), dim)
-        self.rays = _readonly(sorted(tuple(r) for r in rays), dim)
+        self.vertices = _readonly(vertices if presorted else sorted(tuple(v) for v in vertices), dim)
+        self.rays = _readonly(rays if presorted else sorted(tuple(r) for r in rays), dim)
         self.lines = _readonly([tuple(v) for v in lines], dim)
         self._cheb: tuple[tuple[Fraction, ...], Fraction] | None = None
         self._cell = cell
@@ -530,6 +530,229 @@ def region_facets(A: Arrangement) -> "sparse.csr_array":
     M = sparse.coo_array((data, (row, col)), shape=(m, n)).tocsr()
     M.sort_indices()
     return M
+
+
+# ----------------------------------------------------------------------
+# Every region's V-representation at once, in general position
+# ----------------------------------------------------------------------
+
+
+class _Incidence:
+    """Which arrangement vertices and rays bound each region (general position).
+
+    ``vptr``/``vind``: the vertices of region r are ``points[vind[vptr[r]:vptr[r+1]]]``;
+    ``rptr``/``rind`` likewise for ``rays``.
+    """
+
+    __slots__ = ("points", "rays", "vptr", "vind", "rptr", "rind")
+
+    def __init__(self, points: list[tuple[Fraction, ...]], rays: list[tuple[int, ...]], vptr: list[int],
+                 vind: list[int], rptr: list[int], rind: list[int]) -> None:
+        self.points, self.rays = points, rays
+        self.vptr, self.vind, self.rptr, self.rind = vptr, vind, rptr, rind
+
+
+def _fill(R: "Regions", base: NDArray[np.int8], free: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The regions around each face: ``base`` (k, n) sign vectors with zeros at the columns
+    ``free`` (k, j); every ±1 filling of them is a region in general position.  Returns the
+    region of each (face, filling), shape (k, 2^j)."""
+    k, n = base.shape
+    j = free.shape[1]
+    fills = (1 - 2 * ((np.arange(2**j)[:, None] >> np.arange(j)[None, :]) & 1)).astype(np.int8)
+    full = np.repeat(base[:, None, :], 2**j, axis=1)
+    full[np.arange(k)[:, None, None], np.arange(2**j)[None, :, None], free[:, None, :]] = fills[None, :, :]
+    found = R.locate(full.reshape(-1, n)).reshape(k, 2**j)
+    if (found < 0).any():
+        raise HyperarrError("internal error: a face of an arrangement in general position misses a region; "
+                            "please report it with the arrangement")
+    return found
+
+
+def _csr(region: NDArray[np.int64], item: NDArray[np.int64], m: int,
+         rank: NDArray[np.int64]) -> tuple[list[int], list[int]]:
+    """Items grouped by region, in the order ``rank`` of the items within each."""
+    order = np.lexsort((rank[item], region))
+    ptr = np.searchsorted(region[order], np.arange(m + 1)).tolist()
+    return ptr, item[order].tolist()
+
+
+def _dets(M: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The determinants of a batch (B, k, k) of integer matrices, exactly, by fraction-free
+    (Bareiss) elimination in int64.  The caller guarantees that twice the square of each
+    matrix's Hadamard bound is below 2^63: every intermediate value is a minor of the
+    matrix, or a product of two of them."""
+    B, k = M.shape[0], M.shape[1]
+    if k == 0:
+        return np.ones(B, dtype=np.int64)
+    a = M.astype(np.int64, copy=True)
+    sign = np.ones(B, dtype=np.int64)
+    prev = np.ones(B, dtype=np.int64)
+    singular = np.zeros(B, dtype=bool)
+    rows = np.arange(B)
+    for c in range(k):
+        nz = a[:, c:, c] != 0
+        has = nz.any(axis=1)
+        singular |= ~has
+        p = c + np.argmax(nz, axis=1)
+        swap = np.flatnonzero((p != c) & has)
+        if swap.size:
+            top = a[swap, c].copy()
+            a[swap, c] = a[swap, p[swap]]
+            a[swap, p[swap]] = top
+            sign[swap] = -sign[swap]
+        piv = np.where(has, a[rows, c, c], 1)
+        if c + 1 < k:
+            lower = a[:, c + 1:, c + 1:]
+            a[:, c + 1:, c + 1:] = (piv[:, None, None] * lower
+                                   - a[:, c + 1:, c][:, :, None] * a[:, c, c + 1:][:, None, :]) // prev[:, None, None]
+        prev = piv
+    det = sign * a[:, k - 1, k - 1]
+    det[singular] = 0
+    return np.asarray(det, dtype=np.int64)
+
+
+def _fits(M: NDArray[Any]) -> bool:
+    """Whether every matrix of the batch (B, k, k) has a Hadamard bound below 2^30 (so that
+    `_dets` cannot overflow), judged with a safety margin in float64."""
+    if M.size == 0:
+        return True
+    norms = np.sqrt((M.astype(np.float64) ** 2).sum(axis=2)) * (1 + 1e-9) + 1e-300
+    return bool(np.log2(norms).sum(axis=1).max() < 30)
+
+
+def _vertices_batch(W: NDArray[np.int64], theta: NDArray[np.int64],
+                    subsets: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """The vertex of each d-subset of hyperplanes by Cramer's rule in int64 (numerators
+    (V, d) and positive denominators (V,)), or None if a bound says int64 might overflow."""
+    V, d = subsets.shape
+    WS = W[subsets]  # (V, d, d)
+    mats = np.repeat(WS[:, None, :, :], d + 1, axis=1)  # slot 0: W_S; slot j + 1: column j := θ_S
+    for j in range(d):
+        mats[:, j + 1, :, j] = theta[subsets]
+    flat = mats.reshape(V * (d + 1), d, d)
+    if not _fits(flat):
+        return None
+    dets = _dets(flat).reshape(V, d + 1)
+    den = dets[:, 0]
+    sg = np.where(den > 0, 1, -1)
+    return dets[:, 1:] * sg[:, None], den * sg
+
+
+def _directions(W: Sequence[Sequence[int]], lines: Sequence[tuple[int, ...]], d: int,
+                small: bool) -> list[tuple[int, ...]]:
+    """A primitive integer direction of the line where each set of d − 1 hyperplanes meets:
+    the generalized cross product of their normals (int64 minors when they fit)."""
+    if d == 1:
+        return [(1,)] * len(lines)
+    T = np.array(lines, dtype=np.int64).reshape(len(lines), d - 1)
+    if small and len(lines):
+        WT = np.array(W, dtype=np.int64)[T]  # (L, d − 1, d)
+        minors = np.stack([np.delete(WT, j, axis=2) for j in range(d)], axis=1)  # (L, d, d−1, d−1)
+        flat = minors.reshape(len(lines) * d, d - 1, d - 1)
+        if _fits(flat):
+            u = _dets(flat).reshape(len(lines), d) * np.array([(-1) ** j for j in range(d)])
+            return [_exact.integer_row(r) for r in u.tolist()]
+    out = []
+    for Tk in lines:
+        basis, _ = _rref.kernel([W[i] for i in Tk], d)
+        out.append(_exact.integer_row(basis[0]))
+    return out
+
+
+def _generic_incidence(A: Arrangement, R: "Regions") -> _Incidence | None:
+    """The vertices and extreme rays of every region, for an essential arrangement in general
+    position with no repeated hyperplane (else None).
+
+    Each d hyperplanes meet in one vertex, which bounds exactly the 2^d regions
+    that agree with its signs off those hyperplanes; each d − 1 of them meet in a
+    line with direction u, and ±u is an extreme ray of exactly the 2^(d−1)
+    regions that agree, off them, with the signs far out along ±u (no other
+    hyperplane is parallel to the line).  Exact: integer and Fraction arithmetic
+    on each vertex and direction once, then sign-vector lookups, vectorized.
+    """
+    import itertools
+
+    n, d = A.n, A.dim
+    if len(A._prepared.rows) != n or n < d or not A.is_generic():
+        return None
+    rows = A._int_rows
+    W = [r[:-1] for r in rows]
+    theta = [r[-1] for r in rows]
+    m = len(R)
+    points: list[tuple[Fraction, ...]] = []
+    subsets = list(itertools.combinations(range(n), d))
+    Sarr = np.array(subsets, dtype=np.int64).reshape(len(subsets), d)
+    Wn = np.array(W, dtype=object).reshape(n, d)
+    Tn = np.array(theta, dtype=object).reshape(n)
+    small = all(abs(v) < 2**31 for r in rows for v in r)
+    fast = _vertices_batch(Wn.astype(np.int64), Tn.astype(np.int64), Sarr) if small else None
+    base = np.zeros((len(subsets), n), dtype=np.int8)
+    if fast is not None:
+        num, den = fast
+        # a_i(x) · den = W_i · num − θ_i den, exactly in Python ints (object arrays)
+        vals = num.astype(object) @ Wn.T - den.astype(object)[:, None] * Tn[None, :]
+        base = np.array([[(v > 0) - (v < 0) for v in row] for row in vals.tolist()],
+                        dtype=np.int8).reshape(len(subsets), n)
+        points = [tuple(Fraction(c, q) for c in r) for r, q in zip(num.tolist(), den.tolist())]
+    else:
+        for v, S in enumerate(subsets):
+            # fraction-free Gauss-Jordan on [W_S | θ_S]: x = column / det at each pivot
+            red, piv, det = _rref.rref_integer([list(W[i]) + [theta[i]] for i in S], d)
+            assert len(piv) == d  # general position: any d normals are independent
+            sg = 1 if det > 0 else -1
+            numv = [0] * d
+            for row, p in zip(red, piv):
+                numv[p] = sg * row[-1]
+            points.append(tuple(Fraction(c, sg * det) for c in numv))
+            for i in range(n):
+                if i not in S:
+                    val = sum(a * b for a, b in zip(W[i], numv)) - theta[i] * sg * det
+                    base[v, i] = 1 if val > 0 else -1
+    for v, S in enumerate(subsets):
+        base[v, list(S)] = 0
+    if (base == 0).sum() != len(subsets) * d:  # pragma: no cover - general position was checked
+        raise HyperarrError("internal error: d + 1 hyperplanes of a generic arrangement meet")
+    around = _fill(R, base, np.array(subsets, dtype=np.int64).reshape(len(subsets), d))
+    vrank = np.empty(len(points), dtype=np.int64)
+    vrank[sorted(range(len(points)), key=points.__getitem__)] = np.arange(len(points))
+    vptr, vind = _csr(around.reshape(-1), np.repeat(np.arange(len(subsets)), around.shape[1]), m, vrank)
+    rays: list[tuple[int, ...]] = []
+    lines = list(itertools.combinations(range(n), d - 1))
+    rbase = np.zeros((2 * len(lines), n), dtype=np.int8)
+    dirs = _directions(W, lines, d, small)
+    for t, (T, u) in enumerate(zip(lines, dirs)):
+        for sg in (1, -1):
+            rays.append(tuple(sg * c for c in u))
+        for i in range(n):
+            if i not in T:
+                val = sum(a * b for a, b in zip(W[i], u))
+                if val == 0:  # pragma: no cover - general position was checked
+                    raise HyperarrError("internal error: a line of a generic arrangement is parallel "
+                                        "to a hyperplane")
+                rbase[2 * t, i] = 1 if val > 0 else -1
+                rbase[2 * t + 1, i] = -rbase[2 * t, i]
+    if lines and d > 1:
+        free = np.repeat(np.array(lines, dtype=np.int64).reshape(len(lines), d - 1), 2, axis=0)
+    else:
+        free = np.zeros((2 * len(lines), 0), dtype=np.int64)
+    far = _fill(R, rbase, free)
+    rrank = np.empty(len(rays), dtype=np.int64)
+    rrank[sorted(range(len(rays)), key=rays.__getitem__)] = np.arange(len(rays))
+    rptr, rind = _csr(far.reshape(-1), np.repeat(np.arange(len(rays)), far.shape[1]), m, rrank)
+    return _Incidence(points, rays, vptr, vind, rptr, rind)
+
+
+def _from_incidence(A: Arrangement, R: "Regions", k: int, inc: _Incidence) -> RegionPolyhedron:
+    """Region k of the complete table R from the incidences (general position: no copies)."""
+    F = R.facets()
+    cols = F.indices[F.indptr[k]:F.indptr[k + 1]].tolist()
+    s = R.signs[k]
+    rows = A._int_rows
+    G = [tuple(-int(s[c]) * v for v in rows[c][:-1]) for c in cols]
+    h = [-int(s[c]) * rows[c][-1] for c in cols]
+    verts = [inc.points[j] for j in inc.vind[inc.vptr[k]:inc.vptr[k + 1]]]
+    rays = [inc.rays[j] for j in inc.rind[inc.rptr[k]:inc.rptr[k + 1]]]
+    return RegionPolyhedron(A.dim, cols, [[c] for c in cols], G, h, verts, rays, [], presorted=True)
 
 
 # ----------------------------------------------------------------------

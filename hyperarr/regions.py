@@ -119,7 +119,7 @@ class Regions:
     """
 
     __slots__ = ("_signs", "_points", "_bounded", "_relative", "_exact", "_inside", "_index",
-                 "_source", "_complete", "_facets")
+                 "_source", "_complete", "_facets", "_incidence")
 
     def __init__(self, signs: ArrayLike, points: ArrayLike, bounded: ArrayLike, *,
                  relatively_bounded: ArrayLike | None = None,
@@ -166,6 +166,7 @@ class Regions:
         self._source: "Arrangement | None" = None
         self._complete = False
         self._facets: Any = None
+        self._incidence: Any = None
 
     def _of(self, A: "Arrangement", complete: bool) -> "Regions":
         """Record the arrangement this table belongs to (and whether it is all of it)."""
@@ -385,6 +386,13 @@ class Regions:
         m = len(self)
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not -m <= int(k) < m:
             raise ArrangementError(f"k must be a region index in [-{m}, {m}); got {k!r}")
+        if self._complete:
+            # In general position every region's vertices and rays are read, once for
+            # all regions, off the arrangement's vertices and lines (kept here).
+            if self._incidence is None:
+                self._incidence = A._region_incidence(self) or False
+            if self._incidence is not False:
+                return A._region_polyhedron_at(self, int(k) % m, self._incidence)
         return A.region_polyhedron(self._signs[int(k) % m])
 
     def to_numpy(self) -> dict[str, NDArray[Any]]:

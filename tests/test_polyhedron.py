@@ -244,3 +244,70 @@ def test_region_polyhedron_of_and_contains():
     assert P.contains(np.zeros((2, 3, 2))).shape == (2, 3)
     assert region_facets(library.coordinate(1)).nnz == 2
     assert region_polyhedron(library.coordinate(2), [1, 1]).rays.tolist() == [[0, 1], [1, 0]]
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(3, 1, 0), (6, 2, 4), (7, 3, 1), (6, 4, 2)])
+def test_general_position_batch_equals_the_double_description(n, d, seed):
+    A = library.generic(n, d, seed=seed)
+    R = A.regions()
+    B = _fresh(A)
+    for k in range(len(R)):
+        P = R.polyhedron(k)
+        Q = B.region_polyhedron(R.signs[k])
+        assert (P.facets, P.copies) == (Q.facets, Q.copies)
+        assert np.array_equal(P.vertices, Q.vertices) and np.array_equal(P.rays, Q.rays)
+        assert np.array_equal(P.inequalities[0], Q.inequalities[0])
+        assert np.array_equal(P.inequalities[1], Q.inequalities[1])
+        if P.bounded:
+            assert P.volume() == Q.volume()
+    assert R._incidence is not False and R._incidence is not None  # the batch path ran
+    S = library.braid(3).regions()
+    S.polyhedron(0)
+    assert S._incidence is False  # not in general position: one region at a time
+
+
+def test_batched_integer_determinants_are_exact():
+    from hyperarr.polyhedron import _dets, _fits
+
+    rng = np.random.default_rng(5)
+    for k in (1, 2, 3, 4, 5):
+        top = 60 if k <= 4 else 20
+        M = rng.integers(-top, top + 1, size=(200, k, k))
+        M[::7, 0] = M[::7, -1]  # some singular ones (two equal rows when k > 1)
+        M[::11, :, 0] = 0       # and some with a zero column
+        assert _fits(M)
+        want = [int(sympy_det(m)) for m in M.tolist()]
+        assert _dets(M).tolist() == want
+    assert not _fits(np.full((1, 3, 3), 2**11))
+
+
+def sympy_det(m):
+    """The exact determinant by Fraction elimination."""
+    a = [[Fraction(v) for v in r] for r in m]
+    n, det = len(a), Fraction(1)
+    for c in range(n):
+        p = next((i for i in range(c, n) if a[i][c]), None)
+        if p is None:
+            return 0
+        if p != c:
+            a[c], a[p] = a[p], a[c]
+            det = -det
+        det *= a[c][c]
+        for i in range(c + 1, n):
+            f = a[i][c] / a[c][c]
+            a[i] = [x - f * y for x, y in zip(a[i], a[c])]
+    return det
+
+
+def test_general_position_with_huge_coefficients_takes_the_exact_python_path():
+    base = library.generic(6, 3, seed=3)
+    big = Arrangement(np.array([[v * 2**40 + 1 for v in r[:-1]] for r in base.exact_rows], dtype=object),
+                      np.array([r[-1] * 2**40 for r in base.exact_rows], dtype=object))
+    if not big.is_generic():  # pragma: no cover - the perturbation keeps general position here
+        pytest.skip("the perturbed arrangement is not generic")
+    R = big.regions()
+    B = _fresh(big)
+    for k in range(len(R)):
+        P, Q = R.polyhedron(k), B.region_polyhedron(R.signs[k])
+        assert np.array_equal(P.vertices, Q.vertices) and np.array_equal(P.rays, Q.rays)
+    assert R._incidence not in (None, False)
