@@ -31,6 +31,7 @@ The sign convention is hyperarr's: hyperplane i is
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Sequence
@@ -296,8 +297,22 @@ class RegionPolyhedron:
                 return Fraction(0)
             return _volume(cell, self.dim)
         P = as_domain(domain, self.dim)
-        start, base = _domain_cell(P, len(self.facets))
-        cell = _cut(start, self._inward(), base)
+        inward = self._inward()
+        if isinstance(P, Box):
+            # Each facet's range over the box, exactly: a facet that misses the box's
+            # interior empties the intersection; one the box lies inside cuts nothing.
+            cuts = []
+            for row in inward:
+                low = row[-1] + sum(min(a * lo, a * hi) for a, lo, hi in zip(row, P.lo, P.hi) if a)
+                if low >= 0:
+                    continue  # a · x + c ≥ 0 on the whole box
+                high = row[-1] + sum(max(a * lo, a * hi) for a, lo, hi in zip(row, P.lo, P.hi) if a)
+                if high <= 0:
+                    return Fraction(0)  # the box's interior lies outside this facet
+                cuts.append(row)
+            inward = cuts
+        start, base = _domain_cell(P, len(inward))
+        cell = _cut(start, inward, base)
         return Fraction(0) if cell is None else _volume(cell, self.dim)
 
     def _inward(self) -> list[tuple[int, ...]]:
@@ -321,13 +336,18 @@ def _cut(cell: _cones.ExactCell, inward: Sequence[tuple[int, ...]], first_id: in
     return cell
 
 
+@functools.lru_cache(maxsize=16)
+def _box_start(lo: tuple[Exact, ...], hi: tuple[Exact, ...], W: int) -> _cones.ExactCell:
+    """The cone over a box, built once per box (cutting a cell never changes it)."""
+    return _cones.box_cell([Fraction(v) for v in lo], [Fraction(v) for v in hi], W)
+
+
 def _domain_cell(P: Polytope, extra: int) -> tuple[_cones.ExactCell, int]:
     """The cone over the domain, room for ``extra`` more constraints, and the first free id."""
     d = P.dim
     if isinstance(P, Box):
         base = 1 + 2 * d
-        W = _cones.words_for(base + extra)
-        return _cones.box_cell([Fraction(v) for v in P.lo], [Fraction(v) for v in P.hi], W), base
+        return _box_start(tuple(P.lo), tuple(P.hi), _cones.words_for(base + extra)), base
     rows = [tuple(-v for v in r[:-1]) + (r[-1],) for r in P.facets._int_rows]  # h − G x ≥ 0
     base = 1 + len(rows)
     W = _cones.words_for(base + extra)
