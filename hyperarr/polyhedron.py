@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _cones, _exact, _rref
+from hyperarr import _cones, _exact
 from hyperarr.adjacency import _pairs
 from hyperarr.arrangement import Arrangement, checked
 from hyperarr.domain import Box, Polytope, as_domain
@@ -309,8 +309,10 @@ class RegionPolyhedron:
                 high = row[-1] + sum(max(a * lo, a * hi) for a, lo, hi in zip(row, P.lo, P.hi) if a)
                 if high <= 0:
                     return Fraction(0)  # the box's interior lies outside this facet
-                cuts.append(row)
-            inward = cuts
+                cuts.append((high / (high - low), row))
+            # the facets keeping the least of the box first: an empty intersection shows
+            # after few cuts, and the cells stay small (the order changes no result)
+            inward = [row for _, row in sorted(cuts, key=lambda c: c[0])]
         start, base = _domain_cell(P, len(inward))
         cell = _cut(start, inward, base)
         return Fraction(0) if cell is None else _volume(cell, self.dim)
@@ -596,17 +598,18 @@ def _csr(region: NDArray[np.int64], item: NDArray[np.int64], m: int,
     return ptr, item[order].tolist()
 
 
-def _dets(M: NDArray[np.int64]) -> NDArray[np.int64]:
+def _dets(M: NDArray[Any]) -> NDArray[Any]:
     """The determinants of a batch (B, k, k) of integer matrices, exactly, by fraction-free
-    (Bareiss) elimination in int64.  The caller guarantees that twice the square of each
-    matrix's Hadamard bound is below 2^63: every intermediate value is a minor of the
-    matrix, or a product of two of them."""
+    (Bareiss) elimination, vectorized over the batch: in int64 when `_fits` says twice the
+    square of each matrix's Hadamard bound is below 2^63 (every intermediate value is a
+    minor of the matrix, or a product of two of them), else on Python ints (object)."""
     B, k = M.shape[0], M.shape[1]
+    kind = np.int64 if M.dtype != object and _fits(M) else object
     if k == 0:
-        return np.ones(B, dtype=np.int64)
-    a = M.astype(np.int64, copy=True)
-    sign = np.ones(B, dtype=np.int64)
-    prev = np.ones(B, dtype=np.int64)
+        return np.ones(B, dtype=kind)
+    a = M.astype(kind, copy=True)
+    sign = np.ones(B, dtype=kind)
+    prev = np.ones(B, dtype=kind)
     singular = np.zeros(B, dtype=bool)
     rows = np.arange(B)
     for c in range(k):
@@ -628,7 +631,7 @@ def _dets(M: NDArray[np.int64]) -> NDArray[np.int64]:
         prev = piv
     det = sign * a[:, k - 1, k - 1]
     det[singular] = 0
-    return np.asarray(det, dtype=np.int64)
+    return np.asarray(det, dtype=kind)
 
 
 def _fits(M: NDArray[Any]) -> bool:
@@ -640,18 +643,16 @@ def _fits(M: NDArray[Any]) -> bool:
     return bool(np.log2(norms).sum(axis=1).max() < 30)
 
 
-def _vertices_batch(W: NDArray[np.int64], theta: NDArray[np.int64],
-                    subsets: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
-    """The vertex of each d-subset of hyperplanes by Cramer's rule in int64 (numerators
-    (V, d) and positive denominators (V,)), or None if a bound says int64 might overflow."""
+def _vertices_batch(W: NDArray[Any], theta: NDArray[Any],
+                    subsets: NDArray[np.int64]) -> tuple[NDArray[Any], NDArray[Any]]:
+    """The vertex of each d-subset of hyperplanes by Cramer's rule, exactly: numerators
+    (V, d) and positive denominators (V,), integers (int64 or Python ints)."""
     V, d = subsets.shape
     WS = W[subsets]  # (V, d, d)
     mats = np.repeat(WS[:, None, :, :], d + 1, axis=1)  # slot 0: W_S; slot j + 1: column j := θ_S
     for j in range(d):
         mats[:, j + 1, :, j] = theta[subsets]
     flat = mats.reshape(V * (d + 1), d, d)
-    if not _fits(flat):
-        return None
     dets = _dets(flat).reshape(V, d + 1)
     den = dets[:, 0]
     sg = np.where(den > 0, 1, -1)
@@ -665,18 +666,11 @@ def _directions(W: Sequence[Sequence[int]], lines: Sequence[tuple[int, ...]], d:
     if d == 1:
         return [(1,)] * len(lines)
     T = np.array(lines, dtype=np.int64).reshape(len(lines), d - 1)
-    if small and len(lines):
-        WT = np.array(W, dtype=np.int64)[T]  # (L, d − 1, d)
-        minors = np.stack([np.delete(WT, j, axis=2) for j in range(d)], axis=1)  # (L, d, d−1, d−1)
-        flat = minors.reshape(len(lines) * d, d - 1, d - 1)
-        if _fits(flat):
-            u = _dets(flat).reshape(len(lines), d) * np.array([(-1) ** j for j in range(d)])
-            return [_exact.integer_row(r) for r in u.tolist()]
-    out = []
-    for Tk in lines:
-        basis, _ = _rref.kernel([W[i] for i in Tk], d)
-        out.append(_exact.integer_row(basis[0]))
-    return out
+    WT = np.array(W, dtype=np.int64 if small else object)[T]  # (L, d − 1, d)
+    minors = np.stack([np.delete(WT, j, axis=2) for j in range(d)], axis=1)  # (L, d, d−1, d−1)
+    flat = minors.reshape(len(lines) * d, d - 1, d - 1)
+    u = _dets(flat).reshape(len(lines), d) * np.array([(-1) ** j for j in range(d)])
+    return [_exact.integer_row([int(v) for v in r]) for r in u.tolist()]
 
 
 def _generic_incidence(A: Arrangement, R: "Regions") -> _Incidence | None:
@@ -705,29 +699,13 @@ def _generic_incidence(A: Arrangement, R: "Regions") -> _Incidence | None:
     Wn = np.array(W, dtype=object).reshape(n, d)
     Tn = np.array(theta, dtype=object).reshape(n)
     small = all(abs(v) < 2**31 for r in rows for v in r)
-    fast = _vertices_batch(Wn.astype(np.int64), Tn.astype(np.int64), Sarr) if small else None
-    base = np.zeros((len(subsets), n), dtype=np.int8)
-    if fast is not None:
-        num, den = fast
-        # a_i(x) · den = W_i · num − θ_i den, exactly in Python ints (object arrays)
-        vals = num.astype(object) @ Wn.T - den.astype(object)[:, None] * Tn[None, :]
-        base = np.array([[(v > 0) - (v < 0) for v in row] for row in vals.tolist()],
-                        dtype=np.int8).reshape(len(subsets), n)
-        points = [tuple(Fraction(c, q) for c in r) for r, q in zip(num.tolist(), den.tolist())]
-    else:
-        for v, S in enumerate(subsets):
-            # fraction-free Gauss-Jordan on [W_S | θ_S]: x = column / det at each pivot
-            red, piv, det = _rref.rref_integer([list(W[i]) + [theta[i]] for i in S], d)
-            assert len(piv) == d  # general position: any d normals are independent
-            sg = 1 if det > 0 else -1
-            numv = [0] * d
-            for row, p in zip(red, piv):
-                numv[p] = sg * row[-1]
-            points.append(tuple(Fraction(c, sg * det) for c in numv))
-            for i in range(n):
-                if i not in S:
-                    val = sum(a * b for a, b in zip(W[i], numv)) - theta[i] * sg * det
-                    base[v, i] = 1 if val > 0 else -1
+    kind = np.int64 if small else object
+    num, den = _vertices_batch(Wn.astype(kind), Tn.astype(kind), Sarr)
+    # a_i(x) · den = W_i · num − θ_i den, exactly in Python ints (object arrays)
+    vals = num.astype(object) @ Wn.T - den.astype(object)[:, None] * Tn[None, :]
+    base = np.array([[(v > 0) - (v < 0) for v in row] for row in vals.tolist()],
+                    dtype=np.int8).reshape(len(subsets), n)
+    points = [tuple(Fraction(c, q) for c in r) for r, q in zip(num.tolist(), den.tolist())]
     for v, S in enumerate(subsets):
         base[v, list(S)] = 0
     if (base == 0).sum() != len(subsets) * d:  # pragma: no cover - general position was checked
@@ -836,13 +814,18 @@ def _volume(cell: _cones.ExactCell, d: int) -> Fraction:
         memo[face] = out
         return out
 
-    total = Fraction(0)
-    for s in simplices((1 << nV) - 1, d):
-        rows = [list(V[k]) for k in s]
+    simp = simplices((1 << nV) - 1, d)
+    small = all(abs(v) < 2**31 for r in V for v in r)
+    H = np.array(V, dtype=np.int64 if small else object)  # homogeneous rows (x t, t)
+    dets = _dets(H[np.array(simp, dtype=np.int64)])  # one batch: every simplex at once
+    # vol(simplex) = |det [x_i t_i, t_i]| / (d! Π t_i); equal denominators summed first
+    by_den: dict[int, int] = {}
+    for sx, dt in zip(simp, dets.tolist()):
         den = 1
-        for k in s:
+        for k in sx:
             den *= V[k][-1]
-        total += Fraction(abs(_det(rows)), den)
+        by_den[den] = by_den.get(den, 0) + abs(int(dt))
+    total = sum((Fraction(num, den) for den, num in by_den.items()), Fraction(0))
     return total / math.factorial(d)
 
 

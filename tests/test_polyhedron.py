@@ -279,6 +279,9 @@ def test_batched_integer_determinants_are_exact():
         want = [int(sympy_det(m)) for m in M.tolist()]
         assert _dets(M).tolist() == want
     assert not _fits(np.full((1, 3, 3), 2**11))
+    big = rng.integers(-2**20, 2**20, size=(50, 4, 4)).astype(object) * 2**30 + 1  # Python ints
+    assert not _fits(big)
+    assert _dets(big).tolist() == [int(sympy_det(m)) for m in big.tolist()]
 
 
 def sympy_det(m):
