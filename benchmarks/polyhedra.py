@@ -213,16 +213,19 @@ def _facets_row(repeats: int, sage_python: str | None) -> list[Row]:
 
     A = library.resonance(5)
     t_regions, R = _median(lambda: library.resonance(5).regions(), 1)
+    A.regions()  # the table is there; R.facets() alone is timed next
     t, F = _median(lambda: A.region_facets(), repeats)
-    A.regions()
     t_reg, t_ineq, how = _sage_facets(sage_python, 5, A, F)
-    rows = [Row("resonance(5)", "R.facets()", f"{len(R):,} regions, {F.nnz:,} facets", t,
-                f"Sage: each region's inequalities(), same run; {how}", t_ineq,
-                "≥ 100× faster", None if t_ineq is None else t_ineq / t >= 100, how)]
     total_sage = None if t_reg is None or t_ineq is None else t_reg + t_ineq
-    rows.append(Row("resonance(5)", "A.regions() + R.facets()", f"{len(R):,} regions", t_regions + t,
-                    "Sage: regions() + inequalities(), same run", total_sage,
-                    "(context)", None, "—"))
+    # Sage computes each region's polyhedron, its inequalities included, in regions(): the
+    # facets of every region cost regions() + inequalities() there, and A.regions() +
+    # R.facets() here, each starting from the arrangement.
+    rows = [Row("resonance(5)", "A.regions() + R.facets(), from the arrangement",
+                f"{len(R):,} regions, {F.nnz:,} facets", t_regions + t,
+                "Sage: regions(), then each region's inequalities(), same run", total_sage,
+                "≥ 100× faster", None if total_sage is None else total_sage / (t_regions + t) >= 100, how)]
+    rows.append(Row("resonance(5)", "R.facets() alone (the table given)", f"{F.nnz:,} facets", t,
+                    "Sage: inequalities() alone (stored by regions())", t_ineq, "(context)", None, "—"))
     return rows
 
 
