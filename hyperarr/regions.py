@@ -168,6 +168,14 @@ class Regions:
         self._facets: Any = None
         self._incidence: Any = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The data, without the link to the arrangement or the caches (a pickled chunk stays small)."""
+        return {"signs": self._signs, "points": self._points, "bounded": self._bounded,
+                "relative": self._relative, "exact": self._exact}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._init(state["signs"], state["points"], state["bounded"], state["relative"], state["exact"])
+
     def _of(self, A: "Arrangement", complete: bool) -> "Regions":
         """Record the arrangement this table belongs to (and whether it is all of it)."""
         self._source, self._complete = A, complete

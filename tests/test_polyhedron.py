@@ -314,3 +314,18 @@ def test_general_position_with_huge_coefficients_takes_the_exact_python_path():
         P, Q = R.polyhedron(k), B.region_polyhedron(R.signs[k])
         assert np.array_equal(P.vertices, Q.vertices) and np.array_equal(P.rays, Q.rays)
     assert R._incidence not in (None, False)
+
+
+def test_a_pickled_table_leaves_the_arrangement_behind():
+    import pickle
+
+    A = library.five_lines()
+    R = A.regions()
+    R.facets()
+    chunk = R[:4]
+    back = pickle.loads(pickle.dumps(chunk))
+    assert back == chunk and back._source is None and back._facets is None
+    assert len(pickle.dumps(chunk)) < len(pickle.dumps(R))
+    with pytest.raises(ArrangementError, match="built or loaded directly"):
+        back.polyhedron(0)
+    assert np.array_equal(back.signs, chunk.signs) and not back.signs.flags.writeable
