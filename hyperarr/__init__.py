@@ -31,6 +31,7 @@ from hyperarr.exceptions import (
 )
 from hyperarr.network import ThresholdNetwork
 from hyperarr.poset import poset_of_regions
+from hyperarr.polyhedron import RegionPolyhedron
 from hyperarr.regions import Region, Regions
 from hyperarr.synthesis import synthesize
 
@@ -66,6 +67,7 @@ __all__ = [
     "Face",
     "occupancy",
     "poset_of_regions",
+    "RegionPolyhedron",
     "adjacency_graph",
     "adjacency_edges",
     "adjacency_matrix",

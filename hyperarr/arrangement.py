@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hyperarr.faces import Faces
     from hyperarr.occupancy import Occupancy
+    from hyperarr.polyhedron import RegionPolyhedron
     from hyperarr.regions import Regions
 
 __all__ = ["Arrangement", "Hyperplane", "DEFAULT_MAX_REGIONS", "checked"]
@@ -292,7 +293,7 @@ class Arrangement:
     @cached_property
     def _region_table(self) -> "Regions":
         """All regions, computed once by [`hyperarr.regions`][hyperarr.regions]."""
-        return hyperarr.regions._enumerate(self)
+        return hyperarr.regions._enumerate(self)._of(self, True)
 
     def __len__(self) -> int:
         return self._n
@@ -368,6 +369,53 @@ class Arrangement:
         True
         """
         return _exact.rank_exact(r for r in self._int_rows) == self.rank()
+
+    def is_linear(self) -> bool:
+        """True if every hyperplane passes through the origin (every offset is 0).
+
+        Examples
+        --------
+        >>> Arrangement([[1, 0], [0, 1]], [0, 0]).is_linear()
+        True
+        >>> Arrangement([[1, 0], [0, 1]], [0, 1]).is_linear()  # central
+        False
+        """
+        return all(r[-1] == 0 for r in self._rows)
+
+    def center(self) -> tuple[tuple[Fraction, ...], tuple[tuple[Fraction, ...], ...]] | None:
+        r"""The intersection of all the hyperplanes, as an affine subspace, exactly; None if empty.
+
+        Returns
+        -------
+        (point, directions) or None
+            ``point`` is a point of the intersection (a tuple of d Fractions,
+            the free coordinates of the echelon form set to 0) and
+            ``directions`` a basis of the subspace it is parallel to (tuples
+            of Fractions, in reduced row echelon form; empty when the
+            intersection is a point).  None when the hyperplanes have no
+            common point (the arrangement is not central).  With no
+            hyperplane it is all of $\mathbb{R}^d$.
+
+        Examples
+        --------
+        >>> point, directions = Arrangement([[1, 0, 0], [0, 1, 0]], [1, 2]).center()
+        >>> [str(v) for v in point], [[str(v) for v in u] for u in directions]
+        (['1', '2', '0'], [['0', '0', '1']])
+        >>> Arrangement([[1, 0], [1, 0]], [0, 1]).center() is None
+        True
+        """
+        d = self._d
+        if not self.is_central():
+            return None  # the augmented rows have a larger rank: no common point
+        red, pivots = _rref.rref(self._rows, d)
+        point = [Fraction(0)] * d
+        for row, p in zip(red, pivots):
+            point[p] = row[-1]
+        if pivots:
+            basis, _ = _rref.kernel(self._rows, d)
+        else:
+            basis = [[Fraction(int(i == j)) for j in range(d)] for i in range(d)]
+        return tuple(point), tuple(tuple(v) for v in basis)
 
     def is_essential(self) -> bool:
         r"""True if the normals span $\mathbb{R}^d$ (no lineality space)."""
@@ -497,6 +545,45 @@ class Arrangement:
         """
         drop = set(self._index_list("i", [i] if np.isscalar(i) else i))
         return Arrangement._from_rows([r for k, r in enumerate(self._rows) if k not in drop], self._d)
+
+    def union(self, other: "Arrangement") -> "Arrangement":
+        """The hyperplanes of ``self`` followed by those of ``other`` (same dimension), as Sage's ``A | B``.
+
+        Repeated hyperplanes are kept, each with its own sign column.
+
+        Examples
+        --------
+        >>> A = Arrangement([[1, 0]], [0]).union(Arrangement([[0, 1]], [2]))
+        >>> A
+        Arrangement(n=2, d=2: (1, 0 | 0), (0, 1 | 2))
+        """
+        other = checked(other, "other")
+        if other._d != self._d:
+            raise ArrangementError(
+                f"other must be an arrangement in R^{self._d}, as this one; got one in R^{other._d}")
+        return Arrangement._from_rows(self._rows + other._rows, self._d)
+
+    def add_hyperplane(self, normal: ArrayLike, offset: Any) -> "Arrangement":
+        """The arrangement with the hyperplane ``{x : normal · x = offset}`` appended (last).
+
+        Examples
+        --------
+        >>> Arrangement([[1, 0]], [0]).add_hyperplane([1, 1], 1).n
+        2
+        >>> Arrangement([[1, 0]], [0]).add_hyperplane([0, 0], 1)
+        Traceback (most recent call last):
+        ...
+        hyperarr.exceptions.ArrangementError: normal is zero; a hyperplane ...
+        """
+        try:
+            row = Arrangement(np.asarray([normal], dtype=object) if not isinstance(normal, np.ndarray)
+                              else np.asarray(normal)[None, ...], np.asarray([offset], dtype=object))
+        except ArrangementError as exc:
+            msg = str(exc).replace("normals row 0", "normal").replace("normals", "normal")
+            raise ArrangementError(msg.replace("offsets", "offset")) from None
+        if row._d != self._d:
+            raise ArrangementError(f"normal must have {self._d} entries; got {row._d}")
+        return self.union(row)
 
     def restrict(self, i: int) -> "Arrangement":
         """The arrangement induced on hyperplane ``i``, in coordinates of that hyperplane.
@@ -685,6 +772,29 @@ class Arrangement:
     def adjacency_matrix(self) -> "sparse.csr_array":
         """The region adjacency matrix (CSR); see [`adjacency_matrix`][hyperarr.adjacency.adjacency_matrix]."""
         return hyperarr.adjacency.adjacency_matrix(self)
+
+    # ------------------------------------------------------------------
+    # Regions as polyhedra (in hyperarr.polyhedron)
+    # ------------------------------------------------------------------
+    def region_polyhedron(self, signs: ArrayLike) -> "RegionPolyhedron":
+        """The region with sign vector ``signs`` as an exact polyhedron; see [`region_polyhedron`][hyperarr.polyhedron.region_polyhedron]."""
+        return hyperarr.polyhedron.region_polyhedron(self, signs)
+
+    def region_polyhedron_of(self, point: ArrayLike) -> "RegionPolyhedron":
+        """The region holding ``point`` as an exact polyhedron; see [`region_polyhedron_of`][hyperarr.polyhedron.region_polyhedron_of]."""
+        return hyperarr.polyhedron.region_polyhedron_of(self, point)
+
+    def region_facets(self) -> "sparse.csr_array":
+        """Every region's facets, (regions × hyperplanes) CSR; see [`region_facets`][hyperarr.polyhedron.region_facets]."""
+        return hyperarr.polyhedron.region_facets(self)
+
+    def _region_incidence(self, R: "Regions") -> Any:
+        """Every region's vertices and rays in general position (None otherwise), for ``R.polyhedron``."""
+        return hyperarr.polyhedron._generic_incidence(self, R)
+
+    def _region_polyhedron_at(self, R: "Regions", k: int, incidence: Any) -> "RegionPolyhedron":
+        """Region k of the complete table R, from ``_region_incidence``."""
+        return hyperarr.polyhedron._from_incidence(self, R, k, incidence)
 
 
 def checked(A: Any, name: str = "A") -> Arrangement:

@@ -271,7 +271,7 @@ def regions(A: Arrangement, domain: Any, max_regions: int | None = DEFAULT_MAX_R
     P = as_domain(domain, A.dim)
     S, W, X = (_box_regions(A, P, max_regions) if isinstance(P, Box)
                else _polytope_regions(A, P, max_regions))
-    return _table(A, S, W, X, max_regions)
+    return _table(A, S, W, X, max_regions)._of(A, False)
 
 
 def iter_regions(A: Arrangement, domain: Any, chunk_size: int = 100_000) -> Iterator[Regions]:

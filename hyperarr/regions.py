@@ -55,7 +55,10 @@ from hyperarr.characteristic import n_regions
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from scipy import sparse
+
     from hyperarr.arrangement import Arrangement
+    from hyperarr.polyhedron import RegionPolyhedron
 
 __all__ = ["Regions", "Region", "regions", "iter_regions", "DEFAULT_MAX_REGIONS"]
 
@@ -116,7 +119,8 @@ class Regions:
     True
     """
 
-    __slots__ = ("_signs", "_points", "_bounded", "_relative", "_exact", "_inside", "_index")
+    __slots__ = ("_signs", "_points", "_bounded", "_relative", "_exact", "_inside", "_index",
+                 "_source", "_complete", "_facets", "_incidence")
 
     def __init__(self, signs: ArrayLike, points: ArrayLike, bounded: ArrayLike, *,
                  relatively_bounded: ArrayLike | None = None,
@@ -158,6 +162,25 @@ class Regions:
         self._signs, self._points, self._bounded = signs, points, bounded
         self._relative, self._exact, self._inside = relative, exact, inside
         self._index: tuple[NDArray[Any], NDArray[np.int64]] | None = None
+        # The arrangement the table was computed from (None when built or loaded
+        # directly), whether the table holds every region of it, and the facets.
+        self._source: "Arrangement | None" = None
+        self._complete = False
+        self._facets: Any = None
+        self._incidence: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The data, without the link to the arrangement or the caches (a pickled chunk stays small)."""
+        return {"signs": self._signs, "points": self._points, "bounded": self._bounded,
+                "relative": self._relative, "exact": self._exact}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._init(state["signs"], state["points"], state["bounded"], state["relative"], state["exact"])
+
+    def _of(self, A: "Arrangement", complete: bool) -> "Regions":
+        """Record the arrangement this table belongs to (and whether it is all of it)."""
+        self._source, self._complete = A, complete
+        return self
 
     @classmethod
     def _wrap(cls, signs: NDArray[np.int8], points: NDArray[np.float64], bounded: NDArray[np.bool_],
@@ -245,8 +268,11 @@ class Regions:
                 exact if exact is not None else tuple(Fraction(v) for v in point),
             )
         exact = self._exact[key] if self._exact is not None else None
-        return Regions._wrap(self._signs[key], self._points[key], self._bounded[key],
-                             self._relative[key], exact)
+        out = Regions._wrap(self._signs[key], self._points[key], self._bounded[key],
+                            self._relative[key], exact)
+        if self._source is not None:
+            out._of(self._source, False)
+        return out
 
     def __repr__(self) -> str:
         m, n = self._signs.shape
@@ -317,6 +343,66 @@ class Regions:
         if ok.any():
             out[ok] = self._find(_keys.pack(flat[ok]))
         return out.reshape(lead)
+
+    def _arrangement(self, what: str) -> "Arrangement":
+        if self._source is None:
+            raise ArrangementError(
+                f"R.{what} needs the arrangement this table came from; this table was built or "
+                "loaded directly: use A.regions() (or A.region_polyhedron(signs))")
+        return self._source
+
+    def facets(self) -> "sparse.csr_array":
+        """Every region's facets: a sparse (regions × hyperplanes) matrix; see [`region_facets`][hyperarr.polyhedron.region_facets].
+
+        Entry ``(r, k)`` is stored iff hyperplane k (named by its lowest
+        input index) bounds a facet of region r, with value ``1 +`` the
+        region across it: the pairs of ``A.adjacency_matrix()``.  Only for
+        the complete table ``A.regions()`` (a facet's neighbour may lie
+        outside a part of it); computed once, then kept.
+
+        Examples
+        --------
+        >>> import hyperarr as ha
+        >>> R = ha.library.five_lines().regions()
+        >>> F = R.facets()
+        >>> F.shape, F.nnz            # 25 edges, seen from both sides
+        ((16, 5), 50)
+        """
+        A = self._arrangement("facets()")
+        if not self._complete:
+            raise ArrangementError(
+                "R.facets() needs the complete table A.regions(); this one is a part of it "
+                "(a slice, or the regions in a domain): use A.regions().facets()")
+        if self._facets is None:
+            F = A.region_facets()
+            for a in (F.data, F.indices, F.indptr):
+                a.setflags(write=False)
+            self._facets = F
+        return self._facets
+
+    def polyhedron(self, k: int) -> "RegionPolyhedron":
+        """Region ``k`` as an exact [`RegionPolyhedron`][hyperarr.polyhedron.RegionPolyhedron] (facets, vertices, rays, lines).
+
+        Examples
+        --------
+        >>> import hyperarr as ha
+        >>> R = ha.library.five_lines().regions()
+        >>> P = R.polyhedron(int(R.bounded.argmax()))
+        >>> P.bounded, len(P.vertices) == len(P.facets)
+        (True, True)
+        """
+        A = self._arrangement("polyhedron(k)")
+        m = len(self)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not -m <= int(k) < m:
+            raise ArrangementError(f"k must be a region index in [-{m}, {m}); got {k!r}")
+        if self._complete:
+            # In general position every region's vertices and rays are read, once for
+            # all regions, off the arrangement's vertices and lines (kept here).
+            if self._incidence is None:
+                self._incidence = A._region_incidence(self) or False
+            if self._incidence is not False:
+                return A._region_polyhedron_at(self, int(k) % m, self._incidence)
+        return A.region_polyhedron(self._signs[int(k) % m])
 
     def to_numpy(self) -> dict[str, NDArray[Any]]:
         """The arrays, by name (exact points are not arrays; see ``exact_points``)."""
@@ -479,7 +565,7 @@ def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
         stream = _generic.stream(prep.rows, A.dim, chunk, A.n)
         if stream is not None:
             for S, W, bounded in stream:
-                yield Regions._wrap(prep.to_input(S), W, bounded)
+                yield Regions._wrap(prep.to_input(S), W, bounded)._of(A, False)
             return
     table = A._region_table
     for start in range(0, len(table), chunk):

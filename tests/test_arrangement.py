@@ -666,3 +666,46 @@ def test_bool_points_are_refused_like_bool_entries():
     with pytest.raises(ArrangementError, match="points must be numeric .* got dtype bool"):
         A.signs(np.array([[True, False]]))
     assert A.signs(np.array([[1, 0]])).tolist() == [[1, 0]]
+
+
+# --- the operations Sage users reach for --------------------------------------
+
+
+def test_union_and_add_hyperplane():
+    from hyperarr import library
+
+    A, B = library.braid(3), library.coordinate(3)
+    U = A.union(B)
+    assert U.n == 6 and U.exact_rows == A.exact_rows + B.exact_rows
+    assert U.n_regions() == len(U.regions())
+    C = A.add_hyperplane([1, 1, 1], Fraction(1, 2))
+    assert C.n == 4 and C.exact_rows[-1] == (1, 1, 1, Fraction(1, 2))
+    assert A.add_hyperplane(np.array([0.5, 0, 0]), 0.25).exact_rows[-1] == (Fraction(1, 2), 0, 0, Fraction(1, 4))
+    assert A.n == 3  # unchanged
+    with pytest.raises(ArrangementError, match="other must be an arrangement in R\\^3, as this one; got one in R\\^2"):
+        A.union(library.coordinate(2))
+    with pytest.raises(ArrangementError, match="other must be an Arrangement; got list"):
+        A.union([[1, 0, 0]])
+    with pytest.raises(ArrangementError, match="normal must have 3 entries; got 2"):
+        A.add_hyperplane([1, 0], 0)
+    with pytest.raises(ArrangementError, match="normal is zero"):
+        A.add_hyperplane([0, 0, 0], 1)
+    with pytest.raises(ArrangementError, match="offset must be finite"):
+        A.add_hyperplane([1, 0, 0], float("inf"))
+
+
+def test_center_and_is_linear():
+    from hyperarr import library
+
+    point, dirs = library.braid(4).center()
+    assert point == (0, 0, 0, 0) and dirs == ((1, 1, 1, 1),)
+    assert library.braid(4).is_linear() and not library.shi(3).is_linear()
+    assert library.shi(3).center() is None and not library.shi(3).is_central()
+    A = Arrangement([[1, 1, 0], [0, 1, 1]], [1, Fraction(1, 3)])
+    point, dirs = A.center()
+    assert A.is_central() and not A.is_linear()
+    assert (A.signs(np.array([point], dtype=object)) == 0).all()  # the point lies on every hyperplane
+    assert len(dirs) == 1 and all(sum(a * b for a, b in zip(r[:-1], dirs[0])) == 0 for r in A.exact_rows)
+    full = Arrangement.empty(2).center()
+    assert full == ((0, 0), ((1, 0), (0, 1)))
+    assert library.coordinate(3).center() == ((0, 0, 0), ())

@@ -1028,3 +1028,50 @@ def test_the_elapsed_bar_stays_off_where_stderr_is_no_terminal(capsys):
     with _command.feedback("hyperarr regions", "enumerating regions"):
         pass
     assert not _command.on_terminal() and capsys.readouterr().err == ""
+
+
+# --- regions --facets, and the new families in count --example -----------------
+
+
+def _facet_rows(A):
+    F = A.regions().facets()
+    return [F.indices[F.indptr[r]:F.indptr[r + 1]].tolist() for r in range(F.shape[0])]
+
+
+def test_regions_facets_in_the_table_csv_and_json(capsys, tmp_path):
+    from hyperarr.library import five_lines
+
+    want = _facet_rows(five_lines())
+    code, out, err = _run(capsys, "regions", "--example", "five-lines", "--facets")
+    assert code == 0 and err == ""
+    rows = [ln.split() for ln in out.splitlines() if ln[:3].strip().isdigit()]
+    assert len(rows) == 16 and out.splitlines()[0].endswith("facets")
+    for row in rows:
+        assert [int(k) for k in row[-1].split(",")] == want[int(row[0])]
+    csv_out, json_out = tmp_path / "r.csv", tmp_path / "r.json"
+    assert _run(capsys, "regions", "--example", "five-lines", "--facets", "-o", str(csv_out))[0] == 0
+    lines = csv_out.read_text().splitlines()
+    assert lines[0].split(",")[-1] == "facets"
+    assert [[int(k) for k in ln.split(",")[-1].split()] for ln in lines[1:]] == want
+    assert _run(capsys, "regions", "--example", "five-lines", "--facets", "-o", str(json_out))[0] == 0
+    assert json.loads(json_out.read_text())["facets"] == want
+    code, _, err = _run(capsys, "regions", "--example", "five-lines", "--facets", "-o", str(tmp_path / "r.npz"))
+    assert code != 0 and "--facets writes to the table, .csv or .json" in err
+
+
+@pytest.mark.parametrize(("name", "regions"), [
+    ("coxeter-b-3", 48), ("coxeter-d-4", 192), ("shi-b-2", 25), ("catalan-b-2", 48),
+    ("semiorder-4", 183), ("linial-4", 36), ("ish-3", 16), ("ish-b-2", 25), ("shi-d-2", 9),
+])
+def test_count_example_takes_the_new_families(capsys, name, regions):
+    code, out, err = _run(capsys, "count", "--example", name)
+    assert code == 0, err
+    line = next(ln for ln in out.splitlines() if ln.startswith("regions"))
+    assert int(line.split()[-1]) == regions
+
+
+def test_count_example_states_the_new_symmetry_groups(capsys):
+    code, out, err = _run(capsys, "count", "--example", "coxeter-d-4", "--symmetry")
+    assert code == 0, err
+    assert "symmetry group from 3 generators (verified)" in out
+    assert int(next(ln for ln in out.splitlines() if ln.startswith("regions")).split()[-1]) == 192

@@ -750,3 +750,43 @@ def test_adjacency_across_a_facet_where_a_later_unit_is_identically_zero():
     assert sorted(map(tuple, R.patterns.tolist())) == [(0, 0), (1, 1)]
     M = net.adjacency_matrix((-1, 1))
     assert M.nnz == 2 and set((M.data - 1).tolist()) == {0}
+
+
+# --- each activation region as a polyhedron --------------------------------------
+
+
+@_forked
+def test_polyhedron_of_one_layer_is_the_arrangements():
+    W, b = _one_layer_weights("int")
+    R = Network([(W, b, "relu")]).regions()
+    A = Arrangement.from_linear(W, b)
+    for k in range(len(R)):
+        P = R.polyhedron(k)
+        Q = A.region_polyhedron(np.where(R.patterns[k] > 0, 1, -1))
+        assert (P.facets, P.copies) == (Q.facets, Q.copies)
+        assert np.array_equal(P.vertices, Q.vertices) and np.array_equal(P.rays, Q.rays)
+        G, h = P.inequalities
+        G2, h2 = Q.inequalities
+        assert [tuple(g) + (c,) for g, c in zip(G.tolist(), h.tolist())] == \
+            [tuple(g) + (c,) for g, c in zip(G2.tolist(), h2.tolist())]
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+@_forked
+def test_polyhedra_of_a_deep_network_tile_a_box(seed):
+    layers = _random_net(seed, 2, [4, 3])
+    net = Network(layers)
+    R = net.regions()
+    box = Box([-3, -3], [F(5, 2), 3])
+    total = F(0)
+    for k in range(len(R)):
+        P = R.polyhedron(k)
+        assert P.contains(np.array([R.exact_points[k]], dtype=object), strict=True).tolist() == [True]
+        assert P.bounded == bool(R.bounded[k])
+        G, h = P.inequalities
+        for v in P.vertices.tolist():  # every vertex satisfies the facets exactly
+            assert all(sum((F(a) * x for a, x in zip(g, v)), F(0)) <= c for g, c in zip(G.tolist(), h.tolist()))
+        total += P.volume(domain=box)
+    assert total == F(11, 2) * 6  # the regions tile the box, exactly
+    with pytest.raises(ArrangementError, match="k must be a region index"):
+        R.polyhedron(len(R))

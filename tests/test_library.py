@@ -350,3 +350,170 @@ def test_five_lines_regions_and_orientation():
     )
     assert all(1.1 < r < 1.3 for r in radii[:5])
     assert all(3.0 < r < 3.4 for r in radii[5:])
+
+
+# --- the families geometers name (published characteristic polynomials) ----------
+
+import networkx as nx  # noqa: E402
+
+
+def _poly(*coeffs_high_first):
+    """Coefficients, constant term first, from a polynomial written highest degree first."""
+    return tuple(reversed(coeffs_high_first))
+
+
+def _times(*factors):
+    """The product of the linear factors (t − a), constant term first."""
+    out = [1]
+    for a in factors:
+        nxt = [0] * (len(out) + 1)
+        for k, c in enumerate(out):
+            nxt[k + 1] += c
+            nxt[k] -= a * c
+        out = nxt
+    return tuple(out)
+
+
+# Sage's doctests (library of hyperplane arrangements), highest degree first.
+@pytest.mark.parametrize(
+    ("build", "n", "chi"),
+    [
+        (lambda: library.catalan(5), 30, _poly(1, -30, 335, -1650, 3024, 0)),
+        (lambda: library.shi(4), 12, _poly(1, -12, 48, -64, 0)),
+        (lambda: library.shi(4, m=2), 24, _poly(1, -24, 192, -512, 0)),
+        (lambda: library.shi(3, "C"), 18, _poly(1, -18, 108, -216)),
+        (lambda: library.shi(3, "B", m=3), 54, _poly(1, -54, 972, -5832)),
+        (lambda: library.shi(4, "B", m=3), 96, _poly(1, -96, 3456, -55296, 331776)),
+        (lambda: library.ish(3), 6, _poly(1, -6, 9, 0)),
+        (lambda: library.ish_b(3), 18, _poly(1, -18, 108, -216)),
+        (lambda: library.linial(4), 6, _poly(1, -6, 15, -14, 0)),
+        (lambda: library.linial(5), 10, _poly(1, -10, 45, -100, 90, 0)),
+        (lambda: library.semiorder(5), 20, _poly(1, -20, 180, -790, 1380, 0)),
+        (lambda: library.graphical(nx.house_graph()), 6, _poly(1, -6, 14, -15, 6, 0)),
+        (lambda: library.coxeter("A", 4), 6, _times(0, 1, 2, 3)),
+    ],
+)
+def test_sage_published_characteristic_polynomials(build, n, chi):
+    A = build()
+    assert A.n == n
+    assert A.characteristic_polynomial() == chi
+
+
+# Sage's doctests: sizes and ranks, and the bigraphical region counts.
+def test_sage_published_sizes_and_counts():
+    assert (library.shi(4, "B").n, library.shi(4, "D", m=3).n, library.ish_b(2).n) == (32, 72, 8)
+    assert library.coxeter("B", 4).n == 16
+    K5, house = nx.complete_graph(5), nx.house_graph()
+    for f, n_k5, n_house in ((library.graphical, 10, 6), (library.g_shi, 20, 12), (library.g_semiorder, 20, 12)):
+        assert (f(K5).n, f(K5).rank(), f(house).n, f(house).rank()) == (n_k5, 4, n_house, 4)
+    W4 = library.g_shi(nx.wheel_graph(4))
+    assert (W4.n, W4.dim, W4.rank()) == (12, 4, 3)
+    C4 = nx.cycle_graph(4)
+    heights = {0: {1: 1, 3: 2}, 1: {0: 3, 2: 0}, 2: {1: 2, 3: 1}, 3: {2: 0, 0: 2}}
+    assert library.bigraphical(C4, heights).n_regions() == 63
+    assert library.bigraphical(C4).n_regions() == 59
+    matrix = [[heights.get(i, {}).get(j, 0) for j in range(4)] for i in range(4)]
+    assert library.bigraphical(C4, matrix) == library.bigraphical(C4, heights)
+    assert library.bigraphical(C4, [[Fraction(1, 3)] * 4] * 4).offsets.tolist() == [1 / 3] * 8
+
+
+def _exponents(t, d):
+    return {"A": list(range(1, d)), "B": list(range(1, 2 * d, 2)), "C": list(range(1, 2 * d, 2)),
+            "D": list(range(1, 2 * d - 2, 2)) + [d - 1]}[t]
+
+
+def _coxeter_number(t, d):
+    return {"A": d, "B": 2 * d, "C": 2 * d, "D": 2 * d - 2}[t]
+
+
+# Athanasiadis (1996, 2000): extended Shi t^{d−ℓ}(t − mh)^ℓ and extended Catalan
+# t^{d−ℓ} Π (t − mh − e_i); Terao / Orlik–Solomon for the Coxeter arrangements.
+@pytest.mark.parametrize(("t", "d"), [("A", 2), ("A", 3), ("A", 4), ("B", 1), ("B", 2), ("B", 3),
+                                      ("C", 2), ("C", 3), ("D", 2), ("D", 3), ("D", 4)])
+@pytest.mark.parametrize("m", [1, 2])
+def test_athanasiadis_shi_and_catalan(t, d, m):
+    e = _exponents(t, d)
+    h = _coxeter_number(t, d)
+    lead = [0] * (d - len(e))
+    shi = library.shi(d, t, m)
+    assert shi.characteristic_polynomial() == _times(*lead, *[m * h] * len(e))
+    cat = library.catalan(d, t, m)
+    assert cat.characteristic_polynomial() == _times(*lead, *[m * h + x for x in e])
+    if m == 1:
+        assert library.coxeter(t, d).characteristic_polynomial() == _times(*lead, *e)
+        regions = {"A": math.factorial(d), "B": 2**d * math.factorial(d), "C": 2**d * math.factorial(d),
+                   "D": 2 ** (d - 1) * math.factorial(d)}[t]
+        assert library.coxeter(t, d).n_regions() == regions
+
+
+@pytest.mark.parametrize(("func", "counts"), [
+    (library.semiorder, [1, 3, 19, 183]),    # semiorders (Stanley, Lecture 5)
+    (library.linial, [1, 2, 7, 36, 246]),    # alternating trees (Postnikov–Stanley)
+    (library.ish, [1, 3, 16, 125]),          # (d + 1)^{d−1}, as Shi
+    (library.ish_b, [3, 25, 343]),           # (2d + 1)^d, as Shi of type B
+])
+def test_published_region_counts(func, counts):
+    assert [func(d).n_regions() for d in range(1, len(counts) + 1)] == counts
+
+
+def test_the_old_type_a_families_are_unchanged():
+    for d in (1, 2, 3, 4):
+        assert library.shi(d) == library.shi(d, "A", 1) == library.g_shi(nx.complete_graph(d))
+        assert library.catalan(d) == library.catalan(d, "a", m=1)
+        assert library.coxeter("A", d) == library.braid(d) == library.graphical(nx.complete_graph(d))
+        assert library.semiorder(d) == library.g_semiorder(nx.complete_graph(d))
+    assert library.shi(3).offsets.astype(int).tolist() == [0, 1, 0, 1, 0, 1]
+    assert library.coxeter("C", 3) == library.coxeter("B", 3)
+
+
+@pytest.mark.parametrize(("A", "sym"), [
+    (lambda: library.coxeter("A", 4), lambda: library.coxeter_symmetry("A", 4)),
+    (lambda: library.coxeter("B", 3), lambda: library.coxeter_symmetry("B", 3)),
+    (lambda: library.coxeter("C", 3), lambda: library.coxeter_symmetry("C", 3)),
+    (lambda: library.coxeter("D", 4), lambda: library.coxeter_symmetry("D", 4)),
+    (lambda: library.catalan(3), lambda: library.catalan_symmetry(3)),
+    (lambda: library.catalan(3, "B"), lambda: library.catalan_symmetry(3, "B")),
+    (lambda: library.catalan(3, "D", 2), lambda: library.catalan_symmetry(3, "D", 2)),
+    (lambda: library.semiorder(4), lambda: library.semiorder_symmetry(4)),
+])
+def test_symmetry_groups_are_verified_and_count_right(A, sym):
+    arr, gens = A(), sym()
+    assert all(sorted(g) == list(range(arr.n)) for g in gens)
+    # characteristic_polynomial verifies every generator exactly before using it
+    assert arr.characteristic_polynomial(gens) == arr.characteristic_polynomial()
+    assert arr.n_regions(gens) == arr.n_regions()
+
+
+def test_a_non_symmetry_is_refused():
+    # S_3 permutes the semiorder rows of semiorder(3), but not those of shi(3),
+    # which has as many rows: x_i − x_j = 1 is not mapped onto a hyperplane of it
+    gens = library.semiorder_symmetry(3)
+    assert library.semiorder(3).n_regions(gens) == 19
+    with pytest.raises(ValueError, match="symmetry"):
+        library.shi(3).n_regions(gens)
+
+
+@pytest.mark.parametrize(("build", "match"), [
+    (lambda: library.shi(3, "E"), r"type must be one of 'A', 'B', 'C', 'D'; got 'E'"),
+    (lambda: library.catalan(1, "D"), r"type 'D' needs d >= 2"),
+    (lambda: library.shi(3, m=0), r"m must be a positive integer; got 0"),
+    (lambda: library.catalan(3, m=1.5), r"m must be a positive integer; got 1\.5"),
+    (lambda: library.coxeter("B", 0), r"d must be a positive integer; got 0"),
+    (lambda: library.graphical([1, 2]), r"G must be a networkx graph; got list"),
+    (lambda: library.graphical(nx.Graph()), r"G must have at least one node"),
+    (lambda: library.g_shi(nx.Graph([(0, 0)])), r"G has a loop at node 0"),
+    (lambda: library.bigraphical(nx.path_graph(3), {0: {1: 1}}), r"heights must give a height .* \(1, 0\)"),
+    (lambda: library.bigraphical(nx.path_graph(2), [[0, float("nan")], [1, 0]]), r"heights must be finite"),
+])
+def test_family_errors(build, match):
+    with pytest.raises(ArrangementError, match=match):
+        build()
+
+
+def test_new_families_refuse_before_building():
+    with pytest.raises(OutputTooLargeError, match=r"shi\(3000, 'B', m=1\) would have 18000000 hyperplanes"):
+        library.shi(3000, "B")
+    with pytest.raises(OutputTooLargeError, match=r"ish_b\(5000\) would have 50000000 hyperplanes"):
+        library.ish_b(5000)
+    with pytest.raises(OutputTooLargeError, match=r"graphical\(G\) would have 6 hyperplanes"):
+        library.graphical(nx.complete_graph(4), max_hyperplanes=5)

@@ -194,9 +194,19 @@ FAMILIES: dict[str, tuple[Callable[[int], Arrangement], Callable[[int], list[lis
     "coordinate": (library.coordinate, library.coordinate_symmetry),
     "braid": (library.braid, library.braid_symmetry),
     "shi": (library.shi, None),
-    "catalan": (library.catalan, None),
+    "catalan": (library.catalan, library.catalan_symmetry),
     "resonance": (library.resonance, library.resonance_symmetry),
     "threshold": (library.threshold, library.threshold_symmetry),
+    "coxeter-b": (lambda d: library.coxeter("B", d), lambda d: library.coxeter_symmetry("B", d)),
+    "coxeter-d": (lambda d: library.coxeter("D", d), lambda d: library.coxeter_symmetry("D", d)),
+    "shi-b": (lambda d: library.shi(d, "B"), None),
+    "shi-d": (lambda d: library.shi(d, "D"), None),
+    "catalan-b": (lambda d: library.catalan(d, "B"), lambda d: library.catalan_symmetry(d, "B")),
+    "catalan-d": (lambda d: library.catalan(d, "D"), lambda d: library.catalan_symmetry(d, "D")),
+    "semiorder": (library.semiorder, library.semiorder_symmetry),
+    "linial": (library.linial, None),
+    "ish": (library.ish, None),
+    "ish-b": (library.ish_b, None),
 }
 #: Largest d of ``--example FAMILY-D``.
 _MAX_FAMILY_D = 12
@@ -224,7 +234,7 @@ def _example(name: str) -> tuple[Arrangement, list[list[int]] | None]:
     >>> _example("cube-3")
     Traceback (most recent call last):
     ...
-    hyperarr.exceptions.ArrangementError: --example must be one of five-lines, braid-4, shi-3, resonance-4, threshold-3, or FAMILY-D with FAMILY in coordinate, braid, shi, catalan, resonance, threshold and D in 1..12; got 'cube-3'
+    hyperarr.exceptions.ArrangementError: --example must be one of five-lines, braid-4, shi-3, resonance-4, threshold-3, or FAMILY-D with FAMILY in coordinate, braid, shi, catalan, resonance, threshold, coxeter-b, coxeter-d, shi-b, shi-d, catalan-b, catalan-d, semiorder, linial, ish, ish-b and D in 1..12; got 'cube-3'
     """
     family, _, dim = name.rpartition("-")
     if family in FAMILIES and dim.isdigit() and 1 <= int(dim) <= _MAX_FAMILY_D:
@@ -244,12 +254,20 @@ def plane_examples() -> list[str]:
     Examples
     --------
     >>> plane_examples()
-    ['five-lines', 'coordinate-2', 'braid-2', 'shi-2', 'catalan-2', 'resonance-2', 'threshold-1']
+    ['five-lines', 'coordinate-2', 'braid-2', 'shi-2', 'catalan-2', 'resonance-2', 'threshold-1', 'coxeter-b-2', 'coxeter-d-2', 'shi-b-2', 'shi-d-2', 'catalan-b-2', 'catalan-d-2', 'semiorder-2', 'linial-2', 'ish-2', 'ish-b-2']
     """
     names = [name for name, make in EXAMPLES.items() if make().dim == 2]
     for family, (make_family, _) in FAMILIES.items():
-        names += [f"{family}-{d}" for d in (1, 2) if make_family(d).dim == 2]
+        names += [f"{family}-{d}" for d in (1, 2) if _plane(make_family, d)]
     return names
+
+
+def _plane(make: Callable[[int], Arrangement], d: int) -> bool:
+    """Whether the family's member ``d`` exists and lies in the plane (type D needs d >= 2)."""
+    try:
+        return make(d).dim == 2
+    except ArrangementError:
+        return False
 
 
 def has_symmetry(name: str | None) -> bool:

@@ -61,13 +61,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "                      is written exactly, as fractions p/q\n"
             "  witness             a point inside the region: decimals are the float64\n"
             "                      values (shortest form), p/q exact fractions\n"
+            "  facets              with --facets: the hyperplanes (0-based input indices, a\n"
+            "                      repeated hyperplane by its first copy) bounding the region\n"
             "files:\n"
             "  .csv   s1..sn, x1..xd (the witness: floats, or p/q where point_inside is 0),\n"
             "         bounded, relatively_bounded, point_inside (1 or 0)\n"
             "  .json  signs, points (the floats, hex), points_decimal, exact_points (p/q\n"
             "         strings where point_inside is false, else null), bounded,\n"
             "         relatively_bounded, point_inside\n"
-            "  .npz   Regions.save: the arrays and the exact witnesses (Regions.load reads it)"
+            "  .npz   Regions.save: the arrays and the exact witnesses (Regions.load reads it)\n"
+            "with --facets, .csv gets a column facets (indices separated by spaces) and\n"
+            ".json a key facets (a list of index lists); R.facets() has them as a matrix"
         ),
     )
     p.add_argument("file", nargs="?", default=None, metavar="FILE.csv")
@@ -82,6 +86,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true",
                    help="say each stage on stderr (on a terminal a bar shows the elapsed time "
                         "of runs past 2 s anyway)")
+    p.add_argument("--facets", action="store_true",
+                   help="also write each region's facets: the hyperplanes that bound it "
+                        "(to the table, .csv or .json)")
     p.add_argument(
         "--max-regions",
         default=None,
@@ -97,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     out = args.output
     if out is not None and not out.endswith(_FORMATS):
         raise ValueError(f"-o must end in {', '.join(_FORMATS)}; got {out!r}")
+    if args.facets and out is not None and out.endswith(".npz"):
+        raise ValueError(f"--facets writes to the table, .csv or .json (Regions.save has no facets); "
+                         f"got -o {out!r}")
     limit: Any = {}
     if args.max_regions is not None:
         try:
@@ -119,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{' --symmetry' if has_symmetry(args.example) else ''}', or raise --max-regions"
             ) from None
     progress.say(f"enumerated {len(table)} regions in {time.perf_counter() - start:.2f} s")
+    facets = _facet_lists(table) if args.facets else None
     if out is None:
         labels = None
         if A.dim == 2 and len(table) <= 26 * 27:
@@ -126,16 +137,16 @@ def run(args: argparse.Namespace) -> int:
 
             labels = seed_labels(A)
         with _memory.memory_errors_refused(f"the text table of {len(table)} regions", per_row * len(table),
-                                   "write it to a file with -o OUT.npz"):
-            for line in _text(table, labels):
+                                           "write it to a file with -o OUT.npz"):
+            for line in _text(table, labels, facets):
                 print(line)
         return 0
     with _memory.memory_errors_refused(f"the {out.rsplit('.', 1)[-1].upper()} of {len(table)} regions",
-                               per_row * len(table), "write -o OUT.npz instead"):
+                                       per_row * len(table), "write -o OUT.npz instead"):
         if out.endswith(".npz"):
             save_regions(table, out)
         else:
-            write_bytes(out, _encode(table, out))
+            write_bytes(out, _encode(table, out, facets))
     progress.say(f"wrote {out}")
     print(f"{len(table)} regions ({int(table.bounded.sum())} bounded) written to {out}")
     return 0
@@ -209,11 +220,19 @@ def demo_step(out_dir: str) -> list[str]:
     return lines
 
 
-def _text(table: "Regions", labels: list[str] | None = None) -> list[str]:
+def _facet_lists(table: "Regions") -> list[list[int]]:
+    """Each region's facets (hyperplane indices, increasing), from ``R.facets()``."""
+    F = table.facets()
+    ind, ptr = F.indices.tolist(), F.indptr.tolist()
+    return [ind[ptr[r]:ptr[r + 1]] for r in range(len(table))]
+
+
+def _text(table: "Regions", labels: list[str] | None = None,
+          facets: list[list[int]] | None = None) -> list[str]:
     """The table as text, one row per region; in label order where there are labels."""
     width = max(5, table.signs.shape[1])
     head = "  #  " + ("label  " if labels else "") + f"{'signs':<{width}}  " + "  ".join(_FLAGS)
-    lines = [f"{head}  {WITNESS_HEAD}"]
+    lines = [f"{head}  {WITNESS_HEAD}" + ("  facets" if facets is not None else "")]
     order = range(len(table)) if labels is None else sorted(
         range(len(table)), key=lambda i: (len(labels[i]), labels[i]))
     for i in order:
@@ -223,7 +242,8 @@ def _text(table: "Regions", labels: list[str] | None = None) -> list[str]:
         cells = "  ".join(f"{f!s:<{len(h)}}" for f, h in zip(flags, _FLAGS))
         label = f"{labels[i]:<5}  " if labels else ""
         witness = witness_text(r.point_inside, r.point, r.exact_point)
-        lines.append(f"{i:3d}  {label}{signs:<{width}}  {cells}  {witness}")
+        tail = "  " + ",".join(map(str, facets[i])) if facets is not None else ""
+        lines.append(f"{i:3d}  {label}{signs:<{width}}  {cells}  {witness}{tail}")
     return lines
 
 
@@ -231,7 +251,7 @@ def _text(table: "Regions", labels: list[str] | None = None) -> list[str]:
 _FLAGS = ("bounded", "relatively_bounded", "point_inside")
 
 
-def _encode(table: "Regions", path: str) -> bytes:
+def _encode(table: "Regions", path: str, facets: list[list[int]] | None = None) -> bytes:
     """The table as ``.json`` (exact float hex, decimal, and p/q where no float is inside) or ``.csv`` bytes."""
     inside = table.points_inside.tolist()
     exact = [None if ok else [str(v) for v in table[r].exact_point] for r, ok in enumerate(inside)]
@@ -244,14 +264,17 @@ def _encode(table: "Regions", path: str) -> bytes:
             "exact_points": exact,
             **dict(zip(_FLAGS, flags)),
         }
+        if facets is not None:
+            data["facets"] = facets
         return json.dumps(data).encode()
     n = table.signs.shape[1]
     d = table.points.shape[1]
     head = [f"s{i + 1}" for i in range(n)] + [f"x{j + 1}" for j in range(d)] + list(_FLAGS)
-    lines = [",".join(head)]
-    for s, p, e, *f in zip(table.signs.tolist(), table.points.tolist(), exact, *flags):
+    lines = [",".join(head + (["facets"] if facets is not None else []))]
+    for r, (s, p, e, *f) in enumerate(zip(table.signs.tolist(), table.points.tolist(), exact, *flags)):
         x = [repr(v) for v in p] if e is None else e
-        lines.append(",".join([str(v) for v in s] + x + [str(int(b)) for b in f]))
+        extra = [" ".join(map(str, facets[r]))] if facets is not None else []
+        lines.append(",".join([str(v) for v in s] + x + [str(int(b)) for b in f] + extra))
     return ("\n".join(lines) + "\n").encode()
 
 

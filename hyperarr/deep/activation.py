@@ -33,6 +33,7 @@ from hyperarr.deep import _engine
 from hyperarr.deep._model import Model
 from hyperarr.domain import Polytope, as_domain
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr.polyhedron import RegionPolyhedron
 
 #: The largest dimension in which deep networks are cut unless ``max_regions=None``.
 MAX_DEEP_DIM = 12
@@ -153,6 +154,34 @@ class ActivationRegions:
         if not hit.size:
             raise KeyError("no region has this pattern")
         return int(hit[0])
+
+    def polyhedron(self, k: int) -> RegionPolyhedron:
+        r"""Region ``k`` in input space (all of $\mathbb{R}^d$) as an exact [`RegionPolyhedron`][hyperarr.polyhedron.RegionPolyhedron].
+
+        Its facets are named by unit: the column of ``patterns`` of a unit
+        whose pre-activation vanishes on a facet (units that vanish on the same
+        hyperplane there are named once, by the first, with their copies).
+        The exact cone of the region is replayed along its pattern, layer
+        after layer, and the facets are decided by rank, exactly.
+
+        Examples
+        --------
+        >>> from hyperarr.deep import Network
+        >>> net = Network([([[1, 0], [0, 1]], [0, 0], "relu"),
+        ...                ([[1, 1]], [-1], "relu")])
+        >>> R = net.regions()
+        >>> P = R.polyhedron(R.index_of([1, 1, 0]))    # x, y > 0, x + y < 1
+        >>> P.facets, P.bounded, str(P.volume())
+        ((0, 1, 2), True, '1/2')
+        """
+        m = len(self)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not -m <= int(k) < m:
+            raise ArrangementError(f"k must be a region index in [-{m}, {m}); got {k!r}")
+        plan = _engine.Plan(self.net, None)
+        bits = self._patterns[int(k) % m].tolist()
+        cell, _, rows = _engine.exact_cell(plan, bits)
+        labels = {L["hid0"] + j: L["hid0"] + j - 1 for L in plan.layers for j in range(L["k"])}
+        return RegionPolyhedron._from_cone(cell, self.net.input_dim, rows, labels)
 
     def affine_map(self, k: int, exact: bool = False) -> tuple[NDArray[Any], NDArray[Any]]:
         """(M, c) with output = M x + c on region k: float64, or exact (object) arrays."""
