@@ -299,22 +299,32 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
 def _lp_point(flat: Flat, expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
     """Last resort for a region still without a float witness: the centre of the
     largest ball inside it and inside the box |x_j| ≤ 1e15, by one linear
-    program (HiGHS), and the floats around it, each checked exactly."""
+    program (HiGHS), and the floats around it, each checked exactly.
+
+    The LP sees each exact row divided by the power of two above its largest
+    entry (a positive scaling: same hyperplane, same side), so its data lie
+    in [−1, 1] whatever the magnitudes of the input.  It is only a source of
+    candidates: a failure of the solver is a missed candidate (None).
+    """
     from scipy.optimize import linprog
 
-    R = flat.rows_f
     m = flat.dim
+    R = _exact.unit_rows(flat.rows_exact, m + 1)
     s = expected.astype(np.float64)  # one expected sign per trace
-    norms = np.linalg.norm(R[:, :m], axis=1)
-    if not (np.isfinite(R).all() and (norms > 0).all()):
-        return None
+    norms = np.sqrt((R[:, :m] ** 2).sum(axis=1))  # entries ≤ 1: no overflow
+    if not (norms > 0).all():
+        return None  # a normal underflowed to zero in float64: no LP for it
     # Variables (x, r): maximize r subject to s_l (a_l·x − b_l) >= r ‖a_l‖.
     A_ub = np.hstack([-s[:, None] * R[:, :m], norms[:, None]])
     b_ub = -s * R[:, m]
     c = np.zeros(m + 1)
     c[-1] = -1.0
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1e15, 1e15)] * m + [(0.0, 1.0)], method="highs")
-    if res.status != 0 or res.x is None or not res.x[-1] > 0:
+    try:
+        res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1e15, 1e15)] * m + [(0.0, 1.0)],
+                      method="highs")
+    except ValueError:  # pragma: no cover - the data are finite by construction
+        return None
+    if res.status != 0 or res.x is None or not res.x[-1] > 0 or not np.isfinite(res.x).all():
         return None
     point = tuple(Fraction(v) for v in res.x[:m].tolist())
     return _float_near(flat, point, expected)
@@ -350,8 +360,12 @@ def _float_near(flat: Flat, point: Point, expected: NDArray[np.int8]) -> NDArray
         moves = np.zeros((1 + 4 * m, m))
         for c in range(m):
             moves[1 + 4 * c : 5 + 4 * c, c] = (-2, -1, 1, 2)
-    ulp = np.spacing(np.abs(base)).clip(min=np.finfo(float).smallest_subnormal)
-    cand = base[None, :] + moves * ulp[None, :]
+    with np.errstate(over="ignore"):
+        ulp = np.spacing(np.abs(base)).clip(min=np.finfo(float).smallest_subnormal)
+    ulp[~np.isfinite(ulp)] = 2.0**971  # the spacing at the largest float itself
+    with np.errstate(over="ignore"):
+        cand = base[None, :] + moves * ulp[None, :]
+    cand = cand[np.isfinite(cand).all(axis=1)]  # steps past the largest float are no candidates
     got = _exact.affine_signs(flat.rows_f, flat.rows_exact, cand)
     hit = np.flatnonzero((got == expected[None, :]).all(axis=1))
     return cand[hit[0]] if hit.size else None

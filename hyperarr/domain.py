@@ -66,8 +66,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from hyperarr import _exact, _generic, _keys
+from hyperarr._binomial import region_count
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, Arrangement, checked
-from hyperarr.exceptions import ArrangementError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 from hyperarr.regions import Regions
 from hyperarr.regions import regions as _all_regions
 
@@ -171,8 +172,28 @@ class Box(Polytope):
                                    np.array(list(hi_e) + [-v for v in lo_e], dtype=object))
         self._interior = tuple((Fraction(a) + b) / 2 for a, b in zip(lo_e, hi_e))
 
+    def contains(self, points: ArrayLike, strict: bool = False) -> NDArray[np.bool_]:
+        """Whether each point of a (..., d) array lies in the box (its interior if strict), exactly."""
+        pts = self._facets._points("points", points)
+        lo = [_exact.to_float(Fraction(v)) for v in self.lo]
+        hi = [_exact.to_float(Fraction(v)) for v in self.hi]
+        if pts.dtype == object or not all(_is_float(v) or math.isinf(x)
+                                          for x, v in zip(lo + hi, self.lo + self.hi)):
+            return super().contains(pts, strict)
+        # Comparisons of float64 numbers are exact, and a bound beyond the float
+        # range (±inf here) is beyond every finite point as well.
+        if strict:
+            return np.asarray(((pts > lo) & (pts < hi)).all(axis=-1))
+        return np.asarray(((pts >= lo) & (pts <= hi)).all(axis=-1))
+
     def __repr__(self) -> str:
         return f"Box(lo={[str(v) for v in self.lo]}, hi={[str(v) for v in self.hi]})"
+
+
+def _is_float(v: Exact) -> bool:
+    """Whether the exact number ``v`` is a float64 (finite), so float comparisons with it are exact."""
+    x = _exact.to_float(v)
+    return math.isfinite(x) and Fraction(x) == v
 
 
 def _exact_vector(name: str, value: ArrayLike) -> tuple[Exact, ...]:
@@ -322,10 +343,32 @@ def _box_signs(A: Arrangement, box: Box, max_regions: int | None) -> tuple[
     parts_S: list[NDArray[np.int8]] = []
     parts_Z: list[NDArray[np.float64]] = []
     parts_X: list[list[Any]] = []
-    # The top face: the box itself, with every region of A.
+    # The descent below visits up to 3^d − 1 faces: its work is estimated
+    # first, and refused before any enumeration when it is over budget and
+    # the enumeration of A is not small enough to try without it.
+    bound = region_count(len(A._prepared.rows), A.rank())
+    work = _descent_work(len(A._prepared.rows), d, bound)
+    if work > MAX_DESCENT_WORK and bound > _TRY_REGIONS and not _meets_all(A, box):
+        raise _descent_refusal(A, work, bound)
+    # The top face: the box itself, with every region of A; a witness outside
+    # the box is first pulled towards the box's centre.
     R = _all_regions(A, max_regions)
     Wt, Xt = _witnesses(R)
     keep = _in_box(Wt, Xt, lo, hi)
+    if not keep.all():
+        out = np.flatnonzero(~keep)
+        pulled, ok = _pull_in(A, box, R.signs[out], Wt[out])
+        Wt = Wt.copy()
+        Wt[out[ok]] = pulled[ok]
+        for r in out[ok].tolist():
+            Xt[r] = None
+        keep[out[ok]] = True
+    if keep.all():  # every region of A meets the open box: no descent
+        strict = np.asarray([x is None for x in Xt], dtype=bool)
+        strict &= box.contains(np.where(np.isfinite(Wt), Wt, 0.0), strict=True)
+        return np.asarray(R.signs), Wt, Xt, strict
+    if work > MAX_DESCENT_WORK:
+        raise _descent_refusal(A, work, bound)
     parts_S.append(R.signs[keep])
     parts_Z.append(Wt[keep])
     parts_X.append([Xt[i] for i in np.flatnonzero(keep).tolist()])
@@ -366,6 +409,61 @@ def _box_signs(A: Arrangement, box: Box, max_regions: int | None) -> tuple[
     return S_u, Z_u, X_u, strict
 
 
+#: Largest estimated work of the face descent of a box (sub-arrangement regions over the faces).
+MAX_DESCENT_WORK = 2_000_000
+#: Regions (upper bound) of A enumerated to look for an answer without the descent.
+_TRY_REGIONS = 20_000
+
+
+def _descent_work(h: int, d: int, bound: int) -> int:
+    """Upper bound on the regions the face descent enumerates: C(d, k) 2^k faces of
+    codimension k, each with at most min(r(A), Σ_{i ≤ d−k} C(h, i)) regions."""
+    return sum(math.comb(d, k) * 2**k * min(bound, region_count(h, d - k)) for k in range(1, d + 1))
+
+
+def _descent_refusal(A: Arrangement, work: int, bound: int) -> OutputTooLargeError:
+    shown = f"{work}" if work < 10**15 else f"about {float(work):.2e}" if work < 10**300 else \
+        f"about 10^{len(str(work)) - 1}"
+    return OutputTooLargeError(
+        f"the regions of these {A.n} hyperplanes in a box in R^{A.dim} need a descent over up to "
+        f"3^{A.dim} − 1 faces of the box, estimated at {shown} sub-arrangement regions (limit "
+        f"{MAX_DESCENT_WORK}; A has at most {bound} regions); pass a Polytope with fewer facets, "
+        "or count the regions of A itself with A.n_regions()")
+
+
+def _meets_all(A: Arrangement, box: Box) -> bool:
+    """True when every region of A meets the open box: all hyperplanes pass through one
+    point of it (checked for the origin, exactly)."""
+    return all(r[-1] == 0 for r in A.exact_rows) and all(a < 0 < b for a, b in zip(box.lo, box.hi))
+
+
+def _pull_in(A: Arrangement, box: Box, S: NDArray[np.int8],
+             W: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Points of each region strictly inside the box, on the segment from the box's
+    centre c to the region's witness w, where one is found: ``c + s (w − c)`` with s
+    past the last crossing of a hyperplane seen from c and before the box's
+    boundary; each checked exactly."""
+    c = np.array([_exact.to_float(Fraction(v)) for v in box.interior_point])
+    lo = np.array([_exact.to_float(Fraction(v)) for v in box.lo])
+    hi = np.array([_exact.to_float(Fraction(v)) for v in box.hi])
+    R = _exact.unit_rows(A._int_rows, A.dim + 1)  # exact positive scaling: no overflow
+    a, b = R[:, :-1], R[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fw = S * (W @ a.T - b)  # > 0 where the float witness is right
+        fc = S * (c @ a.T - b)  # the same at the centre
+        need = np.where(fc < 0, -fc / (fw - fc), 0.0).max(axis=1, initial=0.0)
+        step = W - c
+        room = np.where(step > 0, (hi - c) / step, np.where(step < 0, (lo - c) / step, np.inf))
+        fit = np.minimum(room.min(axis=1, initial=np.inf), 1.0)
+        t = 0.5 * (need + fit)
+        P = c + t[:, None] * step
+    ok = np.isfinite(P).all(axis=1) & (need < fit)
+    P = np.where(ok[:, None], P, c)
+    if ok.any():
+        ok &= (A.signs(P) == S).all(axis=1) & box.contains(P, strict=True)
+    return P, ok
+
+
 def _witnesses(R: Regions) -> tuple[NDArray[np.float64], list[tuple[Fraction, ...] | None]]:
     """Float witnesses and, where the float is not inside, the exact one."""
     X: list[tuple[Fraction, ...] | None] = [None] * len(R)
@@ -384,9 +482,9 @@ def _in_box(W: NDArray[np.float64], X: list[Any], lo: Sequence[Exact], hi: Seque
     lo_c = [lo[j] for j in cols]
     hi_c = [hi[j] for j in cols]
     ok: NDArray[np.bool_]
-    if all(Fraction(float(v)) == v for v in lo_c + hi_c):
-        ok = np.asarray(((W >= np.array([float(v) for v in lo_c]))
-                         & (W <= np.array([float(v) for v in hi_c]))).all(axis=1))
+    if all(_is_float(v) for v in lo_c + hi_c):
+        ok = np.asarray(((W >= np.array([_exact.to_float(v) for v in lo_c]))
+                         & (W <= np.array([_exact.to_float(v) for v in hi_c]))).all(axis=1))
     else:
         ok = np.array([all(a <= Fraction(x) <= b for a, x, b in zip(lo_c, w, hi_c))
                        for w in W.tolist()], dtype=bool).reshape(W.shape[0])
@@ -428,14 +526,14 @@ def _face_regions(rows: Sequence[Sequence[Exact]], n: int, d: int, lo: Sequence[
             sub_rows.append(tuple(a) + (off,))
         else:  # a·x − b is 0 on the whole face: the face lies in the hyperplane
             return None
-    base_z = np.array([float(value[j]) if j in value else 0.0 for j in range(d)])
-    exact_fixed = all(Fraction(float(v)) == v for v in value.values())
+    base_z = np.array([_exact.to_float(value[j]) if j in value else 0.0 for j in range(d)])
+    exact_fixed = all(_is_float(v) for v in value.values())
     if not cross:
         # One region on the face, of constant signs; a point: the face's centre.
         centre = {j: (Fraction(lo[j]) + hi[j]) / 2 for j in free}
         z = tuple(Fraction(value[j]) if j in value else centre[j] for j in range(d))
-        zf = np.array([float(v) for v in z])
-        exact_z = None if all(Fraction(float(v)) == v for v in z) else z
+        zf = np.array([_exact.to_float(v) for v in z])
+        exact_z = None if all(_is_float(v) for v in z) else z
         return const[None, :], zf[None, :], [exact_z], False
     if len(free) == 1:
         # An edge: every region meeting it is an open interval between consecutive
@@ -475,8 +573,8 @@ def _edge_regions(sub_rows: Sequence[Sequence[Exact]], cross: Sequence[int], con
     for k, t in enumerate(mids):
         z = tuple(t if c == j else Fraction(value[c]) for c in range(d))
         Z[k] = [_exact.to_float(v) for v in z]
-        X.append(None if all(Fraction(float(v)) == v for v in Z[k].tolist()) and
-                 all(Fraction(float(v)) == v for v in z) else z)
+        X.append(None if all(_is_float(v) for v in Z[k].tolist()) and
+                 all(_is_float(v) for v in z) else z)
     return S, Z, X
 
 
@@ -523,7 +621,7 @@ def _push_inside(A: Arrangement, box: Box, S: NDArray[np.int8], Z: NDArray[np.fl
                  X: list[Any]) -> tuple[NDArray[np.float64], list[tuple[Fraction, ...] | None]]:
     """Points strictly inside both the box and each region, from points z of the region's
     closure in the box: z + t (c − z) for the box centre c and t below every crossing."""
-    c = np.array([float(v) for v in box.interior_point])
+    c = np.array([_exact.to_float(v) for v in box.interior_point])
     a, b = A.normals, A.offsets
     out = Z.copy()
     exact: list[tuple[Fraction, ...] | None] = [None] * Z.shape[0]
@@ -613,7 +711,9 @@ class _Minors:
 
     def __init__(self, P: NDArray[np.int64], top: int) -> None:
         rows, cols = P.shape
-        self.comb = np.array([[math.comb(x, t) for t in range(top + 2)] for x in range(rows + 1)],
+        # Ranks are taken of row subsets and of column subsets: the table covers both.
+        size = max(rows, cols) + 1
+        self.comb = np.array([[math.comb(x, t) for t in range(top + 2)] for x in range(size)],
                              dtype=np.int64)
         self.table: list[NDArray[np.int64]] = [np.ones((1, 1), dtype=np.int64)]
         for j in range(1, top + 1):
