@@ -435,7 +435,8 @@ def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
         if math.isfinite(x) and Fraction(x) < hi:
             return x
     raise WitnessError(
-        f"no float64 lies strictly between {lo} and {hi}; the region is thinner than "
+        f"no float64 lies strictly between {_exact.short_text(lo) if lo is not None else None} and "
+        f"{_exact.short_text(hi) if hi is not None else None}; the region is thinner than "
         "the float grid along this line, or beyond the float range"
     )
 

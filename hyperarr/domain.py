@@ -163,7 +163,8 @@ class Box(Polytope):
         if bad:
             j = bad[0]
             raise ArrangementError(
-                f"a box needs lo < hi in every coordinate; got lo[{j}] = {lo_e[j]}, hi[{j}] = {hi_e[j]}")
+                f"a box needs lo < hi in every coordinate; got lo[{j}] = {_exact.short_text(lo_e[j])}, "
+                f"hi[{j}] = {_exact.short_text(hi_e[j])}")
         d = len(lo_e)
         eye = np.eye(d, dtype=np.int64)
         self.lo: tuple[Exact, ...] = lo_e
@@ -187,7 +188,8 @@ class Box(Polytope):
         return np.asarray(((pts >= lo) & (pts <= hi)).all(axis=-1))
 
     def __repr__(self) -> str:
-        return f"Box(lo={[str(v) for v in self.lo]}, hi={[str(v) for v in self.hi]})"
+        return (f"Box(lo={[_exact.short_text(v) for v in self.lo]}, "
+                f"hi={[_exact.short_text(v) for v in self.hi]})")
 
 
 def _is_float(v: Exact) -> bool:

@@ -151,3 +151,78 @@ def test_ragged_and_masked_points_are_refused():
         occupancy(A, masked)
     unmasked = np.ma.masked_array([[1.0, -2.0]], mask=[[False, False]])
     assert A.signs(unmasked).tolist() == [[1, -1]]
+
+
+# --- 6. huge integers and exponents -----------------------------------------------
+
+
+def test_1200_digit_rows():
+    a, b = 10**1200 + 7, 10**1199 + 3
+    A = Arrangement([[a, b], [b, a], [1, 1]], [0, 0, 0])
+    assert A.n_regions() == 6
+    check_regions(A, 6)
+
+
+def test_parse_exact_refuses_absurd_exponents_before_building():
+    from hyperarr._exact import parse_exact
+
+    with pytest.raises(ValueError, match="about 1000000000 decimal digits"):
+        parse_exact("1e999999999")
+    with pytest.raises(ValueError, match="exponent of 30 digits"):
+        parse_exact("1e" + "9" * 30)
+    assert parse_exact("1e-3") == Fraction(1, 1000)
+    assert parse_exact(" -1.5E2 ") == -150
+    assert parse_exact(".5") == Fraction(1, 2) and parse_exact("3/4") == Fraction(3, 4)
+    assert parse_exact("0e999999999") == 0  # zero has no size
+    assert parse_exact("1e99999") == 10**99999
+    assert parse_exact("1" * 5000) == int("1" * 100) * 0 + (10**5000 - 1) // 9
+    for bad in ("nan", "inf", "1/", "1e", "--1", "", "0x10"):
+        with pytest.raises(ValueError, match="is not a number"):
+            parse_exact(bad)
+    with pytest.raises(ZeroDivisionError):
+        parse_exact("1/0")
+
+
+def test_cli_refuses_a_huge_exponent(tmp_path, capsys):
+    from hyperarr.cli import main
+
+    path = tmp_path / "big.csv"
+    path.write_text("1,0,1e999999999\n")
+    assert main(["count", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hyperarr count: error: ") and "about 1000000000 decimal digits" in err
+
+
+def test_network_from_dict_refuses_a_huge_exponent():
+    from hyperarr import synthesize
+    from hyperarr.network import ThresholdNetwork
+
+    net = synthesize(Arrangement([[1, 0], [0, 1]], [0, 0]), [0])
+    data = net.to_dict()
+    data["hyperplanes"][0][2] = "1e999999999"
+    with pytest.raises(ArrangementError, match="hyperplane entry '1e999999999' has about"):
+        ThresholdNetwork.from_dict(data)
+
+
+def test_witnesses_over_4300_digits_are_written_and_read(tmp_path):
+    from hyperarr import Regions
+    from hyperarr.cli import main
+
+    A = Arrangement([[1, 0], [0, 1]], [10**99999, 0])
+    R = A.regions()
+    assert max(abs(v) for p in R.exact_points for v in p) > 10**99999
+    R.save(tmp_path / "r.npz")
+    back = Regions.load(tmp_path / "r.npz")
+    assert back == R and back.exact_points == R.exact_points
+    A.faces().save(tmp_path / "f.npz")
+    csv = tmp_path / "wide.csv"
+    csv.write_text("1,0,1e99999\n0,1,0\n")
+    for out in ("out.csv", "out.json", "out.npz"):
+        main(["regions", str(csv), "-o", str(tmp_path / out)])
+        assert (tmp_path / out).stat().st_size > (2000 if out != "out.npz" else 100)
+    main(["faces", str(csv), "-o", str(tmp_path / "faces.csv")])
+    from hyperarr._exact import parse_exact
+
+    lines = (tmp_path / "out.csv").read_text().splitlines()[1:]
+    values = [parse_exact(v, max_digits=None) for line in lines for v in line.split(",")[2:4]]
+    assert max(values) > 10**99999
