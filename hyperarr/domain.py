@@ -60,12 +60,12 @@ import itertools
 import math
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _exact, _generic, _keys
+from hyperarr import _exact, _generic, _keys, _rref
 from hyperarr._binomial import region_count
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, Arrangement, checked
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
@@ -231,19 +231,22 @@ def as_domain(domain: Any, d: int) -> Polytope:
 
 def _interior_point(facets: Arrangement) -> tuple[Fraction, ...]:
     """An exact point with G x < h, or an error saying the polytope is not full-dimensional."""
-    from scipy.optimize import linprog
-
-    G, h = facets.normals, facets.offsets
-    d = facets.dim
-    norms = np.linalg.norm(G, axis=1)
-    # max r subject to G x + r·|G_i| <= h, r <= 1: the Chebyshev centre, capped.
-    res = linprog(np.r_[np.zeros(d), -1.0], A_ub=np.c_[G, norms], b_ub=h,
-                  bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
-    if res.status == 0 and res.x is not None and np.isfinite(res.x).all():
-        x = res.x[:d]
-        if (facets.signs(x) < 0).all():
-            return tuple(Fraction(v) for v in x.tolist())
-    # Exactly: the side G x < h is a region of the facets' arrangement, if it exists.
+    rows = [tuple(r) for r in facets._int_rows]
+    found = _open_point(rows, facets.dim)
+    if found is False:
+        raise ArrangementError(
+            "the polytope G x <= h has no interior point (it is empty or lower-dimensional); "
+            "a domain must be full-dimensional")
+    if found is not None:
+        return found
+    # Neither certificate held: the side G x < h is a region of the facets'
+    # arrangement, if it exists; that enumeration is estimated first.
+    bound = region_count(len(facets._prepared.rows), facets.rank())
+    if bound > MAX_FACET_REGIONS:
+        raise OutputTooLargeError(
+            f"deciding exactly whether the polytope has an interior point needs the regions of its "
+            f"{facets.n} facets (up to {bound}, limit {MAX_FACET_REGIONS}), since the linear "
+            "program gave no exact certificate; give fewer facets or a wider polytope")
     R = _all_regions(facets, max_regions=None)
     inner = np.flatnonzero((R.signs < 0).all(axis=1))
     if inner.size == 0:
@@ -251,6 +254,79 @@ def _interior_point(facets: Arrangement) -> tuple[Fraction, ...]:
             "the polytope G x <= h has no interior point (it is empty or lower-dimensional); "
             "a domain must be full-dimensional")
     return R.exact_points[int(inner[0])]
+
+
+#: Regions of a polytope's facet arrangement enumerated when no certificate decides it.
+MAX_FACET_REGIONS = 20_000
+
+
+def _open_point(rows: Sequence[Sequence[int]], d: int) -> tuple[Fraction, ...] | Literal[False] | None:
+    """Decide exactly whether the open polyhedron {x : a·x < b for every row [a | b]} is
+    empty: an exact point in it, False if empty, None if undecided.
+
+    HiGHS solves max r subject to a_i·x + s_i r ≤ b_i, r ≤ 1, on the rows divided by
+    the power of two above their entries (any s_i > 0 will do; the float norms are
+    taken as exact rationals).  Its answer is only a candidate, turned into a
+    certificate and checked exactly: the point it returns, or the vertex of its d + 1
+    tightest constraints (solved in rationals), proves nonempty; its duals y ≥ 0,
+    re-solved in rationals on their support with Σ y_i a_i = 0, Σ y_i s_i = 1 and
+    Σ y_i b_i ≤ 0, prove empty (Farkas).
+    """
+    from scipy.optimize import linprog
+
+    m = len(rows)
+    if m == 0:
+        return tuple(Fraction(0) for _ in range(d))
+    U = _exact.unit_rows(rows, d + 1)
+    s = np.sqrt((U[:, :d] ** 2).sum(axis=1))
+    if not (s > 0).all():
+        return None  # a normal underflowed: no float data for it
+    try:
+        res = linprog(np.r_[np.zeros(d), -1.0], A_ub=np.c_[U[:, :d], s], b_ub=U[:, d],
+                      bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+    except ValueError:  # pragma: no cover - the data are finite by construction
+        return None
+    exact_s = [Fraction(v) for v in s.tolist()]
+
+    def inside(x: Sequence[Fraction]) -> bool:
+        return all(sum((a * v for a, v in zip(r[:d], x) if a), Fraction(0)) < r[d] for r in rows)
+
+    if res.x is not None and np.isfinite(res.x).all():
+        x = tuple(Fraction(v) for v in res.x[:d].tolist())
+        if inside(x):
+            return x
+        slack = U[:, d] - U[:, :d] @ res.x[:d] - s * res.x[d]
+        tight = np.argsort(np.abs(slack), kind="stable")[: d + 1].tolist()
+        system = [list(rows[i][:d]) + [exact_s[i] * _pow2(rows[i]), rows[i][d]] for i in tight]
+        red, piv = _rref.rref(system, d + 1)
+        sol = [Fraction(0)] * (d + 1)
+        for row, c in zip(red, piv):
+            sol[c] = row[-1]
+        if sol[d] > 0 and inside(sol[:d]):
+            return tuple(sol[:d])
+    y = getattr(getattr(res, "ineqlin", None), "marginals", None)
+    if y is not None and np.isfinite(y).all():
+        y = -np.asarray(y)
+        support = np.flatnonzero(y > 1e-9 * max(float(y.max(initial=0.0)), 1e-300)).tolist()
+        if support:
+            # Unknowns y_S; equations Σ y_i a_i = 0 (d of them) and Σ y_i = 1.
+            cols = [[rows[i][c] for i in support] for c in range(d)] + [[1] * len(support)]
+            system = [cols[c] + [0 if c < d else 1] for c in range(d + 1)]
+            red, piv = _rref.rref(system, len(support))
+            yy = [Fraction(0)] * len(support)
+            for row, c in zip(red, piv):
+                yy[c] = row[-1]
+            ok = all(v >= 0 for v in yy) and any(yy)
+            ok = ok and all(sum((v * rows[i][c] for v, i in zip(yy, support)), Fraction(0)) == 0
+                            for c in range(d))
+            if ok and sum((v * rows[i][d] for v, i in zip(yy, support)), Fraction(0)) <= 0:
+                return False
+    return None
+
+
+def _pow2(row: Sequence[int]) -> int:
+    """The power of two ``unit_rows`` divided ``row`` by: s_i in its units is s_i · 2^e."""
+    return 1 << max(abs(v) for v in row).bit_length()
 
 
 # ----------------------------------------------------------------------
@@ -665,9 +741,26 @@ def _push_inside(A: Arrangement, box: Box, S: NDArray[np.int8], Z: NDArray[np.fl
 # ----------------------------------------------------------------------
 
 
+#: Regions of A decided one by one by certificates before the enlarged arrangement is tried.
+MAX_CERTIFIED_REGIONS = 5_000
+#: Largest region bound Σ_k C(n + m, k) of the enlarged arrangement enumerated for a polytope.
+MAX_ENLARGED_REGIONS = 200_000
+
+
 def _polytope_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _Candidates:
     n = A.n
     B = Arrangement._from_rows(tuple(A.exact_rows) + tuple(P.facets.exact_rows), A.dim)
+    bound = region_count(len(B._prepared.rows), B.rank())
+    if bound > _TRY_REGIONS:
+        got = _certified_regions(A, P, max_regions)
+        if got is not None:
+            return got
+        if bound > MAX_ENLARGED_REGIONS:
+            raise OutputTooLargeError(
+                f"the regions of A in this polytope need the regions of A with its {P.facets.n} "
+                f"facets added (up to {bound} regions, limit {MAX_ENLARGED_REGIONS}), since A has "
+                f"more than {MAX_CERTIFIED_REGIONS} regions or a region could not be certified; "
+                "give a polytope with fewer facets, or a box")
     R = _all_regions(B, max_regions)
     inner = np.flatnonzero((R.signs[:, n:] < 0).all(axis=1))
     S = R.signs[inner, :n]
@@ -677,6 +770,40 @@ def _polytope_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _
     rows = inner[first]
     W, X = _witnesses(R[rows])
     return np.ascontiguousarray(S[first]), W, X
+
+
+def _certified_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _Candidates | None:
+    """The regions of A meeting the interior of P, each decided by an exact certificate
+    (`_open_point`: a point of the region strictly inside P, or a Farkas proof that
+    there is none); None when A has too many regions or one is undecided."""
+    if region_count(len(A._prepared.rows), A.rank()) > MAX_CERTIFIED_REGIONS:
+        if A.n_regions() > MAX_CERTIFIED_REGIONS:
+            return None
+    R = _all_regions(A, max_regions)
+    d = A.dim
+    own = [tuple(r) for r in A._int_rows]
+    facets = [tuple(r) for r in P.facets._int_rows]
+    keep: list[int] = []
+    points: list[tuple[Fraction, ...]] = []
+    for k, signs in enumerate(R.signs.tolist()):
+        rows = [tuple(-sg * v for v in r) for sg, r in zip(signs, own)] + facets
+        found = _open_point(rows, d)
+        if found is None:
+            return None
+        if found is not False:
+            keep.append(k)
+            points.append(found)
+    S = np.ascontiguousarray(R.signs[keep]).reshape(len(keep), A.n)
+    W = np.array([[_exact.to_float(v) for v in p] for p in points]).reshape(len(keep), d)
+    X: list[tuple[Fraction, ...] | None] = [None if all(_is_float(v) for v in p) else p for p in points]
+    if len(keep):
+        # Where the rounded float is strictly inside too, it is the witness.
+        good = (np.isfinite(W).all(axis=1) & (A.signs(np.nan_to_num(W)) == S).all(axis=1)
+                & P.contains(np.nan_to_num(W), strict=True))
+        for r in np.flatnonzero(good).tolist():
+            X[r] = None
+        W[~good & np.array([x is not None for x in X])] = np.nan
+    return S, W, X
 
 
 def _table(A: Arrangement, S: NDArray[np.int8], W: NDArray[np.float64], X: list[Any],

@@ -226,3 +226,53 @@ def test_witnesses_over_4300_digits_are_written_and_read(tmp_path):
     lines = (tmp_path / "out.csv").read_text().splitlines()[1:]
     values = [parse_exact(v, max_digits=None) for line in lines for v in line.split(",")[2:4]]
     assert max(values) > 10**99999
+
+
+# --- 8. thin polytopes ----------------------------------------------------------------
+
+
+def _thin_polytope(d: int, m: int, width: float, seed: int):
+    from hyperarr.domain import Polytope
+
+    rng = np.random.default_rng(seed)
+    G = np.vstack([np.eye(d)[:1], -np.eye(d)[:1], rng.normal(size=(m, d))])
+    return Polytope(G, np.r_[width, 0.0, np.ones(m)])
+
+
+@pytest.mark.parametrize("d, m", [(4, 30), (5, 60)])
+def test_thin_slab_polytope(d, m):
+    from hyperarr import library
+
+    P = _thin_polytope(d, m, 1e-17, seed=1)
+    x = P.interior_point
+    assert 0 < x[0] < Fraction(1e-17)
+    A = library.generic(6, d, seed=0)
+    R = A.regions(domain=P)
+    assert len(R) == A.n_regions(domain=P) > 0
+    for k, p in enumerate(R.exact_points):
+        pt = np.array([p], dtype=object)
+        assert A.signs(pt)[0].tolist() == R.signs[k].tolist()
+        assert P.contains(pt, strict=True)[0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_certified_polytope_regions_agree_with_the_enlarged_arrangement(seed):
+    from hyperarr import domain, library
+
+    P = _thin_polytope(3, 8, 1e-17 if seed % 2 else 0.5, seed)
+    A = library.generic(7, 3, seed=seed)
+    by_enlarging = domain._polytope_regions(A, P, None)[0]  # small: the enlarged arrangement
+    by_certificates = domain._certified_regions(A, P, None)
+    assert by_certificates is not None
+    assert sorted(map(tuple, by_enlarging.tolist())) == sorted(map(tuple, by_certificates[0].tolist()))
+
+
+def test_lower_dimensional_polytopes_are_refused_by_a_certificate():
+    from hyperarr.domain import Polytope
+
+    with pytest.raises(ArrangementError, match="no interior point"):
+        Polytope([[1, 0], [-1, 0], [0, 1], [0, -1]], [0, 0, 1, 1])  # the segment x = 0
+    with pytest.raises(ArrangementError, match="no interior point"):
+        Polytope([[1, 0], [-1, 0]], [Fraction(-1, 10**30), 0])  # empty by 1e-30
+    P = Polytope([[1, 0], [-1, 0]], [Fraction(1, 10**30), 0])
+    assert 0 < P.interior_point[0] < Fraction(1, 10**30)
