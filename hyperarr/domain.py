@@ -47,11 +47,18 @@ Exact algorithms, none with a linear program per region:
   their sign vectors are cut back to the original hyperplanes (the regions
   of A inside D are unions of those).  Each kept witness is strictly inside
   D and in its region of A.  This is exact for any polytope, and costs an
-  enumeration of the enlarged arrangement.
+  enumeration of the enlarged arrangement.  Where that enumeration would be
+  large (many facets), each region of A is decided instead by an exact
+  certificate read off one linear program: a point of the region strictly
+  inside D, or a Farkas combination proving there is none (both checked in
+  rationals; the LP only proposes them).
+* **Budgets**: the face descent of a box and the enlarged arrangement of a
+  polytope are estimated before they start and refused over their limits,
+  with the estimate in the message.
 
 A polytope must be full-dimensional: that is decided exactly when it is
-built (an interior point found by HiGHS and checked exactly, or else the
-regions of the facets' own arrangement), and refused otherwise.
+built (by the same certificates, or else the regions of the facets' own
+arrangement), and refused otherwise.
 """
 
 from __future__ import annotations
