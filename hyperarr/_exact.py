@@ -601,7 +601,7 @@ def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:
     flat_max = max(abs(int(v)) for v in arr.ravel().tolist())
     log2_bound = k * (math.log2(max(flat_max, 1)) + 0.5 * math.log2(k)) + 1
     modulus_bits = 0.0
-    for p in itertools.chain(_PRIMES, _more_primes()):
+    for p in _PRIMES:
         if pending.size == 0:
             break
         reduced = np.array(
@@ -615,14 +615,28 @@ def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:
         pending = pending[~nz]
         modulus_bits += math.log2(p)
         if modulus_bits > log2_bound + 1:
-            break
+            return result  # the product of the primes exceeds twice the bound: zero is zero
+    # Beyond the table (entries of hundreds of bits): the few matrices left, which are
+    # singular modulo every prime tried, are decided by one exact determinant each.
+    for t in pending.tolist():
+        result[t] = _det_exact([[int(v) for v in row] for row in arr[t]]) != 0
     return result
 
 
-def _more_primes() -> Iterable[int]:
-    """Primes below 2**31, downward, after the fixed table (rarely needed)."""
-    c = _PRIMES[-1] - 2
-    while True:
-        if all(c % q for q in range(3, int(c**0.5) + 1, 2)):
-            yield c
-        c -= 2
+def _det_exact(mat: list[list[int]]) -> int:
+    """Determinant of a square integer matrix by Bareiss's fraction-free elimination."""
+    a = [row[:] for row in mat]
+    k = len(a)
+    sign, prev = 1, 1
+    for c in range(k - 1):
+        piv = next((r for r in range(c, k) if a[r][c]), None)
+        if piv is None:
+            return 0
+        if piv != c:
+            a[c], a[piv] = a[piv], a[c]
+            sign = -sign
+        for r in range(c + 1, k):
+            for j in range(c + 1, k):
+                a[r][j] = (a[r][j] * a[c][c] - a[r][c] * a[c][j]) // prev
+        prev = a[c][c]
+    return sign * a[k - 1][k - 1] if k else 1
