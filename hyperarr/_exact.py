@@ -25,7 +25,7 @@ import gmpy2
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MAX_DIGITS", "exact_text", "parse_exact", "short_text", "to_exact", "to_float", "float_rows", "unit_rows", "integer_row", "canonical_row",
+__all__ = ["MAX_DIGITS", "exact_text", "integer_point", "parse_exact", "short_text", "to_exact", "to_float", "float_rows", "unit_rows", "integer_row", "canonical_row",
            "rank_exact", "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular",
            "colex", "laplace_fits", "square_minors_doubtful", "LAPLACE_FLOATS"]
 
@@ -291,22 +291,45 @@ def _exact_block(
     mask: NDArray[np.bool_],
     out: NDArray[np.int8] | None,
 ) -> NDArray[np.int8]:
+    """Exact signs where ``mask`` is set, in integers.
+
+    Each row is scaled once by a positive integer to integers, and each point
+    to an integer vector over a common denominator (a power of two for a
+    float point): the sign of a·x − b is that of Σ a_j X_j − b D.  No
+    Fraction arithmetic runs in the loop.
+    """
     if out is None:
         out = np.zeros(mask.shape, dtype=np.int8)
     idx_p, idx_r = np.nonzero(mask)
-    cache: dict[int, list[Fraction]] = {}
+    pcache: dict[int, tuple[list[int], int]] = {}
+    rcache: dict[int, tuple[int, ...]] = {}
     for p, r in zip(idx_p.tolist(), idx_r.tolist()):
-        pt = cache.get(p)
+        pt = pcache.get(p)
         if pt is None:
-            pt = [v if isinstance(v, Fraction) else Fraction(v) for v in points[p].tolist()]
-            cache[p] = pt
-        row = rows_exact[r]
-        s = -Fraction(row[-1])
-        for c, x in zip(row, pt):
-            if c:
+            pt = integer_point(points[p].tolist())
+            pcache[p] = pt
+        row = rcache.get(r)
+        if row is None:
+            row = integer_row(rows_exact[r])
+            rcache[r] = row
+        X, D = pt
+        s = -row[-1] * D
+        for c, x in zip(row, X):
+            if c and x:
                 s += c * x
         out[p, r] = (s > 0) - (s < 0)
     return out
+
+
+def integer_point(point: Sequence[Any]) -> tuple[list[int], int]:
+    """An exact point (floats, ints or Fractions) as integers X over one denominator D > 0."""
+    ratios = [v.as_integer_ratio() if isinstance(v, float) else
+              (v.numerator, v.denominator) if isinstance(v, Fraction) else (int(v), 1) for v in point]
+    D = 1
+    for _, q in ratios:
+        if q != 1 and D % q:
+            D = D * q // math.gcd(D, q)
+    return [n * (D // q) for n, q in ratios], D
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ plane and a line (dimension 1) have direct exact constructions.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -53,7 +54,9 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     for dim in range(1, flat.dim + 1):
         for f in by_dim[dim]:
             if f.regions is None:
-                f.regions = _regions_of(lat, f)
+                # Float witnesses are hunted for the flat asked for only: those
+                # below are seeds of the lift, where an exact point does as well.
+                f.regions = _regions_of(lat, f, hunt=f is flat)
         if dim >= 2:
             for f in by_dim[dim - 1]:
                 f.regions = None
@@ -62,7 +65,7 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     return result
 
 
-def _regions_of(lat: Lattice, flat: Flat) -> Table:
+def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
     X: dict[int, Point] = {}
     if flat.n_traces == 0:
         S = flat.tsign[None, :].copy()
@@ -74,7 +77,7 @@ def _regions_of(lat: Lattice, flat: Flat) -> Table:
         if pencil is not None:
             S, W = pencil
         else:
-            S, W, X = _lift_all(lat, flat)
+            S, W, X = _lift_all(lat, flat, hunt)
     S.setflags(write=False)
     W.setflags(write=False)
     return S, W, X
@@ -113,7 +116,7 @@ def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] 
     return _expand(flat, trace_signs), wit.astype(np.float64)
 
 
-def _lift_all(lat: Lattice, flat: Flat) -> Table:
+def _lift_all(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
     """Regions of ``flat`` as lifts of the regions of its children.
 
     Each region of the child ``flat ∩ trace j`` is a facet; the two regions
@@ -131,8 +134,9 @@ def _lift_all(lat: Lattice, flat: Flat) -> Table:
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
     X: dict[int, Point] = {}
     if lat.witnesses:
-        W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X)
-        _retry_thin(flat, S, W, Wc, Xc, jj, cand, region, Sc.shape[0], X)
+        W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)
+        if hunt:
+            _retry_thin(flat, S, W, Wc, Xc, jj, cand, region, Sc.shape[0], X)
     else:
         W = np.full((first.size, flat.dim), np.nan)
     if linear:
@@ -185,7 +189,7 @@ _BLOCK = 2048
 
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
                     jj: NDArray[np.intp], first: NDArray[np.intp], total: int,
-                    X: dict[int, Point]) -> NDArray[np.float64]:
+                    X: dict[int, Point], hunt: bool = True) -> NDArray[np.float64]:
     """One exactly checked witness per lifted region.
 
     The child's witness, placed in the flat's coordinates, gets the
@@ -235,7 +239,7 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
     child_ok = np.asarray(np.isfinite(Wc[src]).all(axis=1), dtype=bool)
     for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
         float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
-                                              Y[r] if child_ok[r] else None)
+                                              Y[r] if child_ok[r] else None, hunt)
         if float_point is None:
             Y[r] = np.nan  # no float64 point found yet: the exact witness stands in
             X[r] = exact_point
@@ -246,7 +250,8 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
 
 def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray[np.float64],
                Xc: dict[int, Point], expected: NDArray[np.int8],
-               lifted: NDArray[np.float64] | None) -> tuple[NDArray[np.float64] | None, Point]:
+               lifted: NDArray[np.float64] | None,
+               hunt: bool = True) -> tuple[NDArray[np.float64] | None, Point]:
     """A witness of the region lifted from candidate c: a float one if found, and an exact one.
 
     ``lifted`` is the float lift of the child's float witness, if it has one.
@@ -257,13 +262,19 @@ def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
     k = flat.pivot[j]
     if lifted is not None:
         try:
-            w = _repair_point(flat, j, k, lifted, side, expected)
+            w = _repair_point(flat, j, k, lifted, side, expected, hunt)
             return w, tuple(Fraction(v) for v in w.tolist())
         except WitnessError:
             pass
     child = Xc[row] if row in Xc else tuple(Fraction(v) for v in Wc[row].tolist())
     point = _exact_lift(flat, j, k, child, side)
     return _float_near(flat, point, expected), point
+
+
+#: Facets of a region tried for a float witness after the first (then one LP).
+RETRY_FACETS = 4
+#: Nudges of a coordinate tried by `_repair_point`: 2^(e−53) of its scale.
+_NUDGES = (0, 8, 16, 32, 48)
 
 
 def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDArray[np.float64],
@@ -280,7 +291,7 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1))
     for r in sorted(X):
         expected = S[r, flat.rep] * flat.tsign[flat.rep]
-        for c in cand[order[starts[r] : starts[r + 1]]].tolist():
+        for c in cand[order[starts[r] : starts[r + 1]]].tolist()[:RETRY_FACETS]:
             lifted = None
             if np.isfinite(Wc[c % total]).all():
                 lifted = _float_lift(flat, c, total, jj, Wc)
@@ -454,7 +465,7 @@ def _exact_in(lo: Fraction | None, hi: Fraction | None) -> Fraction:
 
 
 def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
-                  expected: NDArray[np.int8]) -> NDArray[np.float64]:
+                  expected: NDArray[np.int8], hunt: bool = True) -> NDArray[np.float64]:
     """An exact witness for one lifted region whose float lift missed.
 
     First the exact interval along coordinate k through the child's witness
@@ -474,7 +485,7 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
     m = flat.dim
     scale = max(1.0, float(np.abs(w).max(initial=0.0)))
     others = [c for c in range(m) if c != k]
-    for e in range(0, 64, 2):
+    for e in _NUDGES if hunt else ():
         for c in others:
             for sgn in (1.0, -1.0):
                 cand = w.copy()
@@ -494,28 +505,48 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
 
 def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> float:
     """Exact choice of the free coordinate k for one lifted witness (a float)."""
-    lo, hi = _interval(flat, j, k, [Fraction(v) for v in w.tolist()], side)
+    lo, hi = _interval(flat, j, k, w.tolist(), side)
     return _float_in(lo, hi)
 
 
-def _interval(flat: Flat, j: int, k: int, y: Sequence[Fraction],
+def _interval(flat: Flat, j: int, k: int, y: Sequence[float | Fraction],
               side: int) -> tuple[Fraction | None, Fraction | None]:
     """The open interval of coordinate k, through ``y`` (coordinate k ignored),
-    between the crossing with trace j and the next crossing on ``side``."""
+    between the crossing with trace j and the next crossing on ``side``.
+
+    In integers: ``y`` is written as Y / D over one denominator, so the crossing
+    of row l is N_l / (a_lk D) with N_l = b_l D − Σ_{c≠k} a_lc Y_c, and crossings
+    are compared by cross-multiplication; only the two ends become Fractions.
+    """
     m = flat.dim
-    crossings = []
-    t0 = None
+    Y, D = _exact.integer_point([0 if c == k else v for c, v in enumerate(y)])
+    crossings: list[tuple[int, int]] = []  # (N, a) with a > 0: the crossing N / (a D)
+    t0: tuple[int, int] | None = None
     for l, row in enumerate(flat.rows_exact):
         a = row[k]
         if a == 0:
             continue
-        rest = sum((row[c] * y[c] for c in range(m) if c != k), Fraction(0)) - row[m]
-        t = -rest / a
+        N = row[m] * D
+        for c in range(m):
+            if c != k and row[c] and Y[c]:
+                N -= row[c] * Y[c]
+        t = (N, a) if a > 0 else (-N, -a)
         if l == j:
             t0 = t
         else:
             crossings.append(t)
     assert t0 is not None
+    n0, a0 = t0
     if side > 0:
-        return t0, min((t for t in crossings if t > t0), default=None)
-    return max((t for t in crossings if t < t0), default=None), t0
+        above = [t for t in crossings if t[0] * a0 > n0 * t[1]]
+        end = min(above, key=functools.cmp_to_key(_cmp)) if above else None
+        return Fraction(n0, a0 * D), (Fraction(end[0], end[1] * D) if end else None)
+    below = [t for t in crossings if t[0] * a0 < n0 * t[1]]
+    end = max(below, key=functools.cmp_to_key(_cmp)) if below else None
+    return (Fraction(end[0], end[1] * D) if end else None), Fraction(n0, a0 * D)
+
+
+def _cmp(s: tuple[int, int], t: tuple[int, int]) -> int:
+    """Order of the rationals s[0]/s[1] and t[0]/t[1] (positive denominators)."""
+    u, v = s[0] * t[1], t[0] * s[1]
+    return (u > v) - (u < v)

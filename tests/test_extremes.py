@@ -384,7 +384,7 @@ def test_nasty_floats_small(A):
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(nasty_float_arrangements(max_n=7, max_d=3))
 def test_nasty_floats(A):
