@@ -326,8 +326,8 @@ def check_everything(A: Arrangement) -> None:
     assert len(R) == r == len({tuple(v) for v in R.signs.tolist()})
     for k, p in enumerate(R.exact_points):
         assert exact_sign_rows(A, p) == R.signs[k].tolist()
-    assert int(R.relatively_bounded.sum()) == b
-    assert int(R.bounded.sum()) == (b if A.rank() == A.dim else 0) == A.n_bounded_regions()
+    assert int(R.relatively_bounded.sum()) == b == A.n_bounded_regions()
+    assert int(R.bounded.sum()) == (b if A.rank() == A.dim else 0)
     # faces: every witness exact, with its zeros; the f-vector adds up to the count
     F = A.faces()
     assert len(F) == sum(A.face_vector())
