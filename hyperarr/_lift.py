@@ -268,7 +268,7 @@ def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
             pass
     child = Xc[row] if row in Xc else tuple(Fraction(v) for v in Wc[row].tolist())
     point = _exact_lift(flat, j, k, child, side)
-    return _float_near(flat, point, expected), point
+    return (_float_near(flat, point, expected) if hunt else None), point
 
 
 #: Facets of a region tried for a float witness after the first (then one LP).
