@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+from decimal import Decimal
 from fractions import Fraction
 from numbers import Rational
 from typing import Any, Iterable, Iterator, Sequence
 
+import gmpy2
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["to_exact", "to_float", "filter_constants", "float_rows", "unit_rows", "integer_row", "canonical_row",
+__all__ = ["MAX_DIGITS", "exact_text", "parse_exact", "short_text", "to_exact", "to_float", "filter_constants",
+           "float_rows", "unit_rows", "integer_row", "canonical_row",
            "rank_exact", "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular",
            "colex", "laplace_fits", "square_minors_doubtful", "LAPLACE_FLOATS"]
 
@@ -48,6 +52,87 @@ def to_exact(value: Any) -> int | Fraction:
     if isinstance(value, Rational):
         return Fraction(int(value.numerator), int(value.denominator))
     raise TypeError(type(value).__name__)
+
+
+#: Largest size, in decimal digits, of a number read from text (1e99999 is 100,000 digits).
+MAX_DIGITS = 100_000
+
+_DECIMAL = re.compile(r"[-+]?(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[-+]?\d+))?")
+_INTEGER = re.compile(r"[-+]?\d+")
+
+
+def parse_exact(text: str, max_digits: int | None = MAX_DIGITS) -> Fraction:
+    """The exact value of a decimal or ``p/q`` string, its size checked before it is built.
+
+    Accepts what `fractions.Fraction` accepts from a string (``-1.5e3``,
+    ``.5``, ``3/4``), at any length up to ``max_digits`` digits (Python's
+    int-string limit does not apply; None: no limit, for the files hyperarr
+    writes itself).  Raises ValueError saying why the text
+    is no number or too large, before building anything of that size, and
+    ZeroDivisionError for ``p/0``.
+    """
+    t = text.strip()
+    num, slash, den = t.partition("/")
+    if slash:
+        num, den = num.strip(), den.strip()
+        if not (_INTEGER.fullmatch(num) and den.isdigit() and den.isascii()):
+            raise ValueError("is not a number")
+        size = max(len(num), len(den))
+        if max_digits is not None and size > max_digits:
+            raise ValueError(f"has {size} digits, more than the {max_digits} allowed")
+        q = int(gmpy2.mpz(den))
+        if q == 0:
+            raise ZeroDivisionError(f"{text!r} divides by zero")
+        return Fraction(int(gmpy2.mpz(num.lstrip("+"))), q)
+    m = _DECIMAL.fullmatch(t)
+    if m is None or not (m["int"] or m["frac"]) or not t.isascii():
+        raise ValueError("is not a number")
+    digits = (m["int"] + (m["frac"] or "")).lstrip("0")
+    exp_text = (m["exp"] or "0").lstrip("+-").lstrip("0")
+    if max_digits is not None and len(exp_text) > 20:
+        raise ValueError(f"has an exponent of {len(exp_text)} digits; numbers are limited to "
+                         f"{max_digits} decimal digits")
+    if digits and max_digits is not None:
+        exp = int(m["exp"] or 0) - len(m["frac"] or "")
+        size = len(digits) + abs(exp)
+        if size > max_digits:
+            raise ValueError(f"has about {size} decimal digits (exponent {m['exp'] or 0}), more than "
+                             f"the {max_digits} allowed")
+    return Fraction(Decimal(t))
+
+
+#: Integers up to this many bits are written by ``str`` (below Python's int-string limit).
+_STR_BITS = 12_000
+
+
+def _int_text(x: int) -> str:
+    return str(x) if x.bit_length() <= _STR_BITS else gmpy2.mpz(x).digits()
+
+
+def short_text(value: int | Fraction, width: int = 40) -> str:
+    """An exact number for a message: its text, or its size where that is long."""
+    v = Fraction(value)
+    if max(v.numerator.bit_length(), v.denominator.bit_length()) <= 4 * width:
+        return str(v)
+    return f"{'-' if v < 0 else ''}(a number of about 10^{math.floor(_log10_abs(v))})"
+
+
+def _log10_abs(v: Fraction) -> float:
+    return (math.log10(abs(v.numerator)) if v.numerator else 0.0) - math.log10(v.denominator)
+
+
+def exact_text(value: int | Fraction) -> str:
+    """Decimal text of an exact number (``p`` or ``p/q``), of any size.
+
+    Python's ``str`` refuses integers over 4,300 digits; larger ones are
+    written by GMP (gmpy2), which has no such limit and is subquadratic.
+    `parse_exact` with ``max_digits=None`` reads the text back.
+    """
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return _int_text(value.numerator)
+        return f"{_int_text(value.numerator)}/{_int_text(value.denominator)}"
+    return _int_text(int(value))
 
 
 def to_float(value: int | Fraction) -> float:
@@ -219,22 +304,45 @@ def _exact_block(
     mask: NDArray[np.bool_],
     out: NDArray[np.int8] | None,
 ) -> NDArray[np.int8]:
+    """Exact signs where ``mask`` is set, in integers.
+
+    Each row is scaled once by a positive integer to integers, and each point
+    to an integer vector over a common denominator (a power of two for a
+    float point): the sign of a·x − b is that of Σ a_j X_j − b D.  No
+    Fraction arithmetic runs in the loop.
+    """
     if out is None:
         out = np.zeros(mask.shape, dtype=np.int8)
     idx_p, idx_r = np.nonzero(mask)
-    cache: dict[int, list[Fraction]] = {}
+    pcache: dict[int, tuple[list[int], int]] = {}
+    rcache: dict[int, tuple[int, ...]] = {}
     for p, r in zip(idx_p.tolist(), idx_r.tolist()):
-        pt = cache.get(p)
+        pt = pcache.get(p)
         if pt is None:
-            pt = [v if isinstance(v, Fraction) else Fraction(v) for v in points[p].tolist()]
-            cache[p] = pt
-        row = rows_exact[r]
-        s = -Fraction(row[-1])
-        for c, x in zip(row, pt):
-            if c:
+            pt = integer_point(points[p].tolist())
+            pcache[p] = pt
+        row = rcache.get(r)
+        if row is None:
+            row = integer_row(rows_exact[r])
+            rcache[r] = row
+        X, D = pt
+        s = -row[-1] * D
+        for c, x in zip(row, X):
+            if c and x:
                 s += c * x
         out[p, r] = (s > 0) - (s < 0)
     return out
+
+
+def integer_point(point: Sequence[Any]) -> tuple[list[int], int]:
+    """An exact point (floats, ints or Fractions) as integers X over one denominator D > 0."""
+    ratios = [v.as_integer_ratio() if isinstance(v, float) else
+              (v.numerator, v.denominator) if isinstance(v, Fraction) else (int(v), 1) for v in point]
+    D = 1
+    for _, q in ratios:
+        if q != 1 and D % q:
+            D = D * q // math.gcd(D, q)
+    return [n * (D // q) for n, q in ratios], D
 
 
 # --------------------------------------------------------------------------
@@ -529,7 +637,7 @@ def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:
     flat_max = max(abs(int(v)) for v in arr.ravel().tolist())
     log2_bound = k * (math.log2(max(flat_max, 1)) + 0.5 * math.log2(k)) + 1
     modulus_bits = 0.0
-    for p in itertools.chain(_PRIMES, _more_primes()):
+    for p in _PRIMES:
         if pending.size == 0:
             break
         reduced = np.array(
@@ -543,14 +651,28 @@ def nonsingular_modular(arr: NDArray[Any]) -> NDArray[np.bool_]:
         pending = pending[~nz]
         modulus_bits += math.log2(p)
         if modulus_bits > log2_bound + 1:
-            break
+            return result  # the product of the primes exceeds twice the bound: zero is zero
+    # Beyond the table (entries of hundreds of bits): the few matrices left, which are
+    # singular modulo every prime tried, are decided by one exact determinant each.
+    for t in pending.tolist():
+        result[t] = _det_exact([[int(v) for v in row] for row in arr[t]]) != 0
     return result
 
 
-def _more_primes() -> Iterable[int]:
-    """Primes below 2**31, downward, after the fixed table (rarely needed)."""
-    c = _PRIMES[-1] - 2
-    while True:
-        if all(c % q for q in range(3, int(c**0.5) + 1, 2)):
-            yield c
-        c -= 2
+def _det_exact(mat: list[list[int]]) -> int:
+    """Determinant of a square integer matrix by Bareiss's fraction-free elimination."""
+    a = [row[:] for row in mat]
+    k = len(a)
+    sign, prev = 1, 1
+    for c in range(k - 1):
+        piv = next((r for r in range(c, k) if a[r][c]), None)
+        if piv is None:
+            return 0
+        if piv != c:
+            a[c], a[piv] = a[piv], a[c]
+            sign = -sign
+        for r in range(c + 1, k):
+            for j in range(c + 1, k):
+                a[r][j] = (a[r][j] * a[c][c] - a[r][c] * a[c][j]) // prev
+        prev = a[c][c]
+    return sign * a[k - 1][k - 1] if k else 1

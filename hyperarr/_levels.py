@@ -94,7 +94,14 @@ def _is_prime(q: int) -> bool:
 
 def field_prime(bound_squared: int) -> int | None:
     """The smallest prime p with p² > ``bound_squared`` (and p ≥ 257), or None
-    if that prime exceeds the word-size limit of the vectorized kernel."""
+    if that prime exceeds the word-size limit of the vectorized kernel.
+
+    The limit is checked before the search, so a bound of thousands of bits
+    costs one comparison; below it the search steps over at most one prime
+    gap under ``_MAX_PRIME`` (itself prime).
+    """
+    if bound_squared >= _MAX_PRIME * _MAX_PRIME:
+        return None
     p = max(257, math.isqrt(bound_squared) + 1)
     while not _is_prime(p):
         p += 1

@@ -11,6 +11,7 @@ plane and a line (dimension 1) have direct exact constructions.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -53,7 +54,9 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     for dim in range(1, flat.dim + 1):
         for f in by_dim[dim]:
             if f.regions is None:
-                f.regions = _regions_of(lat, f)
+                # Float witnesses are hunted for the flat asked for only: those
+                # below are seeds of the lift, where an exact point does as well.
+                f.regions = _regions_of(lat, f, hunt=f is flat)
         if dim >= 2:
             for f in by_dim[dim - 1]:
                 f.regions = None
@@ -62,7 +65,7 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     return result
 
 
-def _regions_of(lat: Lattice, flat: Flat) -> Table:
+def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
     X: dict[int, Point] = {}
     if flat.n_traces == 0:
         S = flat.tsign[None, :].copy()
@@ -74,7 +77,7 @@ def _regions_of(lat: Lattice, flat: Flat) -> Table:
         if pencil is not None:
             S, W = pencil
         else:
-            S, W, X = _lift_all(lat, flat)
+            S, W, X = _lift_all(lat, flat, hunt)
     S.setflags(write=False)
     W.setflags(write=False)
     return S, W, X
@@ -113,7 +116,7 @@ def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] 
     return _expand(flat, trace_signs), wit.astype(np.float64)
 
 
-def _lift_all(lat: Lattice, flat: Flat) -> Table:
+def _lift_all(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
     """Regions of ``flat`` as lifts of the regions of its children.
 
     Each region of the child ``flat ∩ trace j`` is a facet; the two regions
@@ -131,8 +134,9 @@ def _lift_all(lat: Lattice, flat: Flat) -> Table:
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
     X: dict[int, Point] = {}
     if lat.witnesses:
-        W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X)
-        _retry_thin(flat, S, W, Wc, Xc, jj, cand, region, Sc.shape[0], X)
+        W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)
+        if hunt:
+            _retry_thin(flat, S, W, Wc, Xc, jj, cand, region, Sc.shape[0], X)
     else:
         W = np.full((first.size, flat.dim), np.nan)
     if linear:
@@ -185,7 +189,7 @@ _BLOCK = 2048
 
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
                     jj: NDArray[np.intp], first: NDArray[np.intp], total: int,
-                    X: dict[int, Point]) -> NDArray[np.float64]:
+                    X: dict[int, Point], hunt: bool = True) -> NDArray[np.float64]:
     """One exactly checked witness per lifted region.
 
     The child's witness, placed in the flat's coordinates, gets the
@@ -235,7 +239,7 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
     child_ok = np.asarray(np.isfinite(Wc[src]).all(axis=1), dtype=bool)
     for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
         float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
-                                              Y[r] if child_ok[r] else None)
+                                              Y[r] if child_ok[r] else None, hunt)
         if float_point is None:
             Y[r] = np.nan  # no float64 point found yet: the exact witness stands in
             X[r] = exact_point
@@ -246,7 +250,8 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
 
 def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray[np.float64],
                Xc: dict[int, Point], expected: NDArray[np.int8],
-               lifted: NDArray[np.float64] | None) -> tuple[NDArray[np.float64] | None, Point]:
+               lifted: NDArray[np.float64] | None,
+               hunt: bool = True) -> tuple[NDArray[np.float64] | None, Point]:
     """A witness of the region lifted from candidate c: a float one if found, and an exact one.
 
     ``lifted`` is the float lift of the child's float witness, if it has one.
@@ -257,13 +262,19 @@ def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
     k = flat.pivot[j]
     if lifted is not None:
         try:
-            w = _repair_point(flat, j, k, lifted, side, expected)
+            w = _repair_point(flat, j, k, lifted, side, expected, hunt)
             return w, tuple(Fraction(v) for v in w.tolist())
         except WitnessError:
             pass
     child = Xc[row] if row in Xc else tuple(Fraction(v) for v in Wc[row].tolist())
     point = _exact_lift(flat, j, k, child, side)
-    return _float_near(flat, point, expected), point
+    return (_float_near(flat, point, expected) if hunt else None), point
+
+
+#: Facets of a region tried for a float witness after the first (then one LP).
+RETRY_FACETS = 4
+#: Nudges of a coordinate tried by `_repair_point`: 2^(e−53) of its scale.
+_NUDGES = (0, 8, 16, 32, 48)
 
 
 def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDArray[np.float64],
@@ -280,7 +291,7 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1))
     for r in sorted(X):
         expected = S[r, flat.rep] * flat.tsign[flat.rep]
-        for c in cand[order[starts[r] : starts[r + 1]]].tolist():
+        for c in cand[order[starts[r] : starts[r + 1]]].tolist()[:RETRY_FACETS]:
             lifted = None
             if np.isfinite(Wc[c % total]).all():
                 lifted = _float_lift(flat, c, total, jj, Wc)
@@ -299,22 +310,32 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
 def _lp_point(flat: Flat, expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
     """Last resort for a region still without a float witness: the centre of the
     largest ball inside it and inside the box |x_j| ≤ 1e15, by one linear
-    program (HiGHS), and the floats around it, each checked exactly."""
+    program (HiGHS), and the floats around it, each checked exactly.
+
+    The LP sees each exact row divided by the power of two above its largest
+    entry (a positive scaling: same hyperplane, same side), so its data lie
+    in [−1, 1] whatever the magnitudes of the input.  It is only a source of
+    candidates: a failure of the solver is a missed candidate (None).
+    """
     from scipy.optimize import linprog
 
-    R = flat.rows_f
     m = flat.dim
+    R = _exact.unit_rows(flat.rows_exact, m + 1)
     s = expected.astype(np.float64)  # one expected sign per trace
-    norms = np.linalg.norm(R[:, :m], axis=1)
-    if not (np.isfinite(R).all() and (norms > 0).all()):
-        return None
+    norms = np.sqrt((R[:, :m] ** 2).sum(axis=1))  # entries ≤ 1: no overflow
+    if not (norms > 0).all():
+        return None  # a normal underflowed to zero in float64: no LP for it
     # Variables (x, r): maximize r subject to s_l (a_l·x − b_l) >= r ‖a_l‖.
     A_ub = np.hstack([-s[:, None] * R[:, :m], norms[:, None]])
     b_ub = -s * R[:, m]
     c = np.zeros(m + 1)
     c[-1] = -1.0
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1e15, 1e15)] * m + [(0.0, 1.0)], method="highs")
-    if res.status != 0 or res.x is None or not res.x[-1] > 0:
+    try:
+        res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1e15, 1e15)] * m + [(0.0, 1.0)],
+                      method="highs")
+    except ValueError:  # pragma: no cover - the data are finite by construction
+        return None
+    if res.status != 0 or res.x is None or not res.x[-1] > 0 or not np.isfinite(res.x).all():
         return None
     point = tuple(Fraction(v) for v in res.x[:m].tolist())
     return _float_near(flat, point, expected)
@@ -350,8 +371,12 @@ def _float_near(flat: Flat, point: Point, expected: NDArray[np.int8]) -> NDArray
         moves = np.zeros((1 + 4 * m, m))
         for c in range(m):
             moves[1 + 4 * c : 5 + 4 * c, c] = (-2, -1, 1, 2)
-    ulp = np.spacing(np.abs(base)).clip(min=np.finfo(float).smallest_subnormal)
-    cand = base[None, :] + moves * ulp[None, :]
+    with np.errstate(over="ignore"):
+        ulp = np.spacing(np.abs(base)).clip(min=np.finfo(float).smallest_subnormal)
+    ulp[~np.isfinite(ulp)] = 2.0**971  # the spacing at the largest float itself
+    with np.errstate(over="ignore"):
+        cand = base[None, :] + moves * ulp[None, :]
+    cand = cand[np.isfinite(cand).all(axis=1)]  # steps past the largest float are no candidates
     got = _exact.affine_signs(flat.rows_f, flat.rows_exact, cand)
     hit = np.flatnonzero((got == expected[None, :]).all(axis=1))
     return cand[hit[0]] if hit.size else None
@@ -421,7 +446,8 @@ def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
         if math.isfinite(x) and Fraction(x) < hi:
             return x
     raise WitnessError(
-        f"no float64 lies strictly between {lo} and {hi}; the region is thinner than "
+        f"no float64 lies strictly between {_exact.short_text(lo) if lo is not None else None} and "
+        f"{_exact.short_text(hi) if hi is not None else None}; the region is thinner than "
         "the float grid along this line, or beyond the float range"
     )
 
@@ -439,7 +465,7 @@ def _exact_in(lo: Fraction | None, hi: Fraction | None) -> Fraction:
 
 
 def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
-                  expected: NDArray[np.int8]) -> NDArray[np.float64]:
+                  expected: NDArray[np.int8], hunt: bool = True) -> NDArray[np.float64]:
     """An exact witness for one lifted region whose float lift missed.
 
     First the exact interval along coordinate k through the child's witness
@@ -459,7 +485,7 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
     m = flat.dim
     scale = max(1.0, float(np.abs(w).max(initial=0.0)))
     others = [c for c in range(m) if c != k]
-    for e in range(0, 64, 2):
+    for e in _NUDGES if hunt else ():
         for c in others:
             for sgn in (1.0, -1.0):
                 cand = w.copy()
@@ -479,28 +505,48 @@ def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
 
 def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> float:
     """Exact choice of the free coordinate k for one lifted witness (a float)."""
-    lo, hi = _interval(flat, j, k, [Fraction(v) for v in w.tolist()], side)
+    lo, hi = _interval(flat, j, k, w.tolist(), side)
     return _float_in(lo, hi)
 
 
-def _interval(flat: Flat, j: int, k: int, y: Sequence[Fraction],
+def _interval(flat: Flat, j: int, k: int, y: Sequence[float | Fraction],
               side: int) -> tuple[Fraction | None, Fraction | None]:
     """The open interval of coordinate k, through ``y`` (coordinate k ignored),
-    between the crossing with trace j and the next crossing on ``side``."""
+    between the crossing with trace j and the next crossing on ``side``.
+
+    In integers: ``y`` is written as Y / D over one denominator, so the crossing
+    of row l is N_l / (a_lk D) with N_l = b_l D − Σ_{c≠k} a_lc Y_c, and crossings
+    are compared by cross-multiplication; only the two ends become Fractions.
+    """
     m = flat.dim
-    crossings = []
-    t0 = None
+    Y, D = _exact.integer_point([0 if c == k else v for c, v in enumerate(y)])
+    crossings: list[tuple[int, int]] = []  # (N, a) with a > 0: the crossing N / (a D)
+    t0: tuple[int, int] | None = None
     for l, row in enumerate(flat.rows_exact):
         a = row[k]
         if a == 0:
             continue
-        rest = sum((row[c] * y[c] for c in range(m) if c != k), Fraction(0)) - row[m]
-        t = -rest / a
+        N = row[m] * D
+        for c in range(m):
+            if c != k and row[c] and Y[c]:
+                N -= row[c] * Y[c]
+        t = (N, a) if a > 0 else (-N, -a)
         if l == j:
             t0 = t
         else:
             crossings.append(t)
     assert t0 is not None
+    n0, a0 = t0
     if side > 0:
-        return t0, min((t for t in crossings if t > t0), default=None)
-    return max((t for t in crossings if t < t0), default=None), t0
+        above = [t for t in crossings if t[0] * a0 > n0 * t[1]]
+        end = min(above, key=functools.cmp_to_key(_cmp)) if above else None
+        return Fraction(n0, a0 * D), (Fraction(end[0], end[1] * D) if end else None)
+    below = [t for t in crossings if t[0] * a0 < n0 * t[1]]
+    end = max(below, key=functools.cmp_to_key(_cmp)) if below else None
+    return (Fraction(end[0], end[1] * D) if end else None), Fraction(n0, a0 * D)
+
+
+def _cmp(s: tuple[int, int], t: tuple[int, int]) -> int:
+    """Order of the rationals s[0]/s[1] and t[0]/t[1] (positive denominators)."""
+    u, v = s[0] * t[1], t[0] * s[1]
+    return (u > v) - (u < v)

@@ -510,7 +510,19 @@ class Arrangement:
         return out.reshape(pts.shape[:-1] + (self._n,))
 
     def _points(self, name: str, points: ArrayLike) -> NDArray[Any]:
-        arr = np.asarray(points)
+        if isinstance(points, np.ma.MaskedArray):
+            masked = int(np.ma.count_masked(points))
+            if masked:
+                raise ArrangementError(
+                    f"{name} must be an array of numbers; got a masked array with {masked} masked "
+                    "entries (a masked entry is not a coordinate: fill or drop them first)")
+            points = points.filled()
+        try:
+            arr = np.asarray(points)
+        except ValueError as exc:  # a ragged nested list
+            raise ArrangementError(
+                f"{name} must be a rectangular array of shape (..., {self._d}); got a ragged "
+                f"sequence ({exc})") from None
         if arr.dtype == object:
             try:
                 arr = np.vectorize(_exact.to_exact, otypes=[object])(arr)
@@ -523,9 +535,17 @@ class Arrangement:
         elif arr.dtype.kind in "iu":
             arr = arr.astype(np.float64) if np.abs(arr).max(initial=0) < 2**53 else arr.astype(object)
         elif arr.dtype.kind == "f":
-            arr = arr.astype(np.float64)
             if not np.isfinite(arr).all():
                 raise ArrangementError(f"{name} must be finite; got a NaN or inf entry")
+            if arr.dtype.itemsize > 8:
+                # np.longdouble: keep every point exactly, as the constructor does;
+                # points that float64 holds exactly stay on the fast path.
+                wide = arr
+                arr = wide.astype(np.float64)
+                if not (arr == wide).all():
+                    arr = np.vectorize(_exact.to_exact, otypes=[object])(wide)
+            else:
+                arr = arr.astype(np.float64)
         else:
             raise ArrangementError(f"{name} must be numeric with shape (..., {self._d}); got dtype {arr.dtype}")
         if arr.ndim == 0 or arr.shape[-1] != self._d:

@@ -47,11 +47,18 @@ Exact algorithms, none with a linear program per region:
   their sign vectors are cut back to the original hyperplanes (the regions
   of A inside D are unions of those).  Each kept witness is strictly inside
   D and in its region of A.  This is exact for any polytope, and costs an
-  enumeration of the enlarged arrangement.
+  enumeration of the enlarged arrangement.  Where that enumeration would be
+  large (many facets), each region of A is decided instead by an exact
+  certificate read off one linear program: a point of the region strictly
+  inside D, or a Farkas combination proving there is none (both checked in
+  rationals; the LP only proposes them).
+* **Budgets**: the face descent of a box and the enlarged arrangement of a
+  polytope are estimated before they start and refused over their limits,
+  with the estimate in the message.
 
 A polytope must be full-dimensional: that is decided exactly when it is
-built (an interior point found by HiGHS and checked exactly, or else the
-regions of the facets' own arrangement), and refused otherwise.
+built (by the same certificates, or else the regions of the facets' own
+arrangement), and refused otherwise.
 """
 
 from __future__ import annotations
@@ -60,14 +67,15 @@ import itertools
 import math
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _exact, _generic, _keys
+from hyperarr import _exact, _generic, _keys, _rref
+from hyperarr._binomial import region_count
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, Arrangement, checked
-from hyperarr.exceptions import ArrangementError
+from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 from hyperarr.regions import Regions
 from hyperarr.regions import regions as _all_regions
 
@@ -162,7 +170,8 @@ class Box(Polytope):
         if bad:
             j = bad[0]
             raise ArrangementError(
-                f"a box needs lo < hi in every coordinate; got lo[{j}] = {lo_e[j]}, hi[{j}] = {hi_e[j]}")
+                f"a box needs lo < hi in every coordinate; got lo[{j}] = {_exact.short_text(lo_e[j])}, "
+                f"hi[{j}] = {_exact.short_text(hi_e[j])}")
         d = len(lo_e)
         eye = np.eye(d, dtype=np.int64)
         self.lo: tuple[Exact, ...] = lo_e
@@ -171,8 +180,29 @@ class Box(Polytope):
                                    np.array(list(hi_e) + [-v for v in lo_e], dtype=object))
         self._interior = tuple((Fraction(a) + b) / 2 for a, b in zip(lo_e, hi_e))
 
+    def contains(self, points: ArrayLike, strict: bool = False) -> NDArray[np.bool_]:
+        """Whether each point of a (..., d) array lies in the box (its interior if strict), exactly."""
+        pts = self._facets._points("points", points)
+        lo = [_exact.to_float(Fraction(v)) for v in self.lo]
+        hi = [_exact.to_float(Fraction(v)) for v in self.hi]
+        if pts.dtype == object or not all(_is_float(v) or math.isinf(x)
+                                          for x, v in zip(lo + hi, self.lo + self.hi)):
+            return super().contains(pts, strict)
+        # Comparisons of float64 numbers are exact, and a bound beyond the float
+        # range (±inf here) is beyond every finite point as well.
+        if strict:
+            return np.asarray(((pts > lo) & (pts < hi)).all(axis=-1))
+        return np.asarray(((pts >= lo) & (pts <= hi)).all(axis=-1))
+
     def __repr__(self) -> str:
-        return f"Box(lo={[str(v) for v in self.lo]}, hi={[str(v) for v in self.hi]})"
+        return (f"Box(lo={[_exact.short_text(v) for v in self.lo]}, "
+                f"hi={[_exact.short_text(v) for v in self.hi]})")
+
+
+def _is_float(v: Exact) -> bool:
+    """Whether the exact number ``v`` is a float64 (finite), so float comparisons with it are exact."""
+    x = _exact.to_float(v)
+    return math.isfinite(x) and Fraction(x) == v
 
 
 def _exact_vector(name: str, value: ArrayLike) -> tuple[Exact, ...]:
@@ -208,19 +238,22 @@ def as_domain(domain: Any, d: int) -> Polytope:
 
 def _interior_point(facets: Arrangement) -> tuple[Fraction, ...]:
     """An exact point with G x < h, or an error saying the polytope is not full-dimensional."""
-    from scipy.optimize import linprog
-
-    G, h = facets.normals, facets.offsets
-    d = facets.dim
-    norms = np.linalg.norm(G, axis=1)
-    # max r subject to G x + r·|G_i| <= h, r <= 1: the Chebyshev centre, capped.
-    res = linprog(np.r_[np.zeros(d), -1.0], A_ub=np.c_[G, norms], b_ub=h,
-                  bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
-    if res.status == 0 and res.x is not None and np.isfinite(res.x).all():
-        x = res.x[:d]
-        if (facets.signs(x) < 0).all():
-            return tuple(Fraction(v) for v in x.tolist())
-    # Exactly: the side G x < h is a region of the facets' arrangement, if it exists.
+    rows = [tuple(r) for r in facets._int_rows]
+    found = _open_point(rows, facets.dim)
+    if found is False:
+        raise ArrangementError(
+            "the polytope G x <= h has no interior point (it is empty or lower-dimensional); "
+            "a domain must be full-dimensional")
+    if found is not None:
+        return found
+    # Neither certificate held: the side G x < h is a region of the facets'
+    # arrangement, if it exists; that enumeration is estimated first.
+    bound = region_count(len(facets._prepared.rows), facets.rank())
+    if bound > MAX_FACET_REGIONS:
+        raise OutputTooLargeError(
+            f"deciding exactly whether the polytope has an interior point needs the regions of its "
+            f"{facets.n} facets (up to {bound}, limit {MAX_FACET_REGIONS}), since the linear "
+            "program gave no exact certificate; give fewer facets or a wider polytope")
     R = _all_regions(facets, max_regions=None)
     inner = np.flatnonzero((R.signs < 0).all(axis=1))
     if inner.size == 0:
@@ -228,6 +261,79 @@ def _interior_point(facets: Arrangement) -> tuple[Fraction, ...]:
             "the polytope G x <= h has no interior point (it is empty or lower-dimensional); "
             "a domain must be full-dimensional")
     return R.exact_points[int(inner[0])]
+
+
+#: Regions of a polytope's facet arrangement enumerated when no certificate decides it.
+MAX_FACET_REGIONS = 20_000
+
+
+def _open_point(rows: Sequence[Sequence[int]], d: int) -> tuple[Fraction, ...] | Literal[False] | None:
+    """Decide exactly whether the open polyhedron {x : a·x < b for every row [a | b]} is
+    empty: an exact point in it, False if empty, None if undecided.
+
+    HiGHS solves max r subject to a_i·x + s_i r ≤ b_i, r ≤ 1, on the rows divided by
+    the power of two above their entries (any s_i > 0 will do; the float norms are
+    taken as exact rationals).  Its answer is only a candidate, turned into a
+    certificate and checked exactly: the point it returns, or the vertex of its d + 1
+    tightest constraints (solved in rationals), proves nonempty; its duals y ≥ 0,
+    re-solved in rationals on their support with Σ y_i a_i = 0, Σ y_i s_i = 1 and
+    Σ y_i b_i ≤ 0, prove empty (Farkas).
+    """
+    from scipy.optimize import linprog
+
+    m = len(rows)
+    if m == 0:
+        return tuple(Fraction(0) for _ in range(d))
+    U = _exact.unit_rows(rows, d + 1)
+    s = np.sqrt((U[:, :d] ** 2).sum(axis=1))
+    if not (s > 0).all():
+        return None  # a normal underflowed: no float data for it
+    try:
+        res = linprog(np.r_[np.zeros(d), -1.0], A_ub=np.c_[U[:, :d], s], b_ub=U[:, d],
+                      bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+    except ValueError:  # pragma: no cover - the data are finite by construction
+        return None
+    exact_s = [Fraction(v) for v in s.tolist()]
+
+    def inside(x: Sequence[Fraction]) -> bool:
+        return all(sum((a * v for a, v in zip(r[:d], x) if a), Fraction(0)) < r[d] for r in rows)
+
+    if res.x is not None and np.isfinite(res.x).all():
+        x = tuple(Fraction(v) for v in res.x[:d].tolist())
+        if inside(x):
+            return x
+        slack = U[:, d] - U[:, :d] @ res.x[:d] - s * res.x[d]
+        tight = np.argsort(np.abs(slack), kind="stable")[: d + 1].tolist()
+        system = [list(rows[i][:d]) + [exact_s[i] * _pow2(rows[i]), rows[i][d]] for i in tight]
+        red, piv = _rref.rref(system, d + 1)
+        sol = [Fraction(0)] * (d + 1)
+        for row, c in zip(red, piv):
+            sol[c] = row[-1]
+        if sol[d] > 0 and inside(sol[:d]):
+            return tuple(sol[:d])
+    y = getattr(getattr(res, "ineqlin", None), "marginals", None)
+    if y is not None and np.isfinite(y).all():
+        y = -np.asarray(y)
+        support = np.flatnonzero(y > 1e-9 * max(float(y.max(initial=0.0)), 1e-300)).tolist()
+        if support:
+            # Unknowns y_S; equations Σ y_i a_i = 0 (d of them) and Σ y_i = 1.
+            cols = [[rows[i][c] for i in support] for c in range(d)] + [[1] * len(support)]
+            system = [cols[c] + [0 if c < d else 1] for c in range(d + 1)]
+            red, piv = _rref.rref(system, len(support))
+            yy = [Fraction(0)] * len(support)
+            for row, c in zip(red, piv):
+                yy[c] = row[-1]
+            ok = all(v >= 0 for v in yy) and any(yy)
+            ok = ok and all(sum((v * rows[i][c] for v, i in zip(yy, support)), Fraction(0)) == 0
+                            for c in range(d))
+            if ok and sum((v * rows[i][d] for v, i in zip(yy, support)), Fraction(0)) <= 0:
+                return False
+    return None
+
+
+def _pow2(row: Sequence[int]) -> int:
+    """The power of two ``unit_rows`` divided ``row`` by: s_i in its units is s_i · 2^e."""
+    return 1 << max(abs(v) for v in row).bit_length()
 
 
 # ----------------------------------------------------------------------
@@ -322,10 +428,32 @@ def _box_signs(A: Arrangement, box: Box, max_regions: int | None) -> tuple[
     parts_S: list[NDArray[np.int8]] = []
     parts_Z: list[NDArray[np.float64]] = []
     parts_X: list[list[Any]] = []
-    # The top face: the box itself, with every region of A.
+    # The descent below visits up to 3^d − 1 faces: its work is estimated
+    # first, and refused before any enumeration when it is over budget and
+    # the enumeration of A is not small enough to try without it.
+    bound = region_count(len(A._prepared.rows), A.rank())
+    work = _descent_work(len(A._prepared.rows), d, bound)
+    if work > MAX_DESCENT_WORK and bound > _TRY_REGIONS and not _meets_all(A, box):
+        raise _descent_refusal(A, work, bound)
+    # The top face: the box itself, with every region of A; a witness outside
+    # the box is first pulled towards the box's centre.
     R = _all_regions(A, max_regions)
     Wt, Xt = _witnesses(R)
     keep = _in_box(Wt, Xt, lo, hi)
+    if not keep.all():
+        out = np.flatnonzero(~keep)
+        pulled, ok = _pull_in(A, box, R.signs[out], Wt[out])
+        Wt = Wt.copy()
+        Wt[out[ok]] = pulled[ok]
+        for r in out[ok].tolist():
+            Xt[r] = None
+        keep[out[ok]] = True
+    if keep.all():  # every region of A meets the open box: no descent
+        strict = np.asarray([x is None for x in Xt], dtype=bool)
+        strict &= box.contains(np.where(np.isfinite(Wt), Wt, 0.0), strict=True)
+        return np.asarray(R.signs), Wt, Xt, strict
+    if work > MAX_DESCENT_WORK:
+        raise _descent_refusal(A, work, bound)
     parts_S.append(R.signs[keep])
     parts_Z.append(Wt[keep])
     parts_X.append([Xt[i] for i in np.flatnonzero(keep).tolist()])
@@ -366,6 +494,61 @@ def _box_signs(A: Arrangement, box: Box, max_regions: int | None) -> tuple[
     return S_u, Z_u, X_u, strict
 
 
+#: Largest estimated work of the face descent of a box (sub-arrangement regions over the faces).
+MAX_DESCENT_WORK = 2_000_000
+#: Regions (upper bound) of A enumerated to look for an answer without the descent.
+_TRY_REGIONS = 20_000
+
+
+def _descent_work(h: int, d: int, bound: int) -> int:
+    """Upper bound on the regions the face descent enumerates: C(d, k) 2^k faces of
+    codimension k, each with at most min(r(A), Σ_{i ≤ d−k} C(h, i)) regions."""
+    return sum(math.comb(d, k) * 2**k * min(bound, region_count(h, d - k)) for k in range(1, d + 1))
+
+
+def _descent_refusal(A: Arrangement, work: int, bound: int) -> OutputTooLargeError:
+    shown = f"{work}" if work < 10**15 else f"about {float(work):.2e}" if work < 10**300 else \
+        f"about 10^{len(str(work)) - 1}"
+    return OutputTooLargeError(
+        f"the regions of these {A.n} hyperplanes in a box in R^{A.dim} need a descent over up to "
+        f"3^{A.dim} − 1 faces of the box, estimated at {shown} sub-arrangement regions (limit "
+        f"{MAX_DESCENT_WORK}; A has at most {bound} regions); pass a Polytope with fewer facets, "
+        "or count the regions of A itself with A.n_regions()")
+
+
+def _meets_all(A: Arrangement, box: Box) -> bool:
+    """True when every region of A meets the open box: all hyperplanes pass through one
+    point of it (checked for the origin, exactly)."""
+    return all(r[-1] == 0 for r in A.exact_rows) and all(a < 0 < b for a, b in zip(box.lo, box.hi))
+
+
+def _pull_in(A: Arrangement, box: Box, S: NDArray[np.int8],
+             W: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Points of each region strictly inside the box, on the segment from the box's
+    centre c to the region's witness w, where one is found: ``c + s (w − c)`` with s
+    past the last crossing of a hyperplane seen from c and before the box's
+    boundary; each checked exactly."""
+    c = np.array([_exact.to_float(Fraction(v)) for v in box.interior_point])
+    lo = np.array([_exact.to_float(Fraction(v)) for v in box.lo])
+    hi = np.array([_exact.to_float(Fraction(v)) for v in box.hi])
+    R = _exact.unit_rows(A._int_rows, A.dim + 1)  # exact positive scaling: no overflow
+    a, b = R[:, :-1], R[:, -1]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fw = S * (W @ a.T - b)  # > 0 where the float witness is right
+        fc = S * (c @ a.T - b)  # the same at the centre
+        need = np.where(fc < 0, -fc / (fw - fc), 0.0).max(axis=1, initial=0.0)
+        step = W - c
+        room = np.where(step > 0, (hi - c) / step, np.where(step < 0, (lo - c) / step, np.inf))
+        fit = np.minimum(room.min(axis=1, initial=np.inf), 1.0)
+        t = 0.5 * (need + fit)
+        P = c + t[:, None] * step
+    ok = np.isfinite(P).all(axis=1) & (need < fit)
+    P = np.where(ok[:, None], P, c)
+    if ok.any():
+        ok &= (A.signs(P) == S).all(axis=1) & box.contains(P, strict=True)
+    return P, ok
+
+
 def _witnesses(R: Regions) -> tuple[NDArray[np.float64], list[tuple[Fraction, ...] | None]]:
     """Float witnesses and, where the float is not inside, the exact one."""
     X: list[tuple[Fraction, ...] | None] = [None] * len(R)
@@ -384,9 +567,9 @@ def _in_box(W: NDArray[np.float64], X: list[Any], lo: Sequence[Exact], hi: Seque
     lo_c = [lo[j] for j in cols]
     hi_c = [hi[j] for j in cols]
     ok: NDArray[np.bool_]
-    if all(Fraction(float(v)) == v for v in lo_c + hi_c):
-        ok = np.asarray(((W >= np.array([float(v) for v in lo_c]))
-                         & (W <= np.array([float(v) for v in hi_c]))).all(axis=1))
+    if all(_is_float(v) for v in lo_c + hi_c):
+        ok = np.asarray(((W >= np.array([_exact.to_float(v) for v in lo_c]))
+                         & (W <= np.array([_exact.to_float(v) for v in hi_c]))).all(axis=1))
     else:
         ok = np.array([all(a <= Fraction(x) <= b for a, x, b in zip(lo_c, w, hi_c))
                        for w in W.tolist()], dtype=bool).reshape(W.shape[0])
@@ -428,14 +611,14 @@ def _face_regions(rows: Sequence[Sequence[Exact]], n: int, d: int, lo: Sequence[
             sub_rows.append(tuple(a) + (off,))
         else:  # a·x − b is 0 on the whole face: the face lies in the hyperplane
             return None
-    base_z = np.array([float(value[j]) if j in value else 0.0 for j in range(d)])
-    exact_fixed = all(Fraction(float(v)) == v for v in value.values())
+    base_z = np.array([_exact.to_float(value[j]) if j in value else 0.0 for j in range(d)])
+    exact_fixed = all(_is_float(v) for v in value.values())
     if not cross:
         # One region on the face, of constant signs; a point: the face's centre.
         centre = {j: (Fraction(lo[j]) + hi[j]) / 2 for j in free}
         z = tuple(Fraction(value[j]) if j in value else centre[j] for j in range(d))
-        zf = np.array([float(v) for v in z])
-        exact_z = None if all(Fraction(float(v)) == v for v in z) else z
+        zf = np.array([_exact.to_float(v) for v in z])
+        exact_z = None if all(_is_float(v) for v in z) else z
         return const[None, :], zf[None, :], [exact_z], False
     if len(free) == 1:
         # An edge: every region meeting it is an open interval between consecutive
@@ -475,8 +658,8 @@ def _edge_regions(sub_rows: Sequence[Sequence[Exact]], cross: Sequence[int], con
     for k, t in enumerate(mids):
         z = tuple(t if c == j else Fraction(value[c]) for c in range(d))
         Z[k] = [_exact.to_float(v) for v in z]
-        X.append(None if all(Fraction(float(v)) == v for v in Z[k].tolist()) and
-                 all(Fraction(float(v)) == v for v in z) else z)
+        X.append(None if all(_is_float(v) for v in Z[k].tolist()) and
+                 all(_is_float(v) for v in z) else z)
     return S, Z, X
 
 
@@ -523,7 +706,7 @@ def _push_inside(A: Arrangement, box: Box, S: NDArray[np.int8], Z: NDArray[np.fl
                  X: list[Any]) -> tuple[NDArray[np.float64], list[tuple[Fraction, ...] | None]]:
     """Points strictly inside both the box and each region, from points z of the region's
     closure in the box: z + t (c − z) for the box centre c and t below every crossing."""
-    c = np.array([float(v) for v in box.interior_point])
+    c = np.array([_exact.to_float(v) for v in box.interior_point])
     a, b = A.normals, A.offsets
     out = Z.copy()
     exact: list[tuple[Fraction, ...] | None] = [None] * Z.shape[0]
@@ -565,9 +748,26 @@ def _push_inside(A: Arrangement, box: Box, S: NDArray[np.int8], Z: NDArray[np.fl
 # ----------------------------------------------------------------------
 
 
+#: Regions of A decided one by one by certificates before the enlarged arrangement is tried.
+MAX_CERTIFIED_REGIONS = 5_000
+#: Largest region bound Σ_k C(n + m, k) of the enlarged arrangement enumerated for a polytope.
+MAX_ENLARGED_REGIONS = 200_000
+
+
 def _polytope_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _Candidates:
     n = A.n
     B = Arrangement._from_rows(tuple(A.exact_rows) + tuple(P.facets.exact_rows), A.dim)
+    bound = region_count(len(B._prepared.rows), B.rank())
+    if bound > _TRY_REGIONS:
+        got = _certified_regions(A, P, max_regions)
+        if got is not None:
+            return got
+        if bound > MAX_ENLARGED_REGIONS:
+            raise OutputTooLargeError(
+                f"the regions of A in this polytope need the regions of A with its {P.facets.n} "
+                f"facets added (up to {bound} regions, limit {MAX_ENLARGED_REGIONS}), since A has "
+                f"more than {MAX_CERTIFIED_REGIONS} regions or a region could not be certified; "
+                "give a polytope with fewer facets, or a box")
     R = _all_regions(B, max_regions)
     inner = np.flatnonzero((R.signs[:, n:] < 0).all(axis=1))
     S = R.signs[inner, :n]
@@ -577,6 +777,40 @@ def _polytope_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _
     rows = inner[first]
     W, X = _witnesses(R[rows])
     return np.ascontiguousarray(S[first]), W, X
+
+
+def _certified_regions(A: Arrangement, P: Polytope, max_regions: int | None) -> _Candidates | None:
+    """The regions of A meeting the interior of P, each decided by an exact certificate
+    (`_open_point`: a point of the region strictly inside P, or a Farkas proof that
+    there is none); None when A has too many regions or one is undecided."""
+    if region_count(len(A._prepared.rows), A.rank()) > MAX_CERTIFIED_REGIONS:
+        if A.n_regions() > MAX_CERTIFIED_REGIONS:
+            return None
+    R = _all_regions(A, max_regions)
+    d = A.dim
+    own = [tuple(r) for r in A._int_rows]
+    facets = [tuple(r) for r in P.facets._int_rows]
+    keep: list[int] = []
+    points: list[tuple[Fraction, ...]] = []
+    for k, signs in enumerate(R.signs.tolist()):
+        rows = [tuple(-sg * v for v in r) for sg, r in zip(signs, own)] + facets
+        found = _open_point(rows, d)
+        if found is None:
+            return None
+        if found is not False:
+            keep.append(k)
+            points.append(found)
+    S = np.ascontiguousarray(R.signs[keep]).reshape(len(keep), A.n)
+    W = np.array([[_exact.to_float(v) for v in p] for p in points]).reshape(len(keep), d)
+    X: list[tuple[Fraction, ...] | None] = [None if all(_is_float(v) for v in p) else p for p in points]
+    if len(keep):
+        # Where the rounded float is strictly inside too, it is the witness.
+        good = (np.isfinite(W).all(axis=1) & (A.signs(np.nan_to_num(W)) == S).all(axis=1)
+                & P.contains(np.nan_to_num(W), strict=True))
+        for r in np.flatnonzero(good).tolist():
+            X[r] = None
+        W[~good & np.array([x is not None for x in X])] = np.nan
+    return S, W, X
 
 
 def _table(A: Arrangement, S: NDArray[np.int8], W: NDArray[np.float64], X: list[Any],
@@ -613,7 +847,9 @@ class _Minors:
 
     def __init__(self, P: NDArray[np.int64], top: int) -> None:
         rows, cols = P.shape
-        self.comb = np.array([[math.comb(x, t) for t in range(top + 2)] for x in range(rows + 1)],
+        # Ranks are taken of row subsets and of column subsets: the table covers both.
+        size = max(rows, cols) + 1
+        self.comb = np.array([[math.comb(x, t) for t in range(top + 2)] for x in range(size)],
                              dtype=np.int64)
         self.table: list[NDArray[np.int64]] = [np.ones((1, 1), dtype=np.int64)]
         for j in range(1, top + 1):

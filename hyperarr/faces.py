@@ -303,7 +303,7 @@ class Faces:
         buf = io.BytesIO()
         rows = np.flatnonzero(~self.points_inside)
         ex = self.exact_points
-        exact = np.array([[str(v) for v in ex[r]] for r in rows.tolist()], dtype=np.str_)
+        exact = np.array([[_exact.exact_text(v) for v in ex[r]] for r in rows.tolist()], dtype=np.str_)
         np.savez_compressed(buf, signs=self._signs, dims=self._dims, points=self._points,
                             bounded=self._bounded, points_inside=self.points_inside, exact_rows=rows,
                             exact_values=exact.reshape(rows.size, self._points.shape[1]))

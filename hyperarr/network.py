@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from hyperarr import _exact
 from hyperarr.arrangement import Arrangement
 from hyperarr.exceptions import ArrangementError, HyperarrError
 
@@ -357,7 +358,7 @@ class ThresholdNetwork:
             "optimal": self._optimal,
             "form": self._form,
             "dim": self._arrangement.dim,
-            "hyperplanes": [[str(v) for v in row] for row in self._arrangement.exact_rows],
+            "hyperplanes": [[_exact.exact_text(v) for v in row] for row in self._arrangement.exact_rows],
             "layers": [{"weights": w.tolist(), "thresholds": t.tolist()} for w, t in self.layers],
             "labels": self._labels.astype(int).tolist(),
         }
@@ -371,7 +372,7 @@ class ThresholdNetwork:
             raise ArrangementError(f"version must be {_VERSION}; got {data.get('version')!r}")
         try:
             d = int(data["dim"])
-            rows = [[Fraction(str(v)) for v in row] for row in data["hyperplanes"]]
+            rows = [[_number(v) for v in row] for row in data["hyperplanes"]]
             if any(len(r) != d + 1 for r in rows):
                 raise ValueError(f"hyperplane rows must have d + 1 = {d + 1} entries")
             exact = np.array([[int(v) if v.denominator == 1 else v for v in r] for r in rows],
@@ -436,6 +437,16 @@ def _torch_dtype(dtype: Any) -> Any:
         return found
     raise ArrangementError("dtype must be a floating torch dtype (torch.float32, torch.float64, "
                            f"torch.float16 or torch.bfloat16), its name, or None; got {dtype!r}")
+
+
+def _number(value: Any) -> Fraction:
+    """One exact entry of a network's JSON: a string or a JSON number, parsed exactly."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"hyperplane entries must be numbers or strings; got {value!r:.40}")
+    try:
+        return _exact.parse_exact(str(value))
+    except ValueError as exc:
+        raise ValueError(f"hyperplane entry {str(value)[:40]!r} {exc}") from None
 
 
 def _torch_module(layers: list[tuple[NDArray[np.float64], NDArray[np.float64]]], dtype: Any) -> Any:

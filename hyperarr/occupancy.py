@@ -124,7 +124,7 @@ def occupancy(A: Arrangement, X: ArrayLike) -> Occupancy:
     ([1, 1, 0, -1], [False, False, False, True])
     """
     A = checked(A)
-    if isinstance(X, np.ndarray) and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == A.dim:
+    if type(X) is np.ndarray and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == A.dim:
         pts = X  # already what A.signs takes: no copy of a large array (_signs checks finiteness)
     else:
         pts = A._points("X", X)

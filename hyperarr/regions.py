@@ -417,7 +417,8 @@ class Regions:
         buf = io.BytesIO()
         rows = np.flatnonzero(~self._inside)
         ex = self._exact
-        exact = np.array([[str(v) for v in ex[r]] for r in rows.tolist()] if ex is not None else [],
+        exact = np.array([[_exact.exact_text(v) for v in ex[r]] for r in rows.tolist()]
+                         if ex is not None else [],
                          dtype=np.str_)
         np.savez_compressed(buf, signs=self._signs, points=self._points, bounded=self._bounded,
                             relatively_bounded=self._relative, exact_rows=rows,
@@ -459,7 +460,7 @@ class Regions:
                 if "exact_rows" in z and z["exact_rows"].size:
                     exact = [None] * m
                     for r, vals in zip(z["exact_rows"].tolist(), z["exact_values"].tolist()):
-                        exact[r] = tuple(Fraction(v) for v in vals)
+                        exact[r] = tuple(_exact.parse_exact(v, max_digits=None) for v in vals)
                 relative = z["relatively_bounded"] if "relatively_bounded" in z else None
                 signs, points, bounded = z["signs"], z["points"], z["bounded"]
             except (ValueError, KeyError, IndexError, TypeError, ZeroDivisionError, EOFError,

@@ -13,6 +13,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from hyperarr._exact import exact_text
 from hyperarr.cli._command import add_command, feedback
 from hyperarr.cli._input import EXAMPLES_HELP, load_arrangement
 from hyperarr import _memory
@@ -136,7 +137,7 @@ def _text(table: "Faces") -> list[str]:
 def _encode(table: "Faces", fv: tuple[int, ...], path: str) -> bytes:
     """The table as ``.json`` or ``.csv`` bytes."""
     inside = table.points_inside.tolist()
-    exact = [[str(v) for v in p] for p in table.exact_points]
+    exact = [[exact_text(v) for v in p] for p in table.exact_points]
     if path.endswith(".json"):
         data = {
             "face_vector": list(fv),

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from hyperarr import library
+from hyperarr import _exact, library
 from hyperarr.arrangement import Arrangement
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
 
@@ -153,11 +153,13 @@ _NOT_A_NUMBER = "is not a number"
 def _number(text: str) -> Fraction | str:
     """``text`` as an exact Fraction, or why it is not one."""
     try:
-        return Fraction(text)
+        return _exact.parse_exact(text)
     except ZeroDivisionError:
         return "divides by zero"
-    except ValueError:
-        pass
+    except ValueError as exc:
+        why = str(exc)
+    if why != _NOT_A_NUMBER:
+        return why  # too large: refused before it was built
     try:
         float(text)  # reads nan, inf and infinity, which Fraction refuses
     except ValueError:

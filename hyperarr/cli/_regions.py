@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from hyperarr import _memory
+from hyperarr._exact import exact_text
 from hyperarr.cli._command import add_command, feedback
 from hyperarr.cli._input import EXAMPLES_HELP, has_symmetry, load_arrangement
 from hyperarr.cli._output import WITNESS_HEAD, save_regions, witness_text, write_bytes
@@ -254,7 +255,8 @@ _FLAGS = ("bounded", "relatively_bounded", "point_inside")
 def _encode(table: "Regions", path: str, facets: list[list[int]] | None = None) -> bytes:
     """The table as ``.json`` (exact float hex, decimal, and p/q where no float is inside) or ``.csv`` bytes."""
     inside = table.points_inside.tolist()
-    exact = [None if ok else [str(v) for v in table[r].exact_point] for r, ok in enumerate(inside)]
+    exact = [None if ok else [exact_text(v) for v in table[r].exact_point]
+             for r, ok in enumerate(inside)]
     flags = [table.bounded.tolist(), table.relatively_bounded.tolist(), inside]
     if path.endswith(".json"):
         data = {
