@@ -334,7 +334,8 @@ class Arrangement:
     def __repr__(self) -> str:
         if self._n <= 6:
             body = ", ".join(
-                "(" + ", ".join(str(v) for v in r[:-1]) + f" | {r[-1]})" for r in self._rows
+                "(" + ", ".join(_exact.short_text(v) for v in r[:-1]) + f" | {_exact.short_text(r[-1])})"
+                for r in self._rows
             )
             return f"Arrangement(n={self._n}, d={self._d}: {body})"
         return f"Arrangement(n={self._n}, d={self._d})"

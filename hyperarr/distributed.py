@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _generic, _keys, _levels, characteristic
+from hyperarr import _exact, _generic, _keys, _levels, characteristic
 from hyperarr._atomic import atomic_folder, atomic_write_bytes, atomic_write_text
 from hyperarr.arrangement import checked
 from hyperarr.exceptions import ArrangementError
@@ -200,7 +200,7 @@ def fingerprint(A: "Arrangement") -> str:
     A = checked(A)
     h = hashlib.sha256(f"hyperarr rows {A.n} {A.dim}\n".encode())
     for row in A.exact_rows:
-        h.update((" ".join(str(Fraction(v)) for v in row) + "\n").encode())
+        h.update((" ".join(_exact.exact_text(Fraction(v)) for v in row) + "\n").encode())
     return h.hexdigest()
 
 
@@ -683,7 +683,7 @@ def _write_part(path: Path, signs: NDArray[np.int8], points: NDArray[np.float64]
     if exact is not None:
         for r, point in enumerate(exact.tolist()):
             if point is not None:
-                exact_col[r] = [str(v) for v in point]
+                exact_col[r] = [_exact.exact_text(v) for v in point]
     table = pa.table(
         {
             "signs": pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), m,
@@ -734,7 +734,7 @@ def _from_table(table: "pa.Table") -> Regions:
         exact = np.full(m, None, dtype=object)
         for r, vals in enumerate(exact_list):
             if vals is not None:
-                exact[r] = tuple(Fraction(v) for v in vals)
+                exact[r] = tuple(_exact.parse_exact(v, max_digits=None) for v in vals)
     bounded = table.column("bounded").to_numpy(zero_copy_only=False).astype(bool)
     relative = table.column("relatively_bounded").to_numpy(zero_copy_only=False).astype(bool)
     for a in (signs, points, bounded, relative):

@@ -709,3 +709,9 @@ def test_center_and_is_linear():
     full = Arrangement.empty(2).center()
     assert full == ((0, 0), ((1, 0), (0, 1)))
     assert library.coordinate(3).center() == ((0, 0, 0), ())
+
+
+def test_repr_of_numbers_over_4300_digits():
+    # str() refuses such integers; the repr names their size instead.
+    A = Arrangement([[1, 0], [0, 1]], [10**5000, 0])
+    assert repr(A) == "Arrangement(n=2, d=2: (1, 0 | (a number of about 10^5000)), (0, 1 | 0))"

@@ -53,6 +53,16 @@ def _same(A, folder, floats=True):
 # ---------------------------------------------------------------------------
 
 
+def test_exact_witnesses_over_4300_digits_round_trip(tmp_path):
+    # Python's str() refuses integers over 4,300 digits: exact witnesses are
+    # written and read by hyperarr's exact text kernel.
+    A = Arrangement([[1, 0], [0, 1]], [10**5000, 0])
+    assert not A.regions().points_inside.all()  # some witness is exact only
+    regions_to_parquet(A, tmp_path / "out", partitions=2)
+    got = _same(A, tmp_path / "out")
+    assert max(abs(v) for p in got.exact_points for v in p) > 10**5000
+
+
 @pytest.mark.parametrize("n, d, parts", [(1, 1, 1), (5, 2, 2), (7, 3, 3), (9, 4, 7), (6, 6, 2), (3, 5, 2)])
 def test_generic_without_client_equals_regions(tmp_path, n, d, parts):
     A = library.generic(n, d, seed=n + d)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hyperarr._exact import exact_text
 from hyperarr.cli._command import add_command, feedback
 from hyperarr.cli._output import WITNESS_HEAD, check_folder, witness_text, write_bytes
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
@@ -258,14 +259,14 @@ def _encode(table: ActivationRegions, path: str) -> bytes:
     """The table as ``.npz``, ``.json`` or ``.csv`` bytes (witnesses exact in each)."""
     inside = table.points_inside.tolist()
     exact_all = table.exact_points
-    exact = [None if ok else [str(v) for v in e] for ok, e in zip(inside, exact_all)]
+    exact = [None if ok else [exact_text(v) for v in e] for ok, e in zip(inside, exact_all)]
     net = table.net
     if path.endswith(".npz"):
         buf = io.BytesIO()
         d = table.points.shape[1]
         np.savez(buf, patterns=table.patterns, points=table.points,
                  points_inside=table.points_inside, bounded=table.bounded,
-                 exact_points=np.array([[str(v) for v in e] for e in exact_all], dtype=str).reshape(-1, d),
+                 exact_points=np.array([[exact_text(v) for v in e] for e in exact_all], dtype=str).reshape(-1, d),
                  unit_layers=net.unit_layers, widths=np.array(net.widths),
                  activations=np.array(net.activations, dtype=str))
         return buf.getvalue()
