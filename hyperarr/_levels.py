@@ -505,19 +505,151 @@ def _betti_field(rows: Sequence[Sequence[int]], dim: int, p: int, progress: Prog
 
 
 def run(lev: _Level | None, depth: int, dim: int, p: int, betti: list[int],
-        progress: Progress = None, max_pairs: int = MAX_PAIRS) -> list[int]:
+        progress: Progress = None, max_pairs: int = MAX_PAIRS,
+        memory: int | None = None) -> list[int]:
     """Finish the count from ``lev``, the restrictions of depth ``depth``:
-    ``betti`` (the counts settled so far) plus everything below them."""
+    ``betti`` (the counts settled so far) plus everything below them.
+
+    A depth whose children could not all be held at once (in the worst
+    case: every child distinct) is counted in pieces and merged in hash
+    buckets (`bucketed`), within ``memory`` bytes (default: 80 % of the
+    machine's physical memory).
+    """
+    memory = allowed_memory() if memory is None else memory
     while lev is not None and len(lev.mult):
         pairs = pairs_of(lev)
         if progress is not None:
             progress(depth, len(lev.mult), pairs)
-        refuse_depth(depth, dim, len(lev.mult), pairs,
-                     children=int(np.maximum(lev.sizes - 1, 0).sum()) if dim - depth > 3 else 0)
-        got, lev = expand(lev, p, dim, depth, max_pairs)
+        refuse_depth(depth, dim, len(lev.mult), pairs)
+        worst = worst_bytes(lev) if dim - depth > 3 else 0
+        if worst and (worst > BUCKET_FROM if BUCKET_FROM is not None
+                      else level_bytes(lev) + worst > memory):
+            got, lev = bucketed(lev, p, dim, depth, memory, max_pairs)
+        else:
+            got, lev = expand(lev, p, dim, depth, max_pairs)
         betti = [a + b for a, b in zip(betti, got)]
         depth += 1
     return betti
+
+
+#: Worst-case bytes of the children of one piece of a bucketed depth
+#: (None: a quarter of the memory allowed).  Tests make it small.
+PIECE_BYTES: int | None = None
+
+#: Worst-case bytes of children from which a depth is bucketed (None: when
+#: the level and its worst case would not fit the memory allowed).
+BUCKET_FROM: int | None = None
+
+#: Hash buckets a bucketed depth is merged in.
+BUCKETS = 16
+
+
+def allowed_memory() -> int:
+    """Bytes a count may hold: 80 % of the physical memory (0 if unknown)."""
+    return int(0.8 * _physical_memory())
+
+
+def level_bytes(lev: _Level | None) -> int:
+    """Bytes held by a level's arrays."""
+    if lev is None:
+        return 0
+    return int(lev.keys.nbytes + lev.offsets.nbytes + lev.members.nbytes + lev.mult.nbytes)
+
+
+def worst_bytes(lev: _Level) -> int:
+    """Bytes the next step could need to merge the children of ``lev``: in
+    the worst case every child is distinct (`CHILD_BYTES` each, plus 4
+    bytes per trace id; a child of trace j has at most j ids)."""
+    children = int(np.maximum(lev.sizes - 1, 0).sum())
+    return children * CHILD_BYTES + 4 * pairs_of(lev)
+
+
+def concat(levels: Sequence[_Level | None]) -> _Level | None:
+    """The union of levels with no restriction in common (the buckets of
+    one depth), as one level; nothing is merged."""
+    present = [lv for lv in levels if lv is not None and len(lv.mult)]
+    if not present:
+        return None
+    keys, ids = _unique_rows(np.concatenate([lv.keys for lv in present]))
+    members, offsets, base, end = [], [np.zeros(1, dtype=np.int64)], 0, 0
+    for lv in present:
+        # Both id orders are the order of the packed vectors: sorted stays sorted.
+        members.append(ids[base + lv.members].astype(np.int64))
+        offsets.append(lv.offsets[1:] + end)
+        base += len(lv.keys)
+        end += int(lv.offsets[-1])
+    return _Level(keys, np.concatenate(offsets), np.concatenate(members),
+                  np.concatenate([lv.mult for lv in present]))
+
+
+def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
+             max_pairs: int = MAX_PAIRS) -> tuple[list[int], _Level | None]:
+    """`expand`, with memory that follows the distinct children, not the worst case.
+
+    ``lev`` is cut into pieces whose children fit `PIECE_BYTES` in the
+    worst case (`split`); each piece is expanded, its children cut into
+    `BUCKETS` buckets by a hash of their traces (`partition`: identical
+    children of any two pieces meet in one bucket), and each bucket merged
+    (`merge`) whenever what waits for it outgrows what it holds.  Before a
+    piece starts, the level, the buckets and the piece's worst case must fit
+    ``memory``.  When the children are finished in closed form (dimension
+    3), the largest bucket is finished early to make room (its later
+    children are counted apart: exact, merging less); otherwise the depth is
+    refused, naming what it holds.
+    """
+    piece_bytes = PIECE_BYTES or max(1, memory // 4)
+    final = dim - depth - 1 == 3
+    betti = [0] * (dim + 1)
+    held = [None] * BUCKETS  # type: list[_Level | None]
+    waiting: list[list[_Level]] = [[] for _ in range(BUCKETS)]
+
+    def bucket(b: int) -> _Level | None:
+        if waiting[b]:
+            held[b] = merge([held[b], *waiting[b]])
+            waiting[b] = []
+        return held[b]
+
+    def finish(b: int) -> None:
+        got, _ = expand(bucket(b), p, dim, depth + 1, max_pairs)  # type: ignore[arg-type]
+        for k, x in enumerate(got):
+            betti[k] += x
+        held[b] = None
+
+    def holding() -> int:
+        return sum(level_bytes(h) + sum(level_bytes(w) for w in ws) for h, ws in zip(held, waiting))
+
+    base = level_bytes(lev)
+    pieces = split(lev, max(1, -(-worst_bytes(lev) // piece_bytes)))
+    for k, piece in enumerate(pieces):
+        need = worst_bytes(piece)
+        while memory and base + holding() + need > memory:
+            sizes = [level_bytes(h) + sum(level_bytes(w) for w in ws)
+                     for h, ws in zip(held, waiting)]
+            b = int(np.argmax(sizes))
+            if not final or not sizes[b]:
+                raise OutputTooLargeError(
+                    f"counting regions depth by depth: depth {depth + 1} of {dim} holds "
+                    f"{holding() / 2**30:.1f} GiB of distinct restrictions after {k} of "
+                    f"{len(pieces)} pieces of depth {depth} ({len(lev.mult)} restrictions), and "
+                    f"the next piece could need {need / 2**30:.1f} GiB more, over the "
+                    f"{memory / 2**30:.1f} GiB of memory allowed here; the count needs a larger "
+                    "machine, or hyperarr.distributed over several")
+            finish(b)
+        got, nxt = expand(piece, p, dim, depth, max_pairs)
+        for i, x in enumerate(got):
+            betti[i] += x
+        for b, cut in enumerate(partition(nxt, BUCKETS)):
+            if cut is None:
+                continue
+            waiting[b].append(cut)
+            if sum(len(w.mult) for w in waiting[b]) >= (len(held[b].mult) if held[b] else 1 << 12):
+                bucket(b)
+    if final:
+        for b in range(BUCKETS):
+            if bucket(b) is not None:
+                finish(b)
+        return betti, None
+    return betti, concat([bucket(b) for b in range(BUCKETS)])
 
 
 def level_from_ids(keys: NDArray[np.int64], offsets: NDArray[np.int64], ids: NDArray[Any],
@@ -552,7 +684,7 @@ def refuse_depth(depth: int, dim: int, restrictions: int, pairs: int,
             f"{where}, over the limit of {limit} (about ten minutes on one core); {remedy}")
     if not children:
         return
-    memory = int(0.8 * _physical_memory()) if memory is None else memory
+    memory = allowed_memory() if memory is None else memory
     need = children * CHILD_BYTES + 4 * pairs
     if memory and need > memory:
         raise OutputTooLargeError(

@@ -375,3 +375,72 @@ def test_compiled_kernels_cache_somewhere_writable():
     for kernel in kernels:
         path = kernel._cache._cache_path  # a NullCache (cache=False) has none
         assert os.access(path, os.W_OK), (kernel.__name__, path)
+
+
+@pytest.mark.parametrize("make, d", [(library.threshold, 5),
+                                     pytest.param(library.threshold, 6, marks=pytest.mark.slow),
+                                     (library.resonance, 6), (library.braid, 6),
+                                     (library.coordinate, 6)])
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_bucketed_depths_give_the_in_memory_count(make, d, symmetric, monkeypatch):
+    """Every depth cut into small pieces and merged in three buckets (memory
+    that follows the distinct restrictions) gives the in-memory Betti numbers,
+    with and without symmetry."""
+    from hyperarr import _orbits
+
+    A = make(d)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    plain = _levels.betti_central(rows, dim)
+    calls = []
+    real = _levels.bucketed
+    monkeypatch.setattr(_levels, "bucketed", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+    monkeypatch.setattr(_levels, "BUCKET_FROM", 0)
+    monkeypatch.setattr(_levels, "PIECE_BYTES", 4000 if d < 6 else 400_000)
+    monkeypatch.setattr(_levels, "BUCKETS", 3)
+    if symmetric:
+        gens = getattr(library, f"{make.__name__}_symmetry")(d)
+        G = _orbits.group(hyperarr.characteristic._symmetries(A, gens), len(rows))
+        for switch in (1, 2):
+            calls.clear()
+            assert _orbits.betti_orbits(rows, dim, G, switch=switch) == plain
+            assert calls and min(calls) == switch
+    else:
+        assert _levels.betti_central(rows, dim) == plain
+        assert calls and min(calls) == 0
+    assert tuple(plain[: A.rank() + 1]) == A.betti_numbers()
+
+
+def test_a_bucketed_depth_that_outgrows_memory_is_refused_naming_it(monkeypatch):
+    A = library.threshold(6)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    monkeypatch.setattr(_levels, "BUCKET_FROM", 0)
+    monkeypatch.setattr(_levels, "PIECE_BYTES", 4000)
+    with pytest.raises(hyperarr.OutputTooLargeError,
+                       match=r"depth \d of 7 holds [\d.]+ GiB of distinct restrictions after \d+ of"):
+        p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+        _levels.run(_levels.start(rows, dim, p), 0, dim, p, [1] + [0] * dim, memory=200_000)
+
+
+def test_a_full_bucketed_depth_finishes_buckets_early_and_stays_exact(monkeypatch):
+    """When the children are finished in closed form (dimension 3), buckets
+    that outgrow memory are finished early instead of refused: the same
+    restriction may then be counted in two pieces, with the same total."""
+    A = library.threshold(5)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    lev, betti = _levels.start(rows, dim, p), [1] + [0] * dim
+    for depth in range(dim - 4):
+        got, lev = _levels.expand(lev, p, dim, depth)
+        betti = [a + b for a, b in zip(betti, got)]
+    depth = dim - 4
+    monkeypatch.setattr(_levels, "PIECE_BYTES", 2000)
+    monkeypatch.setattr(_levels, "BUCKETS", 2)
+    finished = []
+    real = _levels.expand
+    monkeypatch.setattr(_levels, "expand", lambda *a, **k: finished.append(a[3]) or real(*a, **k))
+    pieces = _levels.split(lev, -(-_levels.worst_bytes(lev) // 2000))
+    memory = _levels.level_bytes(lev) + max(_levels.worst_bytes(pc) for pc in pieces) + 2000
+    got, nxt = _levels.bucketed(lev, p, dim, depth, memory)
+    assert nxt is None
+    assert finished.count(depth + 1) > 2  # more than the two buckets at the end
+    assert [a + b for a, b in zip(betti, got)] == _levels.betti_central(rows, dim)
