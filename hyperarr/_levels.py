@@ -407,10 +407,33 @@ def _merge(keys: NDArray[np.int64],
     return _Level(keys[used], offsets, members.ravel().astype(np.int64), np.concatenate(mults))
 
 
+def residues(rows: Sequence[Sequence[int]], dim: int, p: int) -> NDArray[np.int64]:
+    """The rows mod p in the coordinates the count works in: column j is the
+    sum of the last j + 1 columns (`ORDER`).
+
+    The change of coordinates is unimodular, so it is invertible mod p and
+    every rank, hence every decision of the count, is that of the rows
+    themselves: the prime is chosen for the rows as given.  It changes only
+    the order of the traces (the order of their normalized vectors), which
+    decides how many distinct restrictions each depth holds.
+    """
+    v = np.array([[x % p for x in r] for r in rows], dtype=np.int64).reshape(len(rows), dim)
+    if ORDER == "suffix":
+        v = np.cumsum(v[:, ::-1], axis=1) % p
+    return v
+
+
+#: The coordinates the count works in: "suffix" (column j the sum of the
+#: last j + 1 columns) or "given".  On threshold(7) the widest depth holds
+#: 503,759 distinct restrictions with "suffix" against 4,529,828 as given;
+#: see benchmarks/frontier.py.
+ORDER = "suffix"
+
+
 def start(rows: Sequence[Sequence[int]], dim: int, p: int) -> _Level:
     """Depth 0: the one restriction that is the whole arrangement (over F_p)."""
     F = _Field(p, dim)
-    v = np.array([[x % p for x in r] for r in rows], dtype=np.float64).reshape(len(rows), dim)
+    v = residues(rows, dim, p).astype(np.float64)
     keys, _ = _unique_rows(F.pack(F.normalize(v)))
     return _Level(keys, np.array([0, len(keys)], dtype=np.int64),
                   np.arange(len(keys), dtype=np.int64), np.ones(1, dtype=np.int64))

@@ -243,7 +243,7 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
         return None
     table = (np.array([0, *_levels._inverses(p)], dtype=np.int64) if p < 2**20
              else np.zeros(0, dtype=np.int64))
-    residues = np.array([[x % p for x in r] for r in rows], dtype=np.int64).reshape(n, dim)
+    residues = _levels.residues(rows, dim, p)
     betti = np.zeros(dim + 3, dtype=np.int64)
     betti[0] = 1
     start = np.zeros((1, n), dtype=bool), np.ones((1, n), dtype=bool)
