@@ -444,3 +444,44 @@ def test_a_full_bucketed_depth_finishes_buckets_early_and_stays_exact(monkeypatc
     assert nxt is None
     assert finished.count(depth + 1) > 2  # more than the two buckets at the end
     assert [a + b for a, b in zip(betti, got)] == _levels.betti_central(rows, dim)
+
+
+@pytest.mark.parametrize("make, d", [(library.threshold, 6), (library.resonance, 6),
+                                     pytest.param(library.threshold, 7, marks=pytest.mark.slow)])
+def test_the_estimate_of_the_depths_to_come_errs_high_by_less_than_10x(make, d):
+    """From depths 1 and 2, the projected sizes of the held depths are at
+    least the real ones (the merge ratio falls with depth) and within 10×."""
+    A = make(d)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    levels = [_levels.start(rows, dim, p)]
+    while len(levels) <= dim - 4:
+        levels.append(_levels.expand(levels[-1], p, dim, len(levels) - 1)[1])
+    projected = _levels.project(levels[1], levels[2], 1, dim)
+    assert [d for d, _, _ in projected] == list(range(2, dim - 3))
+    for depth, size, mean in projected:
+        real = levels[depth]
+        assert len(real.mult) <= size <= 10 * len(real.mult), depth
+        assert 0.5 * real.sizes.mean() <= mean <= 2 * real.sizes.mean(), depth
+
+
+def test_a_count_that_cannot_fit_is_refused_after_depth_2_naming_its_estimate():
+    A = library.threshold(7)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    seen = []
+    with pytest.raises(hyperarr.OutputTooLargeError,
+                       match=r"after depth 2 of 8, depth [34] is estimated to hold about [\d.e+]+ "
+                             r"distinct restrictions .* depth 3: [\d.e+]+, depth 4: "):
+        _levels.run(_levels.start(rows, dim, p), 0, dim, p, [1] + [0] * dim,
+                    progress=lambda depth, n, pairs: seen.append(depth), memory=20_000_000)
+    assert seen == [0, 1]  # refused before depth 2 was expanded
+    projected = _levels.project(*_two_levels(rows, dim, p), 1, dim)
+    need = max(_levels._held_bytes(s0, m0) + _levels._held_bytes(s1, m1)
+               for (_, s0, m0), (_, s1, m1) in zip(projected, projected[1:]))
+    _levels.refuse_estimate(2, dim, projected, int(need) + 1)  # fits: no refusal
+
+
+def _two_levels(rows, dim, p):
+    first = _levels.expand(_levels.start(rows, dim, p), p, dim, 0)[1]
+    return first, _levels.expand(first, p, dim, 1)[1]
