@@ -146,7 +146,8 @@ def _chi(A: "Arrangement", symmetry: Any, progress: bool,
                 "A.is_generic(max_checks=...) first, after which χ has a closed form")
     with _progress_bar(progress, dim) as report:
         betti = None
-        if gens and count is None and len(rows) <= _orbits.MAX_HYPERPLANES:
+        if (gens and count is None and len(rows) <= _orbits.MAX_HYPERPLANES
+                and _orbits.pays(rows, dim)):
             group = _orbits.group(gens, len(rows))
             if len(group) > 1:
                 betti = _orbits.betti_orbits(rows, dim, group, progress=report)
