@@ -730,7 +730,8 @@ def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
             if cut is None:
                 continue
             waiting[b].append(cut)
-            if sum(len(w.mult) for w in waiting[b]) >= (len(held[b].mult) if held[b] else 1 << 12):
+            merged = held[b]
+            if sum(len(w.mult) for w in waiting[b]) >= (len(merged.mult) if merged else 1 << 12):
                 bucket(b)
     if final:
         for b in range(BUCKETS):
