@@ -485,3 +485,18 @@ def test_a_count_that_cannot_fit_is_refused_after_depth_2_naming_its_estimate():
 def _two_levels(rows, dim, p):
     first = _levels.expand(_levels.start(rows, dim, p), p, dim, 0)[1]
     return first, _levels.expand(first, p, dim, 1)[1]
+
+
+def test_progress_shows_the_depth_the_restrictions_so_far_and_an_estimate():
+    from hyperarr.characteristic import _progress_bar
+
+    bar = _progress_bar(True, 5)
+    report = bar.__enter__()
+    report(0, 1, 10)
+    assert "so_far=1" in bar.bar.postfix and "depth_eta=?" in bar.bar.postfix
+    report(1, 7, 1000)
+    postfix = bar.bar.postfix
+    assert "restrictions=7" in postfix and "so_far=8" in postfix, postfix
+    assert re.search(r"depth_eta=~\d+ s", postfix), postfix
+    assert bar.bar.n == 1
+    bar.__exit__(None, None, None)
