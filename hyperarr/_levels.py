@@ -679,8 +679,8 @@ def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
     `BUCKETS` buckets by a hash of their traces (`partition`: identical
     children of any two pieces meet in one bucket), and each bucket merged
     (`merge`) whenever what waits for it outgrows what it holds.  Before a
-    piece starts, the level, the buckets and the piece's worst case must fit
-    ``memory``.  When the children are finished in closed form (dimension
+    piece starts, the level, the buckets and twice the piece's worst case
+    (its children and their cut) must fit ``memory``.  When the children are finished in closed form (dimension
     3), the largest bucket is finished early to make room (its later
     children are counted apart: exact, merging less); otherwise the depth is
     refused, naming what it holds.
@@ -709,7 +709,8 @@ def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
     base = level_bytes(lev)
     pieces = split(lev, max(1, -(-worst_bytes(lev) // piece_bytes)))
     for k, piece in enumerate(pieces):
-        need = worst_bytes(piece)
+        # The piece's children, then their copy cut into buckets.
+        need = 2 * worst_bytes(piece)
         while memory and base + holding() + need > memory:
             sizes = [level_bytes(h) + sum(level_bytes(w) for w in ws)
                      for h, ws in zip(held, waiting)]

@@ -440,7 +440,7 @@ def test_a_full_bucketed_depth_finishes_buckets_early_and_stays_exact(monkeypatc
     real = _levels.expand
     monkeypatch.setattr(_levels, "expand", lambda *a, **k: finished.append(a[3]) or real(*a, **k))
     pieces = _levels.split(lev, -(-_levels.worst_bytes(lev) // 2000))
-    memory = _levels.level_bytes(lev) + max(_levels.worst_bytes(pc) for pc in pieces) + 2000
+    memory = _levels.level_bytes(lev) + 2 * max(_levels.worst_bytes(pc) for pc in pieces) + 2000
     got, nxt = _levels.bucketed(lev, p, dim, depth, memory)
     assert nxt is None
     assert finished.count(depth + 1) > 2  # more than the two buckets at the end
