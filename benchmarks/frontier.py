@@ -67,6 +67,11 @@ def report(depth, restrictions, pairs):
     with open(log, "a") as fh:
         fh.write(f"{fam}({d}) sym={sym} order={order}: {time.perf_counter() - t0:9.1f} s  depth {depth}"
                  f"  restrictions {restrictions:,}  pairs {pairs:,}  peak {peak() / 2**30:.2f} GiB\n")
+def piece(depth, done, pieces, held):
+    with open(log, "a") as fh:
+        fh.write(f"{fam}({d}) sym={sym} order={order}: {time.perf_counter() - t0:9.1f} s  depth {depth}"
+                 f"  piece {done} of {pieces}  held {held / 2**30:.2f} GiB  peak {peak() / 2**30:.2f} GiB\n")
+_levels.ON_PIECE = piece
 out = {"refused": None}
 try:
     rows, dim, central = _cone(A)

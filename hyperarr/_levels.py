@@ -628,6 +628,10 @@ PIECE_BYTES: int | None = None
 #: the level and its worst case would not fit the memory allowed).
 BUCKET_FROM: int | None = None
 
+#: Called after each piece of a bucketed depth with (depth, pieces done,
+#: pieces, bytes held): a long count's progress within a depth.
+ON_PIECE: Callable[[int, int, int, int], None] | None = None
+
 #: Hash buckets a bucketed depth is merged in.
 BUCKETS = 16
 
@@ -727,6 +731,8 @@ def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
         got, nxt = expand(piece, p, dim, depth, max_pairs)
         for i, x in enumerate(got):
             betti[i] += x
+        if ON_PIECE is not None:
+            ON_PIECE(depth, k + 1, len(pieces), base + holding())
         for b, cut in enumerate(partition(nxt, BUCKETS)):
             if cut is None:
                 continue
