@@ -731,8 +731,6 @@ def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
         got, nxt = expand(piece, p, dim, depth, max_pairs)
         for i, x in enumerate(got):
             betti[i] += x
-        if ON_PIECE is not None:
-            ON_PIECE(depth, k + 1, len(pieces), base + holding())
         for b, cut in enumerate(partition(nxt, BUCKETS)):
             if cut is None:
                 continue
@@ -740,6 +738,8 @@ def bucketed(lev: _Level, p: int, dim: int, depth: int, memory: int,
             merged = held[b]
             if sum(len(w.mult) for w in waiting[b]) >= (len(merged.mult) if merged else 1 << 12):
                 bucket(b)
+        if ON_PIECE is not None:
+            ON_PIECE(depth, k + 1, len(pieces), base + holding())
     if final:
         for b in range(BUCKETS):
             if bucket(b) is not None:
