@@ -39,7 +39,8 @@ from numpy.typing import NDArray
 from hyperarr import _levels
 from hyperarr.exceptions import OutputTooLargeError
 
-__all__ = ["MAX_GROUP_ENTRIES", "MAX_HYPERPLANES", "SWITCH", "Group", "betti_orbits", "group"]
+__all__ = ["MAX_GROUP_ENTRIES", "MAX_HYPERPLANES", "ORBITS_FROM", "SWITCH", "Group", "betti_orbits", "group",
+           "pays"]
 
 #: Largest group table enumerated (elements × hyperplanes, one byte each for
 #: up to 256 hyperplanes); a larger group is used through the elements
@@ -54,6 +55,24 @@ MAX_HYPERPLANES = 2048
 #: the count then goes on by key (`hyperarr._levels`), whose steps cost far
 #: less per restriction, from the orbit representatives.
 SWITCH = 1000
+
+#: The count goes up to symmetry only when depth 1 of the count by key has
+#: at least this many pairs of traces (threshold(7): 341,376; resonance(7):
+#: 244,573).  Below, the count by key alone takes well under a second and
+#: needs no compiled loops (resonance(6): 25,676 pairs; threshold(6): 41,664),
+#: so a first count does not wait for their compilation.
+ORBITS_FROM = 100_000
+
+
+def pays(rows: Sequence[Sequence[int]], dim: int) -> bool:
+    """Whether counting ``rows`` up to symmetry is worth its compiled loops
+    (`ORBITS_FROM`): one step of the count by key decides, in numpy."""
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    if p is None:
+        return False
+    _, first = _levels.expand(_levels.start(rows, dim, p), p, dim, 0)
+    return first is not None and _levels.pairs_of(first) >= ORBITS_FROM
+
 
 def _child_bytes(words: int) -> int:
     """Bytes per child, in the worst case (every child distinct), while a
@@ -226,7 +245,9 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
     Every permutation of ``G`` must be a symmetry of the rows (as verified
     by `hyperarr._symmetry.verified`), and the rows pairwise distinct
     hyperplanes.  Returns None when the entries are too large for the
-    prime field (the caller then runs the exact count).  The depths from
+    prime field (the caller then runs the exact count).  A count whose
+    depths, projected from the first two by key, could not be held is
+    refused before anything else (`hyperarr._levels.precheck`).  The depths from
     ``switch`` on (default: from the first depth after depth 0 that holds
     more than `SWITCH` orbits) run by key.  With the default, a refusal of
     the key count (a depth over its memory or work budget, decided before
@@ -241,9 +262,10 @@ def betti_orbits(rows: Sequence[Sequence[int]], dim: int, G: Group, *,
     p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
     if p is None:
         return None
+    _levels.precheck(rows, dim, p)
     table = (np.array([0, *_levels._inverses(p)], dtype=np.int64) if p < 2**20
              else np.zeros(0, dtype=np.int64))
-    residues = np.array([[x % p for x in r] for r in rows], dtype=np.int64).reshape(n, dim)
+    residues = _levels.residues(rows, dim, p)
     betti = np.zeros(dim + 3, dtype=np.int64)
     betti[0] = 1
     start = np.zeros((1, n), dtype=bool), np.ones((1, n), dtype=bool)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -146,7 +147,8 @@ def _chi(A: "Arrangement", symmetry: Any, progress: bool,
                 "A.is_generic(max_checks=...) first, after which χ has a closed form")
     with _progress_bar(progress, dim) as report:
         betti = None
-        if gens and count is None and len(rows) <= _orbits.MAX_HYPERPLANES:
+        if (gens and count is None and len(rows) <= _orbits.MAX_HYPERPLANES
+                and _orbits.pays(rows, dim)):
             group = _orbits.group(gens, len(rows))
             if len(group) > 1:
                 betti = _orbits.betti_orbits(rows, dim, group, progress=report)
@@ -191,7 +193,10 @@ def _divide_by_t_minus_1(coeffs: list[int]) -> list[int]:
 
 
 class _progress_bar:
-    """A tqdm bar over the depths of the count, shown after one second."""
+    """A tqdm bar over the depths of the count, shown after one second: the
+    depth, the distinct restrictions of that depth and of all depths so far,
+    and an estimate of the depth's time (its pairs of traces at the rate of
+    the depths before it)."""
 
     def __init__(self, enabled: bool, depths: int) -> None:
         self.enabled = enabled
@@ -205,9 +210,16 @@ class _progress_bar:
 
         self.bar = tqdm(total=self.depths, desc="χ by depth", unit="depth", delay=1.0,
                         leave=False)
+        state = {"start": time.perf_counter(), "pairs": 0, "restrictions": 0, "last": 0}
 
         def report(depth: int, restrictions: int, pairs: int) -> None:
-            self.bar.set_postfix(restrictions=restrictions, pairs=pairs, refresh=False)
+            elapsed = time.perf_counter() - state["start"]
+            state["restrictions"] += restrictions
+            done = state["pairs"]
+            eta = f"~{pairs * elapsed / done:.0f} s" if done and pairs else "?"
+            state["pairs"] += pairs
+            self.bar.set_postfix(restrictions=restrictions, so_far=state["restrictions"],
+                                 depth_eta=eta, refresh=False)
             self.bar.update(depth - self.bar.n)  # drawn only once `delay` has passed
 
         return report

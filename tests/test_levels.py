@@ -16,6 +16,7 @@ import re
 import math
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -375,3 +376,144 @@ def test_compiled_kernels_cache_somewhere_writable():
     for kernel in kernels:
         path = kernel._cache._cache_path  # a NullCache (cache=False) has none
         assert os.access(path, os.W_OK), (kernel.__name__, path)
+
+
+@pytest.mark.parametrize("make, d", [(library.threshold, 5),
+                                     pytest.param(library.threshold, 6, marks=pytest.mark.slow),
+                                     (library.resonance, 6), (library.braid, 6),
+                                     (library.coordinate, 6)])
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_bucketed_depths_give_the_in_memory_count(make, d, symmetric, monkeypatch):
+    """Every depth cut into small pieces and merged in three buckets (memory
+    that follows the distinct restrictions) gives the in-memory Betti numbers,
+    with and without symmetry."""
+    from hyperarr import _orbits
+
+    A = make(d)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    plain = _levels.betti_central(rows, dim)
+    calls = []
+    real = _levels.bucketed
+    monkeypatch.setattr(_levels, "bucketed", lambda *a, **k: calls.append(a[3]) or real(*a, **k))
+    monkeypatch.setattr(_levels, "BUCKET_FROM", 0)
+    monkeypatch.setattr(_levels, "PIECE_BYTES", 4000 if d < 6 else 400_000)
+    monkeypatch.setattr(_levels, "BUCKETS", 3)
+    if symmetric:
+        gens = getattr(library, f"{make.__name__}_symmetry")(d)
+        G = _orbits.group(hyperarr.characteristic._symmetries(A, gens), len(rows))
+        for switch in (1, 2):
+            calls.clear()
+            assert _orbits.betti_orbits(rows, dim, G, switch=switch) == plain
+            assert calls and min(calls) == switch
+    else:
+        assert _levels.betti_central(rows, dim) == plain
+        assert calls and min(calls) == 0
+    assert tuple(plain[: A.rank() + 1]) == A.betti_numbers()
+
+
+def test_a_bucketed_depth_that_outgrows_memory_is_refused_naming_it(monkeypatch):
+    A = library.threshold(6)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    monkeypatch.setattr(_levels, "BUCKET_FROM", 0)
+    monkeypatch.setattr(_levels, "PIECE_BYTES", 4000)
+    with pytest.raises(hyperarr.OutputTooLargeError,
+                       match=r"depth \d of 7 holds [\d.]+ GiB of distinct restrictions after \d+ of"):
+        p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+        _levels.run(_levels.start(rows, dim, p), 0, dim, p, [1] + [0] * dim, memory=200_000)
+
+
+def test_a_full_bucketed_depth_finishes_buckets_early_and_stays_exact(monkeypatch):
+    """When the children are finished in closed form (dimension 3), buckets
+    that outgrow memory are finished early instead of refused: the same
+    restriction may then be counted in two pieces, with the same total."""
+    A = library.threshold(5)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    lev, betti = _levels.start(rows, dim, p), [1] + [0] * dim
+    for depth in range(dim - 4):
+        got, lev = _levels.expand(lev, p, dim, depth)
+        betti = [a + b for a, b in zip(betti, got)]
+    depth = dim - 4
+    monkeypatch.setattr(_levels, "PIECE_BYTES", 2000)
+    monkeypatch.setattr(_levels, "BUCKETS", 2)
+    finished = []
+    real = _levels.expand
+    monkeypatch.setattr(_levels, "expand", lambda *a, **k: finished.append(a[3]) or real(*a, **k))
+    pieces = _levels.split(lev, -(-_levels.worst_bytes(lev) // 2000))
+    memory = _levels.level_bytes(lev) + 2 * max(_levels.worst_bytes(pc) for pc in pieces) + 2000
+    got, nxt = _levels.bucketed(lev, p, dim, depth, memory)
+    assert nxt is None
+    assert finished.count(depth + 1) > 2  # more than the two buckets at the end
+    assert [a + b for a, b in zip(betti, got)] == _levels.betti_central(rows, dim)
+
+
+@pytest.mark.parametrize("make, d", [(library.threshold, 6), (library.resonance, 6),
+                                     pytest.param(library.threshold, 7, marks=pytest.mark.slow)])
+def test_the_estimate_of_the_depths_to_come_errs_high_by_less_than_10x(make, d):
+    """From depths 1 and 2, the projected sizes of the held depths are at
+    least the real ones (the merge ratio falls with depth) and within 10×."""
+    A = make(d)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    levels = [_levels.start(rows, dim, p)]
+    while len(levels) <= dim - 4:
+        levels.append(_levels.expand(levels[-1], p, dim, len(levels) - 1)[1])
+    projected = _levels.project(levels[1], levels[2], 1, dim)
+    assert [d for d, _, _ in projected] == list(range(2, dim - 3))
+    for depth, size, mean in projected:
+        real = levels[depth]
+        assert len(real.mult) <= size <= 10 * len(real.mult), depth
+        assert 0.5 * real.sizes.mean() <= mean <= 2 * real.sizes.mean(), depth
+
+
+def test_a_count_that_cannot_fit_is_refused_after_depth_2_naming_its_estimate():
+    A = library.threshold(7)
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    seen = []
+    with pytest.raises(hyperarr.OutputTooLargeError,
+                       match=r"after depth 2 of 8, depth [34] is estimated to hold about [\d.e+]+ "
+                             r"distinct restrictions .* depth 3: [\d.e+]+, depth 4: "):
+        _levels.run(_levels.start(rows, dim, p), 0, dim, p, [1] + [0] * dim,
+                    progress=lambda depth, n, pairs: seen.append(depth), memory=20_000_000)
+    assert seen == [0, 1]  # refused before depth 2 was expanded
+    projected = _levels.project(*_two_levels(rows, dim, p), 1, dim)
+    need = max(_levels._held_bytes(s0, m0) + _levels._held_bytes(s1, m1)
+               for (_, s0, m0), (_, s1, m1) in zip(projected, projected[1:]))
+    _levels.refuse_estimate(2, dim, projected, int(need) + 1)  # fits: no refusal
+
+
+def _two_levels(rows, dim, p):
+    first = _levels.expand(_levels.start(rows, dim, p), p, dim, 0)[1]
+    return first, _levels.expand(first, p, dim, 1)[1]
+
+
+def test_progress_shows_the_depth_the_restrictions_so_far_and_an_estimate():
+    from hyperarr.characteristic import _progress_bar
+
+    bar = _progress_bar(True, 5)
+    report = bar.__enter__()
+    report(0, 1, 10)
+    assert "so_far=1" in bar.bar.postfix and "depth_eta=?" in bar.bar.postfix
+    report(1, 7, 1000)
+    postfix = bar.bar.postfix
+    assert "restrictions=7" in postfix and "so_far=8" in postfix, postfix
+    assert re.search(r"depth_eta=~\d+ s", postfix), postfix
+    assert bar.bar.n == 1
+    bar.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("order", ["given", "suffix"])
+@pytest.mark.parametrize("family, d", [("threshold", 5), ("resonance", 5), ("threshold", 4)])
+def test_both_orders_of_the_traces_give_the_published_counts(family, d, order, monkeypatch):
+    """The coordinates the count works in change the order of the traces
+    (and how many restrictions each depth holds), never the count."""
+    monkeypatch.setattr(_levels, "ORDER", order)
+    A = getattr(library, family)(d)
+    assert A.betti_numbers() == PUBLISHED_BETTI[family, d]
+    assert A.betti_numbers(getattr(library, f"{family}_symmetry")(d)) == PUBLISHED_BETTI[family, d]
+    rows, dim, _ = hyperarr.characteristic._cone(A)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    given = np.array(rows, dtype=np.int64) % p
+    ours = _levels.residues(rows, dim, p)
+    assert (order == "given") == bool((ours == given).all())

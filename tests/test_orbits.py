@@ -212,3 +212,21 @@ def test_the_switch_to_keys_in_blocks(monkeypatch):
     monkeypatch.setattr(_orbits, "KEY_BLOCK_BYTES", 1)
     assert [_orbits.betti_orbits(rows, dim, G, switch=s) for s in range(1, 4)] == expect
     assert expect[0] == _levels.betti_central(rows, dim)
+
+
+@pytest.mark.parametrize(("make", "d", "used"), [(library.resonance, 6, False),
+                                                 (library.threshold, 6, False),
+                                                 (library.resonance, 7, True),
+                                                 (library.threshold, 7, True)])
+def test_symmetry_is_used_where_it_pays(make, d, used):
+    """Small counts go by key alone (no compiled loops to wait for on a first
+    call); from `ORBITS_FROM` pairs at depth 1 on, up to symmetry."""
+    rows, dim, _ = _cone(make(d))
+    assert _orbits.pays(rows, dim) is used
+
+
+def test_a_symmetric_count_that_cannot_fit_is_refused_first(monkeypatch):
+    rows, dim, G = _setup(library.threshold(7), library.threshold_symmetry(7))
+    monkeypatch.setattr(_levels, "allowed_memory", lambda: 20_000_000)
+    with pytest.raises(_orbits.OutputTooLargeError, match=r"after depth 2 of 8, depth \d is estimated"):
+        _orbits.betti_orbits(rows, dim, G)
