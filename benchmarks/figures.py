@@ -103,12 +103,8 @@ class Quote:
     make: Callable[[Results], str]
 
 
-def _sym_baseline(row: str) -> Callable[[Results], str]:
-    return lambda r: two_digits(seconds(r.cell(row, "same-run baseline"), "without symmetry"))
-
-
-def _median(row: str) -> Callable[[Results], str]:
-    return lambda r: two_digits(seconds(r.cell(row, "hyperarr (median)")))
+def _time(row: str) -> Callable[[Results], str]:
+    return lambda r: two_digits(seconds(r.cell(row, "time")))
 
 
 def _rate(r: Results) -> float:
@@ -127,19 +123,16 @@ def _plan_range_seconds(r: Results) -> float:
 
 _COUNTING = "docs/guide/counting.md"
 _SCALE_OUT = "docs/guide/scale-out.md"
-_T6 = r"\| `threshold\(6\)`, cube group \(46,080 elements\) \| "
 _R7 = r"\| `resonance\(7\)`, \$S_8\$ \(40,320 elements\) \| "
 _T7 = r"\| `threshold\(7\)`, cube group \(645,120 elements\) \| "
 _FIG_S = r"(?P<fig>[\d.,]+ s)"
 
 QUOTES: tuple[Quote, ...] = (
-    # The counting guide's table: without and with the symmetry group, the same run.
-    Quote(_COUNTING, _T6 + _FIG_S + r" \|", "counting.md", _sym_baseline("T6 sym")),
-    Quote(_COUNTING, _T6 + r"[\d.,]+ s \| " + _FIG_S, "counting.md", _median("T6 sym")),
-    Quote(_COUNTING, _R7 + _FIG_S + r" \|", "counting.md", _sym_baseline("R7 sym")),
-    Quote(_COUNTING, _R7 + r"[\d.,]+ s \| " + _FIG_S, "counting.md", _median("R7 sym")),
-    Quote(_COUNTING, _T7 + _FIG_S + r" \|", "counting.md", _sym_baseline("T7 sym")),
-    Quote(_COUNTING, _T7 + r"[\d.,]+ s \| " + _FIG_S, "counting.md", _median("T7 sym")),
+    # The counting guide's table: without and with the symmetry group, one frontier run.
+    Quote(_COUNTING, _R7 + _FIG_S + r" \|", "frontier.md", _time("R7")),
+    Quote(_COUNTING, _R7 + r"[\d.,]+ s \| " + _FIG_S, "frontier.md", _time("R7 sym")),
+    Quote(_COUNTING, _T7 + _FIG_S + r" \|", "frontier.md", _time("T7")),
+    Quote(_COUNTING, _T7 + r"[\d.,]+ s \| " + _FIG_S, "frontier.md", _time("T7 sym")),
     # The scale-out guide's measured per-task figures.
     Quote(_SCALE_OUT, r"three rounds together, 1 worker \| (?P<fig>[\d.]+ s) for",
           "distributed.md",
