@@ -38,7 +38,14 @@ def _child(body: str, memory: float) -> dict:
         textwrap.indent(textwrap.dedent(body), "    "),
         "except BaseException as exc:",
         "    error = f'{type(exc).__name__}: {exc}'",
+        # The peak of this process's own address space: Linux keeps ru_maxrss
+        # across exec, so it would report the parent's (pytest's) peak instead.
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024",
+        "try:",
+        "    with open('/proc/self/status') as fh:",
+        "        peak = next(int(l.split()[1]) for l in fh if l.startswith('VmHWM:')) / 1024",
+        "except (OSError, StopIteration):",
+        "    pass",
         "print(json.dumps({'error': error, 'peak_mb': peak}))",
     ])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
