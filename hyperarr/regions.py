@@ -635,7 +635,10 @@ def _lower_bound(A: "Arrangement", target: int) -> int:
     start = time.perf_counter()
     while 0 < k < h and time.perf_counter() - start < LOWER_BOUND_SECONDS:
         sub = Arrangement([r[:-1] for r in rows[:k]], [r[-1] for r in rows[:k]])
-        best = max(best, n_regions(sub))
+        try:
+            best = max(best, n_regions(sub))
+        except OutputTooLargeError:  # the part's own count is over its budget: stop there
+            break
         if best > target:
             break
         k = max(k + 1, k * 5 // 4)

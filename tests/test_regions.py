@@ -1097,3 +1097,20 @@ def test_a_refusal_by_the_lower_bound_skips_the_exact_count(monkeypatch):
     with pytest.raises(OutputTooLargeError, match=r"at least \d+ regions .*max_regions=1000\b"):
         A.regions(max_regions=1000)
     assert sizes and max(sizes) < A.n
+
+
+def test_the_lower_bound_stops_at_a_part_it_cannot_count(monkeypatch):
+    # A refusal of a part's count is not the arrangement's: the bound keeps
+    # what it has, and the exact count decides.
+    from hyperarr import regions as regions_module
+
+    A = library.threshold(5)
+    real = regions_module.n_regions
+
+    def refuse_large(B, *args, **kwargs):
+        if B.n > 12:
+            raise OutputTooLargeError("a part over its budget")
+        return real(B, *args, **kwargs)
+
+    monkeypatch.setattr(regions_module, "n_regions", refuse_large)
+    assert 0 < regions_module._lower_bound(A, 10**18) <= real(A)
