@@ -750,7 +750,7 @@ def _push_inside(A: Arrangement, box: Box, S: NDArray[np.int8], Z: NDArray[np.fl
 
 #: Regions of A decided one by one by certificates before the enlarged arrangement is tried.
 MAX_CERTIFIED_REGIONS = 5_000
-#: Largest region bound Σ_k C(n + m, k) of the enlarged arrangement enumerated for a polytope.
+#: Largest region bound $\sum_k \binom{n + m}{k}$ of the enlarged arrangement enumerated for a polytope.
 MAX_ENLARGED_REGIONS = 200_000
 
 
