@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from benchmarks import first_run
 from benchmarks._common import DEFAULT_OUT, fmt_seconds, machine_lines, markdown_table, write_text_atomic
 
 __all__ = ["main", "WORKLOADS"]
@@ -92,20 +91,6 @@ print(json.dumps(out))
 """
 
 #: The first count in a fresh install: an empty numba cache.
-_FIRST = r"""
-import json, time
-t0 = time.perf_counter()
-from hyperarr import library
-A, G = library.resonance(6), library.resonance_symmetry(6)
-t1 = time.perf_counter()
-n = A.n_regions(symmetry=G)
-t2 = time.perf_counter()
-A.n_regions(symmetry=G)
-print(json.dumps({"regions": n, "first": t2 - t1, "import": t1 - t0,
-                  "again": time.perf_counter() - t2}))
-"""
-
-
 def _child(name: str, order: str, log: Path, env: dict[str, str] | None = None) -> dict:
     fam, d, sym, *_ = WORKLOADS[name]
     out = subprocess.run([sys.executable, "-c", _CHILD, fam, str(d), "1" if sym else "0", order,
@@ -114,12 +99,10 @@ def _child(name: str, order: str, log: Path, env: dict[str, str] | None = None) 
 
 
 def _first_call() -> tuple[dict, dict]:
+    """The first count in an empty numba cache, then in a new process on that cache
+    (the children of `benchmarks.first_run`)."""
     with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        runs = [json.loads(subprocess.run([sys.executable, "-c", _FIRST], env=env, capture_output=True,
-                                          text=True, check=True).stdout.strip().splitlines()[-1])
-                for _ in range(2)]
-    return runs[0], runs[1]
+        return first_run._run(cache), first_run._run(cache)
 
 
 def _gib(b: float) -> str:
@@ -171,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                   markdown_table(["run", "count", "target", "status"], [
                       ["cold: empty numba cache", fmt_seconds(cold["first"]), "≤ 3 s", status],
                       ["warm cache, new process", fmt_seconds(warm["first"]), "—", "—"],
-                      ["warm, same process", fmt_seconds(warm["again"]), "—", "—"]])]
+                      ["warm, same process", fmt_seconds(warm["warm"]), "—", "—"]])]
     lines += ["", f"Per-depth figures of every child: {args.log.name}.", ""]
     text = "\n".join(lines)
     print(text)
