@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Generic, TypeVar
 
 __all__ = [
+    "SAGE_RESONANCE",
     "DEFAULT_OUT",
     "Column",
     "cells",
@@ -27,6 +28,22 @@ __all__ = [
 
 #: Where results go unless ``--out`` says otherwise.
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
+
+
+#: The start of a script run by a Sage interpreter: imports, d from argv[1],
+#: and A = the resonance arrangement of R^d over QQ.
+SAGE_RESONANCE = """
+import itertools, json, sys, time
+try:
+    import sage.all
+except ImportError:
+    import sage.all__sagemath_polyhedra
+from sage.geometry.hyperplane_arrangement.arrangement import HyperplaneArrangements
+from sage.rings.rational_field import QQ
+d = int(sys.argv[1])
+H = HyperplaneArrangements(QQ, tuple(f"x{i}" for i in range(d)))
+A = H(*[[0] + list(v) for v in itertools.product([0, 1], repeat=d) if any(v)])
+"""
 
 
 def _version(dist: str) -> str:

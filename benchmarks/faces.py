@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
-from benchmarks._common import DEFAULT_OUT, machine_lines, write_text_atomic
+from benchmarks._common import DEFAULT_OUT, SAGE_RESONANCE, machine_lines, write_text_atomic
 
 __all__ = ["FaceRow", "lp_faces", "compute_rows", "format_rows", "main", "QUOTED_SAGE_R4"]
 
@@ -139,17 +139,7 @@ def _feasible(W: Any, b: Any, sig: tuple[int, ...], tol: float) -> bool:
 # Sage, in its own interpreter
 # ----------------------------------------------------------------------
 
-_SAGE_SNIPPET = """
-import itertools, json, sys, time
-try:
-    import sage.all
-except ImportError:
-    import sage.all__sagemath_polyhedra
-from sage.geometry.hyperplane_arrangement.arrangement import HyperplaneArrangements
-from sage.rings.rational_field import QQ
-d = int(sys.argv[1])
-H = HyperplaneArrangements(QQ, tuple(f"x{i}" for i in range(d)))
-A = H(*[[0] + list(v) for v in itertools.product([0, 1], repeat=d) if any(v)])
+_SAGE_SNIPPET = SAGE_RESONANCE + """
 t = time.perf_counter()
 F = A.closed_faces()
 seconds = time.perf_counter() - t

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks._common import DEFAULT_OUT, machine_lines, write_text_atomic
+from benchmarks._common import DEFAULT_OUT, SAGE_RESONANCE, machine_lines, write_text_atomic
 
 __all__ = ["Row", "compute_rows", "format_rows", "main", "cdd_vertices", "fraction_volume"]
 
@@ -144,17 +144,7 @@ def fraction_volume(verts: list[tuple[Fraction, ...]], d: int) -> Fraction:
 # Sage, in its own interpreter
 # ----------------------------------------------------------------------
 
-_SAGE_SNIPPET = """
-import itertools, json, sys, time
-try:
-    import sage.all
-except ImportError:
-    import sage.all__sagemath_polyhedra
-from sage.geometry.hyperplane_arrangement.arrangement import HyperplaneArrangements
-from sage.rings.rational_field import QQ
-d = int(sys.argv[1])
-H = HyperplaneArrangements(QQ, tuple(f"x{i}" for i in range(d)))
-A = H(*[[0] + list(v) for v in itertools.product([0, 1], repeat=d) if any(v)])
+_SAGE_SNIPPET = SAGE_RESONANCE + """
 t = time.perf_counter()
 R = A.regions()
 t_regions = time.perf_counter() - t
