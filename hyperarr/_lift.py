@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -24,7 +24,7 @@ from hyperarr import _exact, _keys
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
-__all__ = ["Table", "flat_regions"]
+__all__ = ["Table", "flat_regions", "stream_regions"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
@@ -51,18 +51,59 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     if flat.regions is not None:
         return flat.regions
     by_dim = levels(lat, flat)
-    for dim in range(1, flat.dim + 1):
+    _build_up_to(lat, by_dim, flat.dim - 1)
+    flat.regions = _regions_of(lat, flat)
+    _release(by_dim, flat.dim - 1)
+    return flat.regions
+
+
+def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
+    """The regions of ``flat`` as `flat_regions` finds them, in batches, one per trace.
+
+    Batch j holds the regions with a facet on trace j that no earlier trace
+    gave; one key per region found so far decides that.  The children of
+    ``flat`` are built one at a time and released, so memory holds the
+    level below them, one child's table, one batch and the keys, never the
+    children's tables together.  The concatenated batches are the regions of
+    ``flat`` (their order is not that of `flat_regions`).
+    """
+    if flat.regions is not None or flat.dim <= 2 or flat.n_traces <= 1:
+        yield flat_regions(lat, flat)
+        return
+    by_dim = levels(lat, flat)
+    _build_up_to(lat, by_dim, flat.dim - 2)
+    linear = _is_linear(flat)
+    seen = _keys.Runs()
+    try:
+        for j in range(flat.n_traces):
+            child = lat.child(flat, j)
+            table = child.regions if child.regions is not None else _regions_of(lat, child, hunt=False)
+            batch = _lift_from(lat, flat, [table], [j], linear, seen)
+            if batch[0].shape[0]:
+                yield batch
+    finally:
+        _release(by_dim, flat.dim - 2)
+
+
+def _build_up_to(lat: Lattice, by_dim: list[list[Flat]], top: int) -> None:
+    """The tables of every flat of dimension ≤ ``top`` in ``by_dim``, level by level;
+    a level is released once the level above it is built."""
+    for dim in range(1, top + 1):
         for f in by_dim[dim]:
             if f.regions is None:
                 # Float witnesses are hunted for the flat asked for only: those
                 # below are seeds of the lift, where an exact point does as well.
-                f.regions = _regions_of(lat, f, hunt=f is flat)
+                f.regions = _regions_of(lat, f, hunt=False)
         if dim >= 2:
             for f in by_dim[dim - 1]:
                 f.regions = None
-    result = flat.regions
-    assert result is not None
-    return result
+
+
+def _release(by_dim: list[list[Flat]], dim: int) -> None:
+    """Forget the tables of the flats of dimension ``dim`` (kept only to build the level above)."""
+    if dim >= 1:
+        for f in by_dim[dim]:
+            f.regions = None
 
 
 def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
@@ -117,21 +158,38 @@ def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] 
 
 
 def _lift_all(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
-    """Regions of ``flat`` as lifts of the regions of its children.
-
-    Each region of the child ``flat ∩ trace j`` is a facet; the two regions
-    on its sides have the child's signs with trace j set to ±.  Sign vectors
-    are deduplicated first, then one witness per region is lifted.
-    """
+    """Regions of ``flat`` as lifts of the regions of all its children (their tables built)."""
     tables = [lat.child(flat, j).regions for j in range(flat.n_traces)]
-    counts = np.array([tb[0].shape[0] for tb in tables])  # type: ignore[index]
-    Sc = np.concatenate([tb[0] for tb in tables])  # type: ignore[index]
-    Wc = np.concatenate([tb[1] for tb in tables])  # type: ignore[index]
+    return _lift_from(lat, flat, tables, range(flat.n_traces), _is_linear(flat),  # type: ignore[arg-type]
+                      None, hunt)
+
+
+def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequence[int],
+               linear: bool, seen: "_keys.Runs | None" = None, hunt: bool = True) -> Table:
+    """Regions of ``flat`` as lifts of the regions of its children on ``traces``.
+
+    Each region of the child ``flat ∩ trace j`` (its table in ``tables``) is
+    a facet; the two regions on its sides have the child's signs with trace
+    j set to ±.  Sign vectors are deduplicated first (and, given ``seen``,
+    those already in it are dropped and the new ones added), then one
+    witness per region is lifted.
+    """
+    counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
+    Sc = np.concatenate([tb[0] for tb in tables])
+    Wc = np.concatenate([tb[1] for tb in tables])
     offsets = np.concatenate([[0], np.cumsum(counts)]).tolist()
-    Xc = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}  # type: ignore[index]
-    jj = np.repeat(np.arange(flat.n_traces), counts)
-    linear = _is_linear(flat)
+    Xc = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}
+    jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    if seen is not None:
+        keys = _keys.pack(S)
+        new = ~seen.member(keys)
+        seen.add(keys[new])
+        if not new.all():
+            renumber = np.cumsum(new) - 1
+            kept = new[region]
+            S, first = S[new], first[new]
+            cand, region = cand[kept], renumber[region[kept]]
     X: dict[int, Point] = {}
     if lat.witnesses:
         W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)
@@ -162,7 +220,7 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     total = Sc.shape[0]
     if linear:
         r0 = int(flat.rep[0])
-        pos0 = flat.tsign[r0] * Sc[:, r0] > 0
+        pos0 = flat.tsign[r0] * Sc[:, r0] > 0  # trace 0 has sign 0 on its own child only
         cand = np.concatenate([np.flatnonzero((jj == 0) | pos0),
                                total + np.flatnonzero((jj != 0) & pos0)])
     else:

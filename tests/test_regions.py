@@ -287,7 +287,7 @@ def _check_against_chi(A, R):
     _check_table(A, R)
     assert len(R) == A.n_regions()
     if A.is_essential():
-        assert int(R.bounded.sum()) == A.n_bounded_regions()
+        assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
         np.testing.assert_array_equal(R.relatively_bounded, R.bounded)
     else:
         assert not R.bounded.any()
@@ -1114,3 +1114,51 @@ def test_the_lower_bound_stops_at_a_part_it_cannot_count(monkeypatch):
 
     monkeypatch.setattr(regions_module, "n_regions", refuse_large)
     assert 0 < regions_module._lower_bound(A, 10**18) <= real(A)
+
+
+# ----------------------------------------------------------------------------
+# Outside general position, iter_regions streams the lattice lift
+# ----------------------------------------------------------------------------
+
+
+def _witnesses_are_exact(A, R):
+    inside = R.points_inside
+    assert np.array_equal(A.signs(R.points[inside]), R.signs[inside])
+    for r in np.flatnonzero(~inside).tolist():
+        assert A.signs(np.array([R.exact_points[r]], dtype=object)).tolist() == [R.signs[r].tolist()]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_arrangements(max_n=9, min_d=3, max_d=4), st.integers(1, 40))
+def test_the_lattice_stream_equals_the_table_region_for_region(A, chunk_size):
+    """The chunks are the table's rows in order (signs, witnesses, both flags), and no table is built."""
+    chunks = list(A.iter_regions(chunk_size=chunk_size))
+    streamed = "_region_table" not in vars(A)
+    R = A.regions(max_regions=None)
+    assert Regions.concatenate(chunks) == R
+    assert all(1 <= len(c) <= chunk_size for c in chunks[:-1])
+    assert sum(map(len, chunks)) == A.n_regions()
+    assert len({tuple(s) for s in R.signs.tolist()}) == len(R)
+    _witnesses_are_exact(A, R)
+    if not A.is_generic():
+        assert streamed
+
+
+@pytest.mark.parametrize("make", [lambda: library.resonance(5), lambda: library.threshold(4),
+                                  lambda: library.shi(4), lambda: library.catalan(4)],
+                         ids=["R5", "T4", "shi4", "cat4"])
+def test_named_families_stream_and_release_their_children(make):
+    from hyperarr import _lattice
+
+    A = make()
+    chunks = list(A.iter_regions(chunk_size=1000))
+    assert "_region_table" not in vars(A)
+    assert sum(map(len, chunks)) == A.n_regions()
+    lat = A._lattice
+    below = _lattice.levels(lat, lat.top)
+    # Nothing of the lift stays behind: the children and their own children are released.
+    assert all(f.regions is None for dim in (A.dim - 1, A.dim - 2) for f in below[dim])
+    R = Regions.concatenate(chunks)
+    assert R == A.regions()
+    _witnesses_are_exact(A, R)
+    assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
