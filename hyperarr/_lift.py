@@ -57,38 +57,131 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     return flat.regions
 
 
+#: Rows of one level's tables up to which the levels below the children are held whole.
+LEVEL_ROWS = 1_000_000
+#: Most hyperplanes whose signs cut the stream into cells (2^(p−1) pairs of opposite cells).
+MAX_CELL_PLANES = 8
+#: Levels of flats always held whole (the low ones are many small tables, cheap to hold).
+MIN_LEVELS = 2
+
+
+class Cell:
+    """The regions whose signs on the hyperplanes ``planes`` are ``sigma`` or ``−sigma``.
+
+    A pair of opposite sign-prefix cells: the regions of a flat in it are
+    the lifts of the regions of its children in it, where a sign 0 (the
+    child lies in that hyperplane) matches either sign.  The pair is closed
+    under y ↦ −y, so a linear flat keeps building one side and negating it,
+    and every region gets the witness it gets without cells.
+    """
+
+    __slots__ = ("planes", "sigma")
+
+    def __init__(self, planes: Sequence[int], sigma: Sequence[int]) -> None:
+        self.planes = np.asarray(planes, dtype=np.intp)
+        self.sigma = np.asarray(sigma, dtype=np.int8)
+
+    def mask(self, S: NDArray[np.int8]) -> NDArray[np.bool_]:
+        """Which rows of the sign matrix S lie in the pair of cells."""
+        sub = S[:, self.planes]
+        zero = sub == 0
+        return np.asarray(((sub == self.sigma) | zero).all(axis=1) | ((sub == -self.sigma) | zero).all(axis=1))
+
+
 def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
-    """The regions of ``flat`` as `flat_regions` finds them, in batches, one per trace.
+    """The regions of ``flat`` as `flat_regions` finds them, in batches.
 
     Batch j holds the regions with a facet on trace j that no earlier trace
     gave; one key per region found so far decides that.  The children of
     ``flat`` are built one at a time and released, so memory holds the
-    level below them, one child's table, one batch and the keys, never the
-    children's tables together.  The concatenated batches are the regions of
-    ``flat`` (their order is not that of `flat_regions`).
+    levels below them, one child's table, one batch and the keys, never
+    the children's tables together.
+
+    The levels below are held whole while they stay small (`LEVEL_ROWS`).
+    Above the last such level, everything is built once per pair of opposite
+    cells of the signs on the first hyperplanes (`Cell`), so that each level
+    holds about `LEVEL_ROWS` rows at a time.  Every region comes with the
+    witness `flat_regions` gives it; the order is cell by cell, then batch by
+    batch.
     """
     if flat.regions is not None or flat.dim <= 2 or flat.n_traces <= 1:
         yield flat_regions(lat, flat)
         return
     by_dim = levels(lat, flat)
-    _build_up_to(lat, by_dim, flat.dim - 2)
+    base, rows, growth = 0, 0, 1.0
+    for dim in range(1, flat.dim - 1):
+        if dim > MIN_LEVELS and rows * growth > LEVEL_ROWS:
+            break
+        _build_up_to(lat, by_dim, dim, start=dim)
+        new = sum(f.regions[0].shape[0] for f in by_dim[dim])  # type: ignore[index]
+        growth = new / rows if rows else 1.0
+        base, rows = dim, new
+    try:
+        for cell in _cells(lat, rows * growth if base < flat.dim - 2 else 0):
+            yield from _stream_cell(lat, flat, by_dim, base, cell)
+    finally:
+        _release(by_dim, base)
+
+
+def _cells(lat: Lattice, expected: float) -> list[Cell | None]:
+    """Pairs of opposite cells, enough for ``expected`` rows to come down to about `LEVEL_ROWS` each."""
+    pairs = math.ceil(expected / LEVEL_ROWS)
+    if pairs <= 1:
+        return [None]
+    p = min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))
+    planes = range(p)
+    return [Cell(planes, (1,) + rest) for rest in itertools.product((1, -1), repeat=p - 1)]
+
+
+def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
+                 cell: Cell | None) -> Iterator[Table]:
+    """The batches of ``flat``'s regions in ``cell`` (all of them for None); the levels up to
+    ``base`` are held whole, those above are built for this cell and released."""
+    memo: dict[int, Table] = {}
+
+    def tables(f: Flat) -> list[Table]:
+        out = []
+        for j in range(f.n_traces):
+            c = lat.child(f, j)
+            table = memo[c.key] if c.dim > base else c.regions
+            assert table is not None
+            out.append(_select(table, cell.mask(table[0])) if cell is not None and c.dim == base else table)
+        return out
+
+    for dim in range(base + 1, flat.dim - 1):
+        for f in by_dim[dim]:
+            memo[f.key] = _regions_of(lat, f, hunt=False, tables=tables(f), cell=cell)
+        for f in by_dim[dim - 1] if dim - 1 > base else ():
+            del memo[f.key]
     linear = _is_linear(flat)
     seen = _keys.Runs()
-    try:
-        for j in range(flat.n_traces):
-            child = lat.child(flat, j)
-            table = child.regions if child.regions is not None else _regions_of(lat, child, hunt=False)
-            batch = _lift_from(lat, flat, [table], [j], linear, seen)
-            if batch[0].shape[0]:
-                yield batch
-    finally:
-        _release(by_dim, flat.dim - 2)
+    for j in range(flat.n_traces):
+        child = lat.child(flat, j)
+        table = _regions_of(lat, child, hunt=False, tables=tables(child), cell=cell)
+        batch = _lift_from(lat, flat, [table], [j], linear, seen, cell=cell)
+        if batch[0].shape[0]:
+            yield batch
 
 
-def _build_up_to(lat: Lattice, by_dim: list[list[Flat]], top: int) -> None:
-    """The tables of every flat of dimension ≤ ``top`` in ``by_dim``, level by level;
-    a level is released once the level above it is built."""
-    for dim in range(1, top + 1):
+def _select(table: Table, keep: NDArray[np.bool_]) -> Table:
+    """The rows of a table where ``keep`` holds (exact witnesses renumbered)."""
+    if keep.all():
+        return table
+    S, W, X = table
+    rows = np.flatnonzero(keep)
+    if X:
+        at = {int(r): i for i, r in enumerate(rows.tolist())}
+        X = {at[r]: p for r, p in X.items() if r in at}
+    S, W = S[rows], W[rows]
+    S.setflags(write=False)
+    W.setflags(write=False)
+    return S, W, X
+
+
+def _build_up_to(lat: Lattice, by_dim: list[list[Flat]], top: int, start: int = 1) -> None:
+    """The tables of every flat of dimension ``start`` to ``top`` in ``by_dim``, level by
+    level; a level is released once the level above it is built."""
+    for dim in range(start, top + 1):
         for f in by_dim[dim]:
             if f.regions is None:
                 # Float witnesses are hunted for the flat asked for only: those
@@ -106,7 +199,9 @@ def _release(by_dim: list[list[Flat]], dim: int) -> None:
             f.regions = None
 
 
-def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
+def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True, tables: Sequence[Table] | None = None,
+                cell: Cell | None = None) -> Table:
+    """The table of ``flat`` from its children's ``tables`` (their own, if None), in ``cell`` if given."""
     X: dict[int, Point] = {}
     if flat.n_traces == 0:
         S = flat.tsign[None, :].copy()
@@ -118,10 +213,13 @@ def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
         if pencil is not None:
             S, W = pencil
         else:
-            S, W, X = _lift_all(lat, flat, hunt)
+            if tables is None:
+                return _lift_all(lat, flat, hunt)
+            return _lift_from(lat, flat, tables, range(flat.n_traces), _is_linear(flat),
+                              None, hunt, cell)
     S.setflags(write=False)
     W.setflags(write=False)
-    return S, W, X
+    return (S, W, X) if cell is None else _select((S, W, X), cell.mask(S))
 
 
 def _is_linear(flat: Flat) -> bool:
@@ -165,14 +263,15 @@ def _lift_all(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
 
 
 def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequence[int],
-               linear: bool, seen: "_keys.Runs | None" = None, hunt: bool = True) -> Table:
+               linear: bool, seen: "_keys.Runs | None" = None, hunt: bool = True,
+               cell: Cell | None = None) -> Table:
     """Regions of ``flat`` as lifts of the regions of its children on ``traces``.
 
     Each region of the child ``flat ∩ trace j`` (its table in ``tables``) is
     a facet; the two regions on its sides have the child's signs with trace
     j set to ±.  Sign vectors are deduplicated first (and, given ``seen``,
-    those already in it are dropped and the new ones added), then one
-    witness per region is lifted.
+    those already in it are dropped and the new ones added; given ``cell``,
+    those outside it are dropped), then one witness per region is lifted.
     """
     counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
     Sc = np.concatenate([tb[0] for tb in tables])
@@ -181,15 +280,16 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
     Xc = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}
     jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)
     if seen is not None:
         keys = _keys.pack(S)
-        new = ~seen.member(keys)
-        seen.add(keys[new])
-        if not new.all():
-            renumber = np.cumsum(new) - 1
-            kept = new[region]
-            S, first = S[new], first[new]
-            cand, region = cand[kept], renumber[region[kept]]
+        keep &= ~seen.member(keys)
+        seen.add(keys[keep])
+    if not keep.all():
+        renumber = np.cumsum(keep) - 1
+        kept = keep[region]
+        S, first = S[keep], first[keep]
+        cand, region = cand[kept], renumber[region[kept]]
     X: dict[int, Point] = {}
     if lat.witnesses:
         W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)

@@ -1162,3 +1162,61 @@ def test_named_families_stream_and_release_their_children(make):
     assert R == A.regions()
     _witnesses_are_exact(A, R)
     assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
+
+
+def _sorted(R):
+    from hyperarr import _keys
+
+    return R[np.argsort(_keys.pack(R.signs), kind="stable")]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_arrangements(max_n=9, min_d=4, max_d=5), st.integers(1, 30), st.integers(1, 4))
+def test_the_stream_cut_into_cells_gives_every_region_its_own_witness(A, chunk_size, planes):
+    """Built one pair of sign cells at a time, the stream holds the same regions, witnesses and flags."""
+    from hyperarr import _lift
+
+    whole = A.regions(max_regions=None)
+    B = arrangement_from_rows([list(r) for r in A.exact_rows], A.dim)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_lift, "LEVEL_ROWS", 1)
+        mp.setattr(_lift, "MIN_LEVELS", 0)
+        mp.setattr(_lift, "MAX_CELL_PLANES", planes)
+        calls = []
+        mp.setattr(_lift, "_stream_cell", lambda *a, _f=_lift._stream_cell: calls.append(a[-1]) or _f(*a))
+        chunks = list(B.iter_regions(chunk_size=chunk_size))
+        p = min(planes, len(B._prepared.rows))
+        # Pairs of cells: a power of two, at most 2^(p−1), each a Cell (one None: no cells).
+        assert calls in ([], [None]) or (
+            1 <= len(calls) <= 2 ** (p - 1) and len(calls) & (len(calls) - 1) == 0 and None not in calls)
+        assert Regions.concatenate(chunks) == B.regions(max_regions=None)
+    assert _sorted(Regions.concatenate(chunks)) == _sorted(whole)
+
+
+@pytest.mark.parametrize("make", [lambda: library.threshold(4), lambda: library.shi(4),
+                                  lambda: library.catalan(4)], ids=["T4", "shi4", "cat4"])
+def test_named_families_cut_into_four_pairs_of_cells(make, monkeypatch):
+    from hyperarr import _lift
+
+    whole = make().regions()
+    monkeypatch.setattr(_lift, "LEVEL_ROWS", 1)
+    monkeypatch.setattr(_lift, "MIN_LEVELS", 0)
+    monkeypatch.setattr(_lift, "MAX_CELL_PLANES", 3)
+    calls = []
+    monkeypatch.setattr(_lift, "_stream_cell", lambda *a, _f=_lift._stream_cell: calls.append(a[-1]) or _f(*a))
+    A = make()
+    streamed = Regions.concatenate(list(A.iter_regions(chunk_size=100)))
+    assert [c.sigma.tolist() for c in calls] == [[1, 1, 1], [1, 1, -1], [1, -1, 1], [1, -1, -1]]
+    assert _sorted(streamed) == _sorted(whole)
+    assert streamed == A.regions()
+
+
+def test_cells_pair_opposite_sign_prefixes():
+    from hyperarr import _lift
+
+    cells = _lift._cells(library.resonance(4)._lattice, 3.5 * _lift.LEVEL_ROWS)
+    assert [c.sigma.tolist() for c in cells] == [[1, 1, 1], [1, 1, -1], [1, -1, 1], [1, -1, -1]]
+    S = np.array([[1, 1, 1, 0], [-1, -1, -1, 1], [1, 0, -1, 1], [0, 0, 0, 1], [1, -1, 1, 1]], dtype=np.int8)
+    assert cells[0].mask(S).tolist() == [True, True, False, True, False]
+    assert cells[1].mask(S).tolist() == [False, False, True, True, False]
+    assert _lift._cells(library.resonance(4)._lattice, 0.5 * _lift.LEVEL_ROWS) == [None]
