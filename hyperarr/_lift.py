@@ -15,6 +15,7 @@ import functools
 import itertools
 import math
 from collections.abc import Iterator, Sequence
+from typing import Any
 from fractions import Fraction
 
 import numpy as np
@@ -24,7 +25,7 @@ from hyperarr import _exact, _keys
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
-__all__ = ["Table", "flat_regions", "stream_regions"]
+__all__ = ["Table", "canonical", "flat_regions", "stream_regions"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
@@ -89,23 +90,23 @@ class Cell:
 
 
 def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
-    """The regions of ``flat`` as `flat_regions` finds them, in batches.
+    """The regions of ``flat`` in canonical order (`canonical`), one table per pair of cells.
 
-    Batch j holds the regions with a facet on trace j that no earlier trace
-    gave; one key per region found so far decides that.  The children of
-    ``flat`` are built one at a time and released, so memory holds the
-    levels below them, one child's table, one batch and the keys, never
-    the children's tables together.
+    Within a pair of cells, the regions come in batches: batch j holds the
+    regions with a facet on trace j that no earlier trace gave, and one key
+    per region found so far decides that.  The children of ``flat`` are built
+    one at a time and released, so memory holds the levels below them, one
+    child's table, the pair's regions and their keys, never the children's
+    tables together.
 
     The levels below are held whole while they stay small (`LEVEL_ROWS`).
     Above the last such level, everything is built once per pair of opposite
     cells of the signs on the first hyperplanes (`Cell`), so that each level
     holds about `LEVEL_ROWS` rows at a time.  Every region comes with the
-    witness `flat_regions` gives it; the order is cell by cell, then batch by
-    batch.
+    witness `flat_regions` gives it, whatever the cells.
     """
     if flat.regions is not None or flat.dim <= 2 or flat.n_traces <= 1:
-        yield flat_regions(lat, flat)
+        yield _sorted(flat_regions(lat, flat))
         return
     by_dim = levels(lat, flat)
     base, rows, growth = 0, 0, 1.0
@@ -118,9 +119,45 @@ def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
         base, rows = dim, new
     try:
         for cell in _cells(lat, rows * growth if base < flat.dim - 2 else 0):
-            yield from _stream_cell(lat, flat, by_dim, base, cell)
+            batches = list(_stream_cell(lat, flat, by_dim, base, cell))
+            if batches:
+                yield _sorted(_join(batches))
     finally:
         _release(by_dim, base)
+
+
+def canonical(S: NDArray[np.int8]) -> NDArray[Any]:
+    """Sort keys of the regions of a whole space: signs times the first sign, then the first sign.
+
+    Sorting by them puts the two opposite cells of every sign prefix of the
+    first hyperplanes (a `Cell`) next to each other, in the order of the
+    prefix with the first sign made +, so that regions built one pair of
+    cells at a time, or one pair a task, come out in one order.
+    """
+    first = S[:, :1]
+    return _keys.from_bytes(np.packbits(np.concatenate([S * first > 0, first > 0], axis=1), axis=1))
+
+
+def _sorted(table: Table) -> Table:
+    """A table of a whole space's regions in canonical order."""
+    S, W, X = table
+    if S.shape[0] <= 1 or S.shape[1] == 0:
+        return table
+    order = np.argsort(canonical(S), kind="stable")
+    if X:
+        at = np.empty_like(order)
+        at[order] = np.arange(order.size)
+        X = {int(at[r]): p for r, p in X.items()}
+    return S[order], W[order], X
+
+
+def _join(tables: Sequence[Table]) -> Table:
+    """Tables of one flat, one after the other."""
+    if len(tables) == 1:
+        return tables[0]
+    offsets = np.cumsum([0] + [tb[0].shape[0] for tb in tables]).tolist()
+    X = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}
+    return np.concatenate([tb[0] for tb in tables]), np.concatenate([tb[1] for tb in tables]), X
 
 
 def _cells(lat: Lattice, expected: float) -> list[Cell | None]:
@@ -130,7 +167,8 @@ def _cells(lat: Lattice, expected: float) -> list[Cell | None]:
         return [None]
     p = min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))
     planes = range(p)
-    return [Cell(planes, (1,) + rest) for rest in itertools.product((1, -1), repeat=p - 1)]
+    # In the order of `canonical`: the prefix with the first sign +, − before +.
+    return [Cell(planes, (1,) + rest) for rest in itertools.product((-1, 1), repeat=p - 1)]
 
 
 def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
@@ -274,10 +312,7 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
     those outside it are dropped), then one witness per region is lifted.
     """
     counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
-    Sc = np.concatenate([tb[0] for tb in tables])
-    Wc = np.concatenate([tb[1] for tb in tables])
-    offsets = np.concatenate([[0], np.cumsum(counts)]).tolist()
-    Xc = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}
+    Sc, Wc, Xc = _join(tables)
     jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
     keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)
