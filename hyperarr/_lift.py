@@ -25,7 +25,7 @@ from hyperarr import _exact, _keys
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
-__all__ = ["Table", "canonical", "flat_regions", "stream_regions"]
+__all__ = ["Table", "Cell", "canonical", "cells_of", "flat_regions", "stream_regions"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
@@ -89,7 +89,8 @@ class Cell:
         return np.asarray(((sub == self.sigma) | zero).all(axis=1) | ((sub == -self.sigma) | zero).all(axis=1))
 
 
-def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
+def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None = None,
+                   release: bool = True) -> Iterator[Table]:
     """The regions of ``flat`` in canonical order (`canonical`), one table per pair of cells.
 
     Within a pair of cells, the regions come in batches: batch j holds the
@@ -104,9 +105,18 @@ def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
     cells of the signs on the first hyperplanes (`Cell`), so that each level
     holds about `LEVEL_ROWS` rows at a time.  Every region comes with the
     witness `flat_regions` gives it, whatever the cells.
+
+    ``pairs = (p, lo, hi)`` asks for the pairs lo to hi − 1 of `cells_of(p)`
+    only (one task's share); ``release=False`` keeps the levels held whole
+    for the next call on the same lattice.
     """
+    chosen = None if pairs is None else cells_of(pairs[0])[pairs[1] : pairs[2]]
     if flat.regions is not None or flat.dim <= 2 or flat.n_traces <= 1:
-        yield _sorted(flat_regions(lat, flat))
+        table = _sorted(flat_regions(lat, flat))
+        if chosen is not None:
+            table = _select(table, np.logical_or.reduce([c.mask(table[0]) for c in chosen]))
+        if table[0].shape[0]:
+            yield table
         return
     by_dim = levels(lat, flat)
     base, rows, growth = 0, 0, 1.0
@@ -118,12 +128,13 @@ def stream_regions(lat: Lattice, flat: Flat) -> Iterator[Table]:
         growth = new / rows if rows else 1.0
         base, rows = dim, new
     try:
-        for cell in _cells(lat, rows * growth if base < flat.dim - 2 else 0):
+        for cell in chosen if chosen is not None else _cells(lat, rows * growth if base < flat.dim - 2 else 0):
             batches = list(_stream_cell(lat, flat, by_dim, base, cell))
             if batches:
                 yield _sorted(_join(batches))
     finally:
-        _release(by_dim, base)
+        if release:
+            _release(by_dim, base)
 
 
 def canonical(S: NDArray[np.int8]) -> NDArray[Any]:
@@ -165,10 +176,13 @@ def _cells(lat: Lattice, expected: float) -> list[Cell | None]:
     pairs = math.ceil(expected / LEVEL_ROWS)
     if pairs <= 1:
         return [None]
-    p = min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))
-    planes = range(p)
+    return list(cells_of(min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))))
+
+
+def cells_of(p: int) -> list[Cell]:
+    """The 2^(p−1) pairs of opposite cells of the signs on the first p hyperplanes, in canonical order."""
     # In the order of `canonical`: the prefix with the first sign +, − before +.
-    return [Cell(planes, (1,) + rest) for rest in itertools.product((-1, 1), repeat=p - 1)]
+    return [Cell(range(p), (1,) + rest) for rest in itertools.product((-1, 1), repeat=p - 1)]
 
 
 def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,

@@ -701,14 +701,16 @@ def _generic_table(A: "Arrangement") -> Regions | None:
     return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded, relative)
 
 
-def _lattice_batches(A: "Arrangement") -> Iterator[Regions]:
-    """The regions of ``A`` over the intersection lattice, in the batches of `stream_regions`."""
+def _lattice_batches(A: "Arrangement", pairs: tuple[int, int, int] | None = None,
+                     release: bool = True) -> Iterator[Regions]:
+    """The regions of ``A`` over the intersection lattice, in the tables of `stream_regions`
+    (``pairs`` and ``release`` as there)."""
     prep = A._prepared
     lat = A._lattice
     central = A.is_central()
     bounded = _bounded.Bounded(prep.rows, A.dim, central)
     relative = None if A.is_essential() else _bounded.Bounded.relative(prep.rows, A.dim, central)
-    for S, W, X in stream_regions(lat, lat.top):
+    for S, W, X in stream_regions(lat, lat.top, pairs, release):
         exact = None
         if X:
             W = W.copy()
