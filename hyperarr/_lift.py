@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _keys
+from hyperarr import _exact, _keys, _memory
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
@@ -58,8 +58,11 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     return flat.regions
 
 
-#: Rows of one level's tables up to which the levels below the children are held whole.
-LEVEL_ROWS = 1_000_000
+#: Rows of one level's tables up to which the levels below the children are held whole
+#: (None: as many as fill `LEVEL_SHARE` of the memory available).
+LEVEL_ROWS: int | None = None
+#: The share of the memory available that one level of tables may fill.
+LEVEL_SHARE = 0.15
 #: Most hyperplanes whose signs cut the stream into cells (2^(p−1) pairs of opposite cells).
 MAX_CELL_PLANES = 8
 #: Levels of flats always held whole (the low ones are many small tables, cheap to hold).
@@ -100,11 +103,14 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
     child's table, the pair's regions and their keys, never the children's
     tables together.
 
-    The levels below are held whole while they stay small (`LEVEL_ROWS`).
-    Above the last such level, everything is built once per pair of opposite
-    cells of the signs on the first hyperplanes (`Cell`), so that each level
-    holds about `LEVEL_ROWS` rows at a time.  Every region comes with the
-    witness `flat_regions` gives it, whatever the cells.
+    The levels below are held whole while they fit (`LEVEL_ROWS`, by
+    default a share of the memory available).  Above the last such level,
+    everything is built once per pair of opposite cells of the signs on the
+    first hyperplanes (`Cell`), so that each level holds about that many
+    rows at a time.  Cells cost time (every flat above is visited once a
+    pair), so they are used only where memory needs them.  Every region
+    comes with the witness `flat_regions` gives it, and the order is
+    canonical, whatever the cells.
 
     ``pairs = (p, lo, hi)`` asks for the pairs lo to hi − 1 of `cells_of(p)`
     only (one task's share); ``release=False`` keeps the levels held whole
@@ -120,15 +126,17 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
         return
     by_dim = levels(lat, flat)
     base, rows, growth = 0, 0, 1.0
+    budget = _level_rows(lat)
     for dim in range(1, flat.dim - 1):
-        if dim > MIN_LEVELS and rows * growth > LEVEL_ROWS:
+        if dim > MIN_LEVELS and rows * growth > budget:
             break
         _build_up_to(lat, by_dim, dim, start=dim)
         new = sum(f.regions[0].shape[0] for f in by_dim[dim])  # type: ignore[index]
         growth = new / rows if rows else 1.0
         base, rows = dim, new
     try:
-        for cell in chosen if chosen is not None else _cells(lat, rows * growth if base < flat.dim - 2 else 0):
+        expected = rows * growth if base < flat.dim - 2 else 0
+        for cell in chosen if chosen is not None else _cells(lat, expected, budget):
             batches = list(_stream_cell(lat, flat, by_dim, base, cell))
             if batches:
                 yield _sorted(_join(batches))
@@ -171,9 +179,17 @@ def _join(tables: Sequence[Table]) -> Table:
     return np.concatenate([tb[0] for tb in tables]), np.concatenate([tb[1] for tb in tables]), X
 
 
-def _cells(lat: Lattice, expected: float) -> list[Cell | None]:
-    """Pairs of opposite cells, enough for ``expected`` rows to come down to about `LEVEL_ROWS` each."""
-    pairs = math.ceil(expected / LEVEL_ROWS)
+def _level_rows(lat: Lattice) -> int:
+    """`LEVEL_ROWS`, or the rows of tables (signs and witnesses) that fill `LEVEL_SHARE` of the memory."""
+    if LEVEL_ROWS is not None:
+        return LEVEL_ROWS
+    memory = _memory.available() or 2**32
+    return max(1, int(LEVEL_SHARE * memory / (lat.h + 8 * lat.d + 8)))
+
+
+def _cells(lat: Lattice, expected: float, budget: int) -> list[Cell | None]:
+    """Pairs of opposite cells, enough for ``expected`` rows to come down to about ``budget`` each."""
+    pairs = math.ceil(expected / budget)
     if pairs <= 1:
         return [None]
     return list(cells_of(min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))))
