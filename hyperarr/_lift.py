@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _keys, _memory
+from hyperarr import _exact, _generic_jit, _keys, _lift_jit, _memory
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
@@ -148,13 +148,14 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
 def canonical(S: NDArray[np.int8]) -> NDArray[Any]:
     """Sort keys of the regions of a whole space: signs times the first sign, then the first sign.
 
-    Sorting by them puts the two opposite cells of every sign prefix of the
-    first hyperplanes (a `Cell`) next to each other, in the order of the
-    prefix with the first sign made +, so that regions built one pair of
-    cells at a time, or one pair a task, come out in one order.
+    + comes before −.  Sorting by them puts the two opposite cells of every
+    sign prefix of the first hyperplanes (a `Cell`) next to each other, in
+    the order of the prefix with the first sign made +, so that regions
+    built one pair of cells at a time, or one pair a task, come out in one
+    order.
     """
     first = S[:, :1]
-    return _keys.from_bytes(np.packbits(np.concatenate([S * first > 0, first > 0], axis=1), axis=1))
+    return _keys.from_bytes(np.packbits(np.concatenate([S * first < 0, first < 0], axis=1), axis=1))
 
 
 def _sorted(table: Table) -> Table:
@@ -197,8 +198,8 @@ def _cells(lat: Lattice, expected: float, budget: int) -> list[Cell | None]:
 
 def cells_of(p: int) -> list[Cell]:
     """The 2^(p−1) pairs of opposite cells of the signs on the first p hyperplanes, in canonical order."""
-    # In the order of `canonical`: the prefix with the first sign +, − before +.
-    return [Cell(range(p), (1,) + rest) for rest in itertools.product((-1, 1), repeat=p - 1)]
+    # In the order of `canonical`: the prefix with the first sign +, + before −.
+    return [Cell(range(p), (1,) + rest) for rest in itertools.product((1, -1), repeat=p - 1)]
 
 
 def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
@@ -406,10 +407,6 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     return S[first], cand[first], cand, rank[region_of]
 
 
-#: Rows per block of the witness lift (bounds its (regions × traces) temporaries).
-_BLOCK = 2048
-
-
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
                     jj: NDArray[np.intp], first: NDArray[np.intp], total: int,
                     X: dict[int, Point], hunt: bool = True) -> NDArray[np.float64]:
@@ -433,32 +430,10 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
     gather = colidx - (colidx > kk[:, None])
     Y = Wc[src][ar[:, None], np.minimum(gather, m - 2)] if m >= 2 else np.zeros((first.size, m))
     Y[ar, kk] = 0.0
-    R = flat.rows_f
     expected = S[:, flat.rep] * flat.tsign[flat.rep]
-    got = np.empty_like(expected)
-    ok = np.empty(first.size, dtype=bool)
-    # In row blocks: the (regions × traces) temporaries stay small.
-    for lo in range(0, first.size, _BLOCK):
-        b = slice(lo, min(first.size, lo + _BLOCK))
-        ab = np.arange(b.stop - b.start)
-        kb, rb = kk[b], rj[b]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            V = Y[b] @ R[:, :m].T - R[:, m]
-            coef = R[:, kb].T  # (rows, t): coefficient of the eliminated coordinate
-            tc = -V / coef
-            del V
-            t0 = tc[ab, rb]
-            valid = coef != 0
-            valid[ab, rb] = False
-            up = np.where(valid & (tc > t0[:, None]), tc, np.inf).min(axis=1)
-            down = np.where(valid & (tc < t0[:, None]), tc, -np.inf).max(axis=1)
-            del tc, valid, coef
-            step = np.maximum(1.0, np.abs(t0))
-            t_plus = np.where(np.isfinite(up), 0.5 * (t0 + up), t0 + step)
-            t_minus = np.where(np.isfinite(down), 0.5 * (t0 + down), t0 - step)
-        Y[lo + ab, kb] = np.where(side[b] > 0, t_plus, t_minus)
-        ok[b] = np.isfinite(Y[b]).all(axis=1)
-        got[b] = _exact.affine_signs(R, flat.rows_exact, np.where(ok[b][:, None], Y[b], 0.0))
+    _lift_jit.lift_coordinate(flat.rows_f, Y, kk, rj, side)
+    ok = np.asarray(np.isfinite(Y).all(axis=1), dtype=bool)
+    got = _checked_signs(flat, np.where(ok[:, None], Y, 0.0))
     child_ok = np.asarray(np.isfinite(Wc[src]).all(axis=1), dtype=bool)
     for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
         float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
@@ -469,6 +444,18 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
         else:
             Y[r] = float_point
     return Y
+
+
+def _checked_signs(flat: Flat, points: NDArray[np.float64]) -> NDArray[np.int8]:
+    """The exact signs of the flat's traces at float points: the compiled filter, then
+    integers where it cannot decide (`_exact.affine_signs`, in one pass)."""
+    m, t = points.shape[0], flat.n_traces
+    out = np.empty((m, t), dtype=np.int8)
+    unsure = np.empty((m, t), dtype=bool)
+    if _generic_jit.float_signs(flat.rows_f, np.ascontiguousarray(points), *_exact.filter_constants(flat.dim),
+                                out, unsure):
+        out = _exact.exact_where(flat.rows_exact, points, unsure, out)
+    return out
 
 
 def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray[np.float64],

@@ -493,10 +493,10 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     -------
     Regions
         In a deterministic order for the given input.  Outside general
-        position the order is canonical: by sign vector, the first
-        hyperplane's sign factored out (the regions R and −R of a central
-        arrangement are neighbours), whatever the pieces the enumeration
-        was cut into.
+        position the order is canonical: by sign vector, + before −, the
+        first hyperplane's sign factored out (the regions R and −R of a
+        central arrangement are neighbours), whatever the pieces the
+        enumeration was cut into.
 
     Raises
     ------
