@@ -142,6 +142,14 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     atomic_write_text(path, text)
 
 
+def publish(lines: Sequence[str], out: str | os.PathLike[str]) -> int:
+    """Print a results document and write it atomically to ``out``; the exit status 0."""
+    text = "\n".join(lines)
+    print(text)
+    write_text_atomic(out, text)
+    return 0
+
+
 def fmt_seconds(t: float | None) -> str:
     """``0.0123`` → ``12.3 ms``; ``4.56`` → ``4.56 s``."""
     if t is None:

@@ -2,9 +2,10 @@
 
 Run from the repository root::
 
-    python -m benchmarks.distributed            # generic(22, 10), 3 runs each
-    python -m benchmarks.distributed --quick    # generic(16, 8), 2 runs each
-    python -m benchmarks.distributed --out DIR  # default benchmarks/results
+    python -m benchmarks.distributed                # generic(22, 10), 3 runs each
+    python -m benchmarks.distributed --quick        # generic(16, 8), 2 runs each
+    python -m benchmarks.distributed --degenerate   # resonance(6), 1 run each (--quick: resonance(5))
+    python -m benchmarks.distributed --out DIR      # default benchmarks/results
 
 Two ``distributed.LocalCluster`` s (worker processes, one thread each; Dask
 sets the BLAS threads of a worker to 1) run ``regions_to_parquet`` on the
@@ -60,7 +61,9 @@ def _run(A: Any, client: Any, partitions: int) -> tuple[float, int, int]:
     return seconds, size, partitions
 
 
-def measure(n: int, d: int, repeat: int, partitions: int) -> tuple[list[Row], list[str]]:
+def measure(n: int, d: int, repeat: int, partitions: int, family: str = "generic") -> tuple[list[Row], list[str]]:
+    """``generic(n, d)`` (the vertex method's three rounds), or ``resonance(d)`` (one task a
+    range of pairs of sign cells over the lattice) when ``family`` is "resonance"."""
     import numpy as np
     from distributed import Client, LocalCluster
 
@@ -68,7 +71,7 @@ def measure(n: int, d: int, repeat: int, partitions: int) -> tuple[list[Row], li
     from hyperarr import library
     from hyperarr.distributed import MAX_BUCKETS, read_regions, regions_to_parquet
 
-    base = library.generic(n, d, seed=SEED)
+    base = library.generic(n, d, seed=SEED) if family == "generic" else library.resonance(d)
 
     def fresh() -> Any:
         return hyperarr.Arrangement(base.normals, base.offsets)
@@ -98,13 +101,21 @@ def measure(n: int, d: int, repeat: int, partitions: int) -> tuple[list[Row], li
             same = all(np.array_equal(getattr(got, k), getattr(want, k))
                        for k in ("signs", "bounded", "relatively_bounded", "points_inside"))
     t1, t2 = statistics.median(times[1]), statistics.median(times[2])
-    name = f"generic({n}, {d})"
+    name = f"generic({n}, {d})" if family == "generic" else f"resonance({d})"
     rows = [
         Row(f"{name} A.regions(), this process", statistics.median(local), None, None),
         Row(f"{name} regions_to_parquet, 1 worker", t1, 1.0, None),
         Row(f"{name} regions_to_parquet, 2 workers", t2, t1 / t2, TARGET_SPEEDUP),
     ]
     per_task = t1 / partitions
+    if family != "generic":
+        return rows, [
+            f"- {name}: {fmt_count(m)} regions, {partitions} tasks (each a range of pairs of sign cells, "
+            f"enumerated over the lattice); Parquet parts {size / 1e6:.1f} MB in all",
+            f"- per task (1 worker): {fmt_seconds(per_task)}; {m / t1:,.0f} regions/s a worker end to end; "
+            f"a worker builds the lattice once and keeps it for its next task",
+            f"- the parts read back have the rows, order and flags of A.regions(): {same}",
+        ]
     facts = [
         f"- {name}: {fmt_count(m)} regions, {partitions} partitions (tasks per round; "
         f"{min(partitions, MAX_BUCKETS)} key buckets); Parquet parts {size / 1e6:.1f} MB in all "
@@ -133,10 +144,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="generic(16, 8), 2 runs")
     parser.add_argument("--repeat", type=int, default=None, help="runs per cluster (median reported)")
     parser.add_argument("--partitions", type=int, default=16, help="tasks per round")
+    parser.add_argument("--degenerate", action="store_true",
+                        help="resonance(6) (with --quick: resonance(5)), outside general position")
     args = parser.parse_args(argv)
-    n, d = (16, 8) if args.quick else (22, 10)
-    repeat = args.repeat or (2 if args.quick else 3)
-    rows, facts = measure(n, d, repeat, args.partitions)
+    if args.degenerate:
+        n, d, family = 0, 5 if args.quick else 6, "resonance"
+        repeat = args.repeat or 1
+    else:
+        (n, d), family = ((16, 8) if args.quick else (22, 10)), "generic"
+        repeat = args.repeat or (2 if args.quick else 3)
+    rows, facts = measure(n, d, repeat, args.partitions, family)
     text = "\n".join([
         "# Distributed enumeration: 2 workers against 1", "",
         *machine_lines(SEED, [f"- median of {repeat} runs per cluster, alternating; LocalCluster "
@@ -144,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         *facts, "", format_table(COLUMNS, rows), "",
     ])
     print(text)
-    write_text_atomic(f"{args.out}/{'distributed_quick' if args.quick else 'distributed'}.md", text)
+    stem = "distributed" + ("_degenerate" if args.degenerate else "") + ("_quick" if args.quick else "")
+    write_text_atomic(f"{args.out}/{stem}.md", text)
     return 0
 
 

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks._common import DEFAULT_OUT, machine_lines, write_text_atomic
+from benchmarks._common import DEFAULT_OUT, machine_lines, publish
 
 _CHILD = r"""
 import json, statistics, sys, time
@@ -79,10 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {name} | {t:.3f} s | {'—' if p is None else f'{p:.1f} s'} |")
     lines += ["", f"Target: warm ≤ {TARGET_WARM} s — {status}.  The cold run prints "
               "\"compiling kernels (first run only)\" in the CLI.", ""]
-    text = "\n".join(lines)
-    print(text)
-    write_text_atomic(args.out, text)
-    return 0
+    return publish(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import first_run
-from benchmarks._common import DEFAULT_OUT, fmt_seconds, machine_lines, markdown_table, write_text_atomic
+from benchmarks._common import DEFAULT_OUT, fmt_seconds, machine_lines, markdown_table, publish
 
 __all__ = ["main", "WORKLOADS"]
 
@@ -156,10 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                       ["warm cache, new process", fmt_seconds(warm["first"]), "—", "—"],
                       ["warm, same process", fmt_seconds(warm["warm"]), "—", "—"]])]
     lines += ["", f"Per-depth figures of every child: {args.log.name}.", ""]
-    text = "\n".join(lines)
-    print(text)
-    write_text_atomic(args.out, text)
-    return 0
+    return publish(lines, args.out)
 
 
 if __name__ == "__main__":

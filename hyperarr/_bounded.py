@@ -25,50 +25,74 @@ from hyperarr import _exact, _keys
 from hyperarr._lattice import Lattice
 from hyperarr._lift import flat_regions
 
-__all__ = ["bounded", "relatively_bounded"]
+__all__ = ["Bounded", "bounded", "relatively_bounded"]
+
+
+class Bounded:
+    """Which regions (sign vectors S over the distinct ``rows``) are compact in R^d.
+
+    The keys of the regions meeting some ``x_j = ±M`` are found once, so that
+    the regions can be asked about in chunks.  ``central`` says whether all
+    hyperplanes share a point (then, as for a non-essential arrangement,
+    every region is unbounded).
+    """
+
+    def __init__(self, rows: Sequence[Sequence[int]], d: int, central: bool) -> None:
+        self.flip: NDArray[np.int8] | None = None
+        self.none = not rows or _exact.rank_exact(r[:-1] for r in rows) < d or central
+        if self.none:
+            self.unbounded = np.zeros(0, dtype=np.uint64)
+            return
+        # Every vertex coordinate is a ratio of integer determinants with a
+        # nonzero denominator, so its size is below Hadamard's bound.
+        norms = sorted((math.isqrt(sum(v * v for v in r)) + 1 for r in rows), reverse=True)
+        big = math.prod(norms[:d]) + 1
+        self.unbounded = np.unique(np.concatenate(
+            [_keys.pack(_restricted_signs(rows, d, j, side * big)) for j in range(d) for side in (1, -1)]))
+
+    @classmethod
+    def relative(cls, rows: Sequence[Sequence[int]], d: int, central: bool) -> "Bounded":
+        """Which regions are bounded modulo the lineality space L of the normals.
+
+        The coordinate subspace W on the pivot columns P of the normals is a
+        complement of L, and the regions of A are those of A ∩ W with the
+        same sign vectors (each hyperplane contains L; the map to W is
+        injective on them).  A region is relatively bounded iff its trace on
+        W is bounded.
+        """
+        if not rows:  # R^d modulo itself is a point: the one region is relatively bounded
+            obj = cls.__new__(cls)
+            obj.none, obj.flip, obj.unbounded = False, None, np.zeros(0, dtype=np.uint64)
+            return obj
+        pivots = _pivot_columns([r[:-1] for r in rows], d)
+        restricted = []
+        flip = np.empty(len(rows), dtype=np.int8)
+        for u, r in enumerate(rows):
+            canon, s = _exact.canonical_row(_exact.integer_row([r[c] for c in pivots] + [r[d]]))
+            restricted.append(canon)
+            flip[u] = s
+        obj = cls(restricted, len(pivots), central)
+        obj.flip = flip
+        return obj
+
+    def __call__(self, S: NDArray[np.int8]) -> NDArray[np.bool_]:
+        """The flags of the regions with sign vectors S."""
+        if self.none:
+            return np.zeros(S.shape[0], dtype=bool)
+        if self.flip is not None:
+            S = S * self.flip[None, :]
+        return ~_keys.member(_keys.pack(S), self.unbounded)
 
 
 def bounded(rows: Sequence[Sequence[int]], d: int, S: NDArray[np.int8], central: bool) -> NDArray[np.bool_]:
-    """Which regions (sign vectors S over the distinct ``rows``) are compact in R^d.
-
-    ``central`` says whether all hyperplanes share a point (then, as for a
-    non-essential arrangement, every region is unbounded).
-    """
-    m = S.shape[0]
-    if not rows or _exact.rank_exact(r[:-1] for r in rows) < d or central:
-        return np.zeros(m, dtype=bool)
-    # Every vertex coordinate is a ratio of integer determinants with a
-    # nonzero denominator, so its size is below Hadamard's bound.
-    norms = sorted((math.isqrt(sum(v * v for v in r)) + 1 for r in rows), reverse=True)
-    big = math.prod(norms[:d]) + 1
-    keys = _keys.pack(S)
-    hit = np.zeros(m, dtype=bool)
-    for j in range(d):
-        for side in (1, -1):
-            sub = _restricted_signs(rows, d, j, side * big)
-            hit |= np.isin(keys, _keys.pack(sub))
-    return ~hit
+    """Which regions (sign vectors S over the distinct ``rows``) are compact in R^d (see `Bounded`)."""
+    return Bounded(rows, d, central)(S)
 
 
 def relatively_bounded(rows: Sequence[Sequence[int]], d: int, S: NDArray[np.int8],
                        central: bool) -> NDArray[np.bool_]:
-    """Which regions are bounded modulo the lineality space L of the normals.
-
-    The coordinate subspace W on the pivot columns P of the normals is a
-    complement of L, and the regions of A are those of A ∩ W with the same
-    sign vectors (each hyperplane contains L; the map to W is injective on
-    them).  A region is relatively bounded iff its trace on W is bounded.
-    """
-    if not rows:  # R^d modulo itself is a point: the one region is relatively bounded
-        return np.ones(S.shape[0], dtype=bool)
-    pivots = _pivot_columns([r[:-1] for r in rows], d)
-    restricted = []
-    flip = np.empty(len(rows), dtype=np.int8)
-    for u, r in enumerate(rows):
-        canon, s = _exact.canonical_row(_exact.integer_row([r[c] for c in pivots] + [r[d]]))
-        restricted.append(canon)
-        flip[u] = s
-    return bounded(restricted, len(pivots), S * flip[None, :], central)
+    """Which regions are bounded modulo the lineality space of the normals (see `Bounded.relative`)."""
+    return Bounded.relative(rows, d, central)(S)
 
 
 def _pivot_columns(normals: Sequence[Sequence[int]], d: int) -> list[int]:

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["MAX_DIGITS", "exact_text", "parse_exact", "short_text", "to_exact", "to_float", "filter_constants",
+           "exact_where",
            "float_rows", "unit_rows", "integer_row", "canonical_row",
            "rank_exact", "affine_signs", "exact_signs", "nonsingular", "nonsingular_modular",
            "colex", "laplace_fits", "square_minors_doubtful", "LAPLACE_FLOATS"]
@@ -296,6 +297,13 @@ def exact_signs(rows: Sequence[Sequence[int | Fraction]],
             v = sum((a * xi for a, xi in zip(r[:-1], x)), Fraction(0)) - r[-1]
             out[i, j] = (v > 0) - (v < 0)
     return out
+
+
+def exact_where(rows_exact: Sequence[Sequence[int | Fraction]], points: NDArray[Any],
+                mask: NDArray[np.bool_], out: NDArray[np.int8]) -> NDArray[np.int8]:
+    """``out`` with the exact signs of ``rows_exact`` at ``points`` where ``mask`` is set
+    (the exact step of `affine_signs`, after a float filter run elsewhere)."""
+    return _exact_block(rows_exact, points, mask, out)
 
 
 def _exact_block(

@@ -6,7 +6,8 @@ witness p_S + ε u in it, at O(d³ + n·d) a vertex in one pass, without
 temporaries of size (vertices × hyperplanes) beyond the output;
 ``section_lift`` lifts witnesses of a section one level up; and
 ``check_signs`` is ``hyperarr._exact.affine_signs``'s float filter, fused
-with the comparison against the expected signs.  Nothing here is trusted:
+with the comparison against the expected signs (``float_signs``: the same
+filter, giving the signs it decides).  Nothing here is trusted:
 every witness is checked exactly.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["vertex_block", "section_lift", "check_signs"]
+__all__ = ["vertex_block", "section_lift", "check_signs", "float_signs"]
 
 
 @njit(cache=True, nogil=True)
@@ -191,6 +192,27 @@ def section_lift(N, b, cp, Y, X):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _value(rows_f, points, q, i, extra, scale):  # type: ignore[no-untyped-def]
+    """The float value of row i at point q, and the filter's bound on its error."""
+    d = points.shape[1]
+    v = -rows_f[i, d]
+    bound = abs(rows_f[i, d])
+    for j in range(d):
+        v += rows_f[i, j] * points[q, j]
+        bound += abs(rows_f[i, j]) * abs(points[q, j])
+    return v, bound * scale + extra
+
+
+@njit(cache=True, nogil=True)
+def _extra(points, q, tiny):  # type: ignore[no-untyped-def]
+    """The absolute part of the filter's bound at point q: ``tiny``·(|p|₁ + 1)."""
+    l1 = 0.0
+    for j in range(points.shape[1]):
+        l1 += abs(points[q, j])
+    return tiny * (l1 + 1.0)
+
+
+@njit(cache=True, nogil=True)
 def check_signs(rows_f, points, S, scale, tiny, unsure):  # type: ignore[no-untyped-def]
     """False if a sign of ``rows_f`` at a point provably differs from S; marks the others.
 
@@ -200,21 +222,13 @@ def check_signs(rows_f, points, S, scale, tiny, unsure):  # type: ignore[no-unty
     ``unsure[p]`` is set where some sign at point p is not decided so; those
     points must be checked exactly.  A NaN or infinity is never decided.
     """
-    m, d = points.shape
+    m = points.shape[0]
     n = rows_f.shape[0]
     for q in range(m):
-        l1 = 0.0
-        for j in range(d):
-            l1 += abs(points[q, j])
-        extra = tiny * (l1 + 1.0)
+        extra = _extra(points, q, tiny)
         doubt = False
         for i in range(n):
-            v = -rows_f[i, d]
-            bound = abs(rows_f[i, d])
-            for j in range(d):
-                v += rows_f[i, j] * points[q, j]
-                bound += abs(rows_f[i, j]) * abs(points[q, j])
-            bound = bound * scale + extra
+            v, bound = _value(rows_f, points, q, i, extra, scale)
             if abs(v) > bound:
                 if (v > 0.0) != (S[q, i] > 0):
                     return False
@@ -222,3 +236,24 @@ def check_signs(rows_f, points, S, scale, tiny, unsure):  # type: ignore[no-unty
                 doubt = True
         unsure[q] = doubt
     return True
+
+
+@njit(cache=True, nogil=True)
+def float_signs(rows_f, points, scale, tiny, out, unsure):  # type: ignore[no-untyped-def]
+    """The signs the filter of `check_signs` decides, in ``out``; ``unsure`` marks the others.
+
+    Undecided entries (NaN and infinity included) get 0 in ``out`` and True
+    in ``unsure``, for the exact check.  Returns whether any entry is unsure.
+    """
+    m = points.shape[0]
+    n = rows_f.shape[0]
+    doubt = False
+    for q in range(m):
+        extra = _extra(points, q, tiny)
+        for i in range(n):
+            v, bound = _value(rows_f, points, q, i, extra, scale)
+            decided = abs(v) > bound
+            out[q, i] = (1 if v > 0.0 else -1) if decided else 0
+            unsure[q, i] = not decided
+            doubt = doubt or not decided
+    return doubt

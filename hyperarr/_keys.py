@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["from_bytes", "pack", "all_distinct", "member", "find", "words", "unwords"]
+__all__ = ["from_bytes", "pack", "all_distinct", "member", "find", "Runs", "words", "unwords"]
 
 
 def from_bytes(packed: NDArray[np.uint8]) -> NDArray[Any]:
@@ -66,6 +66,39 @@ def find(keys: NDArray[Any], sorted_table: NDArray[Any], order: NDArray[np.int64
         return np.full(keys.shape, -1, dtype=np.int64)
     pos = np.searchsorted(sorted_table, keys).clip(max=sorted_table.size - 1)
     return np.where(sorted_table[pos] == keys, order[pos], -1)
+
+
+class Runs:
+    """A growing set of keys, held as sorted runs of halving sizes.
+
+    `add` appends a sorted run and merges it with the runs before it while
+    they are no larger (as a binary counter carries), so each key is merged
+    O(log m) times and there are at most about log2(m) runs to search.
+    """
+
+    __slots__ = ("runs",)
+
+    def __init__(self) -> None:
+        self.runs: list[NDArray[Any]] = []
+
+    def __len__(self) -> int:
+        return sum(r.size for r in self.runs)
+
+    def member(self, keys: NDArray[Any]) -> NDArray[np.bool_]:
+        """``key in self`` for every key."""
+        hit = np.zeros(keys.shape, dtype=bool)
+        for run in self.runs:
+            hit |= member(keys, run)
+        return hit
+
+    def add(self, keys: NDArray[Any]) -> None:
+        """Add keys (none of them already in the set)."""
+        if keys.size == 0:
+            return
+        run = np.sort(keys)
+        while self.runs and self.runs[-1].size <= run.size:
+            run = np.sort(np.concatenate([self.runs.pop(), run]))
+        self.runs.append(run)
 
 
 def words(Z: NDArray[np.bool_]) -> NDArray[np.uint64]:

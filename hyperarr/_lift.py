@@ -14,17 +14,18 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _keys
+from hyperarr import _exact, _generic_jit, _keys, _lift_jit, _memory
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
-__all__ = ["Table", "flat_regions"]
+__all__ = ["Table", "Cell", "canonical", "cells_of", "flat_regions", "stream_regions"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
@@ -51,21 +52,225 @@ def flat_regions(lat: Lattice, flat: Flat) -> Table:
     if flat.regions is not None:
         return flat.regions
     by_dim = levels(lat, flat)
-    for dim in range(1, flat.dim + 1):
+    _build_up_to(lat, by_dim, flat.dim - 1)
+    flat.regions = _regions_of(lat, flat)
+    _release(by_dim, flat.dim - 1)
+    return flat.regions
+
+
+#: Rows of one level's tables up to which the levels below the children are held whole
+#: (None: as many as fill `LEVEL_SHARE` of the memory available).
+LEVEL_ROWS: int | None = None
+#: The share of the memory available that one level of tables may fill.
+LEVEL_SHARE = 0.15
+#: Most hyperplanes whose signs cut the stream into cells (2^(p−1) pairs of opposite cells).
+MAX_CELL_PLANES = 8
+#: Levels of flats always held whole (the low ones are many small tables, cheap to hold).
+MIN_LEVELS = 2
+
+
+class Cell:
+    """The regions whose signs on the hyperplanes ``planes`` are ``sigma`` or ``−sigma``.
+
+    A pair of opposite sign-prefix cells: the regions of a flat in it are
+    the lifts of the regions of its children in it, where a sign 0 (the
+    child lies in that hyperplane) matches either sign.  The pair is closed
+    under y ↦ −y, so a linear flat keeps building one side and negating it,
+    and every region gets the witness it gets without cells.
+    """
+
+    __slots__ = ("planes", "sigma")
+
+    def __init__(self, planes: Sequence[int], sigma: Sequence[int]) -> None:
+        self.planes = np.asarray(planes, dtype=np.intp)
+        self.sigma = np.asarray(sigma, dtype=np.int8)
+
+    def mask(self, S: NDArray[np.int8]) -> NDArray[np.bool_]:
+        """Which rows of the sign matrix S lie in the pair of cells."""
+        sub = S[:, self.planes]
+        zero = sub == 0
+        return np.asarray(((sub == self.sigma) | zero).all(axis=1) | ((sub == -self.sigma) | zero).all(axis=1))
+
+
+def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None = None,
+                   release: bool = True) -> Iterator[Table]:
+    """The regions of ``flat`` in canonical order (`canonical`), one table per pair of cells.
+
+    Within a pair of cells, the regions come in batches: batch j holds the
+    regions with a facet on trace j that no earlier trace gave, and one key
+    per region found so far decides that.  The children of ``flat`` are built
+    one at a time and released, so memory holds the levels below them, one
+    child's table, the pair's regions and their keys, never the children's
+    tables together.
+
+    The levels below are held whole while they fit (`LEVEL_ROWS`, by
+    default a share of the memory available).  Above the last such level,
+    everything is built once per pair of opposite cells of the signs on the
+    first hyperplanes (`Cell`), so that each level holds about that many
+    rows at a time.  Cells cost time (every flat above is visited once a
+    pair), so they are used only where memory needs them.  Every region
+    comes with the witness `flat_regions` gives it, and the order is
+    canonical, whatever the cells.
+
+    ``pairs = (p, lo, hi)`` asks for the pairs lo to hi − 1 of `cells_of(p)`
+    only (one task's share); ``release=False`` keeps the levels held whole
+    for the next call on the same lattice.
+    """
+    chosen = None if pairs is None else cells_of(pairs[0])[pairs[1] : pairs[2]]
+    if flat.regions is not None or flat.dim <= 2 or flat.n_traces <= 1:
+        table = _sorted(flat_regions(lat, flat))
+        if chosen is not None:
+            table = _select(table, np.logical_or.reduce([c.mask(table[0]) for c in chosen]))
+        if table[0].shape[0]:
+            yield table
+        return
+    by_dim = levels(lat, flat)
+    base, rows, growth = 0, 0, 1.0
+    budget = _level_rows(lat)
+    for dim in range(1, flat.dim - 1):
+        if dim > MIN_LEVELS and rows * growth > budget:
+            break
+        _build_up_to(lat, by_dim, dim, start=dim)
+        new = sum(f.regions[0].shape[0] for f in by_dim[dim])  # type: ignore[index]
+        growth = new / rows if rows else 1.0
+        base, rows = dim, new
+    try:
+        expected = rows * growth if base < flat.dim - 2 else 0
+        for cell in chosen if chosen is not None else _cells(lat, expected, budget):
+            batches = list(_stream_cell(lat, flat, by_dim, base, cell))
+            if batches:
+                yield _sorted(_join(batches))
+    finally:
+        if release:
+            _release(by_dim, base)
+
+
+def canonical(S: NDArray[np.int8]) -> NDArray[Any]:
+    """Sort keys of the regions of a whole space: signs times the first sign, then the first sign.
+
+    + comes before −.  Sorting by them puts the two opposite cells of every
+    sign prefix of the first hyperplanes (a `Cell`) next to each other, in
+    the order of the prefix with the first sign made +, so that regions
+    built one pair of cells at a time, or one pair a task, come out in one
+    order.
+    """
+    first = S[:, :1]
+    return _keys.from_bytes(np.packbits(np.concatenate([S * first < 0, first < 0], axis=1), axis=1))
+
+
+def _sorted(table: Table) -> Table:
+    """A table of a whole space's regions in canonical order."""
+    S, W, X = table
+    if S.shape[0] <= 1 or S.shape[1] == 0:
+        return table
+    order = np.argsort(canonical(S), kind="stable")
+    if X:
+        at = np.empty_like(order)
+        at[order] = np.arange(order.size)
+        X = {int(at[r]): p for r, p in X.items()}
+    return S[order], W[order], X
+
+
+def _join(tables: Sequence[Table]) -> Table:
+    """Tables of one flat, one after the other."""
+    if len(tables) == 1:
+        return tables[0]
+    offsets = np.cumsum([0] + [tb[0].shape[0] for tb in tables]).tolist()
+    X = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}
+    return np.concatenate([tb[0] for tb in tables]), np.concatenate([tb[1] for tb in tables]), X
+
+
+def _level_rows(lat: Lattice) -> int:
+    """`LEVEL_ROWS`, or the rows of tables (signs and witnesses) that fill `LEVEL_SHARE` of the memory."""
+    if LEVEL_ROWS is not None:
+        return LEVEL_ROWS
+    memory = _memory.available() or 2**32
+    return max(1, int(LEVEL_SHARE * memory / (lat.h + 8 * lat.d + 8)))
+
+
+def _cells(lat: Lattice, expected: float, budget: int) -> list[Cell | None]:
+    """Pairs of opposite cells, enough for ``expected`` rows to come down to about ``budget`` each."""
+    pairs = math.ceil(expected / budget)
+    if pairs <= 1:
+        return [None]
+    return list(cells_of(min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))))
+
+
+def cells_of(p: int) -> list[Cell]:
+    """The 2^(p−1) pairs of opposite cells of the signs on the first p hyperplanes, in canonical order."""
+    # In the order of `canonical`: the prefix with the first sign +, + before −.
+    return [Cell(range(p), (1,) + rest) for rest in itertools.product((1, -1), repeat=p - 1)]
+
+
+def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
+                 cell: Cell | None) -> Iterator[Table]:
+    """The batches of ``flat``'s regions in ``cell`` (all of them for None); the levels up to
+    ``base`` are held whole, those above are built for this cell and released."""
+    memo: dict[int, Table] = {}
+
+    def tables(f: Flat) -> list[Table]:
+        out = []
+        for j in range(f.n_traces):
+            c = lat.child(f, j)
+            table = memo[c.key] if c.dim > base else c.regions
+            assert table is not None
+            out.append(_select(table, cell.mask(table[0])) if cell is not None and c.dim == base else table)
+        return out
+
+    for dim in range(base + 1, flat.dim - 1):
+        for f in by_dim[dim]:
+            memo[f.key] = _regions_of(lat, f, hunt=False, tables=tables(f), cell=cell)
+        for f in by_dim[dim - 1] if dim - 1 > base else ():
+            del memo[f.key]
+    linear = _is_linear(flat)
+    seen = _keys.Runs()
+    for j in range(flat.n_traces):
+        child = lat.child(flat, j)
+        table = _regions_of(lat, child, hunt=False, tables=tables(child), cell=cell)
+        batch = _lift_from(lat, flat, [table], [j], linear, seen, cell=cell)
+        if batch[0].shape[0]:
+            yield batch
+
+
+def _select(table: Table, keep: NDArray[np.bool_]) -> Table:
+    """The rows of a table where ``keep`` holds (exact witnesses renumbered)."""
+    if keep.all():
+        return table
+    S, W, X = table
+    rows = np.flatnonzero(keep)
+    if X:
+        at = {int(r): i for i, r in enumerate(rows.tolist())}
+        X = {at[r]: p for r, p in X.items() if r in at}
+    S, W = S[rows], W[rows]
+    S.setflags(write=False)
+    W.setflags(write=False)
+    return S, W, X
+
+
+def _build_up_to(lat: Lattice, by_dim: list[list[Flat]], top: int, start: int = 1) -> None:
+    """The tables of every flat of dimension ``start`` to ``top`` in ``by_dim``, level by
+    level; a level is released once the level above it is built."""
+    for dim in range(start, top + 1):
         for f in by_dim[dim]:
             if f.regions is None:
                 # Float witnesses are hunted for the flat asked for only: those
                 # below are seeds of the lift, where an exact point does as well.
-                f.regions = _regions_of(lat, f, hunt=f is flat)
+                f.regions = _regions_of(lat, f, hunt=False)
         if dim >= 2:
             for f in by_dim[dim - 1]:
                 f.regions = None
-    result = flat.regions
-    assert result is not None
-    return result
 
 
-def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
+def _release(by_dim: list[list[Flat]], dim: int) -> None:
+    """Forget the tables of the flats of dimension ``dim`` (kept only to build the level above)."""
+    if dim >= 1:
+        for f in by_dim[dim]:
+            f.regions = None
+
+
+def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True, tables: Sequence[Table] | None = None,
+                cell: Cell | None = None) -> Table:
+    """The table of ``flat`` from its children's ``tables`` (their own, if None), in ``cell`` if given."""
     X: dict[int, Point] = {}
     if flat.n_traces == 0:
         S = flat.tsign[None, :].copy()
@@ -77,10 +282,13 @@ def _regions_of(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
         if pencil is not None:
             S, W = pencil
         else:
-            S, W, X = _lift_all(lat, flat, hunt)
+            if tables is None:
+                return _lift_all(lat, flat, hunt)
+            return _lift_from(lat, flat, tables, range(flat.n_traces), _is_linear(flat),
+                              None, hunt, cell)
     S.setflags(write=False)
     W.setflags(write=False)
-    return S, W, X
+    return (S, W, X) if cell is None else _select((S, W, X), cell.mask(S))
 
 
 def _is_linear(flat: Flat) -> bool:
@@ -117,21 +325,37 @@ def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] 
 
 
 def _lift_all(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
-    """Regions of ``flat`` as lifts of the regions of its children.
-
-    Each region of the child ``flat ∩ trace j`` is a facet; the two regions
-    on its sides have the child's signs with trace j set to ±.  Sign vectors
-    are deduplicated first, then one witness per region is lifted.
-    """
+    """Regions of ``flat`` as lifts of the regions of all its children (their tables built)."""
     tables = [lat.child(flat, j).regions for j in range(flat.n_traces)]
-    counts = np.array([tb[0].shape[0] for tb in tables])  # type: ignore[index]
-    Sc = np.concatenate([tb[0] for tb in tables])  # type: ignore[index]
-    Wc = np.concatenate([tb[1] for tb in tables])  # type: ignore[index]
-    offsets = np.concatenate([[0], np.cumsum(counts)]).tolist()
-    Xc = {off + r: p for off, tb in zip(offsets, tables) for r, p in tb[2].items()}  # type: ignore[index]
-    jj = np.repeat(np.arange(flat.n_traces), counts)
-    linear = _is_linear(flat)
+    return _lift_from(lat, flat, tables, range(flat.n_traces), _is_linear(flat),  # type: ignore[arg-type]
+                      None, hunt)
+
+
+def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequence[int],
+               linear: bool, seen: "_keys.Runs | None" = None, hunt: bool = True,
+               cell: Cell | None = None) -> Table:
+    """Regions of ``flat`` as lifts of the regions of its children on ``traces``.
+
+    Each region of the child ``flat ∩ trace j`` (its table in ``tables``) is
+    a facet; the two regions on its sides have the child's signs with trace
+    j set to ±.  Sign vectors are deduplicated first (and, given ``seen``,
+    those already in it are dropped and the new ones added; given ``cell``,
+    those outside it are dropped), then one witness per region is lifted.
+    """
+    counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
+    Sc, Wc, Xc = _join(tables)
+    jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)
+    if seen is not None:
+        keys = _keys.pack(S)
+        keep &= ~seen.member(keys)
+        seen.add(keys[keep])
+    if not keep.all():
+        renumber = np.cumsum(keep) - 1
+        kept = keep[region]
+        S, first = S[keep], first[keep]
+        cand, region = cand[kept], renumber[region[kept]]
     X: dict[int, Point] = {}
     if lat.witnesses:
         W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)
@@ -162,7 +386,7 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     total = Sc.shape[0]
     if linear:
         r0 = int(flat.rep[0])
-        pos0 = flat.tsign[r0] * Sc[:, r0] > 0
+        pos0 = flat.tsign[r0] * Sc[:, r0] > 0  # trace 0 has sign 0 on its own child only
         cand = np.concatenate([np.flatnonzero((jj == 0) | pos0),
                                total + np.flatnonzero((jj != 0) & pos0)])
     else:
@@ -181,10 +405,6 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     rank[order] = np.arange(order.size)
     first = prefer[pos][order]
     return S[first], cand[first], cand, rank[region_of]
-
-
-#: Rows per block of the witness lift (bounds its (regions × traces) temporaries).
-_BLOCK = 2048
 
 
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
@@ -210,32 +430,10 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
     gather = colidx - (colidx > kk[:, None])
     Y = Wc[src][ar[:, None], np.minimum(gather, m - 2)] if m >= 2 else np.zeros((first.size, m))
     Y[ar, kk] = 0.0
-    R = flat.rows_f
     expected = S[:, flat.rep] * flat.tsign[flat.rep]
-    got = np.empty_like(expected)
-    ok = np.empty(first.size, dtype=bool)
-    # In row blocks: the (regions × traces) temporaries stay small.
-    for lo in range(0, first.size, _BLOCK):
-        b = slice(lo, min(first.size, lo + _BLOCK))
-        ab = np.arange(b.stop - b.start)
-        kb, rb = kk[b], rj[b]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            V = Y[b] @ R[:, :m].T - R[:, m]
-            coef = R[:, kb].T  # (rows, t): coefficient of the eliminated coordinate
-            tc = -V / coef
-            del V
-            t0 = tc[ab, rb]
-            valid = coef != 0
-            valid[ab, rb] = False
-            up = np.where(valid & (tc > t0[:, None]), tc, np.inf).min(axis=1)
-            down = np.where(valid & (tc < t0[:, None]), tc, -np.inf).max(axis=1)
-            del tc, valid, coef
-            step = np.maximum(1.0, np.abs(t0))
-            t_plus = np.where(np.isfinite(up), 0.5 * (t0 + up), t0 + step)
-            t_minus = np.where(np.isfinite(down), 0.5 * (t0 + down), t0 - step)
-        Y[lo + ab, kb] = np.where(side[b] > 0, t_plus, t_minus)
-        ok[b] = np.isfinite(Y[b]).all(axis=1)
-        got[b] = _exact.affine_signs(R, flat.rows_exact, np.where(ok[b][:, None], Y[b], 0.0))
+    _lift_jit.lift_coordinate(flat.rows_f, Y, kk, rj, side)
+    ok = np.asarray(np.isfinite(Y).all(axis=1), dtype=bool)
+    got = _checked_signs(flat, np.where(ok[:, None], Y, 0.0))
     child_ok = np.asarray(np.isfinite(Wc[src]).all(axis=1), dtype=bool)
     for r in np.flatnonzero(((got != expected).any(axis=1) | ~ok) | ~child_ok).tolist():
         float_point, exact_point = _via_facet(flat, int(first[r]), total, jj, Wc, Xc, expected[r],
@@ -246,6 +444,18 @@ def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc
         else:
             Y[r] = float_point
     return Y
+
+
+def _checked_signs(flat: Flat, points: NDArray[np.float64]) -> NDArray[np.int8]:
+    """The exact signs of the flat's traces at float points: the compiled filter, then
+    integers where it cannot decide (`_exact.affine_signs`, in one pass)."""
+    m, t = points.shape[0], flat.n_traces
+    out = np.empty((m, t), dtype=np.int8)
+    unsure = np.empty((m, t), dtype=bool)
+    if _generic_jit.float_signs(flat.rows_f, np.ascontiguousarray(points), *_exact.filter_constants(flat.dim),
+                                out, unsure):
+        out = _exact.exact_where(flat.rows_exact, points, unsure, out)
+    return out
 
 
 def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray[np.float64],

@@ -27,8 +27,14 @@ failed along the way.  Reading the parts in order gives ``A.regions()``
 exactly: the same rows in the same order, the same flags, and witnesses
 each checked exactly (their last bits can differ from a local run's when
 the BLAS of the workers runs with another number of threads, as Dask's
-workers do by default: one).  An arrangement not in general position
-is enumerated on the calling machine and written in ``partitions`` parts.
+workers do by default: one).
+
+An arrangement not in general position is cut into pairs of opposite
+cells of the signs on its first hyperplanes (``hyperarr._lift.Cell``), and
+each task enumerates a range of pairs over the intersection lattice and
+writes one part.  The regions come in the canonical order of
+``A.regions()`` (by sign vector, the first hyperplane's sign factored
+out), so here too the parts in order are ``A.regions()``.
 
 A part file holds one row a region: ``signs`` (fixed-size binary: the sign
 vector over the input hyperplanes, +1 ↦ bit 1, packed big-endian by
@@ -67,16 +73,14 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _generic, _keys, _levels, characteristic
+from hyperarr import _exact, _generic, _keys, _levels, _lift, characteristic
 from hyperarr._atomic import atomic_folder, atomic_write_bytes, atomic_write_text
-from hyperarr.arrangement import checked
+from hyperarr.arrangement import Arrangement, checked
 from hyperarr.exceptions import ArrangementError
-from hyperarr.regions import Regions
+from hyperarr.regions import Regions, _lattice_batches
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
-
-    from hyperarr.arrangement import Arrangement
 
 __all__ = ["regions_to_parquet", "read_regions", "characteristic_polynomial", "PART_PATTERN",
            "MAX_BUCKETS", "MANIFEST", "fingerprint"]
@@ -93,6 +97,8 @@ _FORMAT = ("hyperarr.regions", 1)
 _WORK = "_work"
 #: The proof round's tasks: one a bucket of keys, at most this many.
 MAX_BUCKETS = 64
+#: Tasks outside general position when ``partitions`` is not given.
+DEFAULT_CELL_TASKS = 8
 
 
 def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: Any = None,
@@ -110,7 +116,9 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
         (``distributed.get_client``), else every task in this process, in order.
     partitions : int, optional
         The number of part files (and of tasks a round), at most the number
-        of candidate blocks; default ``min(blocks, 32)``.
+        of candidate blocks; default ``min(blocks, 32)``.  Outside general
+        position, the number of tasks, at most the number of pairs of sign
+        cells (a power of two up to 128); default 8.
     progress : bool, default False
         Show Dask's progress bar for each round (``distributed.progress``).
 
@@ -131,6 +139,10 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
 
     Notes
     -----
+    Outside general position a task holds the levels of the lattice that
+    are held whole and its pairs of cells (see
+    [`iter_regions`][hyperarr.regions.iter_regions]).
+
     In general position each task holds one block of candidates at a time;
     a task holds its range; a proof task holds the keys of its bucket,
     8 bytes a region (or ⌈n/8⌉ bytes past 64 hyperplanes) divided by the
@@ -163,7 +175,7 @@ def regions_to_parquet(A: "Arrangement", path: str | os.PathLike[str], client: A
             shutil.rmtree(folder / _WORK, ignore_errors=True)
             for old in folder.glob("part-*.parquet"):
                 old.unlink()
-            parts = _local_run(A, folder, partitions or 1, print_)
+            parts = _cells_run(A, folder, run, partitions or DEFAULT_CELL_TASKS, print_)
         shutil.rmtree(folder / _WORK, ignore_errors=True)
         manifest = {"format": _FORMAT[0], "format_version": _FORMAT[1], "hyperarr": _version(),
                     "n": A.n, "d": A.dim, "fingerprint": print_, "rows": sum(r for _, r, _ in parts),
@@ -644,21 +656,50 @@ def _save(path: Path, **arrays: NDArray[Any]) -> None:
 
 
 # ----------------------------------------------------------------------
-# Any arrangement: enumerated here, written in parts
+# Any arrangement: one task a range of pairs of sign cells
 # ----------------------------------------------------------------------
 
 
-def _local_run(A: "Arrangement", folder: Path, partitions: int, print_: str) -> list[tuple[str, int, str]]:
-    R = A.regions(max_regions=None)
-    m = len(R)
-    bounds = np.linspace(0, m, min(partitions, max(m, 1)) + 1).round().astype(int).tolist()
-    parts = []
-    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
-        part, name = R[lo:hi], PART_PATTERN.format(i)
-        rows, digest = _write_part(folder / name, part.signs, part.points, part.bounded,
-                                   part.relatively_bounded, part._exact, print_)
-        parts.append((name, rows, digest))
-    return parts
+def _cells_run(A: "Arrangement", folder: Path, run: Any, partitions: int,
+               print_: str) -> list[tuple[str, int, str]]:
+    """Parts that are ranges of the pairs of opposite sign cells of ``_lift.cells_of(p)``.
+
+    Each task enumerates the regions of its pairs over the lattice (the
+    regions come in canonical order, so the parts in order are
+    ``A.regions()``) and writes its part.  A worker keeps the arrangement
+    of its last task, with the levels of the lattice held whole, for the
+    next task of the same run.
+    """
+    h = len(A._prepared.rows)
+    p = min(h, _lift.MAX_CELL_PLANES, 1 + math.ceil(math.log2(partitions)))  # 0: no hyperplane, one task
+    pairs = 2 ** (p - 1) if p else 1
+    tasks = min(partitions, pairs)
+    bounds = np.linspace(0, pairs, tasks + 1).round().astype(int).tolist()
+    rows = [tuple(r) for r in A.exact_rows]
+    try:
+        written = run(_cells_task, [(rows, A.dim, p, lo, hi, os.fspath(folder), i, print_)
+                                    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))])
+    finally:
+        _KEPT.clear()  # tasks that ran in this process
+    return [(PART_PATTERN.format(i), r, digest) for i, (r, digest) in enumerate(written)]
+
+
+#: The arrangement of a worker's last task, by fingerprint (see `_cells_run`).
+_KEPT: dict[str, "Arrangement"] = {}
+
+
+def _cells_task(rows: list[tuple[Any, ...]], d: int, p: int, lo: int, hi: int, folder: str, i: int,
+                print_: str) -> tuple[int, str]:
+    """Write part i: the regions of the pairs of cells lo to hi − 1."""
+    A = _KEPT.get(print_)
+    if A is None:
+        _KEPT.clear()
+        A = _KEPT[print_] = Arrangement._from_rows(rows, d)
+    chunks = list(_lattice_batches(A, (p, lo, hi) if p else None, release=False))
+    R = Regions.concatenate(chunks) if chunks else Regions._wrap(
+        np.zeros((0, A.n), dtype=np.int8), np.zeros((0, d)), np.zeros(0, dtype=bool))
+    return _write_part(Path(folder) / PART_PATTERN.format(i), R.signs, R.points, R.bounded,
+                       R.relatively_bounded, R._exact, print_)
 
 
 # ----------------------------------------------------------------------
@@ -725,7 +766,8 @@ def _from_table(table: "pa.Table") -> Regions:
     n, d = int(meta[b"n"]), int(meta[b"d"])
     m = table.num_rows
     raw = np.frombuffer(table.column("signs").combine_chunks().buffers()[1], dtype=np.uint8)
-    bits = np.unpackbits(raw[: m * max(1, -(-n // 8))].reshape(m, -1), axis=1, count=n)
+    width = max(1, -(-n // 8))
+    bits = np.unpackbits(raw[: m * width].reshape(m, width), axis=1, count=n)
     signs = np.where(bits > 0, 1, -1).astype(np.int8)
     points = np.asarray(table.column("point").combine_chunks().flatten(), dtype=np.float64).reshape(m, d)
     exact_list = table.column("exact_point").to_pylist()

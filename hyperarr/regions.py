@@ -49,7 +49,7 @@ from numpy.typing import ArrayLike, NDArray
 from hyperarr import _bounded, _exact, _generic, _keys, _memory
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
-from hyperarr._lift import flat_regions
+from hyperarr._lift import stream_regions
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, checked
 from hyperarr.characteristic import n_regions
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
@@ -492,7 +492,11 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     Returns
     -------
     Regions
-        In a deterministic order for the given input.
+        In a deterministic order for the given input.  Outside general
+        position the order is canonical: by sign vector, + before −, the
+        first hyperplane's sign factored out (the regions R and −R of a
+        central arrangement are neighbours), whatever the pieces the
+        enumeration was cut into.
 
     Raises
     ------
@@ -537,8 +541,14 @@ def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Region
     distinct (which proves general position); the second pass rebuilds each
     block, checks it against the first, and yields it.  If the first pass
     fails, nothing has been yielded and the arrangement is enumerated over
-    the intersection lattice (memory peaks at two consecutive levels of
-    flats), then yielded in chunks.
+    the intersection lattice, as below.
+
+    Outside general position the lift over the intersection lattice streams:
+    the regions with a facet on hyperplane j that no earlier hyperplane gave
+    are lifted from the regions of that one hyperplane, and yielded as they
+    come.  Memory holds the tables of the flats two dimensions down, one
+    hyperplane's regions and an 8- to 16-byte key per region found, never
+    the table; ``regions()`` joins the same chunks.
 
     Examples
     --------
@@ -555,9 +565,11 @@ def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Region
 
 def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
     prep = A._prepared
+    if "_region_table" in vars(A):  # once computed, the table is yielded as it is
+        yield from _slices(A._region_table, chunk)
+        return
     streaming = (
-        "_region_table" not in vars(A)  # once computed, the table is yielded as it is
-        and len(prep.rows) == A.n
+        len(prep.rows) == A.n
         and A.n > A.dim
         and region_count(A.n, A.dim) > 4 * _generic.Generic.BLOCK
         and _generic.probably_generic(prep.rows, A.dim)  # the stream proves the rest, as table() does
@@ -568,9 +580,31 @@ def _iter_chunks(A: "Arrangement", chunk: int) -> Iterator[Regions]:
             for S, W, bounded in stream:
                 yield Regions._wrap(prep.to_input(S), W, bounded)._of(A, False)
             return
-    table = A._region_table
+    table = _generic_table(A)
+    if table is not None:
+        yield from _slices(table._of(A, True), chunk)
+        return
+    # Outside general position the lattice lift streams its batches, cut to the chunk size.
+    waiting: list[Regions] = []
+    held = 0
+    for batch in _lattice_batches(A):
+        waiting.append(batch)
+        held += len(batch)
+        if held >= chunk:
+            joined = Regions.concatenate(waiting) if len(waiting) > 1 else waiting[0]
+            full = held - held % chunk
+            yield from _slices(joined[:full], chunk, A)
+            waiting = [joined[full:]] if full < held else []
+            held -= full
+    if held:
+        yield (Regions.concatenate(waiting) if len(waiting) > 1 else waiting[0])._of(A, False)
+
+
+def _slices(table: Regions, chunk: int, A: "Arrangement | None" = None) -> Iterator[Regions]:
+    """``table`` in consecutive slices of ``chunk`` rows (each marked as part of ``A``, if given)."""
     for start in range(0, len(table), chunk):
-        yield table[start : start + chunk]
+        part = table[start : start + chunk]
+        yield part if A is None else part._of(A, False)
 
 
 def _check_limit(A: "Arrangement", limit: int | None) -> int:
@@ -652,28 +686,46 @@ def _bytes_per_region(A: "Arrangement") -> int:
 
 def _enumerate(A: "Arrangement") -> Regions:
     """All regions of ``A`` (cached by the arrangement as ``A._region_table``)."""
+    table = _generic_table(A)
+    if table is not None:
+        return table
+    return Regions.concatenate(list(_lattice_batches(A)))
+
+
+def _generic_table(A: "Arrangement") -> Regions | None:
+    """The regions of ``A`` by the general-position algorithm, or None if it is not in general position."""
     prep = A._prepared
     result = _generic.table(prep.rows, A.dim) if len(prep.rows) == A.n else None
-    if result is not None:
-        # General position: essential, or (n >= 1) no region is bounded in either
-        # sense; with no hyperplane the one region is R^d, relatively a point.
-        S, W, bounded = result
-        relative = np.ones_like(bounded) if A.n == 0 else bounded
-        return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded, relative)
+    if result is None:
+        return None
+    # General position: essential, or (n >= 1) no region is bounded in either
+    # sense; with no hyperplane the one region is R^d, relatively a point.
+    S, W, bounded = result
+    relative = np.ones_like(bounded) if A.n == 0 else bounded
+    return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded, relative)
+
+
+def _lattice_batches(A: "Arrangement", pairs: tuple[int, int, int] | None = None,
+                     release: bool = True) -> Iterator[Regions]:
+    """The regions of ``A`` over the intersection lattice, in the tables of `stream_regions`
+    (``pairs`` and ``release`` as there)."""
+    prep = A._prepared
     lat = A._lattice
-    S, W, X = flat_regions(lat, lat.top)
-    exact = None
-    if X:
-        W = W.copy()
-        exact = np.full(S.shape[0], None, dtype=object)
-        rows = sorted(X)
-        got = _exact.exact_signs(prep.rows, [X[r] for r in rows])
-        if not np.array_equal(got, S[rows]):  # pragma: no cover - exact by construction
-            raise HyperarrError("an exact witness failed its exact check")
-        for r in rows:
-            exact[r] = X[r]
-            W[r] = np.clip([_exact.to_float(v) for v in X[r]], -_FLOAT_MAX, _FLOAT_MAX)
     central = A.is_central()
-    bounded = _bounded.bounded(prep.rows, A.dim, S, central)
-    relative = bounded if A.is_essential() else _bounded.relatively_bounded(prep.rows, A.dim, S, central)
-    return Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), bounded, relative, exact)
+    bounded = _bounded.Bounded(prep.rows, A.dim, central)
+    relative = None if A.is_essential() else _bounded.Bounded.relative(prep.rows, A.dim, central)
+    for S, W, X in stream_regions(lat, lat.top, pairs, release):
+        exact = None
+        if X:
+            W = W.copy()
+            exact = np.full(S.shape[0], None, dtype=object)
+            rows = sorted(X)
+            got = _exact.exact_signs(prep.rows, [X[r] for r in rows])
+            if not np.array_equal(got, S[rows]):  # pragma: no cover - exact by construction
+                raise HyperarrError("an exact witness failed its exact check")
+            for r in rows:
+                exact[r] = X[r]
+                W[r] = np.clip([_exact.to_float(v) for v in X[r]], -_FLOAT_MAX, _FLOAT_MAX)
+        b = bounded(S)
+        yield Regions._wrap(prep.to_input(S), np.ascontiguousarray(W), b,
+                            b if relative is None else relative(S), exact)

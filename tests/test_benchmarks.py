@@ -379,3 +379,13 @@ def test_deep_ratio_status(args, expected):
     from benchmarks import deep
 
     assert deep.ratio_status(*args) == expected
+
+
+def test_streaming_children_count_the_published_regions(tmp_path):
+    from benchmarks import streaming
+
+    log = tmp_path / "streaming.log"
+    for call in ("regions", "iter", "baseline"):
+        got = streaming._child("resonance", 4, call, log)
+        assert got["regions"] == 370 and got["refused"] is None and got["peak"] > 0
+    assert log.read_text().count("done") == 3

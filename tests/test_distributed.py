@@ -11,11 +11,15 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("distributed", reason="the dask extra is not installed")
 pytest.importorskip("pyarrow", reason="the dask extra is not installed")
 
 import pyarrow.dataset as ds  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+from arrangement_strategies import degenerate_arrangements  # noqa: E402
 
 from hyperarr import library  # noqa: E402
 from hyperarr.arrangement import Arrangement  # noqa: E402
@@ -85,6 +89,35 @@ def test_any_arrangement_equals_regions(tmp_path, make):
     _same(A, tmp_path)
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(degenerate_arrangements(max_n=8, min_d=1, max_d=4), st.integers(1, 9))
+def test_degenerate_parts_are_pairs_of_cells_and_read_back_as_regions(tmp_path_factory, A, parts):
+    folder = tmp_path_factory.mktemp("cells")
+    m = regions_to_parquet(A, folder, partitions=parts)
+    assert m == A.n_regions()
+    names = sorted(p.name for p in folder.iterdir() if p.name != MANIFEST)
+    assert 1 <= len(names) <= parts
+    _same(A, folder)
+
+
+@pytest.mark.parametrize("make", [lambda: library.resonance(5), lambda: library.shi(4)], ids=["R5", "shi4"])
+def test_each_task_enumerates_only_its_cells(tmp_path, make, monkeypatch):
+    """Eight tasks, each on its own pair of cells: no task builds the whole table."""
+    from hyperarr import distributed
+
+    A = make()
+    seen = []
+    real = distributed._lattice_batches
+    monkeypatch.setattr(distributed, "_lattice_batches",
+                        lambda B, pairs, **k: seen.append(pairs) or real(B, pairs, **k))
+    assert regions_to_parquet(A, tmp_path, partitions=8) == A.n_regions()
+    assert seen == [(4, i, i + 1) for i in range(8)]
+    assert distributed._KEPT == {}  # the arrangement kept for the tasks is let go at the end
+    got = _same(A, tmp_path)
+    sizes = [pq.read_metadata(tmp_path / PART_PATTERN.format(i)).num_rows for i in range(8)]
+    assert sum(sizes) == len(got) and max(sizes) < len(got)
+
+
 def test_exact_witnesses_round_trip(tmp_path):
     A = Arrangement([[1.0], [1.0]], [1.0, 1.0 + 2.0**-52])  # a region thinner than the float grid
     regions_to_parquet(A, tmp_path, partitions=2)
@@ -151,6 +184,26 @@ def test_cluster_degenerate_arrangement(client, tmp_path):
     A = library.braid(4)
     regions_to_parquet(A, tmp_path, client=client, partitions=3)
     _same(A, tmp_path, floats=False)
+
+
+def test_killing_a_worker_mid_degenerate_run_changes_nothing(client, tmp_path):
+    """A degenerate arrangement's tasks run on the workers; one SIGKILLed mid-run changes no byte."""
+    A = library.resonance(5)
+    regions_to_parquet(A, tmp_path / "calm", client=client, partitions=16)
+    target = tmp_path / "out"
+
+    def mid_run():  # a first part is in the fresh sibling: the other tasks are running
+        return any(any(w.glob("part-*.parquet")) for w in tmp_path.glob(".out.*.tmpdir"))
+
+    with _killing_a_worker(client, mid_run) as killed:
+        m = regions_to_parquet(A, target, client=client, partitions=16)
+    assert killed, "the worker was not killed while the run was going"
+    assert m == len(A.regions())
+    _same(A, target, floats=False)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == \
+        {p.name: p.read_bytes() for p in (tmp_path / "calm").iterdir()}
+    assert sorted(os.listdir(tmp_path)) == ["calm", "out"]
+    client.wait_for_workers(2, timeout=60)
 
 
 @contextlib.contextmanager

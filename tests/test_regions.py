@@ -287,7 +287,7 @@ def _check_against_chi(A, R):
     _check_table(A, R)
     assert len(R) == A.n_regions()
     if A.is_essential():
-        assert int(R.bounded.sum()) == A.n_bounded_regions()
+        assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
         np.testing.assert_array_equal(R.relatively_bounded, R.bounded)
     else:
         assert not R.bounded.any()
@@ -1114,3 +1114,105 @@ def test_the_lower_bound_stops_at_a_part_it_cannot_count(monkeypatch):
 
     monkeypatch.setattr(regions_module, "n_regions", refuse_large)
     assert 0 < regions_module._lower_bound(A, 10**18) <= real(A)
+
+
+# ----------------------------------------------------------------------------
+# Outside general position, iter_regions streams the lattice lift
+# ----------------------------------------------------------------------------
+
+
+def _witnesses_are_exact(A, R):
+    inside = R.points_inside
+    assert np.array_equal(A.signs(R.points[inside]), R.signs[inside])
+    for r in np.flatnonzero(~inside).tolist():
+        assert A.signs(np.array([R.exact_points[r]], dtype=object)).tolist() == [R.signs[r].tolist()]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_arrangements(max_n=9, min_d=3, max_d=4), st.integers(1, 40))
+def test_the_lattice_stream_equals_the_table_region_for_region(A, chunk_size):
+    """The chunks are the table's rows in order (signs, witnesses, both flags), and no table is built."""
+    chunks = list(A.iter_regions(chunk_size=chunk_size))
+    streamed = "_region_table" not in vars(A)
+    R = A.regions(max_regions=None)
+    assert Regions.concatenate(chunks) == R
+    assert all(1 <= len(c) <= chunk_size for c in chunks[:-1])
+    assert sum(map(len, chunks)) == A.n_regions()
+    assert len({tuple(s) for s in R.signs.tolist()}) == len(R)
+    _witnesses_are_exact(A, R)
+    if not A.is_generic():
+        assert streamed
+
+
+@pytest.mark.parametrize("make", [lambda: library.resonance(5), lambda: library.threshold(4),
+                                  lambda: library.shi(4), lambda: library.catalan(4)],
+                         ids=["R5", "T4", "shi4", "cat4"])
+def test_named_families_stream_and_release_their_children(make):
+    from hyperarr import _lattice
+
+    A = make()
+    chunks = list(A.iter_regions(chunk_size=1000))
+    assert "_region_table" not in vars(A)
+    assert sum(map(len, chunks)) == A.n_regions()
+    lat = A._lattice
+    below = _lattice.levels(lat, lat.top)
+    # Nothing of the lift stays behind: the children and their own children are released.
+    assert all(f.regions is None for dim in (A.dim - 1, A.dim - 2) for f in below[dim])
+    R = Regions.concatenate(chunks)
+    assert R == A.regions()
+    _witnesses_are_exact(A, R)
+    assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_arrangements(max_n=9, min_d=4, max_d=5), st.integers(1, 30), st.integers(1, 4))
+def test_the_stream_cut_into_cells_gives_every_region_its_own_witness(A, chunk_size, planes):
+    """Built one pair of sign cells at a time, the stream holds the same regions, witnesses and flags,
+    in the same order."""
+    from hyperarr import _lift
+
+    whole = A.regions(max_regions=None)
+    B = arrangement_from_rows([list(r) for r in A.exact_rows], A.dim)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_lift, "LEVEL_ROWS", 1)
+        mp.setattr(_lift, "MIN_LEVELS", 0)
+        mp.setattr(_lift, "MAX_CELL_PLANES", planes)
+        calls = []
+        mp.setattr(_lift, "_stream_cell", lambda *a, _f=_lift._stream_cell: calls.append(a[-1]) or _f(*a))
+        chunks = list(B.iter_regions(chunk_size=chunk_size))
+        p = min(planes, len(B._prepared.rows))
+        # Pairs of cells: a power of two, at most 2^(p−1), each a Cell (one None: no cells).
+        assert calls in ([], [None]) or (
+            1 <= len(calls) <= 2 ** (p - 1) and len(calls) & (len(calls) - 1) == 0 and None not in calls)
+        assert Regions.concatenate(chunks) == B.regions(max_regions=None)
+    assert Regions.concatenate(chunks) == whole  # the canonical order, whatever the cells
+
+
+@pytest.mark.parametrize("make", [lambda: library.threshold(4), lambda: library.shi(4),
+                                  lambda: library.catalan(4)], ids=["T4", "shi4", "cat4"])
+def test_named_families_cut_into_four_pairs_of_cells(make, monkeypatch):
+    from hyperarr import _lift
+
+    whole = make().regions()
+    monkeypatch.setattr(_lift, "LEVEL_ROWS", 1)
+    monkeypatch.setattr(_lift, "MIN_LEVELS", 0)
+    monkeypatch.setattr(_lift, "MAX_CELL_PLANES", 3)
+    calls = []
+    monkeypatch.setattr(_lift, "_stream_cell", lambda *a, _f=_lift._stream_cell: calls.append(a[-1]) or _f(*a))
+    A = make()
+    streamed = Regions.concatenate(list(A.iter_regions(chunk_size=100)))
+    assert [c.sigma.tolist() for c in calls] == [[1, 1, 1], [1, 1, -1], [1, -1, 1], [1, -1, -1]]
+    assert streamed == whole == A.regions()
+
+
+def test_cells_pair_opposite_sign_prefixes():
+    from hyperarr import _lift
+
+    cells = _lift._cells(library.resonance(4)._lattice, 3.5e6, 1_000_000)
+    assert [c.sigma.tolist() for c in cells] == [[1, 1, 1], [1, 1, -1], [1, -1, 1], [1, -1, -1]]
+    S = np.array([[1, 1, 1, 0], [-1, -1, -1, 1], [1, 0, -1, 1], [0, 0, 0, 1], [1, -1, 1, 1]], dtype=np.int8)
+    assert cells[0].mask(S).tolist() == [True, True, False, True, False]
+    assert cells[1].mask(S).tolist() == [False, False, True, True, False]
+    assert _lift._cells(library.resonance(4)._lattice, 0.5e6, 1_000_000) == [None]
+    # By default a level may fill a share of the memory available: millions of rows here.
+    assert _lift._level_rows(library.resonance(4)._lattice) > 10**6
