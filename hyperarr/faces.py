@@ -89,13 +89,19 @@ class _FlatMap:
                    chart: tuple[NDArray[np.float64], NDArray[np.float64]]) -> None:
         """Write the points of R^d (float64) with free coordinates Y (m, k) into ``out`` (m, d).
 
-        ``chart`` is ``float_chart()``.
+        ``chart`` is ``float_chart()``.  The products are summed one free
+        coordinate at a time (not by a matrix product, whose rounding depends
+        on how many rows it is given), so that a row gets the same floats
+        whichever rows are lifted with it.
         """
         out[:, list(self.free)] = Y
         if self.pivots:
             c, M = chart
             with np.errstate(over="ignore", invalid="ignore"):
-                out[:, list(self.pivots)] = np.clip(c[None, :] - Y @ M.T, -_FLOAT_MAX, _FLOAT_MAX)
+                s = np.zeros((Y.shape[0], c.size))
+                for f in range(M.shape[1]):
+                    s += Y[:, f, None] * M[None, :, f]
+                out[:, list(self.pivots)] = np.clip(c[None, :] - s, -_FLOAT_MAX, _FLOAT_MAX)
 
     def lift_exact(self, y: Sequence[Fraction], d: int) -> tuple[Fraction, ...]:
         """The exact point of R^d with free coordinates ``y``."""
@@ -362,7 +368,10 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     The cost is that of enumerating the regions of every flat of the
     intersection lattice; each flat is visited once and its regions are the
     lifts of its children's, so the total work is proportional to the number
-    of (flat, facet-face) incidences.
+    of (flat, facet-face) incidences.  The table is allocated once, sized by
+    the face vector, and each flat's faces are written in place when the
+    flats above it no longer need its regions; the regions of a flat are
+    held only while they are needed.
 
     Examples
     --------
@@ -398,8 +407,11 @@ def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = No
     """Yield the faces of ``A`` in chunks of at most ``chunk_size`` rows.
 
     The concatenation of the chunks equals ``faces(A, dim, max_faces=None)``,
-    in the same order.  The regions of the flats are kept two dimensions at
-    a time, so memory holds about two levels of the face table, not all of it.
+    in the same order, row for row.  A chunk is written from the regions of
+    the flats as they are built, and the stream keeps no chunk it gave.
+    Memory holds one chunk, the intersection lattice, and the regions of
+    the flats of at most two consecutive dimensions: a flat's table is
+    dropped once the last flat above it that reads it is built.
 
     Examples
     --------
