@@ -356,10 +356,14 @@ def test_benchmark_baseline_and_table():
     for A in (library.five_lines(), Arrangement([[1, 0], [0, 1], [1, 1], [1, 1]], [0, 0, 0, 1])):
         assert sorted(lp_faces(A.normals, A.offsets)) == sorted(map(tuple, A.faces().signs.tolist()))
     text = format_rows([FaceRow("w", "A.faces()", "3 faces", 0.5, "b", 50.0, "≥ 100×", True),
-                        FaceRow("w", "A.faces() peak memory (tracemalloc)", "x", 1.5, "—", None, "≤ 2×", True)])
+                        FaceRow("w", "A.faces() peak memory (child RSS)", "x", 1.5, "—", None, "≤ 2×", True),
+                        FaceRow("w", "of which: A.regions() alone", "x", 2.5, "—", None, "≤ 2×", False),
+                        FaceRow("w", "A.faces() peak memory (child RSS)", "x", math.nan, "—", None, "≤ 2×",
+                                None)])
     body = text.splitlines()[2:]
-    assert "| 100× |" in body[0] and "| 1.50× output |" in body[1]
-    assert all(line.endswith("| met |") for line in body)
+    assert "| 100× |" in body[0] and "| 1.50× output |" in body[1] and "| 2.50× output |" in body[2]
+    assert body[0].endswith("| met |") and body[1].endswith("| met |") and body[2].endswith("| not met |")
+    assert "| n/a |" in body[3] and body[3].endswith("| — |")
 
 
 @settings(max_examples=40, deadline=None)
