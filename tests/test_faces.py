@@ -16,6 +16,7 @@ import hyperarr as ha
 from hyperarr import Arrangement, library
 from hyperarr._exact import exact_signs
 from hyperarr.exceptions import ArrangementError, OutputTooLargeError
+from hyperarr import faces as faces_module
 from hyperarr.faces import Faces
 
 from arrangement_strategies import arrangement_from_rows, degenerate_arrangements
@@ -430,11 +431,32 @@ def test_the_table_is_the_dimensions_one_after_another(name):
         assert Faces.concatenate(chunks) == parts[k] if chunks else len(parts[k]) == 0 == A.face_vector()[k]
 
 
+@pytest.mark.parametrize("name", sorted(_FAMILIES))
+def test_two_walks_give_the_same_table(name, monkeypatch):
+    # A large table is filled in two walks (the two highest dimensions first):
+    # the same rows, in the same places.
+    F = _FAMILIES[name]().faces()
+    monkeypatch.setattr(faces_module, "_TWO_PASSES_FROM", 0)
+    G = _FAMILIES[name]().faces()
+    assert G == F and np.array_equal(G.points_inside, F.points_inside)
+    assert np.array_equal(G.bounded, F.bounded) and np.array_equal(G.dims, F.dims)
+
+
+def _two_walks(A: Arrangement) -> Faces:
+    saved = faces_module._TWO_PASSES_FROM
+    faces_module._TWO_PASSES_FROM = 0
+    try:
+        return A.faces()
+    finally:
+        faces_module._TWO_PASSES_FROM = saved
+
+
 @settings(max_examples=40, deadline=None)
 @given(degenerate_arrangements(max_n=7, min_d=2, max_d=4), st.integers(1, 40), st.data())
 def test_stream_equals_the_table_on_degenerate_arrangements(A, chunk, data):
     B = arrangement_from_rows(A.exact_rows, A.dim)  # the same arrangement, nothing cached
     F = B.faces()
+    assert _two_walks(arrangement_from_rows(A.exact_rows, A.dim)) == F
     joined = Faces.concatenate(list(A.iter_faces(chunk_size=chunk)))
     assert joined == F and np.array_equal(joined.points_inside, F.points_inside)
     assert np.array_equal(joined.bounded, F.bounded)
@@ -482,3 +504,18 @@ def test_faces_releases_the_tables_it_built_and_keeps_those_it_found():
     assert B._lattice.top.regions is top  # the regions' table, used and kept
     assert _sign_strings(G.signs[G.dims == 3]) == _sign_strings(R.signs) == _sign_strings(F.signs[F.dims == 3])
     assert all(f.regions is None for f in B._lattice.flats.values() if f is not B._lattice.top)
+
+
+def test_benchmark_child_measures_the_call():
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from benchmarks.faces import peak_rss
+
+    table = peak_rss("library.five_lines()", "faces")
+    stream = peak_rss("library.five_lines()", "16")
+    assert table["rows"] == stream["rows"] == 51
+    assert table["output"] == stream["output"] == 51 * (5 + 8 + 16 + 1)  # signs, dims, points, bounded
+    assert table["peak"] is None or table["peak"] >= 0
