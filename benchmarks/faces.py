@@ -110,7 +110,10 @@ except (OSError, StopIteration):
     before = None
 per_row = A.n + 8 + 8 * A.dim + 1  # signs, dims, points, bounded
 t = time.perf_counter()
-if call == "faces":
+if call in ("faces", "faces-one-walk"):
+    if call == "faces-one-walk":
+        import hyperarr.faces
+        hyperarr.faces._TWO_PASSES_FROM = float("inf")
     F = A.faces(max_faces=None)
     rows = len(F)
     output = sum(a.nbytes for a in (F.signs, F.dims, F.points, F.bounded))
@@ -134,7 +137,8 @@ def peak_rss(make: str, call: str, warm: bool = False) -> dict[str, Any]:
     """Peak resident memory of one call, in a child process, above what it held before.
 
     ``make`` builds the arrangement (an expression over ``library``); ``call``
-    is ``"faces"``, ``"regions"`` or a chunk size for ``iter_faces``;
+    is ``"faces"``, ``"faces-one-walk"`` (``faces`` with no second walk
+    however large the table), ``"regions"`` or a chunk size for ``iter_faces``;
     ``warm`` builds the intersection lattice before the call.  Returns the
     peak growth in bytes (None where the high-water mark cannot be reset),
     the rows, the output's bytes and the seconds.
@@ -292,21 +296,18 @@ def memory_rows() -> list[FaceRow]:
     from hyperarr import library
 
     rows: list[FaceRow] = []
-    for name, make, target in (("resonance(5)", "library.resonance(5)", True),
-                               ("generic(12, 4)", "library.generic(12, 4, seed=0)", True)):
+    regions_note = "(context: the region kernel, the top flat of faces())"
+    for name, make in (("resonance(5)", "library.resonance(5)"),
+                       ("generic(12, 4)", "library.generic(12, 4, seed=0)")):
         table = peak_rss(make, "faces")
-        ratio = None if table["peak"] is None else table["peak"] / table["output"]
-        rows.append(_memory_row(name, "A.faces() peak memory (child RSS)", table, ratio,
-                                "≤ 2× output" if target else "—",
+        ratio = _ratio(table)
+        rows.append(_memory_row(name, "A.faces() peak memory (child RSS)", table, "≤ 2× output",
                                 None if ratio is None else ratio <= 2))
-        warm = peak_rss(make, "faces", warm=True)
         rows.append(_memory_row(name, "of which without the lattice: A.faces() after A.faces(dim=0)",
-                                warm, None if warm["peak"] is None else warm["peak"] / warm["output"],
-                                "(context: the lattice is the arrangement's cache)", None))
-        regions = peak_rss(make, "regions")
-        rows.append(_memory_row(name, "of which: A.regions() alone (child RSS)", regions,
-                                None if regions["peak"] is None else regions["peak"] / regions["output"],
-                                "(context: the region kernel, the top flat of faces())", None))
+                                peak_rss(make, "faces", warm=True),
+                                "(context: the lattice is the arrangement's cache)"))
+        rows.append(_memory_row(name, "of which: A.regions() alone (child RSS)", peak_rss(make, "regions"),
+                                regions_note))
         library.resonance(3).faces()
         A = eval(make, {"library": library})
         peak, F = _peak(lambda: A, lambda B: B.faces())
@@ -314,21 +315,37 @@ def memory_rows() -> list[FaceRow]:
         rows.append(FaceRow(name, "A.faces() peak memory (tracemalloc, this process)",
                             f"{_mib(peak)} peak, output {_mib(size)}", peak / size, "—", None,
                             "(context: the issue's 4.28× for resonance(5))", None))
-    table = peak_rss("library.resonance(5)", "faces")
-    for chunk in (10_000, 1_000):
-        stream = peak_rss("library.resonance(5)", str(chunk))
-        assert stream["rows"] == table["rows"], (stream, table)
-        rows.append(_memory_row("resonance(5)", f"A.iter_faces(chunk_size={chunk:_}) peak memory (child RSS)",
-                                stream, None if stream["peak"] is None else stream["peak"] / stream["output"],
-                                f"(context: A.faces() {_mib(table['peak'] or 0)} in the same run)", None))
+        if name == "resonance(5)":
+            for chunk in (10_000, 1_000):
+                stream = peak_rss(make, str(chunk))
+                assert stream["rows"] == table["rows"], (stream, table)
+                rows.append(_memory_row(name, f"A.iter_faces(chunk_size={chunk:_}) peak memory (child RSS)",
+                                        stream, f"(context: A.faces() {_mib(table['peak'] or 0)}, same run)"))
+    big = peak_rss("library.braid(8)", "faces")
+    one = peak_rss("library.braid(8)", "faces-one-walk")
+    stream = peak_rss("library.braid(8)", "10000")
+    assert stream["rows"] == big["rows"] == one["rows"], (stream, big, one)
+    rows.append(_memory_row("braid(8)", "A.faces() peak memory (child RSS), two walks", big,
+                            "— (context: a table over 32 MiB)"))
+    rows.append(_memory_row("braid(8)", "of which with one walk (rows written as they come)", one,
+                            f"(context: two walks take {big['seconds'] / one['seconds']:.2f}× its time)"))
+    rows.append(_memory_row("braid(8)", "A.iter_faces(chunk_size=10_000) peak memory (child RSS)", stream,
+                            f"(context: A.faces() {_mib(big['peak'] or 0)}, same run)"))
+    rows.append(_memory_row("braid(8)", "of which: A.regions() alone (child RSS)",
+                            peak_rss("library.braid(8)", "regions"), regions_note))
     return rows
 
 
-def _memory_row(name: str, call: str, m: dict[str, Any], ratio: float | None, target: str,
-                met: bool | None) -> FaceRow:
+def _ratio(m: dict[str, Any]) -> float | None:
+    """Peak growth over output bytes; None where the peak could not be measured."""
+    return None if m["peak"] is None else m["peak"] / m["output"]
+
+
+def _memory_row(name: str, call: str, m: dict[str, Any], target: str, met: bool | None = None) -> FaceRow:
     grown = "n/a (no /proc/self/clear_refs)" if m["peak"] is None else _mib(m["peak"])
+    ratio = _ratio(m)
     return FaceRow(name, call, f"{grown} above the process before, output {_mib(m['output'])} "
-                   f"({m['rows']:,} rows, {m['seconds']:.2f} s)", float("nan") if ratio is None else ratio,
+                   f"({m['rows']:,} rows, {m['seconds']:.2f} s)", math.nan if ratio is None else ratio,
                    "—", None, target, met)
 
 
