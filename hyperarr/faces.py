@@ -25,7 +25,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -190,9 +190,9 @@ class Faces:
                  bounded: NDArray[np.bool_], flat: NDArray[np.int32], charts: tuple[_Chart, ...],
                  thin: dict[int, tuple[Fraction, ...]]) -> None:
         # Private: tables are built by hyperarr.faces.  Row r lies on the flat
-        # ``charts[flat[r]]`` (its chart is built when exact points are asked for);
-        # ``thin`` maps rows without a
-        # float witness in free coordinates to their exact free coordinates.
+        # ``charts[flat[r]]`` (its chart is built when exact points are asked
+        # for); ``thin`` maps rows without a float witness in free coordinates
+        # to their exact free coordinates.
         for a in (signs, dims, points, bounded, flat):
             a.setflags(write=False)
         self._signs, self._dims, self._points, self._bounded = signs, dims, points, bounded
