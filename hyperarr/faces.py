@@ -595,8 +595,8 @@ def _equations(rows: Sequence[Sequence[int]], key: int) -> list[Sequence[int]]:
 #: it (the ``_lift`` kernel's peak); a table this large is filled with the two
 #: highest dimensions first, then with the others, built again, so that
 #: those rows are not yet written during that peak.  Measured on braid(8)
-#: (55 MB of faces): a peak of 1.74× the table instead of 2.40×, for 1.2×
-#: to 1.35× the time.  Smaller tables, whose peak is the lattice's and the
+#: (55 MB of faces): a peak of 1.75× the table instead of 2.40×, for 1.2×
+#: to 1.4× the time.  Smaller tables, whose peak is the lattice's and the
 #: kernel's, gain nothing from it.
 _TWO_PASSES_FROM = 32 * 2**20
 
