@@ -25,7 +25,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,17 +79,29 @@ class _FlatMap:
     rhs: tuple[int, ...]
     coef: tuple[tuple[int, ...], ...]  # (pivots, free)
 
-    def lift_float(self, Y: NDArray[np.float64], d: int) -> NDArray[np.float64]:
-        """Points of R^d (float64) from free coordinates Y (m, k)."""
-        out = np.empty((Y.shape[0], d))
+    def float_chart(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``rhs / det`` (pivots,) and ``coef / det`` (pivots, free), each entry the nearest float."""
+        c = np.array([_exact.to_float(Fraction(v, self.det)) for v in self.rhs])
+        M = np.array([[_exact.to_float(Fraction(v, self.det)) for v in r] for r in self.coef])
+        return c, M.reshape(c.size, len(self.free))
+
+    def lift_float(self, Y: NDArray[np.float64], out: NDArray[np.float64],
+                   chart: tuple[NDArray[np.float64], NDArray[np.float64]]) -> None:
+        """Write the points of R^d (float64) with free coordinates Y (m, k) into ``out`` (m, d).
+
+        ``chart`` is ``float_chart()``.  The products are summed one free
+        coordinate at a time (not by a matrix product, whose rounding depends
+        on how many rows it is given), so that a row gets the same floats
+        whichever rows are lifted with it.
+        """
         out[:, list(self.free)] = Y
         if self.pivots:
-            c = np.array([_exact.to_float(Fraction(v, self.det)) for v in self.rhs])
-            M = np.array([[_exact.to_float(Fraction(v, self.det)) for v in r] for r in self.coef])
+            c, M = chart
             with np.errstate(over="ignore", invalid="ignore"):
-                out[:, list(self.pivots)] = np.clip(c[None, :] - Y @ M.reshape(c.size, -1).T,
-                                                    -_FLOAT_MAX, _FLOAT_MAX)
-        return out
+                s = np.zeros((Y.shape[0], c.size))
+                for f in range(M.shape[1]):
+                    s += Y[:, f, None] * M[None, :, f]
+                out[:, list(self.pivots)] = np.clip(c[None, :] - s, -_FLOAT_MAX, _FLOAT_MAX)
 
     def lift_exact(self, y: Sequence[Fraction], d: int) -> tuple[Fraction, ...]:
         """The exact point of R^d with free coordinates ``y``."""
@@ -119,6 +131,11 @@ class _FlatMap:
             inside = inside and fp * self.det * den == num * fq
             x[p] = Fraction(num, self.det * den)
         return tuple(x), inside
+
+
+#: A flat, as the distinct hyperplanes of its arrangement and its closure key
+#: (the bits of those that contain it): what `_flat_map` needs to build its chart.
+_Chart = tuple[Sequence[Sequence[int]], int]
 
 
 def _flat_map(rows: Sequence[Sequence[int]], d: int) -> _FlatMap:
@@ -166,18 +183,20 @@ class Faces:
     ([0, 0], (Fraction(0, 1), Fraction(0, 1)))
     """
 
-    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_flat", "_maps", "_thin",
+    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_flat", "_charts", "_thin",
                  "_exact", "_inside")
 
     def __init__(self, signs: NDArray[np.int8], dims: NDArray[np.int64], points: NDArray[np.float64],
-                 bounded: NDArray[np.bool_], flat: NDArray[np.int32], maps: tuple[_FlatMap, ...],
+                 bounded: NDArray[np.bool_], flat: NDArray[np.int32], charts: tuple[_Chart, ...],
                  thin: dict[int, tuple[Fraction, ...]]) -> None:
-        # Private: tables are built by hyperarr.faces; ``thin`` maps rows without a
-        # float witness in free coordinates to their exact free coordinates.
+        # Private: tables are built by hyperarr.faces.  Row r lies on the flat
+        # ``charts[flat[r]]`` (its chart is built when exact points are asked
+        # for); ``thin`` maps rows without a float witness in free coordinates
+        # to their exact free coordinates.
         for a in (signs, dims, points, bounded, flat):
             a.setflags(write=False)
         self._signs, self._dims, self._points, self._bounded = signs, dims, points, bounded
-        self._flat, self._maps, self._thin = flat, maps, thin
+        self._flat, self._charts, self._thin = flat, charts, thin
         self._exact: tuple[tuple[Fraction, ...], ...] | None = None
         self._inside: NDArray[np.bool_] | None = None
 
@@ -186,16 +205,16 @@ class Faces:
         """Join tables (e.g. the chunks of ``iter_faces``) into one."""
         if not parts:
             raise ArrangementError("parts must hold at least one Faces; got none")
-        maps: list[_FlatMap] = []
+        charts: list[_Chart] = []
         flats, thin, start = [], {}, 0
         for p in parts:
-            flats.append(p._flat + len(maps))
-            maps.extend(p._maps)
+            flats.append(p._flat + len(charts))
+            charts.extend(p._charts)
             thin.update({start + r: y for r, y in p._thin.items()})
             start += len(p)
         return cls(np.concatenate([p._signs for p in parts]), np.concatenate([p._dims for p in parts]),
                    np.concatenate([p._points for p in parts]),
-                   np.concatenate([p._bounded for p in parts]), np.concatenate(flats), tuple(maps), thin)
+                   np.concatenate([p._bounded for p in parts]), np.concatenate(flats), tuple(charts), thin)
 
     @property
     def signs(self) -> NDArray[np.int8]:
@@ -237,8 +256,12 @@ class Faces:
         d = self._points.shape[1]
         exact: list[tuple[Fraction, ...]] = []
         inside = np.empty(len(self), dtype=bool)
+        maps: dict[int, _FlatMap] = {}
         for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
-            fm = self._maps[k]
+            fm = maps.get(k)
+            if fm is None:
+                rows, key = self._charts[k]
+                fm = maps[k] = _flat_map(_equations(rows, key), d)
             y = self._thin.get(r)
             if y is None:
                 e, ok = fm.exact_of_float(row)
@@ -268,7 +291,7 @@ class Faces:
         where = {int(r): k for k, r in enumerate(rows.tolist())}
         thin = {where[r]: y for r, y in self._thin.items() if r in where}
         return Faces(self._signs[rows], self._dims[rows], self._points[rows], self._bounded[rows],
-                     self._flat[rows], self._maps, thin)
+                     self._flat[rows], self._charts, thin)
 
     def __repr__(self) -> str:
         m, n = self._signs.shape
@@ -345,7 +368,10 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     The cost is that of enumerating the regions of every flat of the
     intersection lattice; each flat is visited once and its regions are the
     lifts of its children's, so the total work is proportional to the number
-    of (flat, facet-face) incidences.
+    of (flat, facet-face) incidences.  The table is allocated once, sized by
+    the face vector, and each flat's faces are written in place when the
+    flats above it no longer need its regions; the regions of a flat are
+    held only while they are needed.
 
     Examples
     --------
@@ -374,15 +400,18 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     remedy = "stream them with A.iter_faces(chunk_size=...), or count them with A.face_vector()"
     _memory.refuse_over(f"the table of the {total} faces", total, per_row, remedy)
     with _memory.memory_errors_refused(f"listing the {total} faces", total * per_row, remedy):
-        return _assemble(_blocks(A, dims), total, A.n, A.dim)
+        return _assemble(A, dims, fv)
 
 
 def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = None) -> Iterator[Faces]:
     """Yield the faces of ``A`` in chunks of at most ``chunk_size`` rows.
 
     The concatenation of the chunks equals ``faces(A, dim, max_faces=None)``,
-    in the same order.  The regions of the flats are kept two dimensions at
-    a time, so memory holds about two levels of the face table, not all of it.
+    in the same order, row for row.  A chunk is written from the regions of
+    the flats as they are built, and the stream keeps no chunk it gave.
+    Memory holds one chunk, the intersection lattice, and the regions of
+    the flats of at most two consecutive dimensions: a flat's table is
+    dropped once the last flat above it that reads it is built.
 
     Examples
     --------
@@ -393,7 +422,7 @@ def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = No
     A = checked(A)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ArrangementError(f"chunk_size must be a positive integer; got {chunk_size!r}")
-    return _chunks(_blocks(A, _dims_wanted(A, dim)), int(chunk_size), A.n, A.dim)
+    return _chunks(A, _dims_wanted(A, dim), int(chunk_size))
 
 
 def vertices(A: "Arrangement", exact: bool = False) -> Any:
@@ -561,32 +590,138 @@ def _equations(rows: Sequence[Sequence[int]], key: int) -> list[Sequence[int]]:
     return [rows[u] for u in range(len(rows)) if key >> u & 1]
 
 
-def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator["_Block"]:
-    """One block of faces per flat of a wanted dimension, in order of dimension.
+#: Bytes of a face table from which `faces` walks the lattice twice.  The
+#: regions of the top flat are lifted at once from those of the flats below
+#: it (the ``_lift`` kernel's peak); a table this large is filled with the two
+#: highest dimensions first, then with the others, built again, so that
+#: those rows are not yet written during that peak.  Measured on braid(8)
+#: (55 MB of faces): a peak of 1.75× the table instead of 2.40×, for 1.2×
+#: to 1.4× the time.  Smaller tables, whose peak is the lattice's and the
+#: kernel's, gain nothing from it.
+_TWO_PASSES_FROM = 32 * 2**20
 
-    The regions of each flat are the ``_lift`` kernel's (``_regions_of``,
-    which reads the tables of the flat's children from ``Flat.regions``),
-    built bottom-up, one level at a time.  ``_lift.flat_regions`` cannot be
-    called flat by flat here: it walks the whole lattice below its flat and
-    drops the tables of the lower levels, which the next flat of the same
-    level needs.  A level's tables are dropped once the level above is
-    built, and those this walk filled are released at the end (the lattice
-    is the arrangement's cache), as ``flat_regions`` leaves them.
+#: Rows a block writes at a time: its temporaries, of (rows × n) int8 and
+#: (rows × d) float64, do not grow with the number of faces of its flat.
+_ROWS = 4096
+
+
+class _Block:
+    """The faces of one flat: its region table, written as rows of a face table on demand.
+
+    ``table`` is the ``_lift`` kernel's ``(S, W, X)`` for the flat: signs over
+    the distinct hyperplanes, witnesses in the flat's free coordinates (NaN
+    where only the exact witness ``X[r]`` exists).  Nothing is built before
+    `write` is called, so a block costs no memory beyond the table itself.
+    """
+
+    __slots__ = ("chart", "map", "dim", "table", "bounded", "prep", "exact_rows")
+
+    def __init__(self, key: int, dim: int, table: _lift.Table, bounded: "_Bounded", prep: Any,
+                 d: int) -> None:
+        self.chart: _Chart = (prep.rows, key)
+        self.map = _flat_map(_equations(prep.rows, key), d)
+        self.dim, self.table, self.bounded, self.prep = dim, table, bounded, prep
+        self.exact_rows = sorted(table[2])
+
+    def __len__(self) -> int:
+        return int(self.table[0].shape[0])
+
+    def write(self, lo: int, hi: int, signs: NDArray[np.int8], points: NDArray[np.float64],
+              bounded: NDArray[np.bool_]) -> dict[int, tuple[Fraction, ...]]:
+        """Write faces ``lo`` to ``hi − 1`` into the views ``signs``, ``points`` and ``bounded``.
+
+        Each view has ``hi − lo`` rows.  Returns the rows (numbered from 0)
+        whose float point is not computed in the chart, with their exact free
+        coordinates: those with an exact witness only, and those whose pivot
+        coordinates overflow the float chart.
+        """
+        S, W, X = self.table
+        fm, prep = self.map, self.prep
+        k = len(fm.free)
+        chart = fm.float_chart()
+        thin: dict[int, tuple[Fraction, ...]] = {}
+        for a in range(lo, hi, _ROWS):
+            b = min(a + _ROWS, hi)
+            sg, P = signs[a - lo : b - lo], points[a - lo : b - lo]
+            if S.shape[1]:
+                np.take(S[a:b], prep.column, axis=1, out=sg, mode="clip")
+                sg *= prep.orient
+            else:
+                sg[...] = 0
+            Y = np.array(W[a:b], dtype=np.float64, copy=True).reshape(b - a, k)
+            here = {}
+            for r in self.exact_rows[bisect.bisect_left(self.exact_rows, a):
+                                     bisect.bisect_left(self.exact_rows, b)]:
+                here[r - a] = tuple(Fraction(v) for v in X[r])
+                Y[r - a] = 0.0
+            fm.lift_float(Y, P, chart)
+            for r in np.flatnonzero(~np.isfinite(P).all(axis=1)).tolist():  # overflow in the chart
+                here.setdefault(r, tuple(Fraction(v) for v in Y[r].tolist()))
+            for r, y in here.items():
+                P[r] = np.clip([_exact.to_float(v) for v in fm.lift_exact(y, P.shape[1])],
+                               -_FLOAT_MAX, _FLOAT_MAX)
+                thin[a - lo + r] = y
+            bounded[a - lo : b - lo] = self.bounded(sg, self.dim)
+        return thin
+
+
+def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool
+            ) -> Iterator[tuple[int, int, _Block]]:
+    """The faces of every flat of a wanted dimension, as ``(dimension, first row, block)``.
+
+    The first row counts from the first face of that dimension.  The regions
+    of each flat are the ``_lift`` kernel's (``_regions_of``, which reads the
+    tables of the flat's children from ``Flat.regions``), built bottom-up, a
+    dimension at a time.  A flat's table is dropped as soon as the last flat
+    above it that reads it is built and its own block is consumed, so the
+    tables held are those of at most two consecutive dimensions, fewer as
+    the walk advances.
+
+    ``in_order``: blocks come in the order of the face table (by dimension,
+    then flat by flat), each as soon as its flat is built.  Otherwise a
+    block below the highest wanted dimension comes when its table is about
+    to be dropped, so that its faces are not held twice (as a table and as
+    rows) while the flats above are built; its first row says where it goes.
+
+    ``_lift.flat_regions`` is not called flat by flat here: it walks the
+    whole lattice below its flat and drops the tables of the lower levels,
+    which the next flat of the same level needs.  Every table this walk
+    fills is released by the end, the top flat's included, also when the
+    walk is abandoned; a table the lattice held before (the top flat's,
+    after ``A.regions()``) is used and kept.
     """
     prep = A._prepared
     d = A.dim
     if A.n == 0:
         if d in dims:
-            yield _block(A, _flat_map([], d), np.zeros((1, 0), dtype=np.int8), np.zeros((1, d)), {},
-                         d, _Bounded(A, []))
+            nothing: _lift.Table = (np.zeros((1, 0), dtype=np.int8), np.zeros((1, d)), {})
+            yield d, 0, _Block(0, d, nothing, _Bounded(A, []), prep, d)
         return
     lat = A._lattice
     by_dim = _all_levels(lat)
     bounded = _Bounded(A, by_dim[1])
-    filled: dict[int, Flat] = {}
     top = max(dims)
+    # How many flats of the level above may read each flat's table (pencils
+    # and lines read none: an upper bound, which only delays a release).
+    readers: dict[int, int] = {}
+    for k in range(2, top + 1):
+        for f in by_dim[k]:
+            for j in range(f.n_traces):
+                key = lat.child(f, j).key
+                readers[key] = readers.get(key, 0) + 1
+    first_row: dict[int, int] = {}
+    filled: dict[int, Flat] = {}
+
+    def block(f: Flat, table: _lift.Table) -> _Block:
+        return _Block(f.key, f.dim, table, bounded, prep, d)
+
+    def release(f: Flat) -> None:
+        if filled.pop(f.key, None) is not None:
+            f.regions = None
+
     try:
-        for k in range(0, top + 1):
+        for k in range(top + 1):
+            row = 0
             for f in by_dim[k]:
                 if k == 0:
                     table: _lift.Table = (f.tsign[None, :].copy(), np.zeros((1, 0)), {})
@@ -595,97 +730,104 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...]) -> Iterator["_Block"]:
                         f.regions = _lift._regions_of(lat, f)
                         filled[f.key] = f
                     table = f.regions
-                if k in dims:
-                    S, W, X = table
-                    fm = _flat_map(_equations(prep.rows, f.key), d)
-                    yield _block(A, fm, S, W, X, k, bounded)
-            if k >= 2:
-                for f in by_dim[k - 1]:
-                    if filled.pop(f.key, None) is not None:
-                        f.regions = None
+                for j in range(f.n_traces if k >= 2 else 0):
+                    c = lat.child(f, j)
+                    readers[c.key] -= 1
+                    if readers[c.key] == 0:
+                        if not in_order and c.dim in dims:
+                            assert c.regions is not None
+                            yield c.dim, first_row.pop(c.key), block(c, c.regions)
+                        release(c)
+                if k in dims and (in_order or k in (0, top)):
+                    yield k, row, block(f, table)
+                if k in (0, top):
+                    release(f)
+                elif not in_order and k in dims:
+                    first_row[f.key] = row
+                row += table[0].shape[0]
     finally:
         for f in filled.values():
-            if f is not lat.top:
-                f.regions = None
+            f.regions = None
 
 
-class _Block(NamedTuple):
-    """The faces of one flat, in R^d, before they go into a table."""
+class _Table:
+    """A face table of ``rows`` rows, allocated once and filled block by block."""
 
-    map: _FlatMap
-    signs: NDArray[np.int8]
-    dim: int
-    points: NDArray[np.float64]
-    bounded: NDArray[np.bool_]
-    thin: dict[int, tuple[Fraction, ...]]
+    def __init__(self, rows: int, n: int, d: int) -> None:
+        self.signs = np.empty((rows, n), dtype=np.int8)
+        self.dims = np.empty(rows, dtype=np.int64)
+        self.points = np.empty((rows, d), dtype=np.float64)
+        self.bounded = np.empty(rows, dtype=bool)
+        self.flat = np.empty(rows, dtype=np.int32)
+        self.charts: list[_Chart] = []
+        self.thin: dict[int, tuple[Fraction, ...]] = {}
+        self.written = 0
 
-    def split(self, k: int) -> tuple["_Block", "_Block"]:
-        """The first k faces and the rest."""
-        head = {r: y for r, y in self.thin.items() if r < k}
-        tail = {r - k: y for r, y in self.thin.items() if r >= k}
-        return (_Block(self.map, self.signs[:k], self.dim, self.points[:k], self.bounded[:k], head),
-                _Block(self.map, self.signs[k:], self.dim, self.points[k:], self.bounded[k:], tail))
+    def put(self, pos: int, b: _Block, lo: int, hi: int) -> None:
+        """Write faces ``lo`` to ``hi − 1`` of ``b`` at row ``pos``."""
+        end = pos + hi - lo
+        if end > self.dims.shape[0]:  # pragma: no cover - the face vector and the lift agree
+            raise HyperarrError(f"listed more faces than the {self.dims.shape[0]} the face vector counts")
+        thin = b.write(lo, hi, self.signs[pos:end], self.points[pos:end], self.bounded[pos:end])
+        self.dims[pos:end] = b.dim
+        self.flat[pos:end] = len(self.charts)
+        self.charts.append(b.chart)
+        self.thin.update({pos + r: y for r, y in thin.items()})
+        self.written += hi - lo
 
-
-def _block(A: "Arrangement", fm: _FlatMap, S: NDArray[np.int8], W: NDArray[np.float64],
-           X: dict[int, Any], k: int, bounded: "_Bounded") -> _Block:
-    """The faces of one flat of dimension k from its regions (signs over the distinct rows)."""
-    prep = A._prepared
-    d = A.dim
-    m = S.shape[0]
-    signs = prep.to_input(S) if S.shape[1] else np.zeros((m, A.n), dtype=np.int8)
-    Y = np.array(W, dtype=np.float64, copy=True).reshape(m, len(fm.free))
-    thin: dict[int, tuple[Fraction, ...]] = {}
-    for r, y in X.items():
-        thin[r] = tuple(Fraction(v) for v in y)
-        Y[r] = 0.0
-    P = fm.lift_float(Y, d)
-    for r in np.flatnonzero(~np.isfinite(P).all(axis=1)).tolist():  # overflow in the float chart
-        thin.setdefault(r, tuple(Fraction(v) for v in Y[r][:len(fm.free)].tolist()))
-    for r, y in thin.items():
-        P[r] = np.clip([_exact.to_float(v) for v in fm.lift_exact(y, d)], -_FLOAT_MAX, _FLOAT_MAX)
-    return _Block(fm, signs, k, P, bounded(signs, k), thin)
+    def faces(self) -> Faces:
+        if self.written != self.dims.shape[0]:  # pragma: no cover - as in put
+            raise HyperarrError(f"listed {self.written} faces where the face vector counts "
+                                f"{self.dims.shape[0]}")
+        return Faces(self.signs, self.dims, self.points, self.bounded, self.flat, tuple(self.charts),
+                     self.thin)
 
 
-def _assemble(blocks: Iterable[_Block], total: int, n: int, d: int) -> Faces:
-    """One table of ``total`` faces, allocated once and filled block by block."""
-    signs = np.empty((total, n), dtype=np.int8)
-    dims = np.empty(total, dtype=np.int64)
-    points = np.empty((total, d), dtype=np.float64)
-    bounded = np.empty(total, dtype=bool)
-    flat = np.empty(total, dtype=np.int32)
-    maps: list[_FlatMap] = []
-    thin: dict[int, tuple[Fraction, ...]] = {}
-    pos = 0
-    for b in blocks:
-        end = pos + b.signs.shape[0]
-        signs[pos:end] = b.signs
-        dims[pos:end] = b.dim
-        points[pos:end] = b.points
-        bounded[pos:end] = b.bounded
-        flat[pos:end] = len(maps)
-        maps.append(b.map)
-        thin.update({pos + r: y for r, y in b.thin.items()})
-        pos = end
-    if pos != total:  # pragma: no cover - the face vector and the enumeration agree by construction
-        raise HyperarrError(f"listed {pos} faces where the face vector counts {total}")
-    return Faces(signs, dims, points, bounded, flat, tuple(maps), thin)
+def _assemble(A: "Arrangement", dims: tuple[int, ...], fv: tuple[int, ...]) -> Faces:
+    """The table of the faces of dimensions ``dims``, sized by the face vector ``fv``.
+
+    Each block is written at its place as it comes, then dropped.  A table
+    larger than ``_TWO_PASSES_FROM`` bytes is filled in two walks: the two
+    highest dimensions, then the others, so that their faces are not in the
+    table yet while the highest flats' regions are lifted.
+    """
+    start, total = {}, 0
+    for k in dims:
+        start[k] = total
+        total += fv[k]
+    out = _Table(total, A.n, A.dim)
+    two = len(dims) > 2 and total * (A.n + 8 * A.dim + 13) > _TWO_PASSES_FROM
+    for part in (dims[-2:], dims[:-2]) if two else (dims,):
+        for k, row, b in _blocks(A, part, in_order=False):
+            out.put(start[k] + row, b, 0, len(b))
+    return out.faces()
 
 
-def _chunks(blocks: Iterator[_Block], size: int, n: int, d: int) -> Iterator[Faces]:
-    pending: list[_Block] = []
+def _chunks(A: "Arrangement", dims: tuple[int, ...], size: int) -> Iterator[Faces]:
+    """Tables of ``size`` faces (the last one shorter), in the order of ``faces``."""
+    pending: list[tuple[_Block, int, int]] = []
     held = 0
-    for b in blocks:
-        while held + len(b.signs) >= size:
-            head, b = b.split(size - held)
-            pending.append(head)
-            yield _assemble(pending, size, n, d)
-            pending, held = [], 0
-        if len(b.signs):
-            pending.append(b)
-            held += len(b.signs)
+    for _, _, b in _blocks(A, dims, in_order=True):
+        lo, m = 0, len(b)
+        while lo < m:
+            hi = min(m, lo + size - held)
+            pending.append((b, lo, hi))
+            held += hi - lo
+            lo = hi
+            if held == size:
+                yield _pieces(pending, held, A.n, A.dim)
+                pending, held = [], 0
     if held:
-        yield _assemble(pending, held, n, d)
+        yield _pieces(pending, held, A.n, A.dim)
+
+
+def _pieces(pending: list[tuple[_Block, int, int]], rows: int, n: int, d: int) -> Faces:
+    out = _Table(rows, n, d)
+    pos = 0
+    for b, lo, hi in pending:
+        out.put(pos, b, lo, hi)
+        pos += hi - lo
+    return out.faces()
 
 
 class _Bounded:
