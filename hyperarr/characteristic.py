@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hyperarr import _levels, _orbits
 from hyperarr._binomial import region_count
 from hyperarr._generic import probably_generic
@@ -321,6 +323,92 @@ def _lattice_chi(A: "Arrangement") -> tuple[int, ...]:
     A = checked(A)
     table = _flat_chi(A._lattice, A._lattice.top)
     return tuple(int(c) for c in table[-1])
+
+
+# A lower bound on the regions, within a time budget
+
+
+#: Pairs of traces the first depths of `regions_lower_bound` may intersect (later ones: more, as
+#: their share of the time left allows).
+LOWER_BOUND_PAIRS = 2**17
+
+
+def regions_lower_bound(A: "Arrangement", target: int, seconds: float, *,
+                        pairs: int | None = None) -> int | None:
+    r"""A lower bound on the regions of ``A``, found within about ``seconds``; None where the
+    count runs on exact integers (large entries), which no pass here can keep short.
+
+    ``pairs``, if given, is every depth's budget instead, and no time limit applies (the
+    bound is then the same on every machine).
+
+    The bound is the count of `hyperarr._levels` on a pruned recursion: before
+    each depth, when the restrictions would take more pairs of traces than
+    the depth's budget, each keeps only its first traces, and those of least
+    multiplicity are dropped.  The budget starts at `LOWER_BOUND_PAIRS` and
+    grows to each depth's share of the time left, at the rate (pairs per
+    second) of the depth before it; the count stops as soon as it passes
+    ``target``.
+
+    Soundness.  On the cone (central, $r(cA) = 2\,r(A)$ when ``A`` is not
+    central), the count rests on $r(B) = 1 + \sum_j r(B_j)$, where $B_j$ is
+    the restriction of the traces before $t_j$ to $t_j$ (deletion–restriction
+    in order), each restriction adding its 1 at its own depth.  Replacing a
+    restriction B by a sub-arrangement $B' \subseteq B$ (its first traces; the
+    empty one when it is dropped) can only lower the value: every region of
+    $B'$ contains a region of B, and they are disjoint, so $r(B') \le r(B)$;
+    by induction on the depth, the pruned recursion counts at most $r(cA)$.
+    At any depth, what is counted so far plus $2m - 1$ for each waiting
+    restriction of m ≥ 1 traces is still a lower bound: m distinct
+    hyperplanes through a point cut a generic plane through it into 2m
+    sectors, each in its own region, so $r \ge 2m$.  The arithmetic is that
+    of the exact count (a prime above the Hadamard bound of the input).
+    """
+    rows, dim, central = _cone(A)
+    if not rows:
+        return 1
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    if p is None:
+        return None
+    deadline = math.inf if pairs else time.perf_counter() + seconds
+    lev: Any = _levels.start(rows, dim, p)
+    total, depth, rate, budget = 1, 0, 0.0, pairs or LOWER_BOUND_PAIRS
+    while lev is not None and len(lev.mult):
+        # What is counted, plus r ≥ 2m for each waiting restriction.
+        found = total + int((lev.mult * (2 * lev.sizes - 1)).sum())
+        now = time.perf_counter()
+        if (found if central else found // 2) > target or now > deadline:
+            break
+        # The depth's share of the time left (restrictions of dimension 3 are
+        # finished by the next step), at the rate of the depth before.
+        if not pairs and rate:
+            budget = max(budget, int(rate * (deadline - now) / max(1, dim - 2 - depth)))
+        if _levels.pairs_of(lev) > budget:
+            lev = _pruned(lev, budget)
+        done = _levels.pairs_of(lev)
+        got, lev = _levels.expand(lev, p, dim, depth)
+        total += sum(got)
+        depth += 1
+        if done >= LOWER_BOUND_PAIRS // 2:  # a rate measured on a depth of some size
+            rate = done / max(time.perf_counter() - now, 1e-6)
+    else:
+        found = total
+    return found if central else found // 2
+
+
+def _pruned(lev: Any, budget: int) -> Any:
+    """``lev`` with each restriction cut to its first ``sqrt(2·budget)`` traces, keeping the
+    restrictions of largest multiplicity (then most traces) whose pairs fit ``budget``."""
+    sizes = lev.sizes
+    keep = np.minimum(sizes, max(2, math.isqrt(2 * budget)))
+    order = np.lexsort((-keep, -lev.mult))
+    cost = np.cumsum((keep * (keep - 1) // 2)[order])
+    chosen = np.sort(order[: max(1, int(np.searchsorted(cost, budget, side="right")))])
+    keep = keep[chosen]
+    offsets = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=offsets[1:])
+    idx = np.arange(offsets[-1]) + np.repeat(lev.offsets[chosen] - offsets[:-1], keep)
+    return _levels.merge([_levels.level_from_ids(lev.keys, offsets, lev.members[idx],
+                                                 lev.mult[chosen])])
 
 
 # Deletion–restriction over the lattice
