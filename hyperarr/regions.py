@@ -51,7 +51,7 @@ from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import flat_regions
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, checked
-from hyperarr.characteristic import n_regions, regions_lower_bound
+from hyperarr.characteristic import _regions_lower_bound, n_regions
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -620,7 +620,7 @@ LOWER_BOUND_FROM = 10**6
 def _lower_bound(A: "Arrangement", target: int) -> int:
     """A lower bound on the regions of ``A``, found within `LOWER_BOUND_SECONDS`.
 
-    It is the pruned count of `hyperarr.characteristic.regions_lower_bound`
+    It is the pruned count of `hyperarr.characteristic._regions_lower_bound`
     (each restriction of the count replaced by a sub-arrangement of it; the
     proof is there).  Where that count would run on exact integers (large
     entries), it is the regions of the first k distinct hyperplanes:
@@ -632,7 +632,7 @@ def _lower_bound(A: "Arrangement", target: int) -> int:
     """
     from hyperarr.arrangement import Arrangement
 
-    found = regions_lower_bound(A, target, LOWER_BOUND_SECONDS)
+    found = _regions_lower_bound(A, target, LOWER_BOUND_SECONDS)
     if found is not None:
         return found
     rows = A._prepared.rows

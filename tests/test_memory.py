@@ -74,6 +74,23 @@ def test_regions_without_a_count_cap_keep_the_memory_check(d, memory, per_row, c
     assert got["peak_mb"] < _LIMIT_MB
 
 
+@pytest.mark.parametrize("call, flats, patch", [
+    pytest.param("threshold(7).face_vector()", r"at least (\d+) flats of dimension ≥ 2",
+                 # time for the bound on a slow machine (here it passes within 2.5 s)
+                 "import hyperarr.faces as F\nF.FLATS_LOWER_BOUND_SECONDS = 20", marks=pytest.mark.slow),
+    ("generic(60, 4, seed=1).vertices()", r"(523686) flats of dimension ≥ 0", ""),
+], ids=["threshold7_face_vector", "generic60_4_vertices"])
+def test_a_lattice_over_its_budget_is_refused_before_it_is_built(call, flats, patch):
+    # Issue 23, item 3: threshold(7).face_vector() refused after 50 s (117 s and a
+    # 2.5 GB peak once the lattice had its 500,000 flats).
+    got = _child(f"{patch}\nfrom hyperarr import library\nlibrary.{call}", 2e9)
+    m = re.match(rf"OutputTooLargeError: A\.\w+\(\) needs the intersection lattice, and it has {flats} "
+                 r".*more than max_flats=500000", got["error"])
+    assert m, got["error"]
+    assert int(m[1]) > 500_000
+    assert got["peak_mb"] < _LIMIT_MB
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "npz"])
 def test_the_cli_refuses_an_output_before_enumerating(tmp_path, fmt):
     # Issue 23, item 3: `hyperarr regions big.csv -o x.json` ran 82 s, then printed "error: MemoryError".

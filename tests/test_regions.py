@@ -1093,24 +1093,24 @@ def test_the_lower_bound_never_exceeds_the_count(A):
 def test_the_pruned_count_is_a_lower_bound(A, pairs):
     # Issue 23: every depth pruned to `pairs` pairs of traces (1: one restriction of
     # two traces a depth), so the proof's replacements all happen; 10**9 prunes nothing.
-    from hyperarr.characteristic import regions_lower_bound
+    from hyperarr.characteristic import _regions_lower_bound
 
     exact = A.n_regions()
-    bound = regions_lower_bound(A, 10**18, 0.0, pairs=pairs)
+    bound = _regions_lower_bound(A, 10**18, 0.0, pairs=pairs)
     assert 0 < bound <= exact
     if pairs == 10**9:
         assert bound == exact
     # Cut short by the time: what is counted, plus r >= 2m for the waiting restrictions.
-    assert 0 < regions_lower_bound(A, 10**18, 0.0) <= exact
+    assert 0 < _regions_lower_bound(A, 10**18, 0.0) <= exact
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(degenerate_arrangements(max_n=9, max_d=5), st.sampled_from([1, 2, 5, 20, 10**9]))
 def test_the_pruned_count_is_a_lower_bound_on_degenerate_arrangements(A, pairs):
-    from hyperarr.characteristic import regions_lower_bound
+    from hyperarr.characteristic import _regions_lower_bound
 
     exact = A.n_regions()
-    bound = regions_lower_bound(A, 10**18, 0.0, pairs=pairs)
+    bound = _regions_lower_bound(A, 10**18, 0.0, pairs=pairs)
     assert 1 <= bound <= exact
     assert pairs < 10**9 or bound == exact
 
@@ -1119,9 +1119,9 @@ def test_the_pruned_count_passes_the_memory_of_threshold_7():
     # threshold(7) has 8,378,070,864 regions; the exact count takes 13 s and 0.5 GB.
     # Pruned to 2**16 pairs a depth, the count of its parts is over ten million
     # (the table of ten million regions of 195 bytes: 2 GB).
-    from hyperarr.characteristic import regions_lower_bound
+    from hyperarr.characteristic import _regions_lower_bound
 
-    bound = regions_lower_bound(library.threshold(7), 10**7, 0.0, pairs=2**16)
+    bound = _regions_lower_bound(library.threshold(7), 10**7, 0.0, pairs=2**16)
     assert 10**7 < bound <= 8_378_070_864
 
 
@@ -1153,14 +1153,14 @@ def test_the_lower_bound_stops_at_a_part_it_cannot_count(monkeypatch):
             raise OutputTooLargeError("a part over its budget")
         return real(B, *args, **kwargs)
 
-    monkeypatch.setattr(regions_module, "regions_lower_bound", lambda *a, **k: None)
+    monkeypatch.setattr(regions_module, "_regions_lower_bound", lambda *a, **k: None)
     monkeypatch.setattr(regions_module, "n_regions", refuse_large)
     assert 0 < regions_module._lower_bound(A, 10**18) <= real(A)
 
 
 def test_large_entries_have_no_pruned_count():
-    from hyperarr.characteristic import regions_lower_bound
+    from hyperarr.characteristic import _regions_lower_bound
 
     A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 10**30])
-    assert regions_lower_bound(A, 10**18, 1.0) is None
-    assert regions_lower_bound(Arrangement(np.zeros((0, 2)), np.zeros(0)), 10, 1.0) == 1
+    assert _regions_lower_bound(A, 10**18, 1.0) is None
+    assert _regions_lower_bound(Arrangement(np.zeros((0, 2)), np.zeros(0)), 10, 1.0) == 1
