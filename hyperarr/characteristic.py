@@ -330,6 +330,8 @@ def _lattice_chi(A: "Arrangement") -> tuple[int, ...]:
 
 #: Pairs of traces a depth of `_regions_lower_bound` or `_flats_lower_bound` may first intersect.
 LOWER_BOUND_PAIRS = 2**17
+#: Most pairs of traces a depth of either bound intersects (its memory: about 100 bytes each).
+MAX_BOUND_PAIRS = 2**21
 
 
 def _regions_lower_bound(A: "Arrangement", target: int, seconds: float, *,
@@ -380,7 +382,8 @@ def _regions_lower_bound(A: "Arrangement", target: int, seconds: float, *,
         # The depth's share of the time left (restrictions of dimension 3 are
         # finished by the next step), at the rate of the depth before.
         if not pairs and rate:
-            budget = max(budget, int(rate * (deadline - now) / max(1, dim - 2 - depth)))
+            share = int(rate * (deadline - now) / max(1, dim - 2 - depth))
+            budget = max(budget, min(share, MAX_BOUND_PAIRS))
         if _levels.pairs_of(lev) > budget:
             lev = _pruned(lev, budget)
         done = _levels.pairs_of(lev)
@@ -464,7 +467,8 @@ def _flats_lower_bound(A: "Arrangement", min_dim: int, target: int, seconds: flo
         if total + level.bonus() > target or now > deadline:
             return total + level.bonus()
         if not pairs and rate:
-            budget = max(budget, int(rate * (deadline - now) / max(1, k - need)))
+            share = int(rate * (deadline - now) / max(1, k - need))
+            budget = max(budget, min(share, MAX_BOUND_PAIRS))
         level, left = level.pruned(budget)
         total += left + level.bonus()
         done = level.pairs()
@@ -544,7 +548,7 @@ class _FlatLevel:
         h += h >= g  # skip g itself
         codes = self.members[g] * V + self.members[h]
         distinct = _levels._distinct(codes)
-        keys, tid = _levels._trace_table(F, F.unpack(self.keys), distinct, _levels.MAX_PAIRS)
+        keys, tid = _levels._trace_table(F, F.unpack(self.keys), distinct, 1 << 18)
         t = tid[np.searchsorted(distinct, codes)]
         # Forbidden on g: a forbidden trace, or one before g (a trace equal to a
         # forbidden one is forbidden: the largest flag of each child's trace wins).
