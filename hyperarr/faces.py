@@ -485,6 +485,13 @@ def face_vector(A: "Arrangement") -> tuple[int, ...]:
     $\binom{n}{d-k}$ flats of dimension k, each cut by the $n - d + k$ others into
     $\sum_{i \le k} \binom{n - d + k}{i}$ regions.
 
+    Raises
+    ------
+    OutputTooLargeError
+        If the intersection lattice would hold more than ``Lattice.max_flats``
+        flats; refused before it is built when a lower bound on its flats
+        (found within `FLATS_LOWER_BOUND_SECONDS`) already passes that.
+
     Notes
     -----
     Euler's relation $\sum_k (-1)^k f_k = (-1)^d$ holds for every arrangement,

@@ -483,8 +483,10 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     max_regions : int or None
         Refuse, before allocating anything, arrangements that may have more
         regions than this.  The cheap upper bound $\sum_{k \le \mathrm{rank}} \binom{h}{k}$ (h
-        distinct hyperplanes) is tried first; when it exceeds the limit the
-        exact count from the characteristic polynomial decides.  ``None``
+        distinct hyperplanes) is tried first; when it exceeds the limit, a
+        lower bound (the count of parts of the arrangement, within
+        `LOWER_BOUND_SECONDS`), then the exact count from the characteristic
+        polynomial decides.  ``None``
         means no limit on the count; the memory check stays: a table whose
         rows (n + 8d + 3 bytes each) would take more than 80% of the memory
         available is refused the same way.
