@@ -442,6 +442,12 @@ def _flats_lower_bound(A: "Arrangement", min_dim: int, target: int, seconds: flo
     its hyperplanes in C is a flat of dimension k − 1 in no hyperplane of E,
     counted nowhere else.  Decisions are exact, over a prime field whose prime
     exceeds the Hadamard bound of the input.
+
+    The count stops once it passes ``target``; also, while nothing has been
+    pruned, once it proves there are at most ``target`` flats (a restriction
+    with a hyperplanes of C holds at most $\sum_{i \ge 1} \binom{a}{i}$ flats inside it, over
+    the codimensions that count), and returns what it has: a lattice that
+    fits pays for no more of the bound than that.
     """
     rows, dim, central = _cone(A)
     shift = 0 if central else 1
@@ -461,15 +467,20 @@ def _flats_lower_bound(A: "Arrangement", min_dim: int, target: int, seconds: flo
     deadline = math.inf if pairs else time.perf_counter() + seconds
     total, k, rate, budget = int(dim >= need), dim, 0.0, pairs or LOWER_BOUND_PAIRS
     level: _FlatLevel | None = lev
+    exact = True  # nothing pruned yet: `total` counts every flat above this depth
     while level is not None and k - 1 >= need:
         # The restrictions to the traces not forbidden are flats of dimension k − 1.
         now = time.perf_counter()
         if total + level.bonus() > target or now > deadline:
             return total + level.bonus()
+        if exact and total + level.most(k - need) <= target:
+            return total  # at most `target` flats in all: the bound cannot pass it
         if not pairs and rate:
             share = int(rate * (deadline - now) / max(1, k - need))
             budget = max(budget, min(share, MAX_BOUND_PAIRS))
+        whole = level
         level, left = level.pruned(budget)
+        exact = exact and level is whole
         total += left + level.bonus()
         done = level.pairs()
         level = level.children(F) if k - 2 >= need else None
@@ -499,6 +510,14 @@ class _FlatLevel:
     def bonus(self) -> int:
         """Σ mult · (traces not forbidden): flats one dimension down, counted nowhere else."""
         return int((self.mult * self.allowed()).sum())
+
+    def most(self, codim: int) -> int:
+        """At most how many flats lie strictly inside the restrictions, of codimension up to
+        ``codim`` in them, in no forbidden trace: each is cut out by i ≤ ``codim`` traces
+        not forbidden, so a restriction with a of them has at most Σ_i C(a, i)."""
+        pairs, times = np.unique(np.stack([self.allowed(), self.mult]), axis=1, return_counts=True)
+        return sum(int(t) * m * sum(math.comb(a, i) for i in range(1, codim + 1))
+                   for (a, m), t in zip(pairs.T.tolist(), times.tolist()))
 
     def pairs(self) -> int:
         """(trace not forbidden, other trace) pairs: the work of `children`."""

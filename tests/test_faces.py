@@ -410,10 +410,13 @@ def test_the_flats_bound_is_a_lower_bound(A, pairs):
     by_dim = _flats_by_dim(A)
     for min_dim in range(A.dim + 1):
         exact = sum(by_dim[min_dim:])
-        bound = _flats_lower_bound(A, min_dim, 10**18, 0.0, pairs=pairs)
+        # The target just below the count: the bound goes on until it passes it.
+        bound = _flats_lower_bound(A, min_dim, exact - 1, 0.0, pairs=pairs)
         assert 0 < bound <= exact
         assert pairs < 10**9 or bound == exact
-        assert 0 < _flats_lower_bound(A, min_dim, 10**18, 0.0) <= exact  # cut short by the time
+        assert 0 < _flats_lower_bound(A, min_dim, exact - 1, 0.0) <= exact  # cut short by the time
+        # A target over the count: the bound stops as soon as it sees it cannot pass it.
+        assert 0 < _flats_lower_bound(A, min_dim, exact, 0.0, pairs=pairs) <= exact
 
 
 @settings(max_examples=120, deadline=None, derandomize=True)
@@ -424,9 +427,10 @@ def test_the_flats_bound_is_a_lower_bound_on_degenerate_arrangements(A, pairs):
     by_dim = _flats_by_dim(A)
     for min_dim in range(A.dim + 1):
         exact = sum(by_dim[min_dim:])
-        bound = _flats_lower_bound(A, min_dim, 10**18, 0.0, pairs=pairs)
+        bound = _flats_lower_bound(A, min_dim, exact - 1, 0.0, pairs=pairs)
         assert 0 <= bound <= exact
         assert pairs < 10**9 or bound == exact
+        assert 0 <= _flats_lower_bound(A, min_dim, exact, 0.0, pairs=pairs) <= exact
 
 
 def test_face_vector_of_threshold_7_is_refused_before_the_lattice(monkeypatch):
