@@ -13,6 +13,7 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -58,6 +59,7 @@ def _cases() -> list[Case]:
     import hyperarr as ha
     from hyperarr import library
 
+    generic_60_4 = library.generic(60, 4, seed=1)  # its construction (1 s) proves general position
     return [
         Case("random float (40, 10): n_regions()", lambda: _float_arrangement(40, 10).n_regions(), 5.0),
         Case("random float (30, 8): n_regions()", lambda: _float_arrangement(30, 8).n_regions(), 5.0),
@@ -72,6 +74,12 @@ def _cases() -> list[Case]:
              lambda: ha.Arrangement([[1]], [2 * 10**308]).regions(), 1.0),
         Case("0.1 + 0.2 != 0.3 triangle: regions()",
              lambda: ha.Arrangement([[1, 0], [0, 1], [1, 1]], [0.1, 0.2, 0.3]).regions(), 1.0),
+        # Issue 23: each refused only after minutes (13 s, 117 s) or gigabytes.
+        Case("threshold(7).regions(max_regions=None)",
+             lambda: library.threshold(7).regions(max_regions=None), 1.0),
+        Case("threshold(7).regions()", lambda: library.threshold(7).regions(), 1.0),
+        Case("threshold(7).face_vector()", lambda: library.threshold(7).face_vector(), 1.0),
+        Case("G.vertices(), G = generic(60, 4) built before", lambda: generic_60_4.vertices(), 1.0),
     ]
 
 
@@ -88,7 +96,8 @@ def measure(case: Case, repeat: int) -> Row:
             result = case.call()
             outcome = "answered" if not hasattr(result, "__len__") else f"answered ({len(result)} items)"
         except MemoryError as exc:  # OutputTooLargeError is one
-            outcome = f"refused: {type(exc).__name__}"
+            named = re.search(r"(at least |the )?(\d+) (regions|flats)", str(exc))
+            outcome = f"refused: {type(exc).__name__}" + (f" ({named[0]})" if named else "")
         times.append(time.perf_counter() - start)
     return Row(case.name, statistics.median(times), outcome, case.target)
 

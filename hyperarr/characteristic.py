@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hyperarr import _levels, _orbits
 from hyperarr._binomial import region_count
 from hyperarr._generic import probably_generic
@@ -321,6 +323,286 @@ def _lattice_chi(A: "Arrangement") -> tuple[int, ...]:
     A = checked(A)
     table = _flat_chi(A._lattice, A._lattice.top)
     return tuple(int(c) for c in table[-1])
+
+
+# A lower bound on the regions, within a time budget
+
+
+#: Pairs of traces a depth of `_regions_lower_bound` or `_flats_lower_bound` may first intersect.
+LOWER_BOUND_PAIRS = 2**17
+#: Most pairs of traces a depth of either bound intersects (its memory: about 100 bytes each).
+MAX_BOUND_PAIRS = 2**21
+
+
+def _regions_lower_bound(A: "Arrangement", target: int, seconds: float, *,
+                        pairs: int | None = None) -> int | None:
+    r"""A lower bound on the regions of ``A``, found within about ``seconds``; None where the
+    count runs on exact integers (large entries), which no pass here can keep short.
+
+    ``pairs``, if given, is every depth's budget instead, and no time limit applies (the
+    bound is then the same on every machine).
+
+    The bound is the count of `hyperarr._levels` on a pruned recursion: before
+    each depth, when the restrictions would take more pairs of traces than
+    the depth's budget, each keeps only its first traces, and those of least
+    multiplicity are dropped.  The budget starts at `LOWER_BOUND_PAIRS` and
+    grows to each depth's share of the time left, at the rate (pairs per
+    second) of the depth before it; the count stops as soon as it passes
+    ``target``.
+
+    Soundness.  On the cone (central, $r(cA) = 2\,r(A)$ when ``A`` is not
+    central), the count rests on $r(B) = 1 + \sum_j r(B_j)$, where $B_j$ is
+    the restriction of the traces before $t_j$ to $t_j$ (deletion–restriction
+    in order), each restriction adding its 1 at its own depth.  Replacing a
+    restriction B by a sub-arrangement $B' \subseteq B$ (its first traces; the
+    empty one when it is dropped) can only lower the value: every region of
+    $B'$ contains a region of B, and they are disjoint, so $r(B') \le r(B)$;
+    by induction on the depth, the pruned recursion counts at most $r(cA)$.
+    At any depth, what is counted so far plus $2m - 1$ for each waiting
+    restriction of m ≥ 1 traces is still a lower bound: m distinct
+    hyperplanes through a point cut a generic plane through it into 2m
+    sectors, each in its own region, so $r \ge 2m$.  The arithmetic is that
+    of the exact count (a prime above the Hadamard bound of the input).
+    """
+    rows, dim, central = _cone(A)
+    if not rows:
+        return 1
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    if p is None:
+        return None
+    deadline = math.inf if pairs else time.perf_counter() + seconds
+    lev: Any = _levels.start(rows, dim, p)
+    total, depth, rate, budget = 1, 0, 0.0, pairs or LOWER_BOUND_PAIRS
+    while lev is not None and len(lev.mult):
+        # What is counted, plus r ≥ 2m for each waiting restriction.
+        found = total + int((lev.mult * (2 * lev.sizes - 1)).sum())
+        now = time.perf_counter()
+        if (found if central else found // 2) > target or now > deadline:
+            break
+        # The depth's share of the time left (restrictions of dimension 3 are
+        # finished by the next step), at the rate of the depth before.
+        if not pairs and rate:
+            share = int(rate * (deadline - now) / max(1, dim - 2 - depth))
+            budget = max(budget, min(share, MAX_BOUND_PAIRS))
+        if _levels.pairs_of(lev) > budget:
+            lev = _pruned(lev, budget)
+        done = _levels.pairs_of(lev)
+        got, lev = _levels.expand(lev, p, dim, depth)
+        total += sum(got)
+        depth += 1
+        if done >= LOWER_BOUND_PAIRS // 2:  # a rate measured on a depth of some size
+            rate = done / max(time.perf_counter() - now, 1e-6)
+    else:
+        found = total
+    return found if central else found // 2
+
+
+def _pruned(lev: Any, budget: int) -> Any:
+    """``lev`` with each restriction cut to its first ``sqrt(2·budget)`` traces, keeping the
+    restrictions of largest multiplicity (then most traces) whose pairs fit ``budget``."""
+    sizes = lev.sizes
+    keep = np.minimum(sizes, max(2, math.isqrt(2 * budget)))
+    order = np.lexsort((-keep, -lev.mult))
+    cost = np.cumsum((keep * (keep - 1) // 2)[order])
+    chosen = np.sort(order[: max(1, int(np.searchsorted(cost, budget, side="right")))])
+    keep = keep[chosen]
+    offsets = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=offsets[1:])
+    idx = np.arange(offsets[-1]) + np.repeat(lev.offsets[chosen] - offsets[:-1], keep)
+    return _levels.merge([_levels.level_from_ids(lev.keys, offsets, lev.members[idx],
+                                                 lev.mult[chosen])])
+
+
+# A lower bound on the flats, within a time budget
+
+
+def _flats_lower_bound(A: "Arrangement", min_dim: int, target: int, seconds: float, *,
+                      pairs: int | None = None) -> int | None:
+    r"""A lower bound on the flats of ``A`` of dimension at least ``min_dim``, found within about
+    ``seconds`` (or with ``pairs`` pairs of traces a depth, and no time limit); None where
+    the entries are too large for the count's prime field.
+
+    Each flat is counted once, by a recursion over the cone with hyperplanes in
+    order, some of them *forbidden*: $N(C, E)$, the flats of the hyperplanes C
+    that lie in no hyperplane of E, is 1 (the whole space) plus, over the
+    hyperplanes g of C in order, $N(C^g, E^g)$, where on g the traces of E and
+    of the hyperplanes of C before g are forbidden, and those of the later ones
+    (not equal to a forbidden trace) are not.  Every flat X other than the whole
+    is counted under the first g that contains it, once: X is cut out by the
+    traces that contain it, none forbidden.  The flats of ``A`` are those of its
+    cone in no hyperplane at infinity, so that one is forbidden from the start
+    (a flat of ``A`` of dimension k is one of dimension k + 1 of its cone).
+
+    Soundness of the bound.  Dropping hyperplanes of C (not of E) can only
+    lower $N(C, E)$: a flat of the remaining ones is a flat of C, in no
+    hyperplane of E all the same.  So each depth is pruned to its budget, as
+    in `_regions_lower_bound` (restrictions of least multiplicity dropped, the
+    others cut to their first hyperplanes of C).  What a pruned or unfinished
+    restriction of dimension k leaves out is still counted in part: each of
+    its hyperplanes in C is a flat of dimension k − 1 in no hyperplane of E,
+    counted nowhere else.  Decisions are exact, over a prime field whose prime
+    exceeds the Hadamard bound of the input.
+
+    The count stops once it passes ``target``; also, while nothing has been
+    pruned, once it proves there are at most ``target`` flats (a restriction
+    with a hyperplanes of C holds at most $\sum_{i \ge 1} \binom{a}{i}$ flats inside it, over
+    the codimensions that count), and returns what it has: a lattice that
+    fits pays for no more of the bound than that.
+    """
+    rows, dim, central = _cone(A)
+    shift = 0 if central else 1
+    need = min_dim + shift
+    if not rows:
+        return int(dim >= need)
+    p = _levels.field_prime(_levels.hadamard_bound_squared(rows, dim))
+    if p is None:
+        return None
+    F = _levels._Field(p, dim)
+    keys, ids = _levels._unique_rows(F.pack(F.normalize(_levels.residues(rows, dim, p).astype(np.float64))))
+    flags = np.zeros(len(keys), dtype=np.int8)
+    if not central:
+        flags[ids[-1]] = 1  # the hyperplane at infinity
+    lev = _FlatLevel(keys, np.array([0, len(keys)], dtype=np.int64), np.arange(len(keys), dtype=np.int64),
+                     flags, np.ones(1, dtype=np.int64))
+    deadline = math.inf if pairs else time.perf_counter() + seconds
+    total, k, rate, budget = int(dim >= need), dim, 0.0, pairs or LOWER_BOUND_PAIRS
+    level: _FlatLevel | None = lev
+    exact = True  # nothing pruned yet: `total` counts every flat above this depth
+    while level is not None and k - 1 >= need:
+        # The restrictions to the traces not forbidden are flats of dimension k − 1.
+        now = time.perf_counter()
+        if total + level.bonus() > target or now > deadline:
+            return total + level.bonus()
+        if exact and total + level.most(k - need) <= target:
+            return total  # at most `target` flats in all: the bound cannot pass it
+        if not pairs and rate:
+            share = int(rate * (deadline - now) / max(1, k - need))
+            budget = max(budget, min(share, MAX_BOUND_PAIRS))
+        whole = level
+        level, left = level.pruned(budget)
+        exact = exact and level is whole
+        total += left + level.bonus()
+        done = level.pairs()
+        level = level.children(F) if k - 2 >= need else None
+        k -= 1
+        if done >= LOWER_BOUND_PAIRS // 2:
+            rate = done / max(time.perf_counter() - now, 1e-6)
+    return total
+
+
+class _FlatLevel:
+    """The restrictions of one depth of `_flats_lower_bound`: per restriction, its
+    traces (sorted ids into ``keys``, packed vectors), which are forbidden, and its
+    multiplicity."""
+
+    def __init__(self, keys: Any, offsets: Any, members: Any, flags: Any, mult: Any) -> None:
+        self.keys, self.offsets, self.members, self.flags, self.mult = keys, offsets, members, flags, mult
+
+    def _free_before(self) -> Any:
+        """How many traces not forbidden come before each position (and the end)."""
+        return np.concatenate([[0], np.cumsum(self.flags == 0)])
+
+    def allowed(self) -> Any:
+        """The traces of each restriction that are not forbidden."""
+        before = self._free_before()
+        return before[self.offsets[1:]] - before[self.offsets[:-1]]
+
+    def bonus(self) -> int:
+        """Σ mult · (traces not forbidden): flats one dimension down, counted nowhere else."""
+        return int((self.mult * self.allowed()).sum())
+
+    def most(self, codim: int) -> int:
+        """At most how many flats lie strictly inside the restrictions, of codimension up to
+        ``codim`` in them, in no forbidden trace: each is cut out by i ≤ ``codim`` traces
+        not forbidden, so a restriction with a of them has at most Σ_i C(a, i)."""
+        pairs, times = np.unique(np.stack([self.allowed(), self.mult]), axis=1, return_counts=True)
+        return sum(int(t) * m * sum(math.comb(a, i) for i in range(1, codim + 1))
+                   for (a, m), t in zip(pairs.T.tolist(), times.tolist()))
+
+    def pairs(self) -> int:
+        """(trace not forbidden, other trace) pairs: the work of `children`."""
+        return int((self.allowed() * (np.diff(self.offsets) - 1)).sum())
+
+    def pruned(self, budget: int) -> tuple["_FlatLevel", int]:
+        """The level cut to ``budget`` pairs, and the bonus of what was cut."""
+        if self.pairs() <= budget:
+            return self, 0
+        sizes = np.diff(self.offsets)
+        allowed = self.allowed()
+        forbidden = sizes - allowed
+        # At most about sqrt(budget) allowed traces each, then whole restrictions by multiplicity.
+        keep_allowed = np.minimum(allowed, max(1, math.isqrt(budget)))
+        cost = keep_allowed * (forbidden + keep_allowed - 1)
+        order = np.lexsort((-keep_allowed, -self.mult))
+        chosen = np.zeros(len(sizes), dtype=bool)
+        chosen[order[: max(1, int(np.searchsorted(np.cumsum(cost[order]), budget, side="right")))]] = True
+        keep_allowed[~chosen] = 0
+        left = int((self.mult * (allowed - keep_allowed)).sum())
+        # The first keep_allowed traces not forbidden of each chosen restriction, and every forbidden one.
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        free = self.flags == 0
+        before = self._free_before()
+        rank = before[1:] - before[self.offsets[:-1]][owner]  # 1, 2, ... among those not forbidden
+        keep = chosen[owner] & (~free | (rank <= keep_allowed[owner]))
+        counts = np.bincount(owner[keep], minlength=len(sizes))[chosen]
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return _FlatLevel(self.keys, offsets, self.members[keep], self.flags[keep], self.mult[chosen]), left
+
+    def children(self, F: Any) -> "_FlatLevel | None":
+        """The restrictions to each trace not forbidden, identical ones merged."""
+        sizes = np.diff(self.offsets)
+        V = len(self.keys)
+        # Pairs (g, h): g a trace not forbidden of restriction t, h another trace of t.
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        pos = np.arange(len(self.members)) - np.repeat(self.offsets[:-1], sizes)
+        g_at = np.flatnonzero(self.flags == 0)
+        if not len(g_at):
+            return None
+        n_other = sizes[owner[g_at]] - 1
+        child = np.repeat(np.arange(len(g_at)), n_other)
+        g = np.repeat(g_at, n_other)
+        step = np.arange(len(child)) - np.repeat(np.cumsum(n_other) - n_other, n_other)
+        h = self.offsets[owner[g]] + step
+        h += h >= g  # skip g itself
+        codes = self.members[g] * V + self.members[h]
+        distinct = _levels._distinct(codes)
+        keys, tid = _levels._trace_table(F, F.unpack(self.keys), distinct, 1 << 18)
+        t = tid[np.searchsorted(distinct, codes)]
+        # Forbidden on g: a forbidden trace, or one before g (a trace equal to a
+        # forbidden one is forbidden: the largest flag of each child's trace wins).
+        flag = ((self.flags[h] == 1) | (pos[h] < pos[g])).astype(np.int64)
+        W = len(keys)
+        u = _levels._distinct((child * W + t) * 2 + flag)
+        if not len(u):
+            return None
+        last = np.r_[u[1:] // 2 != u[:-1] // 2, True]
+        u = u[last]
+        c_of, rest = np.divmod(u // 2, W)
+        # Merge identical children: same traces with the same flags.
+        code = (rest * 2 + u % 2).astype(np.int64)
+        starts = np.flatnonzero(np.r_[True, c_of[1:] != c_of[:-1]])
+        lengths = np.diff(np.r_[starts, len(c_of)])
+        parent_mult = self.mult[owner[g_at]][c_of[starts]]
+        rows_out, mult_out, len_out = [], [], []
+        for L in _levels._distinct(lengths).tolist():
+            sel = np.flatnonzero(lengths == L)
+            mat = np.ascontiguousarray(code[(starts[sel][:, None] + np.arange(L)[None, :])])
+            view = mat.view(np.dtype((np.void, 8 * L))).ravel()
+            uniq, first, inv = np.unique(view, return_index=True, return_inverse=True)
+            tot = np.zeros(len(uniq), dtype=np.int64)
+            np.add.at(tot, inv.ravel(), parent_mult[sel])
+            rows_out.append(mat[first].ravel())
+            mult_out.append(tot)
+            len_out.append(np.full(len(uniq), L, dtype=np.int64))
+        if not rows_out:
+            return None
+        allcodes = np.concatenate(rows_out)
+        used = _levels._distinct(allcodes // 2)
+        offsets = np.zeros(sum(len(x) for x in len_out) + 1, dtype=np.int64)
+        np.cumsum(np.concatenate(len_out), out=offsets[1:])
+        return _FlatLevel(keys[used], offsets, np.searchsorted(used, allcodes // 2),
+                          (allcodes % 2).astype(np.int8), np.concatenate(mult_out))
 
 
 # Deletion–restriction over the lattice

@@ -34,6 +34,7 @@ from hyperarr import _exact, _keys, _lift, _memory, _rref
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.arrangement import checked
+from hyperarr.characteristic import _flats_lower_bound
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,6 +48,12 @@ __all__ = ["Face", "Faces", "faces", "iter_faces", "vertices", "face_vector", "D
 DEFAULT_MAX_FACES = 10_000_000
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
+
+#: Vertices on which `vertices` measures the bytes of one before it lists them all.
+_VERTEX_SAMPLE = 64
+
+#: Time spent on a lower bound on the flats before the intersection lattice is built.
+FLATS_LOWER_BOUND_SECONDS = 2.0
 
 Exact = int | Fraction
 
@@ -435,6 +442,14 @@ def vertices(A: "Arrangement", exact: bool = False) -> Any:
         If True, a tuple of tuples of `fractions.Fraction`; else a float64
         array of shape (k, d), each coordinate the nearest float.
 
+    Raises
+    ------
+    OutputTooLargeError
+        If the vertices would not fit in the memory available (their number
+        times the bytes of one, measured on a sample of them), or the
+        intersection lattice is over its budget; also if listing them runs
+        out of memory anyway.
+
     Notes
     -----
     A vertex is a flat of dimension 0.  A non-essential arrangement has none
@@ -451,17 +466,39 @@ def vertices(A: "Arrangement", exact: bool = False) -> Any:
     (3, 2)
     """
     A = checked(A)
-    pts: list[tuple[Fraction, ...]] = []
-    if A.rank() == A.dim and A.n:
-        lat = A._lattice
-        rows = A._prepared.rows
-        for f in _all_levels(lat)[0]:
-            fm = _flat_map(_equations(rows, f.key), A.dim)
-            pts.append(tuple(Fraction(v, fm.det) for v in fm.rhs))
-    pts.sort()
-    if exact:
-        return tuple(pts)
-    arr = np.array([[_exact.to_float(v) for v in p] for p in pts], dtype=np.float64).reshape(len(pts), A.dim)
+    d = A.dim
+    essential = A.rank() == d and A.n > 0
+    if essential:
+        _check_lattice(A, 0, "A.vertices()")
+    flats = _all_levels(A._lattice)[0] if essential else []
+    rows = A._prepared.rows
+
+    def point(f: Flat) -> tuple[Fraction, ...]:
+        fm = _flat_map(_equations(rows, f.key), d)
+        return tuple(Fraction(v, fm.det) for v in fm.rhs)
+
+    def rows_of(pts: list[tuple[Fraction, ...]]) -> list[list[float]]:
+        return [[_exact.to_float(v) for v in p] for p in pts]
+
+    def made(some: list[Flat]) -> Any:
+        """What listing ``some`` holds at its peak: the exact points, then the float rows."""
+        pts = [point(f) for f in some]
+        return pts if exact else (pts, rows_of(pts))
+
+    # The bytes of a vertex are measured on a sample of the output itself (plus
+    # the slot of the sorted list, and the array of floats), then checked.
+    k = len(flats)
+    sample = flats[:_VERTEX_SAMPLE]
+    per_row = _memory.measured_bytes(lambda: made(sample)) / max(1, len(sample))
+    per_row += 8 + (0 if exact else 8 * d)
+    remedy = ("count them with A.face_vector()[0], or list the faces of dimension 0 in chunks "
+              "with A.iter_faces(chunk_size=..., dim=0)")
+    _memory.refuse_over(f"the {k} vertices", k, per_row, remedy)
+    with _memory.memory_errors_refused(f"listing the {k} vertices", k * per_row, remedy):
+        pts = sorted(point(f) for f in flats)
+        if exact:
+            return tuple(pts)
+        arr = np.array(rows_of(pts), dtype=np.float64).reshape(k, d)
     arr = np.clip(arr, -_FLOAT_MAX, _FLOAT_MAX)
     arr.setflags(write=False)
     return arr
@@ -476,6 +513,13 @@ def face_vector(A: "Arrangement") -> tuple[int, ...]:
     once).  In general position (decided exactly) it has a closed form:
     $\binom{n}{d-k}$ flats of dimension k, each cut by the $n - d + k$ others into
     $\sum_{i \le k} \binom{n - d + k}{i}$ regions.
+
+    Raises
+    ------
+    OutputTooLargeError
+        If the intersection lattice would hold more than ``Lattice.max_flats``
+        flats; refused before it is built when a lower bound on its flats
+        (found within `FLATS_LOWER_BOUND_SECONDS`) already passes that.
 
     Notes
     -----
@@ -503,10 +547,12 @@ def face_vector(A: "Arrangement") -> tuple[int, ...]:
             if c <= n:
                 out[k] = math.comb(n, c) * sum(math.comb(n - c, i) for i in range(k + 1))
         return tuple(out)
+    central = d >= 2 and A.is_central()
+    # The walk builds the flats of dimension 2 and more (central), or 1 and more.
+    _check_lattice(A, 2 if central else 1, "A.face_vector()")
     lat = A._lattice
     counts: dict[int, list[int]] = {}
     out = [0] * (d + 1)
-    central = d >= 2 and A.is_central()
     _region_counts(lat, lat.top, counts, central)
     vertex_keys: set[int] = set()
     for key, table in counts.items():
@@ -533,6 +579,37 @@ def _generic(A: "Arrangement") -> bool:
         return A.is_generic()
     except OutputTooLargeError:
         return False
+
+
+def _check_lattice(A: "Arrangement", min_dim: int, what: str) -> None:
+    r"""Refuse at once a call whose walk of the intersection lattice would build more than
+    ``Lattice.max_flats`` flats of dimension at least ``min_dim``.
+
+    The walk would refuse too, but only once it has built them (117 s and 2.5 GB
+    for ``threshold(7).face_vector()``).  Tried only when the cheap upper bound
+    $\sum_{k} \binom{h}{k}$ over the codimensions k that such flats can have
+    (h distinct hyperplanes) passes the limit: then the flats are counted
+    exactly in general position, else bounded from below by
+    `hyperarr.characteristic._flats_lower_bound` within
+    `FLATS_LOWER_BOUND_SECONDS` (a lower bound below the limit refuses nothing).
+    """
+    limit = Lattice.max_flats
+    h = len(A._prepared.rows)
+    top = min(A.rank(), A.dim - min_dim)
+    upper = sum(math.comb(h, k) for k in range(top + 1))
+    if upper <= limit:
+        return
+    if h == A.n and _generic(A):
+        found, how = upper, f"Σ_k C({h}, k) for k ≤ {top}, in general position"
+    else:
+        found = _flats_lower_bound(A, min_dim, limit, FLATS_LOWER_BOUND_SECONDS) or 0
+        how = "a lower bound: the flats of parts of it"
+    if found > limit:
+        raise OutputTooLargeError(
+            f"{what} needs the intersection lattice, and it has {'' if h == A.n and _generic(A) else 'at least '}"
+            f"{found} flats of dimension ≥ {min_dim} ({how}), more than max_flats={limit} "
+            f"(an arrangement of {h} distinct hyperplanes in R^{A.dim}); this exact computation "
+            "would not fit in memory")
 
 
 def _dims_wanted(A: "Arrangement", dim: int | None) -> tuple[int, ...]:

@@ -51,7 +51,7 @@ from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import stream_regions
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, checked
-from hyperarr.characteristic import n_regions
+from hyperarr.characteristic import _regions_lower_bound, n_regions
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -483,8 +483,10 @@ def regions(A: "Arrangement", max_regions: int | None = DEFAULT_MAX_REGIONS) -> 
     max_regions : int or None
         Refuse, before allocating anything, arrangements that may have more
         regions than this.  The cheap upper bound $\sum_{k \le \mathrm{rank}} \binom{h}{k}$ (h
-        distinct hyperplanes) is tried first; when it exceeds the limit the
-        exact count from the characteristic polynomial decides.  ``None``
+        distinct hyperplanes) is tried first; when it exceeds the limit, a
+        lower bound (the count of parts of the arrangement, within
+        `LOWER_BOUND_SECONDS`), then the exact count from the characteristic
+        polynomial decides.  ``None``
         means no limit on the count; the memory check stays: a table whose
         rows (n + 8d + 3 bytes each) would take more than 80% of the memory
         available is refused the same way.
@@ -625,7 +627,7 @@ def _check_limit(A: "Arrangement", limit: int | None) -> int:
     at_least = _lower_bound(A, cap) if large else 0
     if at_least > cap:
         _refuse(limit, memory, per_row, at_least, f"at least {at_least}",
-                "(those of its first hyperplanes)")
+                "(a lower bound: the count of parts of it)")
     exact = n_regions(A)
     _refuse(limit, memory, per_row, exact, str(exact), f"(upper bound Σ_k C(n, k) = {bound})")
     return per_row
@@ -646,22 +648,29 @@ def _refuse(limit: int | None, memory: int, per_row: int, count: int, shown: str
 
 
 #: Time spent on the lower bound of `_lower_bound` before the exact count decides.
-LOWER_BOUND_SECONDS = 1.0
+LOWER_BOUND_SECONDS = 0.8
 #: The upper bound on the regions from which `_lower_bound` is tried first.
 LOWER_BOUND_FROM = 10**6
 
 
 def _lower_bound(A: "Arrangement", target: int) -> int:
-    """A lower bound on the regions of ``A``: the regions of its first k distinct hyperplanes.
+    """A lower bound on the regions of ``A``, found within `LOWER_BOUND_SECONDS`.
 
-    Adding a hyperplane never removes a region, so every sub-arrangement has
-    at most as many.  k grows by half each time, from twice the rank, until
-    the bound passes ``target``, k reaches the last hyperplane, or
-    `LOWER_BOUND_SECONDS` have been spent (the next count would cost more
-    than the last one, so the time is checked before each).
+    It is the pruned count of `hyperarr.characteristic._regions_lower_bound`
+    (each restriction of the count replaced by a sub-arrangement of it; the
+    proof is there).  Where that count would run on exact integers (large
+    entries), it is the regions of the first k distinct hyperplanes:
+    adding a hyperplane never removes a region, so every sub-arrangement has
+    at most as many.  k grows by a quarter each time, from twice the rank,
+    until the bound passes ``target``, k reaches the last hyperplane, or the
+    time is spent (the next count would cost more than the last one, so the
+    time is checked before each).
     """
     from hyperarr.arrangement import Arrangement
 
+    found = _regions_lower_bound(A, target, LOWER_BOUND_SECONDS)
+    if found is not None:
+        return found
     rows = A._prepared.rows
     h = len(rows)
     k = min(h - 1, 2 * max(1, A.rank()))

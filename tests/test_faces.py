@@ -519,3 +519,127 @@ def test_benchmark_child_measures_the_call():
     assert table["rows"] == stream["rows"] == 51
     assert table["output"] == stream["output"] == 51 * (5 + 8 + 16 + 1)  # signs, dims, points, bounded
     assert table["peak"] is None or table["peak"] >= 0
+
+
+# ----------------------------------------------------------------------
+# Issue 23: refusals before the lattice is built, and the vertices' memory
+# ----------------------------------------------------------------------
+
+
+def _flats_by_dim(A):
+    """The number of flats of each dimension, from the intersection lattice itself."""
+    from hyperarr.faces import _all_levels
+
+    if A.n == 0:
+        return [0] * A.dim + [1]
+    return [len(level) for level in _all_levels(A._lattice)]
+
+
+_FLAT_CASES = [library.threshold(3), library.threshold(4), library.resonance(4), library.resonance(5),
+               library.braid(5), library.shi(3), library.shi(4), library.five_lines()]
+_FLAT_IDS = ["threshold3", "threshold4", "resonance4", "resonance5", "braid5", "shi3", "shi4", "five_lines"]
+
+
+@pytest.mark.parametrize("A", _FLAT_CASES, ids=_FLAT_IDS)
+@pytest.mark.parametrize("pairs", [1, 2, 7, 50, 10**9])
+def test_the_flats_bound_is_a_lower_bound(A, pairs):
+    # Every depth pruned to `pairs` pairs (10**9: nothing pruned, the exact count).
+    from hyperarr.characteristic import _flats_lower_bound
+
+    by_dim = _flats_by_dim(A)
+    for min_dim in range(A.dim + 1):
+        exact = sum(by_dim[min_dim:])
+        # The target just below the count: the bound goes on until it passes it.
+        bound = _flats_lower_bound(A, min_dim, exact - 1, 0.0, pairs=pairs)
+        assert 0 < bound <= exact
+        assert pairs < 10**9 or bound == exact
+        assert 0 < _flats_lower_bound(A, min_dim, exact - 1, 0.0) <= exact  # cut short by the time
+        # A target over the count: the bound stops as soon as it sees it cannot pass it.
+        assert 0 < _flats_lower_bound(A, min_dim, exact, 0.0, pairs=pairs) <= exact
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(degenerate_arrangements(max_n=8, max_d=4), st.sampled_from([1, 3, 20, 10**9]))
+def test_the_flats_bound_is_a_lower_bound_on_degenerate_arrangements(A, pairs):
+    from hyperarr.characteristic import _flats_lower_bound
+
+    by_dim = _flats_by_dim(A)
+    for min_dim in range(A.dim + 1):
+        exact = sum(by_dim[min_dim:])
+        bound = _flats_lower_bound(A, min_dim, exact - 1, 0.0, pairs=pairs)
+        assert 0 <= bound <= exact
+        assert pairs < 10**9 or bound == exact
+        assert 0 <= _flats_lower_bound(A, min_dim, exact, 0.0, pairs=pairs) <= exact
+
+
+def test_face_vector_of_threshold_7_is_refused_before_the_lattice(monkeypatch):
+    # Issue 23, item 3: threshold(7).face_vector() built Lattice.max_flats flats
+    # (117 s, 2.5 GB) before it refused.  A lower bound on its flats of dimension
+    # >= 2 refuses first, naming it, and the lattice is never built.  (With a
+    # smaller limit, the bound passes it on any machine within its time.)
+    from hyperarr._lattice import Lattice
+
+    monkeypatch.setattr(Lattice, "max_flats", 100_000)
+    A = library.threshold(7)
+    with pytest.raises(OutputTooLargeError, match=r"^A\.face_vector\(\) needs the intersection lattice, and it "
+                                                  r"has at least (\d+) flats of dimension ≥ 2 \(a lower bound.*"
+                                                  r"more than max_flats=100000") as err:
+        A.face_vector()
+    assert int(err.value.args[0].split("at least ")[1].split()[0]) > 100_000
+    assert "_lattice" not in vars(A)
+    with pytest.raises(OutputTooLargeError, match="face_vector"):
+        A.faces()
+
+
+def test_vertices_of_a_large_generic_arrangement_are_refused_before_the_lattice():
+    A = library.generic(60, 4, seed=1)  # Σ_k C(60, k) = 523,686 flats
+    with pytest.raises(OutputTooLargeError, match=r"^A\.vertices\(\) needs the intersection lattice, and it has "
+                                                  r"523686 flats of dimension ≥ 0 \(Σ_k C\(60, k\) for k ≤ 4"):
+        A.vertices()
+    assert "_lattice" not in vars(A)
+
+
+def test_a_lattice_that_fits_is_not_refused(monkeypatch):
+    # The check refuses only over the limit: the same calls with the limit at the
+    # exact number of flats the walk builds answer as before.
+    from hyperarr._lattice import Lattice
+
+    A = library.threshold(4)  # Σ_k C(16, k), k <= 3: 697 flats of dimension >= 2 at most
+    fv = A.face_vector()
+    by_dim = _flats_by_dim(library.threshold(4))
+    monkeypatch.setattr(Lattice, "max_flats", sum(by_dim[2:]))
+    assert library.threshold(4).face_vector() == fv
+    monkeypatch.setattr(Lattice, "max_flats", sum(by_dim))
+    assert len(library.threshold(4).vertices()) == by_dim[0]
+
+
+def test_vertices_are_refused_over_the_memory(monkeypatch):
+    from hyperarr import _memory
+
+    A = library.generic(12, 3, seed=0)  # C(12, 3) = 220 vertices
+    monkeypatch.setattr(_memory, "available", lambda: 1000)
+    for exact in (True, False):
+        with pytest.raises(OutputTooLargeError, match=r"^the 220 vertices would take about .* \(220 rows of about "
+                                                      r"\d+ bytes\), more than the 800 bytes of memory available"):
+            A.vertices(exact=exact)
+    monkeypatch.undo()
+    assert len(A.vertices(exact=True)) == 220 and A.vertices().shape == (220, 3)
+
+
+def test_a_memory_error_while_listing_vertices_names_the_figures(monkeypatch):
+    import hyperarr.faces as faces_module
+
+    A = library.generic(12, 3, seed=0)
+    real = faces_module._flat_map
+    calls = []
+
+    def flat_map(*args):
+        calls.append(1)
+        if len(calls) > faces_module._VERTEX_SAMPLE:  # the sample is measured; the listing runs out
+            raise MemoryError
+        return real(*args)
+
+    monkeypatch.setattr(faces_module, "_flat_map", flat_map)
+    with pytest.raises(OutputTooLargeError, match=r"^listing the 220 vertices ran out of memory \(about .* "
+                                                  r"expected, .* available now\); count them"):
+        A.vertices()

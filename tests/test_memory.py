@@ -55,16 +55,39 @@ def _child(body: str, memory: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_regions_without_a_count_cap_keep_the_memory_check():
-    # threshold(6) has 15,028,134 regions: a table of about 1.8 GB.
-    # The regions of its first hyperplanes usually pass the memory within the
-    # lower bound's time, and the refusal names them; on a slow machine the
-    # exact count decides.
-    got = _child("from hyperarr import library\nlibrary.threshold(6).regions(max_regions=None)", 5e8)
+@pytest.mark.parametrize("d, memory, per_row, count, share", [
+    (6, 5e8, 123, 15_028_134, "400.0 MB"),
+    (7, 2e9, 195, 8_378_070_864, "1.6 GB"),
+])
+def test_regions_without_a_count_cap_keep_the_memory_check(d, memory, per_row, count, share):
+    # threshold(6) has 15,028,134 regions: a table of about 1.8 GB.  Issue 23,
+    # item 3: threshold(7).regions(max_regions=None) grew past 6 GB and refused
+    # after 165 s, then the exact count decided (13 s, 0.5 GB); its 8,378,070,864
+    # regions take 1.6 TB.  The pruned count of their parts (a lower bound)
+    # usually passes the rows that fit within its time, and the refusal names
+    # it; on a slow machine the exact count decides.
+    got = _child(f"from hyperarr import library\nlibrary.threshold({d}).regions(max_regions=None)", memory)
     m = re.match(r"OutputTooLargeError: the table of (?:at least|the) (\d+) regions would take about .* "
-                 r"\(\1 rows of about 123 bytes\), more than the 400.0 MB", got["error"])
+                 rf"\(\1 rows of about {per_row} bytes\), more than the {share}", got["error"])
     assert m, got["error"]
-    assert 400e6 / 123 < int(m[1]) <= 15028134
+    assert 0.8 * memory / per_row < int(m[1]) <= count
+    assert got["peak_mb"] < _LIMIT_MB
+
+
+@pytest.mark.parametrize("call, flats, patch", [
+    pytest.param("threshold(7).face_vector()", r"at least (\d+) flats of dimension ≥ 2",
+                 # time for the bound on a slow machine (here it passes within 2.5 s)
+                 "import hyperarr.faces as F\nF.FLATS_LOWER_BOUND_SECONDS = 20", marks=pytest.mark.slow),
+    ("generic(60, 4, seed=1).vertices()", r"(523686) flats of dimension ≥ 0", ""),
+], ids=["threshold7_face_vector", "generic60_4_vertices"])
+def test_a_lattice_over_its_budget_is_refused_before_it_is_built(call, flats, patch):
+    # Issue 23, item 3: threshold(7).face_vector() refused after 50 s (117 s and a
+    # 2.5 GB peak once the lattice had its 500,000 flats).
+    got = _child(f"{patch}\nfrom hyperarr import library\nlibrary.{call}", 2e9)
+    m = re.match(rf"OutputTooLargeError: A\.\w+\(\) needs the intersection lattice, and it has {flats} "
+                 r".*more than max_flats=500000", got["error"])
+    assert m, got["error"]
+    assert int(m[1]) > 500_000
     assert got["peak_mb"] < _LIMIT_MB
 
 

@@ -1075,9 +1075,12 @@ def test_regions_need_an_arrangement(call):
         call([[1, 0], [0, 1]])
 
 
-@pytest.mark.parametrize("A", [library.threshold(5), library.resonance(5), library.braid(6),
-                               library.shi(4), library.generic(14, 4)],
-                         ids=["threshold5", "resonance5", "braid6", "shi4", "generic14_4"])
+_NAMED = [library.threshold(4), library.threshold(5), library.resonance(4), library.resonance(5),
+          library.braid(5), library.braid(6), library.shi(4)]
+_NAMES = ["threshold4", "threshold5", "resonance4", "resonance5", "braid5", "braid6", "shi4"]
+
+
+@pytest.mark.parametrize("A", [*_NAMED, library.generic(14, 4)], ids=[*_NAMES, "generic14_4"])
 def test_the_lower_bound_never_exceeds_the_count(A):
     from hyperarr import regions as regions_module
 
@@ -1085,23 +1088,61 @@ def test_the_lower_bound_never_exceeds_the_count(A):
     assert 0 < bound <= A.n_regions()
 
 
+@pytest.mark.parametrize("A", _NAMED, ids=_NAMES)
+@pytest.mark.parametrize("pairs", [1, 3, 10, 100, 10**9])
+def test_the_pruned_count_is_a_lower_bound(A, pairs):
+    # Issue 23: every depth pruned to `pairs` pairs of traces (1: one restriction of
+    # two traces a depth), so the proof's replacements all happen; 10**9 prunes nothing.
+    from hyperarr.characteristic import _regions_lower_bound
+
+    exact = A.n_regions()
+    bound = _regions_lower_bound(A, 10**18, 0.0, pairs=pairs)
+    assert 0 < bound <= exact
+    if pairs == 10**9:
+        assert bound == exact
+    # Cut short by the time: what is counted, plus r >= 2m for the waiting restrictions.
+    assert 0 < _regions_lower_bound(A, 10**18, 0.0) <= exact
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(degenerate_arrangements(max_n=9, max_d=5), st.sampled_from([1, 2, 5, 20, 10**9]))
+def test_the_pruned_count_is_a_lower_bound_on_degenerate_arrangements(A, pairs):
+    from hyperarr.characteristic import _regions_lower_bound
+
+    exact = A.n_regions()
+    bound = _regions_lower_bound(A, 10**18, 0.0, pairs=pairs)
+    assert 1 <= bound <= exact
+    assert pairs < 10**9 or bound == exact
+
+
+def test_the_pruned_count_passes_the_memory_of_threshold_7():
+    # threshold(7) has 8,378,070,864 regions; the exact count takes 13 s and 0.5 GB.
+    # Pruned to 2**16 pairs a depth, the count of its parts is over ten million
+    # (the table of ten million regions of 195 bytes: 2 GB).
+    from hyperarr.characteristic import _regions_lower_bound
+
+    bound = _regions_lower_bound(library.threshold(7), 10**7, 0.0, pairs=2**16)
+    assert 10**7 < bound <= 8_378_070_864
+
+
 def test_a_refusal_by_the_lower_bound_skips_the_exact_count(monkeypatch):
-    # threshold(6) has 15,028,134 regions; the regions of its first hyperplanes
-    # already pass max_regions, so the exact count of the whole is never run.
+    # threshold(6) has 15,028,134 regions; the pruned count of its parts
+    # already passes max_regions, so no exact count is run.
     from hyperarr import regions as regions_module
 
     A = library.threshold(6)
     real = regions_module.n_regions
     sizes = []
     monkeypatch.setattr(regions_module, "n_regions", lambda B, *a, **k: sizes.append(B.n) or real(B, *a, **k))
-    with pytest.raises(OutputTooLargeError, match=r"at least \d+ regions .*max_regions=1000\b"):
+    with pytest.raises(OutputTooLargeError, match=r"at least \d+ regions \(a lower bound.*max_regions=1000\b"):
         A.regions(max_regions=1000)
-    assert sizes and max(sizes) < A.n
+    assert sizes == []
 
 
 def test_the_lower_bound_stops_at_a_part_it_cannot_count(monkeypatch):
-    # A refusal of a part's count is not the arrangement's: the bound keeps
-    # what it has, and the exact count decides.
+    # Large entries (no prime for the pruned count): the regions of the first
+    # hyperplanes.  A refusal of a part's count is not the arrangement's: the
+    # bound keeps what it has, and the exact count decides.
     from hyperarr import regions as regions_module
 
     A = library.threshold(5)
@@ -1112,6 +1153,7 @@ def test_the_lower_bound_stops_at_a_part_it_cannot_count(monkeypatch):
             raise OutputTooLargeError("a part over its budget")
         return real(B, *args, **kwargs)
 
+    monkeypatch.setattr(regions_module, "_regions_lower_bound", lambda *a, **k: None)
     monkeypatch.setattr(regions_module, "n_regions", refuse_large)
     assert 0 < regions_module._lower_bound(A, 10**18) <= real(A)
 
@@ -1216,3 +1258,11 @@ def test_cells_pair_opposite_sign_prefixes():
     assert _lift._cells(library.resonance(4)._lattice, 0.5e6, 1_000_000) == [None]
     # By default a level may fill a share of the memory available: millions of rows here.
     assert _lift._level_rows(library.resonance(4)._lattice) > 10**6
+
+
+def test_large_entries_have_no_pruned_count():
+    from hyperarr.characteristic import _regions_lower_bound
+
+    A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 10**30])
+    assert _regions_lower_bound(A, 10**18, 1.0) is None
+    assert _regions_lower_bound(Arrangement(np.zeros((0, 2)), np.zeros(0)), 10, 1.0) == 1
