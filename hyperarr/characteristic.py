@@ -415,6 +415,50 @@ def _pruned(lev: Any, budget: int) -> Any:
 
 # A lower bound on the flats, within a time budget
 
+#: Time spent on a lower bound on the flats before the intersection lattice is built.
+FLATS_LOWER_BOUND_SECONDS = 2.0
+
+
+def _check_lattice(A: "Arrangement", min_dim: int, what: str) -> None:
+    r"""Refuse at once a call whose walk of the intersection lattice would build more than
+    ``Lattice.max_flats`` flats of dimension at least ``min_dim``.
+
+    The walk would refuse too, but only once it has built them (117 s and 2.5 GB
+    for ``threshold(7).face_vector()``).  Tried only when the cheap upper bound
+    $\sum_{k} \binom{h}{k}$ over the codimensions k that such flats can have
+    (h distinct hyperplanes) passes the limit: then the flats are counted
+    exactly in general position, else bounded from below by
+    `hyperarr.characteristic._flats_lower_bound` within
+    `FLATS_LOWER_BOUND_SECONDS` (a lower bound below the limit refuses nothing).
+    """
+    limit = Lattice.max_flats
+    h = len(A._prepared.rows)
+    top = min(A.rank(), A.dim - min_dim)
+    upper = sum(math.comb(h, k) for k in range(top + 1))
+    if upper <= limit:
+        return
+    generic = h == A.n and _known_generic_or_check(A)
+    if generic:
+        found, how = upper, f"Σ_k C({h}, k) for k ≤ {top}, in general position"
+    else:
+        found = _flats_lower_bound(A, min_dim, limit, FLATS_LOWER_BOUND_SECONDS) or 0
+        how = "a lower bound: the flats of parts of it"
+    if found > limit:
+        raise OutputTooLargeError(
+            f"{what} needs the intersection lattice, and it has {'' if generic else 'at least '}"
+            f"{found} flats of dimension ≥ {min_dim} ({how}), more than max_flats={limit} "
+            f"(an arrangement of {h} distinct hyperplanes in R^{A.dim}); this exact computation "
+            "would not fit in memory")
+
+
+def _known_generic_or_check(A: "Arrangement") -> bool:
+    """Whether ``A`` is in general position (False where deciding it is over its own budget)."""
+    try:
+        return A.is_generic()
+    except OutputTooLargeError:
+        return False
+
+
 
 def _flats_lower_bound(A: "Arrangement", min_dim: int, target: int, seconds: float, *,
                       pairs: int | None = None) -> int | None:

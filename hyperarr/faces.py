@@ -34,7 +34,7 @@ from hyperarr import _exact, _keys, _lift, _memory, _rref
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.arrangement import checked
-from hyperarr.characteristic import _flats_lower_bound
+from hyperarr.characteristic import _check_lattice
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,9 +51,6 @@ _FLOAT_MAX = float(np.finfo(np.float64).max)
 
 #: Vertices on which `vertices` measures the bytes of one before it lists them all.
 _VERTEX_SAMPLE = 64
-
-#: Time spent on a lower bound on the flats before the intersection lattice is built.
-FLATS_LOWER_BOUND_SECONDS = 2.0
 
 Exact = int | Fraction
 
@@ -579,37 +576,6 @@ def _generic(A: "Arrangement") -> bool:
         return A.is_generic()
     except OutputTooLargeError:
         return False
-
-
-def _check_lattice(A: "Arrangement", min_dim: int, what: str) -> None:
-    r"""Refuse at once a call whose walk of the intersection lattice would build more than
-    ``Lattice.max_flats`` flats of dimension at least ``min_dim``.
-
-    The walk would refuse too, but only once it has built them (117 s and 2.5 GB
-    for ``threshold(7).face_vector()``).  Tried only when the cheap upper bound
-    $\sum_{k} \binom{h}{k}$ over the codimensions k that such flats can have
-    (h distinct hyperplanes) passes the limit: then the flats are counted
-    exactly in general position, else bounded from below by
-    `hyperarr.characteristic._flats_lower_bound` within
-    `FLATS_LOWER_BOUND_SECONDS` (a lower bound below the limit refuses nothing).
-    """
-    limit = Lattice.max_flats
-    h = len(A._prepared.rows)
-    top = min(A.rank(), A.dim - min_dim)
-    upper = sum(math.comb(h, k) for k in range(top + 1))
-    if upper <= limit:
-        return
-    if h == A.n and _generic(A):
-        found, how = upper, f"Σ_k C({h}, k) for k ≤ {top}, in general position"
-    else:
-        found = _flats_lower_bound(A, min_dim, limit, FLATS_LOWER_BOUND_SECONDS) or 0
-        how = "a lower bound: the flats of parts of it"
-    if found > limit:
-        raise OutputTooLargeError(
-            f"{what} needs the intersection lattice, and it has {'' if h == A.n and _generic(A) else 'at least '}"
-            f"{found} flats of dimension ≥ {min_dim} ({how}), more than max_flats={limit} "
-            f"(an arrangement of {h} distinct hyperplanes in R^{A.dim}); this exact computation "
-            "would not fit in memory")
 
 
 def _dims_wanted(A: "Arrangement", dim: int | None) -> tuple[int, ...]:

@@ -51,7 +51,7 @@ from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import stream_regions
 from hyperarr.arrangement import DEFAULT_MAX_REGIONS, checked
-from hyperarr.characteristic import _regions_lower_bound, n_regions
+from hyperarr.characteristic import _check_lattice, _regions_lower_bound, n_regions
 from hyperarr.exceptions import ArrangementError, HyperarrError, OutputTooLargeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -719,6 +719,7 @@ def _lattice_batches(A: "Arrangement", pairs: tuple[int, int, int] | None = None
     """The regions of ``A`` over the intersection lattice, in the tables of `stream_regions`
     (``pairs`` and ``release`` as there)."""
     prep = A._prepared
+    _check_lattice(A, 1, "Enumerating its regions")
     lat = A._lattice
     central = A.is_central()
     bounded = _bounded.Bounded(prep.rows, A.dim, central)

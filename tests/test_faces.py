@@ -498,12 +498,19 @@ def test_faces_releases_the_tables_it_built_and_keeps_those_it_found():
     assert all(f.regions is None for f in A._lattice.flats.values())
     B = library.resonance(3)
     R = B.regions()
-    top = B._lattice.top.regions
-    assert top is not None
+    assert all(f.regions is None for f in B._lattice.flats.values())  # the regions' stream keeps none
     G = B.faces()
-    assert B._lattice.top.regions is top  # the regions' table, used and kept
     assert _sign_strings(G.signs[G.dims == 3]) == _sign_strings(R.signs) == _sign_strings(F.signs[F.dims == 3])
-    assert all(f.regions is None for f in B._lattice.flats.values() if f is not B._lattice.top)
+    assert all(f.regions is None for f in B._lattice.flats.values())
+    # In the plane the regions' table is the top flat's own, and faces() uses it and keeps it.
+    C = Arrangement([[1, 0], [0, 1], [1, 1], [1, -1], [1, 0]], [0, 0, 0, 0, 1])
+    RC = C.regions()
+    top = C._lattice.top.regions
+    assert top is not None
+    H = C.faces()
+    assert C._lattice.top.regions is top
+    assert _sign_strings(H.signs[H.dims == 2]) == _sign_strings(RC.signs)
+    assert all(f.regions is None for f in C._lattice.flats.values() if f is not C._lattice.top)
 
 
 def test_benchmark_child_measures_the_call():

@@ -77,7 +77,7 @@ def test_regions_without_a_count_cap_keep_the_memory_check(d, memory, per_row, c
 @pytest.mark.parametrize("call, flats, patch", [
     pytest.param("threshold(7).face_vector()", r"at least (\d+) flats of dimension ≥ 2",
                  # time for the bound on a slow machine (here it passes within 2.5 s)
-                 "import hyperarr.faces as F\nF.FLATS_LOWER_BOUND_SECONDS = 20", marks=pytest.mark.slow),
+                 "import hyperarr.characteristic as C\nC.FLATS_LOWER_BOUND_SECONDS = 20", marks=pytest.mark.slow),
     ("generic(60, 4, seed=1).vertices()", r"(523686) flats of dimension ≥ 0", ""),
 ], ids=["threshold7_face_vector", "generic60_4_vertices"])
 def test_a_lattice_over_its_budget_is_refused_before_it_is_built(call, flats, patch):
