@@ -289,13 +289,18 @@ def filter_constants(d: int) -> tuple[float, float]:
 
 def exact_signs(rows: Sequence[Sequence[int | Fraction]],
                 points: Sequence[Sequence[int | Fraction]]) -> NDArray[np.int8]:
-    """Signs of ``a · x − b`` for rows ``[a | b]`` at exact points, in rationals only."""
+    """Signs of ``a · x − b`` for rows ``[a | b]`` at exact points, with no float filter.
+
+    Each row and each point is scaled to integers once (`_exact_block`), so
+    no Fraction arithmetic runs in the loop.
+    """
     out = np.zeros((len(points), len(rows)), dtype=np.int8)
+    if out.size == 0:
+        return out
+    pts = np.empty((len(points), len(points[0])), dtype=object)
     for i, x in enumerate(points):
-        for j, r in enumerate(rows):
-            v = sum((a * xi for a, xi in zip(r[:-1], x)), Fraction(0)) - r[-1]
-            out[i, j] = (v > 0) - (v < 0)
-    return out
+        pts[i, :] = list(x)
+    return _exact_block(rows, pts, np.ones(out.shape, dtype=bool), out)
 
 
 def _exact_block(

@@ -254,21 +254,29 @@ def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
                hunt: bool = True) -> tuple[NDArray[np.float64] | None, Point]:
     """A witness of the region lifted from candidate c: a float one if found, and an exact one.
 
-    ``lifted`` is the float lift of the child's float witness, if it has one;
-    the line along axis k through it is searched exactly.  Failing that, the
-    lift is done in rationals, and with ``hunt`` the axis lines through the
-    float nearest to it are searched too (`_float_near`).
+    ``lifted`` is the float lift of the child's float witness, if it has one:
+    its coordinate k is chosen exactly on the line along axis k through it,
+    between the crossing with trace j and the next one on the region's side.
+    Failing that (the region is thinner than the float grid on that line),
+    the exact point is the midpoint there, or the lift of the child's exact
+    point; with ``hunt`` the axis lines through the float nearest to it are
+    searched too (`_float_near`).
     """
     side = 1 if c < total else -1
     row = c % total
     j = int(jj[row])
     k = flat.pivot[j]
-    if lifted is not None:
-        w = _repair_point(flat, j, k, lifted, side)
-        if w is not None:
-            return w, tuple(Fraction(v) for v in w.tolist())
-    child = Xc[row] if row in Xc else tuple(Fraction(v) for v in Wc[row].tolist())
-    point = _exact_lift(flat, j, k, child, side)
+    if lifted is None:
+        point = _exact_lift(flat, j, k, Xc[row] if row in Xc else tuple(map(Fraction, Wc[row].tolist())), side)
+    else:
+        y = lifted.tolist()
+        y[k] = 0.0  # solved for below; its float lift may have overflowed
+        lo, hi = _interval(flat, j, k, y, side)
+        x = _float_between(lo, hi)
+        if x is not None:  # the exact interval is always right when it holds a float
+            y[k] = x
+            return np.array(y), tuple(map(Fraction, y))
+        point = tuple(_exact_between(lo, hi) if c == k else Fraction(v) for c, v in enumerate(y))
     return (_float_near(flat, point, expected) if hunt else None), point
 
 
@@ -321,8 +329,7 @@ def _exact_lift(flat: Flat, j: int, k: int, child: Point, side: int) -> Point:
     """The lift in rationals: the child's exact point, coordinate k strictly
     between the crossing with trace j and the next crossing on the region's side."""
     y = list(child[:k]) + [Fraction(0)] + list(child[k:])
-    lo, hi = _interval(flat, j, k, y, side)
-    y[k] = _exact_in(None if lo is None else Fraction(*lo), None if hi is None else Fraction(*hi))
+    y[k] = _exact_between(*_interval(flat, j, k, y, side))
     return tuple(y)
 
 
@@ -338,23 +345,22 @@ def _float_near(flat: Flat, point: Sequence[float | Fraction],
     every float of the line is tried at the cost of one exact evaluation of
     the traces.
     """
-    base = np.array([_exact.to_float(v) if isinstance(v, Fraction) else float(v) for v in point])
     # A coordinate beyond the float range is clamped to the largest float: the
     # lines through that point may still cross the region within the range.
-    base = np.nan_to_num(base, nan=0.0, posinf=_FLOAT_MAX, neginf=-_FLOAT_MAX)
+    base = [min(_FLOAT_MAX, max(-_FLOAT_MAX, _exact.to_float(v) if isinstance(v, Fraction) else float(v)))
+            for v in point]
     inside, intervals = _axis_intervals(flat, base, expected)
     if inside:
-        return base
+        return np.array(base)
     for c, (lo, hi) in intervals:
         x = _float_between(lo, hi)
         if x is not None:
-            found = base.copy()
-            found[c] = x
-            return found
+            base[c] = x
+            return np.array(base)
     return None
 
 
-def _axis_intervals(flat: Flat, base: NDArray[np.float64], expected: NDArray[np.int8]
+def _axis_intervals(flat: Flat, base: list[float], expected: NDArray[np.int8]
                     ) -> tuple[bool, list[tuple[int, tuple[End | None, End | None]]]]:
     r"""Whether the float point ``base`` is inside the region, and for each axis c
     the open interval of $x_c$ (others fixed at ``base``) inside it, where not empty.
@@ -365,7 +371,7 @@ def _axis_intervals(flat: Flat, base: NDArray[np.float64], expected: NDArray[np.
     cross-multiplication and only the two ends become Fractions.
     """
     m = flat.dim
-    X, D = _exact.integer_point(base.tolist())
+    X, D = _exact.integer_point(base)
     s = expected.tolist()
     rows = flat.rows_exact
     vals = []  # s_l (a_l · X − b_l D): positive iff base is on the region's side of trace l
@@ -507,31 +513,18 @@ def _below(x: float, end: End) -> bool:
 
 def _exact_in(lo: Fraction | None, hi: Fraction | None) -> Fraction:
     """A rational strictly inside the open interval (lo, hi) (None: unbounded)."""
+    return _exact_between(_end(lo), _end(hi))
+
+
+def _exact_between(lo: End | None, hi: End | None) -> Fraction:
+    """A rational strictly inside the open interval (lo, hi) of integer ends (None: unbounded):
+    the midpoint, or one unit (or |end|) inside a ray."""
     if lo is None and hi is None:
         return Fraction(0)
-    if lo is None:
-        assert hi is not None
-        return hi - max(Fraction(1), abs(hi))
-    if hi is None:
-        return lo + max(Fraction(1), abs(lo))
-    return (lo + hi) / 2
-
-
-def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> NDArray[np.float64] | None:
-    """A float witness for one lifted region whose float lift missed: coordinate k
-    chosen exactly on the line along axis k through the child's witness.
-
-    The exact interval along that line is always right when it holds a
-    float; when it holds none (the region is thinner than the float grid
-    there), None is returned and the caller hunts elsewhere.
-    """
-    w = w.copy()
-    w[k] = 0.0  # solved for below; its float lift may have overflowed
-    x = _float_between(*_interval(flat, j, k, w.tolist(), side))
-    if x is None:
-        return None
-    w[k] = x
-    return w
+    if lo is None or hi is None:
+        n, q = hi if lo is None else lo  # type: ignore[misc]
+        return Fraction(n - max(q, abs(n)) if lo is None else n + max(q, abs(n)), q)
+    return Fraction(lo[0] * hi[1] + hi[0] * lo[1], 2 * lo[1] * hi[1])
 
 
 def _interval(flat: Flat, j: int, k: int, y: Sequence[float | Fraction],
