@@ -341,6 +341,11 @@ def _exact_block(
 
 def integer_point(point: Sequence[Any]) -> tuple[list[int], int]:
     """An exact point (floats, ints or Fractions) as integers X over one denominator D > 0."""
+    if all(type(v) is float for v in point):
+        # Float denominators are powers of two: their lcm is the largest one.
+        ratios = [v.as_integer_ratio() for v in point]
+        D = max((q for _, q in ratios), default=1)
+        return [n * (D // q) for n, q in ratios], D
     ratios = [v.as_integer_ratio() if isinstance(v, float) else
               (v.numerator, v.denominator) if isinstance(v, Fraction) else (int(v), 1) for v in point]
     D = 1

@@ -12,6 +12,7 @@ plane and a line (dimension 1) have direct exact constructions.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -376,10 +377,7 @@ def _axis_intervals(flat: Flat, base: list[float], expected: NDArray[np.int8]
     rows = flat.rows_exact
     vals = []  # s_l (a_l · X − b_l D): positive iff base is on the region's side of trace l
     for l, row in enumerate(rows):
-        v = -row[m] * D
-        for c in range(m):
-            if row[c] and X[c]:
-                v += row[c] * X[c]
+        v = sum(map(operator.mul, row, X)) - row[m] * D  # map stops at the m coordinates
         vals.append(v if s[l] > 0 else -v)
     if all(v > 0 for v in vals):
         return True, []
@@ -538,17 +536,14 @@ def _interval(flat: Flat, j: int, k: int, y: Sequence[float | Fraction],
     pairs (N, Q), Q > 0 (None: unbounded).
     """
     m = flat.dim
-    Y, D = _exact.integer_point([0 if c == k else v for c, v in enumerate(y)])
+    Y, D = _exact.integer_point([0.0 if c == k else v for c, v in enumerate(y)])
     end: End | None = None  # the nearest crossing N / (a D) beyond trace j's on ``side``
     crossings = []
     for l, row in enumerate(flat.rows_exact):
         a = row[k]
         if a == 0:
             continue
-        N = row[m] * D
-        for c in range(m):
-            if c != k and row[c] and Y[c]:
-                N -= row[c] * Y[c]
+        N = row[m] * D - sum(map(operator.mul, row, Y))  # Y[k] = 0; zip stops at m
         crossings.append((l, N, a) if a > 0 else (l, -N, -a))
     n0, a0 = next((N, a) for l, N, a in crossings if l == j)
     for l, N, a in crossings:
