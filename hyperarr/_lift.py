@@ -305,13 +305,16 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1))
     for r in sorted(X):
         expected = S[r, flat.rep] * flat.tsign[flat.rep]
+        searched = {tuple(_nearest_float(X[r]))}  # the axis lines through these were searched
         for c in cand[order[starts[r] : starts[r + 1]]].tolist()[:RETRY_FACETS]:
             lifted = None
             if np.isfinite(Wc[c % total]).all():
                 lifted = _float_lift(flat, c, total, jj, Wc)
             found, point = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted, hunt=False)
-            if found is None and point != X[r]:  # the lines through X[r] were searched already
-                found = _float_near(flat, point, expected)
+            base = _nearest_float(point)
+            if found is None and tuple(base) not in searched:
+                searched.add(tuple(base))
+                found = _float_on_axes(flat, base, expected)
             if found is not None:
                 W[r] = found
                 del X[r]
@@ -338,26 +341,36 @@ def _float_near(flat: Flat, point: Sequence[float | Fraction],
                 expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
     """A float64 point strictly inside the region on a line through the float
     nearest to ``point`` (clamped to the float range) parallel to a coordinate
-    axis, or None.
+    axis, or None (`_float_on_axes` through `_nearest_float`)."""
+    return _float_on_axes(flat, _nearest_float(point), expected)
+
+
+def _nearest_float(point: Sequence[float | Fraction]) -> list[float]:
+    """The float64 nearest to an exact point; a coordinate beyond the float range
+    is clamped to the largest float (the lines through the clamped point may
+    still cross the region within the range)."""
+    return [min(_FLOAT_MAX, max(-_FLOAT_MAX, _exact.to_float(v) if isinstance(v, Fraction) else float(v)))
+            for v in point]
+
+
+def _float_on_axes(flat: Flat, base: list[float], expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
+    """A float64 point strictly inside the region on a line through the float
+    point ``base`` parallel to a coordinate axis, or None.
 
     Along each line the exact interval inside the region is computed in
     integers (`_axis_intervals`) and a float is taken strictly inside it
-    (`_float_between`), so
-    every float of the line is tried at the cost of one exact evaluation of
-    the traces.
+    (`_float_between`), so every float of the line is tried at the cost of
+    one exact evaluation of the traces.
     """
-    # A coordinate beyond the float range is clamped to the largest float: the
-    # lines through that point may still cross the region within the range.
-    base = [min(_FLOAT_MAX, max(-_FLOAT_MAX, _exact.to_float(v) if isinstance(v, Fraction) else float(v)))
-            for v in point]
     inside, intervals = _axis_intervals(flat, base, expected)
     if inside:
         return np.array(base)
     for c, (lo, hi) in intervals:
         x = _float_between(lo, hi)
         if x is not None:
-            base[c] = x
-            return np.array(base)
+            found = list(base)
+            found[c] = x
+            return np.array(found)
     return None
 
 
