@@ -354,69 +354,50 @@ def _nearest_float(point: Sequence[float | Fraction]) -> list[float]:
 
 
 def _float_on_axes(flat: Flat, base: list[float], expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
-    """A float64 point strictly inside the region on a line through the float
+    r"""A float64 point strictly inside the region on a line through the float
     point ``base`` parallel to a coordinate axis, or None.
 
     Along each line the exact interval inside the region is computed in
-    integers (`_axis_intervals`) and a float is taken strictly inside it
-    (`_float_between`), so every float of the line is tried at the cost of
-    one exact evaluation of the traces.
-    """
-    inside, intervals = _axis_intervals(flat, base, expected)
-    if inside:
-        return np.array(base)
-    for c, (lo, hi) in intervals:
-        x = _float_between(lo, hi)
-        if x is not None:
-            found = list(base)
-            found[c] = x
-            return np.array(found)
-    return None
-
-
-def _axis_intervals(flat: Flat, base: list[float], expected: NDArray[np.int8]
-                    ) -> tuple[bool, list[tuple[int, tuple[End | None, End | None]]]]:
-    r"""Whether the float point ``base`` is inside the region, and for each axis c
-    the open interval of $x_c$ (others fixed at ``base``) inside it, where not empty.
-
-    In integers: ``base`` is X / D, and along axis c trace l is
-    $s_l(a_l \cdot x - b_l) = (g_l + h_l t) / D$ with $h_l = s_l a_{lc} D$, so
-    each trace bounds t on one side by $-g_l / h_l$; the bounds are compared by
-    cross-multiplication and only the two ends become Fractions.
+    integers and a float is taken strictly inside it (`_float_between`), so
+    every float of the line is tried at the cost of one pass over the traces.
+    ``base`` is X / D, and trace l, oriented to the region's side
+    ($s_l a_l$, $s_l b_l$), has the value $v_l = s_l(a_l \cdot X - b_l D)$ times
+    1/D there.  Along axis c, at $x_c = t$, that is $(g_l + a t D) / D$ with
+    $a = s_l a_{lc}$ and $g_l = v_l - a X_c$, so each trace bounds t on one
+    side by $-g_l / (a D)$; the bounds are compared by cross-multiplication.
     """
     m = flat.dim
     X, D = _exact.integer_point(base)
-    s = expected.tolist()
-    rows = flat.rows_exact
-    vals = []  # s_l (a_l · X − b_l D): positive iff base is on the region's side of trace l
-    for l, row in enumerate(rows):
-        v = sum(map(operator.mul, row, X)) - row[m] * D  # map stops at the m coordinates
-        vals.append(v if s[l] > 0 else -v)
+    srows = [row if e > 0 else [-v for v in row] for row, e in zip(flat.rows_exact, expected.tolist())]
+    vals = [sum(map(operator.mul, row, X)) - row[m] * D for row in srows]  # map stops at m
     if all(v > 0 for v in vals):
-        return True, []
-    out = []
+        return np.array(base)
     for c in range(m):
-        lo: tuple[int, int] | None = None  # the bound N / Q (Q > 0) as (N, Q)
-        hi: tuple[int, int] | None = None
-        empty = False
-        for l, row in enumerate(rows):
-            a = row[c] if s[l] > 0 else -row[c]
-            if a == 0:
-                if vals[l] <= 0:
-                    empty = True
-                    break
-                continue
-            g = vals[l] - a * X[c]  # the value at x_c = 0, times D
+        xc = X[c]
+        lo: End | None = None  # the bound N / (Q D) (Q > 0) as (N, Q)
+        hi: End | None = None
+        for row, v in zip(srows, vals):
+            a = row[c]
             if a > 0:  # t > −g / (a D)
+                g = v - a * xc
                 if lo is None or -g * lo[1] > lo[0] * a:
                     lo = (-g, a)
-            elif hi is None or g * hi[1] < hi[0] * -a:  # t < g / (−a D)
-                hi = (g, -a)
-        if empty or (lo is not None and hi is not None and lo[0] * hi[1] >= hi[0] * lo[1]):
-            continue
-        out.append((c, (None if lo is None else (lo[0], lo[1] * D),
-                        None if hi is None else (hi[0], hi[1] * D))))
-    return False, out
+            elif a < 0:  # t < g / (−a D)
+                g = v - a * xc
+                if hi is None or g * hi[1] < hi[0] * -a:
+                    hi = (g, -a)
+            elif v <= 0:  # parallel to the axis and on the wrong side: no point of this line
+                break
+        else:
+            if lo is not None and hi is not None and lo[0] * hi[1] >= hi[0] * lo[1]:
+                continue  # empty
+            x = _float_between(None if lo is None else (lo[0], lo[1] * D),
+                               None if hi is None else (hi[0], hi[1] * D))
+            if x is not None:
+                found = list(base)
+                found[c] = x
+                return np.array(found)
+    return None
 
 
 def _expand(flat: Flat, trace_signs: NDArray[np.int8]) -> NDArray[np.int8]:
