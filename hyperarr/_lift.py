@@ -277,7 +277,7 @@ def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
         if x is not None:  # the exact interval is always right when it holds a float
             y[k] = x
             return np.array(y), tuple(map(Fraction, y))
-        point = tuple(_exact_between(lo, hi) if c == k else Fraction(v) for c, v in enumerate(y))
+        point = tuple(_exact_between(lo, hi) if i == k else Fraction(v) for i, v in enumerate(y))
     return (_float_near(flat, point, expected) if hunt else None), point
 
 
