@@ -302,14 +302,14 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     if not X:
         return
     order = np.argsort(region, kind="stable")  # candidates grouped by region, once
-    starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1))
-    for r in sorted(X):
-        expected = S[r, flat.rep] * flat.tsign[flat.rep]
+    starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1)).tolist()
+    finite = np.asarray(np.isfinite(Wc).all(axis=1), dtype=bool).tolist()  # children with a float witness
+    thin = sorted(X)
+    signs = S[thin][:, flat.rep] * flat.tsign[flat.rep]
+    for r, expected in zip(thin, signs):
         searched = {tuple(_nearest_float(X[r]))}  # the axis lines through these were searched
         for c in cand[order[starts[r] : starts[r + 1]]].tolist()[:RETRY_FACETS]:
-            lifted = None
-            if np.isfinite(Wc[c % total]).all():
-                lifted = _float_lift(flat, c, total, jj, Wc)
+            lifted = _float_lift(flat, c, total, jj, Wc) if finite[c % total] else None
             found, point = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted, hunt=False)
             base = _nearest_float(point)
             if found is None and tuple(base) not in searched:
