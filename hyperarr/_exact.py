@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -331,10 +332,7 @@ def _exact_block(
             row = integer_row(rows_exact[r])
             rcache[r] = row
         X, D = pt
-        s = -row[-1] * D
-        for c, x in zip(row, X):
-            if c and x:
-                s += c * x
+        s = sum(map(operator.mul, row, X)) - row[-1] * D  # map stops at the d coordinates
         out[p, r] = (s > 0) - (s < 0)
     return out
 
