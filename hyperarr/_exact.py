@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -290,13 +291,18 @@ def filter_constants(d: int) -> tuple[float, float]:
 
 def exact_signs(rows: Sequence[Sequence[int | Fraction]],
                 points: Sequence[Sequence[int | Fraction]]) -> NDArray[np.int8]:
-    """Signs of ``a · x − b`` for rows ``[a | b]`` at exact points, in rationals only."""
+    """Signs of ``a · x − b`` for rows ``[a | b]`` at exact points, with no float filter.
+
+    Each row and each point is scaled to integers once (`_exact_block`), so
+    no Fraction arithmetic runs in the loop.
+    """
     out = np.zeros((len(points), len(rows)), dtype=np.int8)
+    if out.size == 0:
+        return out
+    pts = np.empty((len(points), len(points[0])), dtype=object)
     for i, x in enumerate(points):
-        for j, r in enumerate(rows):
-            v = sum((a * xi for a, xi in zip(r[:-1], x)), Fraction(0)) - r[-1]
-            out[i, j] = (v > 0) - (v < 0)
-    return out
+        pts[i, :] = list(x)
+    return _exact_block(rows, pts, np.ones(out.shape, dtype=bool), out)
 
 
 def exact_where(rows_exact: Sequence[Sequence[int | Fraction]], points: NDArray[Any],
@@ -334,16 +340,18 @@ def _exact_block(
             row = integer_row(rows_exact[r])
             rcache[r] = row
         X, D = pt
-        s = -row[-1] * D
-        for c, x in zip(row, X):
-            if c and x:
-                s += c * x
+        s = sum(map(operator.mul, row, X)) - row[-1] * D  # map stops at the d coordinates
         out[p, r] = (s > 0) - (s < 0)
     return out
 
 
 def integer_point(point: Sequence[Any]) -> tuple[list[int], int]:
     """An exact point (floats, ints or Fractions) as integers X over one denominator D > 0."""
+    if all(type(v) is float for v in point):
+        # Float denominators are powers of two: their lcm is the largest one.
+        ratios = [v.as_integer_ratio() for v in point]
+        D = max((q for _, q in ratios), default=1)
+        return [n * (D // q) for n, q in ratios], D
     ratios = [v.as_integer_ratio() if isinstance(v, float) else
               (v.numerator, v.denominator) if isinstance(v, Fraction) else (int(v), 1) for v in point]
     D = 1

@@ -11,12 +11,12 @@ plane and a line (dimension 1) have direct exact constructions.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
+import operator
 from collections.abc import Iterator, Sequence
-from typing import Any
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +34,8 @@ Point = tuple[Fraction, ...]
 #: Regions of a flat: signs S (m, h), float witnesses W (m, dim) with NaN rows
 #: where no float64 point was found, and exact witnesses X for those rows.
 Table = tuple[NDArray[np.int8], NDArray[np.float64], dict[int, Point]]
+#: An exact rational end of an interval as integers (N, Q), Q > 0: the value N / Q.
+End = tuple[int, int]
 
 
 def flat_regions(lat: Lattice, flat: Flat) -> Table:
@@ -464,27 +466,34 @@ def _via_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
                hunt: bool = True) -> tuple[NDArray[np.float64] | None, Point]:
     """A witness of the region lifted from candidate c: a float one if found, and an exact one.
 
-    ``lifted`` is the float lift of the child's float witness, if it has one.
+    ``lifted`` is the float lift of the child's float witness, if it has one:
+    its coordinate k is chosen exactly on the line along axis k through it,
+    between the crossing with trace j and the next one on the region's side.
+    Failing that (the region is thinner than the float grid on that line),
+    the exact point is the midpoint there, or the lift of the child's exact
+    point; with ``hunt`` the axis lines through the float nearest to it are
+    searched too (`_float_near`).
     """
     side = 1 if c < total else -1
     row = c % total
     j = int(jj[row])
     k = flat.pivot[j]
-    if lifted is not None:
-        try:
-            w = _repair_point(flat, j, k, lifted, side, expected, hunt)
-            return w, tuple(Fraction(v) for v in w.tolist())
-        except WitnessError:
-            pass
-    child = Xc[row] if row in Xc else tuple(Fraction(v) for v in Wc[row].tolist())
-    point = _exact_lift(flat, j, k, child, side)
+    if lifted is None:
+        point = _exact_lift(flat, j, k, Xc[row] if row in Xc else tuple(map(Fraction, Wc[row].tolist())), side)
+    else:
+        y = lifted.tolist()
+        y[k] = 0.0  # solved for below; its float lift may have overflowed
+        lo, hi = _interval(flat, j, k, y, side)
+        x = _float_between(lo, hi)
+        if x is not None:  # the exact interval is always right when it holds a float
+            y[k] = x
+            return np.array(y), tuple(map(Fraction, y))
+        point = tuple(_exact_between(lo, hi) if i == k else Fraction(v) for i, v in enumerate(y))
     return (_float_near(flat, point, expected) if hunt else None), point
 
 
-#: Facets of a region tried for a float witness after the first (then one LP).
+#: Facets of a region tried again for a float witness (the lines through each one's exact lift).
 RETRY_FACETS = 4
-#: Nudges of a coordinate tried by `_repair_point`: 2^(e−53) of its scale.
-_NUDGES = (0, 8, 16, 32, 48)
 
 
 def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDArray[np.float64],
@@ -493,62 +502,34 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     """For each region still without a float witness, try its other facets.
 
     A region thinner than the float grid at one facet may hold floats near
-    another (closer to the origin, where the grid is finer).
+    another (closer to the origin, where the grid is finer).  For each facet
+    the exact line through the child's float witness is searched, then the
+    axis lines through the float nearest to the exact lift (`_float_near`).
+    The effort is bounded: at most `RETRY_FACETS` facets, each costing a few
+    exact evaluations of the traces, and no linear program (HiGHS cannot
+    resolve a region thinner than its tolerance, and on nasty float input
+    its centres found no float that these lines miss).
     """
     if not X:
         return
     order = np.argsort(region, kind="stable")  # candidates grouped by region, once
-    starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1))
-    for r in sorted(X):
-        expected = S[r, flat.rep] * flat.tsign[flat.rep]
+    starts = np.searchsorted(region[order], np.arange(S.shape[0] + 1)).tolist()
+    finite = np.asarray(np.isfinite(Wc).all(axis=1), dtype=bool).tolist()  # children with a float witness
+    thin = sorted(X)
+    signs = S[thin][:, flat.rep] * flat.tsign[flat.rep]
+    for r, expected in zip(thin, signs):
+        searched = {tuple(_nearest_float(X[r]))}  # the axis lines through these were searched
         for c in cand[order[starts[r] : starts[r + 1]]].tolist()[:RETRY_FACETS]:
-            lifted = None
-            if np.isfinite(Wc[c % total]).all():
-                lifted = _float_lift(flat, c, total, jj, Wc)
-            found, _ = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted)
+            lifted = _float_lift(flat, c, total, jj, Wc) if finite[c % total] else None
+            found, point = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted, hunt=False)
+            base = _nearest_float(point)
+            if found is None and tuple(base) not in searched:
+                searched.add(tuple(base))
+                found = _float_on_axes(flat, base, expected)
             if found is not None:
                 W[r] = found
                 del X[r]
                 break
-        else:
-            found = _lp_point(flat, expected)
-            if found is not None:
-                W[r] = found
-                del X[r]
-
-
-def _lp_point(flat: Flat, expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
-    """Last resort for a region still without a float witness: the centre of the
-    largest ball inside it and inside the box |x_j| ≤ 1e15, by one linear
-    program (HiGHS), and the floats around it, each checked exactly.
-
-    The LP sees each exact row divided by the power of two above its largest
-    entry (a positive scaling: same hyperplane, same side), so its data lie
-    in [−1, 1] whatever the magnitudes of the input.  It is only a source of
-    candidates: a failure of the solver is a missed candidate (None).
-    """
-    from scipy.optimize import linprog
-
-    m = flat.dim
-    R = _exact.unit_rows(flat.rows_exact, m + 1)
-    s = expected.astype(np.float64)  # one expected sign per trace
-    norms = np.sqrt((R[:, :m] ** 2).sum(axis=1))  # entries ≤ 1: no overflow
-    if not (norms > 0).all():
-        return None  # a normal underflowed to zero in float64: no LP for it
-    # Variables (x, r): maximize r subject to s_l (a_l·x − b_l) >= r ‖a_l‖.
-    A_ub = np.hstack([-s[:, None] * R[:, :m], norms[:, None]])
-    b_ub = -s * R[:, m]
-    c = np.zeros(m + 1)
-    c[-1] = -1.0
-    try:
-        res = linprog(c, A_ub=A_ub, b_ub=b_ub, bounds=[(-1e15, 1e15)] * m + [(0.0, 1.0)],
-                      method="highs")
-    except ValueError:  # pragma: no cover - the data are finite by construction
-        return None
-    if res.status != 0 or res.x is None or not res.x[-1] > 0 or not np.isfinite(res.x).all():
-        return None
-    point = tuple(Fraction(v) for v in res.x[:m].tolist())
-    return _float_near(flat, point, expected)
 
 
 def _float_lift(flat: Flat, c: int, total: int, jj: NDArray[np.intp],
@@ -563,33 +544,71 @@ def _exact_lift(flat: Flat, j: int, k: int, child: Point, side: int) -> Point:
     """The lift in rationals: the child's exact point, coordinate k strictly
     between the crossing with trace j and the next crossing on the region's side."""
     y = list(child[:k]) + [Fraction(0)] + list(child[k:])
-    y[k] = _exact_in(*_interval(flat, j, k, y, side))
+    y[k] = _exact_between(*_interval(flat, j, k, y, side))
     return tuple(y)
 
 
-def _float_near(flat: Flat, point: Point, expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
-    """A float64 point strictly inside the region, among the floats a few ulps
-    around the exact ``point`` (each candidate checked exactly), or None."""
-    base = np.array([_exact.to_float(v) for v in point])
-    if not np.isfinite(base).all():
-        return None
-    m = base.size
-    steps = (-2, -1, 0, 1, 2)
-    if m <= 3:
-        moves = np.array(list(itertools.product(steps, repeat=m)), dtype=np.float64)
-    else:
-        moves = np.zeros((1 + 4 * m, m))
-        for c in range(m):
-            moves[1 + 4 * c : 5 + 4 * c, c] = (-2, -1, 1, 2)
-    with np.errstate(over="ignore"):
-        ulp = np.spacing(np.abs(base)).clip(min=np.finfo(float).smallest_subnormal)
-    ulp[~np.isfinite(ulp)] = 2.0**971  # the spacing at the largest float itself
-    with np.errstate(over="ignore"):
-        cand = base[None, :] + moves * ulp[None, :]
-    cand = cand[np.isfinite(cand).all(axis=1)]  # steps past the largest float are no candidates
-    got = _exact.affine_signs(flat.rows_f, flat.rows_exact, cand)
-    hit = np.flatnonzero((got == expected[None, :]).all(axis=1))
-    return cand[hit[0]] if hit.size else None
+def _float_near(flat: Flat, point: Sequence[float | Fraction],
+                expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
+    """A float64 point strictly inside the region on a line through the float
+    nearest to ``point`` (clamped to the float range) parallel to a coordinate
+    axis, or None (`_float_on_axes` through `_nearest_float`)."""
+    return _float_on_axes(flat, _nearest_float(point), expected)
+
+
+def _nearest_float(point: Sequence[float | Fraction]) -> list[float]:
+    """The float64 nearest to an exact point; a coordinate beyond the float range
+    is clamped to the largest float (the lines through the clamped point may
+    still cross the region within the range)."""
+    return [min(_FLOAT_MAX, max(-_FLOAT_MAX, _exact.to_float(v) if isinstance(v, Fraction) else float(v)))
+            for v in point]
+
+
+def _float_on_axes(flat: Flat, base: list[float], expected: NDArray[np.int8]) -> NDArray[np.float64] | None:
+    r"""A float64 point strictly inside the region on a line through the float
+    point ``base`` parallel to a coordinate axis, or None.
+
+    Along each line the exact interval inside the region is computed in
+    integers and a float is taken strictly inside it (`_float_between`), so
+    every float of the line is tried at the cost of one pass over the traces.
+    ``base`` is X / D, and trace l, oriented to the region's side
+    ($s_l a_l$, $s_l b_l$), has the value $v_l = s_l(a_l \cdot X - b_l D)$ times
+    1/D there.  Along axis c, at $x_c = t$, that is $(g_l + a t D) / D$ with
+    $a = s_l a_{lc}$ and $g_l = v_l - a X_c$, so each trace bounds t on one
+    side by $-g_l / (a D)$; the bounds are compared by cross-multiplication.
+    """
+    m = flat.dim
+    X, D = _exact.integer_point(base)
+    srows = [row if e > 0 else [-v for v in row] for row, e in zip(flat.rows_exact, expected.tolist())]
+    vals = [sum(map(operator.mul, row, X)) - row[m] * D for row in srows]  # map stops at m
+    if all(v > 0 for v in vals):
+        return np.array(base)
+    for c in range(m):
+        xc = X[c]
+        lo: End | None = None  # the bound N / (Q D) (Q > 0) as (N, Q)
+        hi: End | None = None
+        for row, v in zip(srows, vals):
+            a = row[c]
+            if a > 0:  # t > −g / (a D)
+                g = v - a * xc
+                if lo is None or -g * lo[1] > lo[0] * a:
+                    lo = (-g, a)
+            elif a < 0:  # t < g / (−a D)
+                g = v - a * xc
+                if hi is None or g * hi[1] < hi[0] * -a:
+                    hi = (g, -a)
+            elif v <= 0:  # parallel to the axis and on the wrong side: no point of this line
+                break
+        else:
+            if lo is not None and hi is not None and lo[0] * hi[1] >= hi[0] * lo[1]:
+                continue  # empty
+            x = _float_between(None if lo is None else (lo[0], lo[1] * D),
+                               None if hi is None else (hi[0], hi[1] * D))
+            if x is not None:
+                found = list(base)
+                found[c] = x
+                return np.array(found)
+    return None
 
 
 def _expand(flat: Flat, trace_signs: NDArray[np.int8]) -> NDArray[np.int8]:
@@ -626,137 +645,120 @@ def _line_regions(flat: Flat, witnesses: bool) -> Table:
 def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
     """A float64 strictly inside the open interval (lo, hi) of rationals.
 
-    Every candidate is checked exactly; above 2**53 a step of one unit does
-    not move a float, so the search then walks the float grid instead.
     Raises WitnessError when no float64 lies in the interval (thinner than
-    the float grid, or beyond the float range).
+    the float grid, or beyond the float range); `_float_between` is the
+    same search on integer ends, returning None instead.
+    """
+    x = _float_between(_end(lo), _end(hi))
+    if x is None:
+        raise WitnessError(
+            f"no float64 lies strictly between {_exact.short_text(lo) if lo is not None else None} and "
+            f"{_exact.short_text(hi) if hi is not None else None}; the region is thinner than "
+            "the float grid along this line, or beyond the float range"
+        )
+    return x
+
+
+def _end(v: Fraction | None) -> End | None:
+    return None if v is None else (v.numerator, v.denominator)
+
+
+def _float_between(lo: End | None, hi: End | None) -> float | None:
+    """A float64 strictly inside the open interval (lo, hi) (None: unbounded), or None.
+
+    The ends are exact rationals N / Q as integers; every candidate is
+    compared with them by cross-multiplication (no Fraction arithmetic).
+    The midpoint, correctly rounded, is tried first; above 2**53 a step of
+    one unit does not move a float, so the search then walks the float grid.
     """
     if lo is None and hi is None:
         return 0.0
     if lo is None or hi is None:
         # A ray: start one unit (or |end|) inside it, walk towards its end.
-        end = hi if lo is None else lo
-        assert end is not None
         down = lo is None
-        inside = (lambda v: Fraction(v) < end) if down else (lambda v: Fraction(v) > end)
-        x = _exact.to_float(end - max(Fraction(1), abs(end)) if down else end + max(Fraction(1), abs(end)))
+        n, q = hi if lo is None else lo  # type: ignore[misc]
+        step = max(q, abs(n))
+        x = _ratio(n - step if down else n + step, q)
         if not math.isfinite(x):
             x = -_FLOAT_MAX if down else _FLOAT_MAX
-        while math.isfinite(x) and not inside(x):
+        while math.isfinite(x) and not (_below(x, (n, q)) if down else _above(x, (n, q))):
             x = math.nextafter(x, -math.inf if down else math.inf)
-        if math.isfinite(x):
-            return x
-    else:
-        cand = _exact.to_float((lo + hi) / 2)
-        if math.isfinite(cand) and lo < Fraction(cand) < hi:
-            return cand
-        x = math.nextafter(_exact.to_float(lo), math.inf)
-        while math.isfinite(x) and Fraction(x) <= lo:
-            x = math.nextafter(x, math.inf)
-        if math.isfinite(x) and Fraction(x) < hi:
-            return x
-    raise WitnessError(
-        f"no float64 lies strictly between {_exact.short_text(lo) if lo is not None else None} and "
-        f"{_exact.short_text(hi) if hi is not None else None}; the region is thinner than "
-        "the float grid along this line, or beyond the float range"
-    )
+        return x if math.isfinite(x) else None
+    (n1, q1), (n2, q2) = lo, hi
+    cand = _ratio(n1 * q2 + n2 * q1, 2 * q1 * q2)
+    if math.isfinite(cand) and _above(cand, lo) and _below(cand, hi):
+        return cand
+    x = math.nextafter(_ratio(n1, q1), math.inf)
+    while math.isfinite(x) and not _above(x, lo):
+        x = math.nextafter(x, math.inf)
+    return x if math.isfinite(x) and _below(x, hi) else None
+
+
+def _ratio(n: int, q: int) -> float:
+    """The float64 nearest to n / q (q > 0), with ±inf instead of OverflowError."""
+    try:
+        return n / q
+    except OverflowError:
+        return math.inf if n > 0 else -math.inf
+
+
+def _above(x: float, end: End) -> bool:
+    """x > N / Q exactly (x finite)."""
+    p, r = x.as_integer_ratio()
+    return p * end[1] > end[0] * r
+
+
+def _below(x: float, end: End) -> bool:
+    """x < N / Q exactly (x finite)."""
+    p, r = x.as_integer_ratio()
+    return p * end[1] < end[0] * r
 
 
 def _exact_in(lo: Fraction | None, hi: Fraction | None) -> Fraction:
     """A rational strictly inside the open interval (lo, hi) (None: unbounded)."""
+    return _exact_between(_end(lo), _end(hi))
+
+
+def _exact_between(lo: End | None, hi: End | None) -> Fraction:
+    """A rational strictly inside the open interval (lo, hi) of integer ends (None: unbounded):
+    the midpoint, or one unit (or |end|) inside a ray."""
     if lo is None and hi is None:
         return Fraction(0)
-    if lo is None:
-        assert hi is not None
-        return hi - max(Fraction(1), abs(hi))
-    if hi is None:
-        return lo + max(Fraction(1), abs(lo))
-    return (lo + hi) / 2
-
-
-def _repair_point(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int,
-                  expected: NDArray[np.int8], hunt: bool = True) -> NDArray[np.float64]:
-    """An exact witness for one lifted region whose float lift missed.
-
-    First the exact interval along coordinate k through the child's witness
-    (always right when it holds a float).  If the region is thinner than
-    the float grid along that line, the other coordinates are nudged by a
-    few units in the last place, growing, and each candidate is accepted
-    only if its exact signs on every trace are the expected ones.
-    """
-    w = w.copy()
-    w[k] = 0.0  # solved for below; its float lift may have overflowed
-    try:
-        w[k] = _repair(flat, j, k, w, side)
-        return w
-    except WitnessError as exc:
-        failure = exc
-        w[k] = 0.0
-    m = flat.dim
-    scale = max(1.0, float(np.abs(w).max(initial=0.0)))
-    others = [c for c in range(m) if c != k]
-    for e in _NUDGES if hunt else ():
-        for c in others:
-            for sgn in (1.0, -1.0):
-                cand = w.copy()
-                with np.errstate(over="ignore"):
-                    cand[c] += sgn * np.ldexp(max(abs(w[c]), scale), e - 53)
-                if not math.isfinite(cand[c]):
-                    continue
-                try:
-                    cand[k] = _repair(flat, j, k, cand, side)
-                except WitnessError:
-                    continue
-                got = _exact.affine_signs(flat.rows_f, flat.rows_exact, cand[None, :])[0]
-                if np.array_equal(got, expected):
-                    return cand
-    raise failure
-
-
-def _repair(flat: Flat, j: int, k: int, w: NDArray[np.float64], side: int) -> float:
-    """Exact choice of the free coordinate k for one lifted witness (a float)."""
-    lo, hi = _interval(flat, j, k, w.tolist(), side)
-    return _float_in(lo, hi)
+    if lo is None or hi is None:
+        n, q = hi if lo is None else lo  # type: ignore[misc]
+        return Fraction(n - max(q, abs(n)) if lo is None else n + max(q, abs(n)), q)
+    return Fraction(lo[0] * hi[1] + hi[0] * lo[1], 2 * lo[1] * hi[1])
 
 
 def _interval(flat: Flat, j: int, k: int, y: Sequence[float | Fraction],
-              side: int) -> tuple[Fraction | None, Fraction | None]:
+              side: int) -> tuple[End | None, End | None]:
     """The open interval of coordinate k, through ``y`` (coordinate k ignored),
     between the crossing with trace j and the next crossing on ``side``.
 
     In integers: ``y`` is written as Y / D over one denominator, so the crossing
     of row l is N_l / (a_lk D) with N_l = b_l D − Σ_{c≠k} a_lc Y_c, and crossings
-    are compared by cross-multiplication; only the two ends become Fractions.
+    are compared by cross-multiplication.  The ends are returned as integer
+    pairs (N, Q), Q > 0 (None: unbounded).
     """
     m = flat.dim
-    Y, D = _exact.integer_point([0 if c == k else v for c, v in enumerate(y)])
-    crossings: list[tuple[int, int]] = []  # (N, a) with a > 0: the crossing N / (a D)
-    t0: tuple[int, int] | None = None
+    Y, D = _exact.integer_point([0.0 if c == k else v for c, v in enumerate(y)])
+    end: End | None = None  # the nearest crossing N / (a D) beyond trace j's on ``side``
+    crossings = []
     for l, row in enumerate(flat.rows_exact):
         a = row[k]
         if a == 0:
             continue
-        N = row[m] * D
-        for c in range(m):
-            if c != k and row[c] and Y[c]:
-                N -= row[c] * Y[c]
-        t = (N, a) if a > 0 else (-N, -a)
+        N = row[m] * D - sum(map(operator.mul, row, Y))  # Y[k] = 0; zip stops at m
+        crossings.append((l, N, a) if a > 0 else (l, -N, -a))
+    n0, a0 = next((N, a) for l, N, a in crossings if l == j)
+    for l, N, a in crossings:
         if l == j:
-            t0 = t
-        else:
-            crossings.append(t)
-    assert t0 is not None
-    n0, a0 = t0
-    if side > 0:
-        above = [t for t in crossings if t[0] * a0 > n0 * t[1]]
-        end = min(above, key=functools.cmp_to_key(_cmp)) if above else None
-        return Fraction(n0, a0 * D), (Fraction(end[0], end[1] * D) if end else None)
-    below = [t for t in crossings if t[0] * a0 < n0 * t[1]]
-    end = max(below, key=functools.cmp_to_key(_cmp)) if below else None
-    return (Fraction(end[0], end[1] * D) if end else None), Fraction(n0, a0 * D)
-
-
-def _cmp(s: tuple[int, int], t: tuple[int, int]) -> int:
-    """Order of the rationals s[0]/s[1] and t[0]/t[1] (positive denominators)."""
-    u, v = s[0] * t[1], t[0] * s[1]
-    return (u > v) - (u < v)
+            continue
+        if side > 0:
+            if N * a0 > n0 * a and (end is None or N * end[1] < end[0] * a):
+                end = (N, a)
+        elif N * a0 < n0 * a and (end is None or N * end[1] > end[0] * a):
+            end = (N, a)
+    t0 = (n0, a0 * D)
+    t1 = None if end is None else (end[0], end[1] * D)
+    return (t0, t1) if side > 0 else (t1, t0)

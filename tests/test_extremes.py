@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from arrangement_strategies import nasty_float_arrangements
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hyperarr import Arrangement, occupancy
 from hyperarr._levels import field_prime
@@ -389,3 +390,69 @@ def test_nasty_floats_small(A):
 @given(nasty_float_arrangements(max_n=7, max_d=3))
 def test_nasty_floats(A):
     check_everything(A)
+
+
+# --- 4. the float hunt in regions thinner than the float grid -----------------------
+
+
+def _first_float_above(lo: Fraction) -> float:
+    """The least float64 strictly above ``lo`` (the oracle of `_float_between`)."""
+    f = float(lo)
+    return f if Fraction(f) > lo else float(np.nextafter(f, np.inf))
+
+
+_base_floats = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_base_floats, st.integers(-3, 3), st.integers(0, 1100), st.integers(-2, 2), st.integers(-1100, 1100))
+def test_float_between_is_exact(f, k1, e1, k2, e2):
+    """A float strictly inside (lo, hi) whenever one exists (also past the largest
+    float, where the midpoint overflows), None only when none does."""
+    from hyperarr._lift import _float_between
+
+    lo = Fraction(f) + Fraction(k1, 2**e1)
+    hi = lo + (abs(k2) + 1) * Fraction(2) ** -e2
+    x = _float_between((lo.numerator, lo.denominator), (hi.numerator, hi.denominator))
+    first = _first_float_above(lo)
+    if x is None:
+        assert not (np.isfinite(first) and Fraction(first) < hi)
+    else:
+        assert lo < Fraction(x) < hi
+    # rays: always a float on the finite side of the end
+    up = _float_between((lo.numerator, lo.denominator), None)
+    down = _float_between(None, (hi.numerator, hi.denominator))
+    assert up is not None and Fraction(up) > lo
+    assert down is not None and Fraction(down) < hi
+
+
+def test_thin_region_beyond_the_float_range_gets_a_float():
+    """The exact lift of one region lies beyond 1.8e308 (x0 ~ 1e323); the axis lines
+    through the clamped point still find a float in it (x3 ~ 1e-150)."""
+    A = Arrangement.from_matrix([[0.0, 2.0, 2.0, 0.0, -2.0],
+                                 [0.0, 2 / 3, 2 / 3, 0.0, -2 / 3],
+                                 [1.5e-323, 2.0, 2.0, 1e150, -5e-324]])
+    check_regions(A, 4)
+    R = A.regions()
+    assert R.points_inside.all()
+    np.testing.assert_array_equal(A.signs(R.points), R.signs)
+
+
+_exact_numbers = st.one_of(st.integers(-10**30, 10**30), st.fractions(max_denominator=10**20),
+                           _base_floats.map(Fraction))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.integers(1, 4).flatmap(lambda d: st.tuples(
+    st.lists(st.lists(_exact_numbers, min_size=d + 1, max_size=d + 1), min_size=1, max_size=4),
+    st.lists(st.lists(st.one_of(_exact_numbers, _base_floats), min_size=d, max_size=d), max_size=4))))
+def test_exact_signs_in_integers_agree_with_rationals(data):
+    from hyperarr._exact import exact_signs
+
+    rows, points = data
+    got = exact_signs(rows, points)
+    assert got.shape == (len(points), len(rows))
+    for i, p in enumerate(points):
+        for j, r in enumerate(rows):
+            v = sum((Fraction(a) * Fraction(x) for a, x in zip(r[:-1], p)), Fraction(0)) - Fraction(r[-1])
+            assert got[i, j] == (v > 0) - (v < 0)
