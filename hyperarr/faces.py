@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _keys, _lift, _memory, _rref
+from hyperarr import _bounded, _exact, _lift, _memory, _rref
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.arrangement import checked
@@ -906,14 +906,5 @@ class _Bounded:
         if self.rays is None:
             T = np.array([np.where(L.tmap >= 0, L.tsign, 0) for L in self.lines], dtype=np.int8)
             T = np.unique(self.prep.to_input(np.concatenate([T, -T])), axis=0)
-            self.rays = (_keys.words(T > 0), _keys.words(T < 0))
-        Tp, Tn = self.rays
-        Sp = _keys.words(signs > 0)
-        Sn = _keys.words(signs < 0)
-        out = np.ones(m, dtype=bool)
-        step = max(1, 2**15 // max(1, Tp.shape[0] * Tp.shape[1]))  # temporaries of 256 KiB
-        for lo in range(0, m, step):
-            sp, sn = Sp[lo : lo + step, None, :], Sn[lo : lo + step, None, :]
-            conformal = (((Tp[None] & ~sp) | (Tn[None] & ~sn)) == 0).all(axis=2)
-            out[lo : lo + step] = ~conformal.any(axis=1)
-        return out
+            self.rays = _bounded.ray_words(T)
+        return ~_bounded.conformal_ray(self.rays, signs)

@@ -1266,3 +1266,21 @@ def test_large_entries_have_no_pruned_count():
     A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 10**30])
     assert _regions_lower_bound(A, 10**18, 1.0) is None
     assert _regions_lower_bound(Arrangement(np.zeros((0, 2)), np.zeros(0)), 10, 1.0) == 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_arrangements(max_n=8, min_d=1, max_d=4))
+def test_boundedness_by_rays_agrees_with_the_regions_at_infinity(A):
+    """The rays of the normals' lines decide boundedness as the regions meeting x_j = ±M do."""
+    from hyperarr import _bounded
+
+    R = A.regions(max_regions=None)
+    prep = A._prepared
+    first = np.unique(prep.column, return_index=True)[1]
+    S = R.signs[:, first] * prep.orient[first][None, :]
+    central = A.is_central()
+    for make in (_bounded.Bounded, _bounded.Bounded.relative):
+        by_rays, older = make(prep.rows, A.dim, central), make(prep.rows, A.dim, central)
+        older.rays = None
+        assert np.array_equal(by_rays(S), older(S))
+    assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
