@@ -226,10 +226,11 @@ def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
             del memo[f.key]
     linear = _is_linear(flat)
     seen = _keys.Runs()
+    pending: dict[Any, _Pending] = {}
     for j in range(flat.n_traces):
         child = lat.child(flat, j)
         table = _regions_of(lat, child, hunt=False, tables=tables(child), cell=cell)
-        batch = _lift_from(lat, flat, [table], [j], linear, seen, cell=cell)
+        batch = _lift_from(lat, flat, [table], [j], linear, seen, cell=cell, pending=pending)
         if batch[0].shape[0]:
             yield batch
 
@@ -335,7 +336,7 @@ def _lift_all(lat: Lattice, flat: Flat, hunt: bool = True) -> Table:
 
 def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequence[int],
                linear: bool, seen: "_keys.Runs | None" = None, hunt: bool = True,
-               cell: Cell | None = None) -> Table:
+               cell: Cell | None = None, pending: dict[Any, _Pending] | None = None) -> Table:
     """Regions of ``flat`` as lifts of the regions of its children on ``traces``.
 
     Each region of the child ``flat ∩ trace j`` (its table in ``tables``) is
@@ -343,6 +344,9 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
     j set to ±.  Sign vectors are deduplicated first (and, given ``seen``,
     those already in it are dropped and the new ones added; given ``cell``,
     those outside it are dropped), then one witness per region is lifted.
+    Given ``pending``, the regions already found without a float witness
+    try their facet here (`_retry_pending`), and this batch's own such
+    regions are added to it.
     """
     counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
     Sc, Wc, Xc = _join(tables)
@@ -351,13 +355,18 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
     keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)
     if seen is not None:
         keys = _keys.pack(S)
-        keep &= ~seen.member(keys)
+        old = seen.member(keys)
+        if pending and lat.witnesses and hunt:
+            _retry_pending(flat, S, keys, old, first, Wc, Xc, jj, Sc.shape[0], pending)
+        keep &= ~old
         seen.add(keys[keep])
     if not keep.all():
         renumber = np.cumsum(keep) - 1
         kept = keep[region]
         S, first = S[keep], first[keep]
         cand, region = cand[kept], renumber[region[kept]]
+        if seen is not None:
+            keys = keys[keep]
     X: dict[int, Point] = {}
     if lat.witnesses:
         W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)
@@ -365,10 +374,15 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
             _retry_thin(flat, S, W, Wc, Xc, jj, cand, region, Sc.shape[0], X)
     else:
         W = np.full((first.size, flat.dim), np.nan)
+    m = S.shape[0]
+    thin = sorted(X)
     if linear:
-        m = S.shape[0]
         X.update({m + r: tuple(-v for v in p) for r, p in list(X.items())})
-        return np.concatenate([S, -S]), np.concatenate([W, -W]), X
+        S, W = np.concatenate([S, -S]), np.concatenate([W, -W])
+    if pending is not None and seen is not None and hunt:
+        for r in thin:  # tried on this batch's facet (and its own others)
+            key = keys[r].item() if keys.dtype == np.uint64 else keys[r].tobytes()
+            pending[key] = (W, X, r, m + r if linear else -1, [1], {tuple(_nearest_float(X[r]))})
     return S, W, X
 
 
@@ -520,16 +534,58 @@ def _retry_thin(flat: Flat, S: NDArray[np.int8], W: NDArray[np.float64], Wc: NDA
     for r, expected in zip(thin, signs):
         searched = {tuple(_nearest_float(X[r]))}  # the axis lines through these were searched
         for c in cand[order[starts[r] : starts[r + 1]]].tolist()[:RETRY_FACETS]:
-            lifted = _float_lift(flat, c, total, jj, Wc) if finite[c % total] else None
-            found, point = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted, hunt=False)
-            base = _nearest_float(point)
-            if found is None and tuple(base) not in searched:
-                searched.add(tuple(base))
-                found = _float_on_axes(flat, base, expected)
+            found = _try_facet(flat, c, total, jj, Wc, Xc, expected, finite[c % total], searched)
             if found is not None:
                 W[r] = found
                 del X[r]
                 break
+
+
+def _try_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray[np.float64],
+               Xc: dict[int, Point], expected: NDArray[np.int8], finite: bool,
+               searched: set[tuple[float, ...]]) -> NDArray[np.float64] | None:
+    """A float witness of a thin region through its facet candidate c, or None: the exact
+    line through the child's float witness, then the axis lines through the float nearest
+    to the exact lift unless those were ``searched`` (the set grows)."""
+    lifted = _float_lift(flat, c, total, jj, Wc) if finite else None
+    found, point = _via_facet(flat, c, total, jj, Wc, Xc, expected, lifted, hunt=False)
+    base = _nearest_float(point)
+    if found is None and tuple(base) not in searched:
+        searched.add(tuple(base))
+        found = _float_on_axes(flat, base, expected)
+    return found
+
+
+#: A region the stream yielded without a float witness, and where its rows are: the batch's
+#: witnesses W and exact points X, its row, its mirror row (−1: none), the facets tried, and
+#: the nearest floats whose axis lines were searched.
+_Pending = tuple[NDArray[np.float64], dict[int, Point], int, int, list[int], set[tuple[float, ...]]]
+
+
+def _retry_pending(flat: Flat, S: NDArray[np.int8], keys: NDArray[Any], old: NDArray[np.bool_],
+                   first: NDArray[np.intp], Wc: NDArray[np.float64], Xc: dict[int, Point],
+                   jj: NDArray[np.intp], total: int, pending: dict[Any, _Pending]) -> None:
+    """Regions met again on a later trace of the stream, found before without a float witness:
+    try this facet too (`_retry_thin` across batches, up to `RETRY_FACETS` facets)."""
+    for r in np.flatnonzero(old).tolist():
+        key = keys[r].item() if keys.dtype == np.uint64 else keys[r].tobytes()
+        entry = pending.get(key)
+        if entry is None:
+            continue
+        W, X, row, mirror, tried, searched = entry
+        c = int(first[r])
+        expected = S[r, flat.rep] * flat.tsign[flat.rep]
+        found = _try_facet(flat, c, total, jj, Wc, Xc, expected, bool(np.isfinite(Wc[c % total]).all()),
+                           searched)
+        tried[0] += 1
+        if found is not None:
+            W[row] = found
+            del X[row]
+            if mirror >= 0:
+                W[mirror] = -found
+                del X[mirror]
+        if found is not None or tried[0] >= RETRY_FACETS:
+            del pending[key]
 
 
 def _float_lift(flat: Flat, c: int, total: int, jj: NDArray[np.intp],

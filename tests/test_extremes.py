@@ -456,3 +456,28 @@ def test_exact_signs_in_integers_agree_with_rationals(data):
         for j, r in enumerate(rows):
             v = sum((Fraction(a) * Fraction(x) for a, x in zip(r[:-1], p)), Fraction(0)) - Fraction(r[-1])
             assert got[i, j] == (v > 0) - (v < 0)
+
+
+def test_the_stream_tries_the_later_facets_of_a_thin_region():
+    """A region found without a float witness on one hyperplane tries its facets on later ones.
+
+    The braid perturbed by 1e-12 has regions thinner than the float grid at
+    their first facet; the lift that holds every facet at once finds a float
+    witness for each region, and so must the stream, one hyperplane at a time.
+    """
+    from hyperarr import _lift
+
+    pairs = [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (4, 5), (0, 5), (1, 4), (2, 5)]
+    rows = []
+    for k, (i, j) in enumerate(pairs):
+        a = np.zeros(6)
+        a[i], a[j] = 1 + 1e-12 * (k % 3), -1.0
+        rows.append(list(a) + [1e-12 * (k % 2)])
+    A = Arrangement.from_matrix(np.array(rows))
+    lat = A._lattice
+    whole = _lift.flat_regions(lat, lat.top)
+    R = A.regions()
+    assert len(R) == whole[0].shape[0] == 450
+    assert int((~R.points_inside).sum()) <= len(whole[2])
+    assert R.points_inside.all()
+    assert np.array_equal(A.signs(R.points), R.signs)
