@@ -465,15 +465,17 @@ def test_the_stream_tries_the_later_facets_of_a_thin_region():
     their first facet; the lift that holds every facet at once finds a float
     witness for each region, and so must the stream, one hyperplane at a time.
     """
+    import sys
+    from pathlib import Path
+
     from hyperarr import _lift
 
-    pairs = [(0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (4, 5), (0, 5), (1, 4), (2, 5)]
-    rows = []
-    for k, (i, j) in enumerate(pairs):
-        a = np.zeros(6)
-        a[i], a[j] = 1 + 1e-12 * (k % 3), -1.0
-        rows.append(list(a) + [1e-12 * (k % 2)])
-    A = Arrangement.from_matrix(np.array(rows))
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:  # benchmarks/ is not an installed package
+        sys.path.insert(0, root)
+    from benchmarks.extremes import perturbed_braid
+
+    A = Arrangement.from_matrix(perturbed_braid())
     lat = A._lattice
     whole = _lift.flat_regions(lat, lat.top)
     R = A.regions()
