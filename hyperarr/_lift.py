@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -25,7 +25,7 @@ from hyperarr import _exact, _generic_jit, _keys, _lift_jit, _memory
 from hyperarr._lattice import Flat, Lattice, levels
 from hyperarr.exceptions import WitnessError
 
-__all__ = ["Table", "Cell", "canonical", "cells_of", "flat_regions", "stream_regions"]
+__all__ = ["Table", "Cell", "canonical", "cells_of", "flat_regions", "join", "lift_by_trace", "stream_regions"]
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
@@ -141,7 +141,7 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
         for cell in chosen if chosen is not None else _cells(lat, expected, budget):
             batches = list(_stream_cell(lat, flat, by_dim, base, cell))
             if batches:
-                yield _sorted(_join(batches))
+                yield _sorted(join(batches))
     finally:
         if release:
             _release(by_dim, base)
@@ -173,7 +173,7 @@ def _sorted(table: Table) -> Table:
     return S[order], W[order], X
 
 
-def _join(tables: Sequence[Table]) -> Table:
+def join(tables: Sequence[Table]) -> Table:
     """Tables of one flat, one after the other."""
     if len(tables) == 1:
         return tables[0]
@@ -224,12 +224,24 @@ def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
             memo[f.key] = _regions_of(lat, f, hunt=False, tables=tables(f), cell=cell)
         for f in by_dim[dim - 1] if dim - 1 > base else ():
             del memo[f.key]
+    yield from lift_by_trace(
+        lat, flat, lambda c: _regions_of(lat, c, hunt=False, tables=tables(c), cell=cell), cell)
+
+
+def lift_by_trace(lat: Lattice, flat: Flat, child_table: Callable[[Flat], Table],
+                  cell: Cell | None = None) -> Iterator[Table]:
+    """The regions of ``flat`` (in ``cell``), one batch a trace j: those with a facet on trace j
+    that no earlier trace gave, lifted from ``child_table(flat ∩ trace j)``.
+
+    One key per region found so far decides what is new, so the lift never
+    holds the candidates of all the children at once.  A region found
+    without a float witness tries its facets on later traces (`_retry_pending`).
+    """
     linear = _is_linear(flat)
     seen = _keys.Runs()
     pending: dict[Any, _Pending] = {}
     for j in range(flat.n_traces):
-        child = lat.child(flat, j)
-        table = _regions_of(lat, child, hunt=False, tables=tables(child), cell=cell)
+        table = child_table(lat.child(flat, j))
         batch = _lift_from(lat, flat, [table], [j], linear, seen, cell=cell, pending=pending)
         if batch[0].shape[0]:
             yield batch
@@ -349,7 +361,7 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
     regions are added to it.
     """
     counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
-    Sc, Wc, Xc = _join(tables)
+    Sc, Wc, Xc = join(tables)
     jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
     S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
     keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)

@@ -770,7 +770,10 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool
                     table: _lift.Table = (f.tsign[None, :].copy(), np.zeros((1, 0)), {})
                 else:
                     if f.regions is None:
-                        f.regions = _lift._regions_of(lat, f)
+                        # The top flat, the largest lift, one trace at a time (no
+                        # candidates of all its children at once).
+                        f.regions = _lift._regions_of(lat, f) if f is not lat.top or f.dim <= 2 else \
+                            _lift.join(list(_lift.lift_by_trace(lat, f, _table_of)))
                         filled[f.key] = f
                     table = f.regions
                 for j in range(f.n_traces if k >= 2 else 0):
@@ -791,6 +794,12 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool
     finally:
         for f in filled.values():
             f.regions = None
+
+
+def _table_of(f: Flat) -> _lift.Table:
+    """The table of a flat built by the walk of `_blocks`."""
+    assert f.regions is not None
+    return f.regions  # type: ignore[no-any-return]
 
 
 class _Table:
