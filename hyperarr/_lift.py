@@ -67,6 +67,8 @@ LEVEL_ROWS: int | None = None
 LEVEL_SHARE = 0.15
 #: Most hyperplanes whose signs cut the stream into cells (2^(p−1) pairs of opposite cells).
 MAX_CELL_PLANES = 8
+#: Regions a pair of cells holds until it is sorted and yielded, about (see `stream_regions`).
+HOLD_ROWS = 2**17
 #: Levels of flats always held whole (the low ones are many small tables, cheap to hold).
 MIN_LEVELS = 2
 
@@ -95,7 +97,7 @@ class Cell:
 
 
 def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None = None,
-                   release: bool = True) -> Iterator[Table]:
+                   release: bool = True, expected: int | None = None) -> Iterator[Table]:
     """The regions of ``flat`` in canonical order (`canonical`), one table per pair of cells.
 
     Within a pair of cells, the regions come in batches: batch j holds the
@@ -114,9 +116,11 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
     comes with the witness `flat_regions` gives it, and the order is
     canonical, whatever the cells.
 
-    ``pairs = (p, lo, hi)`` asks for the pairs lo to hi − 1 of `cells_of(p)`
-    only (one task's share); ``release=False`` keeps the levels held whole
-    for the next call on the same lattice.
+    A pair's regions are held until it is done (to sort them), so there are
+    also enough pairs for each to hold about `HOLD_ROWS` of the ``expected``
+    regions, if given.  ``pairs = (p, lo, hi)`` asks for the pairs lo to
+    hi − 1 of `cells_of(p)` only (one task's share); ``release=False`` keeps
+    the levels held whole for the next call on the same lattice.
     """
     chosen = None if pairs is None else cells_of(pairs[0])[pairs[1] : pairs[2]]
     if flat.regions is not None or flat.dim <= 2 or flat.n_traces <= 1:
@@ -137,8 +141,8 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
         growth = new / rows if rows else 1.0
         base, rows = dim, new
     try:
-        expected = rows * growth if base < flat.dim - 2 else 0
-        for cell in chosen if chosen is not None else _cells(lat, expected, budget):
+        rows_above = rows * growth if base < flat.dim - 2 else 0
+        for cell in chosen if chosen is not None else _cells(lat, rows_above, budget, expected or 0):
             batches = list(_stream_cell(lat, flat, by_dim, base, cell))
             if batches:
                 yield _sorted(join(batches))
@@ -190,9 +194,10 @@ def _level_rows(lat: Lattice) -> int:
     return max(1, int(LEVEL_SHARE * memory / (lat.h + 8 * lat.d + 8)))
 
 
-def _cells(lat: Lattice, expected: float, budget: int) -> list[Cell | None]:
-    """Pairs of opposite cells, enough for ``expected`` rows to come down to about ``budget`` each."""
-    pairs = math.ceil(expected / budget)
+def _cells(lat: Lattice, expected: float, budget: int, regions: int = 0) -> list[Cell | None]:
+    """Pairs of opposite cells, enough for ``expected`` rows of a level to come down to about
+    ``budget`` each, and ``regions`` to about `HOLD_ROWS` a pair."""
+    pairs = max(math.ceil(expected / budget), math.ceil(regions / HOLD_ROWS))
     if pairs <= 1:
         return [None]
     return list(cells_of(min(MAX_CELL_PLANES, lat.h, 1 + math.ceil(math.log2(pairs)))))

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from hyperarr import _bounded, _exact, _generic, _keys, _memory
+from hyperarr import _bounded, _exact, _generic, _keys, _lift, _memory
 from hyperarr._atomic import atomic_write_bytes
 from hyperarr._binomial import region_count
 from hyperarr._lift import stream_regions
@@ -724,7 +724,13 @@ def _lattice_batches(A: "Arrangement", pairs: tuple[int, int, int] | None = None
     central = A.is_central()
     bounded = _bounded.Bounded(prep.rows, A.dim, central)
     relative = None if A.is_essential() else _bounded.Bounded.relative(prep.rows, A.dim, central)
-    for S, W, X in stream_regions(lat, lat.top, pairs, release):
+    expected = None
+    if pairs is None and region_count(len(prep.rows), A.rank()) > _lift.HOLD_ROWS:
+        try:  # the pairs of cells the stream is cut into hold about HOLD_ROWS regions each
+            expected = n_regions(A)
+        except OutputTooLargeError:
+            expected = None
+    for S, W, X in stream_regions(lat, lat.top, pairs, release, expected):
         exact = None
         if X:
             W = W.copy()
