@@ -1284,3 +1284,19 @@ def test_boundedness_by_rays_agrees_with_the_regions_at_infinity(A):
         older.rays = None
         assert np.array_equal(by_rays(S), older(S))
     assert int(R.relatively_bounded.sum()) == A.n_bounded_regions()
+
+
+def test_the_stream_holds_about_hold_rows_regions_at_a_time(monkeypatch):
+    """Cut into enough pairs of cells for each to hold about HOLD_ROWS regions, in the same order."""
+    from hyperarr import _lift
+
+    whole = library.threshold(4).regions()
+    monkeypatch.setattr(_lift, "HOLD_ROWS", 200)
+    calls = []
+    real = _lift._stream_cell
+    monkeypatch.setattr(_lift, "_stream_cell", lambda *a: calls.append(a[-1]) or real(*a))
+    A = library.threshold(4)
+    chunks = list(A.iter_regions(chunk_size=10**6))
+    assert len(calls) == 16 and None not in calls  # 1882 regions / 200: ten pairs, so 2^4
+    assert Regions.concatenate(chunks) == whole
+    assert sum(map(len, chunks)) == 1882
