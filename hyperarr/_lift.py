@@ -68,7 +68,7 @@ LEVEL_SHARE = 0.15
 #: Most hyperplanes whose signs cut the stream into cells (2^(p−1) pairs of opposite cells).
 MAX_CELL_PLANES = 8
 #: Regions a pair of cells holds until it is sorted and yielded, about (see `stream_regions`).
-HOLD_ROWS = 2**17
+HOLD_ROWS = 2**18
 #: Levels of flats always held whole (the low ones are many small tables, cheap to hold).
 MIN_LEVELS = 2
 
