@@ -133,7 +133,12 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
     by_dim = levels(lat, flat)
     base, rows, growth = 0, 0, 1.0
     budget = _level_rows(lat)
-    for dim in range(1, flat.dim - 1):
+    # A level kept whole by an earlier call (release=False) is not built again, nor those below it.
+    kept = next((k for k in range(flat.dim - 2, 0, -1)
+                 if by_dim[k] and all(f.regions is not None for f in by_dim[k])), 0)
+    if kept:
+        base, rows = kept, sum(f.regions[0].shape[0] for f in by_dim[kept])  # type: ignore[index]
+    for dim in range(kept + 1, flat.dim - 1):
         if dim > MIN_LEVELS and rows * growth > budget:
             break
         _build_up_to(lat, by_dim, dim, start=dim)

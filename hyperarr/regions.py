@@ -547,10 +547,13 @@ def iter_regions(A: "Arrangement", chunk_size: int = 100_000) -> Iterator[Region
 
     Outside general position the lift over the intersection lattice streams:
     the regions with a facet on hyperplane j that no earlier hyperplane gave
-    are lifted from the regions of that one hyperplane, and yielded as they
-    come.  Memory holds the tables of the flats two dimensions down, one
-    hyperplane's regions and an 8- to 16-byte key per region found, never
-    the table; ``regions()`` joins the same chunks.
+    are lifted from the regions of that one hyperplane, with a key per
+    region found.  The work is cut into pairs of opposite cells of the signs
+    on the first hyperplanes, each holding about 260,000 regions, which are
+    sorted into the canonical order and yielded.  Memory holds the lattice,
+    the tables of the flats two dimensions down (or, where they would not
+    fit, those of one pair of cells at a time), one hyperplane's regions and
+    one pair's; never the table.  ``regions()`` joins the same chunks.
 
     Examples
     --------

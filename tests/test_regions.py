@@ -1300,3 +1300,19 @@ def test_the_stream_holds_about_hold_rows_regions_at_a_time(monkeypatch):
     assert len(calls) == 16 and None not in calls  # 1882 regions / 200: ten pairs, so 2^4
     assert Regions.concatenate(chunks) == whole
     assert sum(map(len, chunks)) == 1882
+
+
+def test_levels_kept_by_a_task_are_not_built_again(monkeypatch):
+    """A Dask worker's next task on the same lattice builds no level below the children again."""
+    from hyperarr import _lift
+    from hyperarr.regions import _lattice_batches
+
+    A = library.threshold(5)
+    first = Regions.concatenate(list(_lattice_batches(A, (3, 0, 1), release=False)))
+    built = []
+    real = _lift._regions_of
+    monkeypatch.setattr(_lift, "_regions_of", lambda lat, f, *a, **k: built.append(f.dim) or real(lat, f, *a, **k))
+    second = Regions.concatenate(list(_lattice_batches(A, (3, 1, 4), release=False)))
+    assert built and max(built) == A.dim - 1 and min(built) == A.dim - 1  # the children only
+    both = Regions.concatenate([first, second])
+    assert both == library.threshold(5).regions()
