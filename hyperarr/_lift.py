@@ -403,8 +403,7 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
         S, W = np.concatenate([S, -S]), np.concatenate([W, -W])
     if pending is not None and seen is not None and hunt:
         for r in thin:  # tried on this batch's facet (and its own others)
-            key = keys[r].item() if keys.dtype == np.uint64 else keys[r].tobytes()
-            pending[key] = (W, X, r, m + r if linear else -1, [1], {tuple(_nearest_float(X[r]))})
+            pending[_hashable(keys, r)] = (W, X, r, m + r if linear else -1, [1], {tuple(_nearest_float(X[r]))})
     return S, W, X
 
 
@@ -589,12 +588,12 @@ def _retry_pending(flat: Flat, S: NDArray[np.int8], keys: NDArray[Any], old: NDA
                    jj: NDArray[np.intp], total: int, pending: dict[Any, _Pending]) -> None:
     """Regions met again on a later trace of the stream, found before without a float witness:
     try this facet too (`_retry_thin` across batches, up to `RETRY_FACETS` facets)."""
-    for r in np.flatnonzero(old).tolist():
-        key = keys[r].item() if keys.dtype == np.uint64 else keys[r].tobytes()
-        entry = pending.get(key)
-        if entry is None:
-            continue
-        W, X, row, mirror, tried, searched = entry
+    # The rows of the pending regions, by binary search (no Python loop over the batch).
+    waiting = (np.array(list(pending), dtype=np.uint64) if keys.dtype == np.uint64
+               else np.frombuffer(b"".join(pending), dtype=keys.dtype))
+    for r in np.flatnonzero(old & _keys.member(keys, np.sort(waiting))).tolist():
+        key = _hashable(keys, r)
+        W, X, row, mirror, tried, searched = pending[key]
         c = int(first[r])
         expected = S[r, flat.rep] * flat.tsign[flat.rep]
         found = _try_facet(flat, c, total, jj, Wc, Xc, expected, bool(np.isfinite(Wc[c % total]).all()),
@@ -608,6 +607,11 @@ def _retry_pending(flat: Flat, S: NDArray[np.int8], keys: NDArray[Any], old: NDA
                 del X[mirror]
         if found is not None or tried[0] >= RETRY_FACETS:
             del pending[key]
+
+
+def _hashable(keys: NDArray[Any], r: int) -> Any:
+    """Key r as a dict key: an int for uint64 keys, its bytes for wide ones."""
+    return keys[r].item() if keys.dtype == np.uint64 else keys[r].tobytes()
 
 
 def _float_lift(flat: Flat, c: int, total: int, jj: NDArray[np.intp],
