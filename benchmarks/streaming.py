@@ -41,9 +41,12 @@ def note(text):
         fh.write(f"{fam}({d}) {call}: {time.perf_counter() - t0:9.1f} s  {text}  peak {peak() / 2**20:.0f} MiB\n")
 from hyperarr import _lift, library
 from hyperarr.exceptions import OutputTooLargeError
+def rss():
+    with open("/proc/self/status") as fh:
+        return next(int(l.split()[1]) * 1024 for l in fh if l.startswith("VmRSS"))
 A = getattr(library, fam)(d)
 t0 = time.perf_counter()
-out = {"complete": True, "refused": None}
+out = {"complete": True, "refused": None, "before": rss()}
 def run():
     if call == "regions":
         R = A.regions(max_regions=None)
@@ -88,7 +91,7 @@ def _child(fam: str, d: int, call: str, log: Path, limit: float = float("inf")) 
                              capture_output=True, text=True, check=True,
                              timeout=None if limit == float("inf") else limit + 60)
     except subprocess.TimeoutExpired:
-        return {"regions": 0, "seconds": limit + 60, "peak": float("nan"), "complete": False,
+        return {"regions": 0, "seconds": limit + 60, "peak": float("nan"), "before": 0, "complete": False,
                 "refused": f"no region was yielded in {limit + 60:.0f} s (still building the levels below "
                            "the children; see the log)"}
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -120,17 +123,21 @@ def main(argv: list[str] | None = None) -> int:
         for name, got in (("regions()", table), ("iter_regions(chunk_size=10_000)", stream)):
             ok = got["regions"] == want == base["regions"]
             rows.append([f"{fam}({d})", name, f"{got['regions']:,}" + (" = OEIS" if ok else f" ≠ {want:,}"),
-                         fmt_seconds(got["seconds"]), _mib(got["peak"]),
+                         fmt_seconds(got["seconds"]), _mib(got["peak"]), _mib(got["peak"] - got["before"]),
                          f"{got['peak'] / out:.1f}×", f"{base['peak'] / got['peak']:.1f}× less",
                          f"{got['seconds'] / base['seconds']:.2f}×"])
         rows.append([f"{fam}({d})", "baseline: every child's table at once", f"{base['regions']:,}",
-                     fmt_seconds(base["seconds"]), _mib(base["peak"]), f"{base['peak'] / out:.1f}×", "—", "—"])
+                     fmt_seconds(base["seconds"]), _mib(base["peak"]), _mib(base["peak"] - base["before"]),
+                     f"{base['peak'] / out:.1f}×", "—", "—"])
         rows.append([f"{fam}({d})", "iter_regions time / regions() time", "—",
-                     f"{stream['seconds'] / table['seconds']:.2f}×", "—", "—", "—", "—"])
+                     f"{stream['seconds'] / table['seconds']:.2f}×", "—", "—", "—", "—", "—"])
     lines = ["# Degenerate arrangements that stream", "", *header, "",
              "Output: the table's signs, witnesses and both flags. Peak: the child's VmHWM, "
-             "interpreter and arrangement included.", "",
-             markdown_table(["arrangement", "call", "regions", "time", "peak memory", "peak / output",
+             "interpreter and arrangement included; above before: that peak less the child's "
+             "resident memory just before the call (interpreter, imports and the arrangement, "
+             "about 100 MiB).", "",
+             markdown_table(["arrangement", "call", "regions", "time", "peak memory", "above before",
+                             "peak / output",
                              "peak vs baseline", "time / baseline"], rows)]
     if args.r7 > 0:
         got = _child("resonance", 7, "iter", args.log, args.r7)

@@ -219,14 +219,23 @@ def _stream_cell(lat: Lattice, flat: Flat, by_dim: list[list[Flat]], base: int,
     """The batches of ``flat``'s regions in ``cell`` (all of them for None); the levels up to
     ``base`` are held whole, those above are built for this cell and released."""
     memo: dict[int, Table] = {}
+    at_base: dict[int, Table] = {}  # the tables held whole, cut to the cell once each
 
     def tables(f: Flat) -> list[Table]:
         out = []
         for j in range(f.n_traces):
             c = lat.child(f, j)
-            table = memo[c.key] if c.dim > base else c.regions
-            assert table is not None
-            out.append(_select(table, cell.mask(table[0])) if cell is not None and c.dim == base else table)
+            if c.dim > base:
+                table = memo[c.key]
+            elif cell is None:
+                table = c.regions  # type: ignore[assignment]
+            else:
+                table = at_base.get(c.key)  # type: ignore[assignment]
+                if table is None:
+                    whole = c.regions
+                    assert whole is not None
+                    table = at_base[c.key] = _select(whole, cell.mask(whole[0]))
+            out.append(table)
         return out
 
     for dim in range(base + 1, flat.dim - 1):
@@ -325,27 +334,15 @@ def _pencil_regions(flat: Flat) -> tuple[NDArray[np.int8], NDArray[np.float64]] 
     """A pencil of t ≥ 2 distinct lines through the origin of a plane: 2t sectors.
 
     The 2t directions ±(−b, a) along the lines are sorted by angle (exact
-    integer cross products); the sum of two consecutive directions, less
-    than π apart, lies strictly inside the sector between them.  Witnesses
-    and signs are integer, hence exact; no float check is needed.  Returns
-    None (the general lift applies) for large entries or if the float angle
-    sort disagrees with the exact cross products.
+    integer cross products, `_lift_jit.pencil_sectors`); the sum of two
+    consecutive directions, less than π apart, lies strictly inside the
+    sector between them.  Witnesses and signs are integer, hence exact; no
+    float check is needed.  Returns None (the general lift applies) for
+    entries of 2^20 or more.
     """
     if flat.n_traces < 2 or max(abs(v) for r in flat.rows_exact for v in r[:2]) >= 2**20:
         return None
-    rows = np.array([r[:2] for r in flat.rows_exact], dtype=np.int64)
-    dirs = np.concatenate([np.stack([-rows[:, 1], rows[:, 0]], axis=1),
-                           np.stack([rows[:, 1], -rows[:, 0]], axis=1)])
-    order = np.argsort(np.arctan2(dirs[:, 1], dirs[:, 0]), kind="stable")
-    d = dirs[order]
-    nxt = np.roll(d, -1, axis=0)
-    # Consecutive directions must turn strictly counter-clockwise by less
-    # than π; the float angle sort is accepted only if exact cross products agree.
-    cross = d[:, 0] * nxt[:, 1] - d[:, 1] * nxt[:, 0]
-    if not (cross > 0).all():
-        return None
-    wit = d + nxt
-    trace_signs = np.sign(wit @ rows.T).astype(np.int8)
+    wit, trace_signs = _lift_jit.pencil_sectors(np.array([r[:2] for r in flat.rows_exact], dtype=np.int64))
     return _expand(flat, trace_signs), wit.astype(np.float64)
 
 
@@ -371,12 +368,13 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
     regions are added to it.
     """
     counts = np.array([tb[0].shape[0] for tb in tables], dtype=np.intp)
+    if not counts.any():  # nothing to lift (a cell that misses the flat)
+        return np.zeros((0, flat.tmap.size), dtype=np.int8), np.zeros((0, flat.dim)), {}
     Sc, Wc, Xc = join(tables)
     jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
-    S, first, cand, region = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    S, first, cand, region, keys = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
     keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)
     if seen is not None:
-        keys = _keys.pack(S)
         old = seen.member(keys)
         if pending and lat.witnesses and hunt:
             _retry_pending(flat, S, keys, old, first, Wc, Xc, jj, Sc.shape[0], pending)
@@ -409,9 +407,10 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
 
 def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], jj: NDArray[np.intp],
                     linear: bool, witnesses: bool
-                    ) -> tuple[NDArray[np.int8], NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
-    """The distinct lifted sign vectors, the candidate each comes from, and
-    every candidate (each a facet of its region), grouped by region.
+                    ) -> tuple[NDArray[np.int8], NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], NDArray[Any]]:
+    """The distinct lifted sign vectors, the candidate each comes from,
+    every candidate (each a facet of its region), grouped by region, and
+    each region's key (its signs on the flat's traces, one bit each).
 
     Candidates are numbered 0..2·total−1: c < total is the + side of child
     row c, c ≥ total the − side of child row c − total.  A linear
@@ -429,19 +428,30 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     else:
         cand = np.arange(2 * total)
     src = cand % total
-    side8 = np.where(cand < total, 1, -1).astype(np.int8)
-    group = flat.tmap[None, :] == np.arange(flat.n_traces)[:, None]  # (t, h)
-    S = np.where(group[jj[src]], side8[:, None] * flat.tsign[None, :], Sc[src]).astype(np.int8)
-    prefer = np.argsort(~np.isfinite(Wc[src]).all(axis=1), kind="stable") if witnesses else \
-        np.arange(cand.size)
-    _, pos, inverse = np.unique(_keys.pack(S[prefer]), return_index=True, return_inverse=True)
+    plus = cand < total
+    jc = jj[src]
+    # A region of the flat lies on none of its traces, so its signs on them (one bit each,
+    # read on each trace's representative hyperplane) are its key.
+    bits = (Sc[:, flat.rep] > 0)[src]
+    bits[np.arange(cand.size), jc] = (np.where(plus, 1, -1) * flat.tsign[flat.rep[jc]]) > 0
+    keys = _keys.from_bytes(np.packbits(bits, axis=1))
+    if witnesses:
+        ok = np.isfinite(Wc[src]).all(axis=1)
+        prefer = np.concatenate([np.flatnonzero(ok), np.flatnonzero(~ok)])
+    else:
+        prefer = np.arange(cand.size)
+    _, pos, inverse = np.unique(keys[prefer], return_index=True, return_inverse=True)
     region_of = np.empty(cand.size, dtype=np.intp)
     region_of[prefer] = inverse.reshape(-1)
     order = np.argsort(prefer[pos], kind="stable")  # regions numbered by first appearance
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     first = prefer[pos][order]
-    return S[first], cand[first], cand, rank[region_of]
+    fs = src[first]
+    side8 = np.where(plus[first], 1, -1).astype(np.int8)
+    S = np.where(flat.tmap[None, :] == jc[first][:, None], side8[:, None] * flat.tsign[None, :],
+                 Sc[fs]).astype(np.int8)
+    return S, cand[first], cand, rank[region_of], keys[first]
 
 
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -39,3 +41,23 @@ def test_pencil_shortcut_agrees_with_the_general_lift(normals):
     assert len(pencil[0]) == 2 * top.n_traces
     exact = _exact.affine_signs(top.rows_f, top.rows_exact, pencil[1])
     np.testing.assert_array_equal(exact, pencil[0][:, top.rep] * top.tsign[top.rep])
+
+
+@given(st.lists(st.tuples(st.integers(-2**19, 2**19), st.integers(-2**19, 2**19)).filter(any),
+                min_size=2, max_size=12, unique=True))
+@settings(max_examples=80, deadline=None)
+def test_pencil_sectors_come_in_angle_order_and_are_exact(normals):
+    """The compiled pencil: one witness per sector, in order of angle, every line's sign
+    at it nonzero and equal to its sign in Python integers."""
+    A = arrangement_from_rows([[a, b, 0] for a, b in normals], 2)
+    top = _lattice.Lattice(A._prepared.rows, 2).top
+    if top.n_traces < 2:
+        return
+    rows = np.array([r[:2] for r in top.rows_exact], dtype=np.int64)
+    wit, signs = _lift._lift_jit.pencil_sectors(rows)
+    t = top.n_traces
+    assert wit.shape == (2 * t, 2) and len({tuple(s) for s in signs.tolist()}) == 2 * t
+    for (x, y), s in zip(wit.tolist(), signs.tolist()):
+        assert s == [(a * x + b * y > 0) - (a * x + b * y < 0) for a, b, _ in top.rows_exact] and 0 not in s
+    angles = [math.atan2(y, x) for x, y in wit.tolist()]
+    assert sum(b < a for a, b in zip(angles, angles[1:])) <= 1  # increasing but for one wrap
