@@ -30,7 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact
+from hyperarr import _exact, _lattice_jit
 from hyperarr.exceptions import OutputTooLargeError
 
 __all__ = ["Flat", "Lattice", "levels"]
@@ -40,11 +40,12 @@ class Flat:
     """One flat of the lattice (see the module docstring)."""
 
     __slots__ = ("key", "free", "rows_exact", "tmap", "tsign", "trace_min", "rep",
-                 "group_mask", "pivot", "children", "regions", "chi", "_rows_f")
+                 "group_mask", "pivot", "children", "regions", "chi", "_rows_f", "_rows_i")
 
     def __init__(self, key: int, free: tuple[int, ...], rows: list[tuple[int, ...]],
                  tmap: NDArray[np.int64], tsign: NDArray[np.int8],
-                 trace_min: list[int], group_mask: list[int], rep: list[int]) -> None:
+                 trace_min: list[int], group_mask: list[int], rep: list[int],
+                 pivot: list[int] | None = None) -> None:
         self.key = key
         self.free = free
         self.rows_exact = rows
@@ -54,11 +55,12 @@ class Flat:
         self.group_mask = group_mask
         self.rep = np.array(rep, dtype=np.int64)
         # The coordinate each trace eliminates: its first nonzero coefficient.
-        self.pivot = [next(c for c, v in enumerate(r) if v) for r in rows]
+        self.pivot = pivot if pivot is not None else [next(c for c, v in enumerate(r) if v) for r in rows]
         self.children: dict[int, "Flat"] = {}
         self.regions: tuple[Any, ...] | None = None  # filled by the _lift kernel
         self.chi: Any = None
         self._rows_f: NDArray[np.float64] | None = None
+        self._rows_i: NDArray[np.int64] | None = None
 
     @property
     def dim(self) -> int:
@@ -75,6 +77,16 @@ class Flat:
         if self._rows_f is None:
             self._rows_f = _exact.float_rows(self.rows_exact, self.dim + 1)
         return self._rows_f
+
+    @property
+    def rows_small(self) -> NDArray[np.int64] | None:
+        """The trace rows in int64 if every entry is below `_lattice_jit.SMALL` in
+        absolute value (the compiled elimination applies), else None."""
+        if self._rows_i is None:
+            small = all(-_lattice_jit.SMALL < v < _lattice_jit.SMALL for r in self.rows_exact for v in r)
+            self._rows_i = (np.array(self.rows_exact, dtype=np.int64).reshape(-1, self.dim + 1) if small
+                            else np.zeros((0, 0), dtype=np.int64))
+        return self._rows_i if self._rows_i.shape[1] == self.dim + 1 else None
 
 
 class Lattice:
@@ -118,34 +130,31 @@ class Lattice:
             return known
         rows = flat.rows_exact
         m = flat.dim
-        rj = rows[j]
         k = flat.pivot[j]
-        a = rj[k]  # positive by normalization
-        keep = [c for c in range(m + 1) if c != k]
+        small = flat.rows_small
+        if small is not None and m >= 2:
+            new_rows, orient, lead = _lattice_jit.eliminate(small, j, k)
+            reduced: list[Any] = new_rows.tolist()
+            orients: list[int] = orient.tolist()
+            leads: list[int] | None = lead.tolist()
+        else:
+            reduced, orients = _eliminate(rows, j, k)
+            leads = None
+        pivots: list[int] = []
         index: dict[tuple[int, ...], int] = {}
         trace_min: list[int] = []
         masks: list[int] = []
         rep: list[int] = []
         trace_of = [-1] * len(rows)
         orient_of = [0] * len(rows)
-        for l, r in enumerate(rows):
+        for l, (new, o) in enumerate(zip(reduced, orients)):
             if l == j:
                 continue
-            f = r[k]
-            new = [a * r[c] - f * rj[c] for c in keep] if f else [r[c] for c in keep]
-            g = math.gcd(*new)
-            if g > 1:
-                new = [v // g for v in new]
-            lead = next((v for v in new[:-1] if v), 0)
-            if lead == 0:  # parallel to the child: constant sign of 0·y − b
+            if o == 2 or o == -2:  # parallel to the child: constant sign of 0·y − b
                 trace_of[l] = -2
-                orient_of[l] = 1 if new[-1] < 0 else -1
+                orient_of[l] = o // 2
                 continue
-            if lead < 0:
-                new = [-v for v in new]
-                orient_of[l] = -1
-            else:
-                orient_of[l] = 1
+            orient_of[l] = o
             tup = tuple(new)
             idx = index.get(tup)
             if idx is None:
@@ -153,6 +162,8 @@ class Lattice:
                 trace_min.append(flat.trace_min[l])
                 masks.append(flat.group_mask[l])
                 rep.append(int(flat.rep[l]))
+                if leads is not None:
+                    pivots.append(leads[l])
             else:
                 masks[idx] |= flat.group_mask[l]
             trace_of[l] = idx
@@ -164,7 +175,8 @@ class Lattice:
         tsign[on] = tsign[on] * np.array(orient_of, dtype=np.int8)[old]
         tsign[tmap == -1] = 0
         free = flat.free[:k] + flat.free[k + 1 :]
-        child = Flat(key, free, list(index), tmap, tsign, trace_min, masks, rep)
+        child = Flat(key, free, list(index), tmap, tsign, trace_min, masks, rep,
+                     pivots if leads is not None else None)
         self.flats[key] = child
         if len(self.flats) > self.max_flats:
             raise OutputTooLargeError(
@@ -174,6 +186,35 @@ class Lattice:
             )
         flat.children[j] = child
         return child
+
+
+def _eliminate(rows: Sequence[tuple[int, ...]], j: int, k: int) -> tuple[list[list[int]], list[int]]:
+    """`_lattice_jit.eliminate` in Python integers (any size), with the same output as lists."""
+    rj = rows[j]
+    a = rj[k]  # positive by normalization
+    keep = [c for c in range(len(rj)) if c != k]
+    out: list[list[int]] = []
+    orients: list[int] = []
+    for l, r in enumerate(rows):
+        if l == j:
+            out.append([])
+            orients.append(0)
+            continue
+        f = r[k]
+        new = [a * r[c] - f * rj[c] for c in keep] if f else [r[c] for c in keep]
+        g = math.gcd(*new)
+        if g > 1:
+            new = [v // g for v in new]
+        lead = next((v for v in new[:-1] if v), 0)
+        if lead == 0:
+            orients.append(2 if new[-1] < 0 else -2)
+        elif lead < 0:
+            new = [-v for v in new]
+            orients.append(-1)
+        else:
+            orients.append(1)
+        out.append(new)
+    return out, orients
 
 
 def levels(lat: Lattice, flat: Flat) -> list[list[Flat]]:

@@ -372,21 +372,26 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
         return np.zeros((0, flat.tmap.size), dtype=np.int8), np.zeros((0, flat.dim)), {}
     Sc, Wc, Xc = join(tables)
     jj = np.repeat(np.asarray(traces, dtype=np.intp), counts)
-    S, first, cand, region, keys = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
-    keep = np.ones(S.shape[0], dtype=bool) if cell is None else cell.mask(S)
+    first, cand, region, keys = _distinct_lifts(flat, Sc, Wc, jj, linear, lat.witnesses)
+    keep = np.ones(first.size, dtype=bool)
     if seen is not None:
         old = seen.member(keys)
         if pending and lat.witnesses and hunt:
-            _retry_pending(flat, S, keys, old, first, Wc, Xc, jj, Sc.shape[0], pending)
-        keep &= ~old
+            _retry_pending(flat, Sc, keys, old, first, Wc, Xc, jj, Sc.shape[0], pending)
+        keep = ~old
+    # Signs are built for the regions not seen before only (most are, at the top of a stream).
+    S = _lifted_signs(flat, Sc, jj, first if keep.all() else first[keep])
+    if cell is not None:
+        inside = cell.mask(S)
+        keep[keep] = inside
+        S = S[inside]
+    if seen is not None:
         seen.add(keys[keep])
     if not keep.all():
         renumber = np.cumsum(keep) - 1
         kept = keep[region]
-        S, first = S[keep], first[keep]
+        first, keys = first[keep], keys[keep]
         cand, region = cand[kept], renumber[region[kept]]
-        if seen is not None:
-            keys = keys[keep]
     X: dict[int, Point] = {}
     if lat.witnesses:
         W = _lift_witnesses(flat, S, Wc, Xc, jj, first, Sc.shape[0], X, hunt)
@@ -407,10 +412,11 @@ def _lift_from(lat: Lattice, flat: Flat, tables: Sequence[Table], traces: Sequen
 
 def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], jj: NDArray[np.intp],
                     linear: bool, witnesses: bool
-                    ) -> tuple[NDArray[np.int8], NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], NDArray[Any]]:
-    """The distinct lifted sign vectors, the candidate each comes from,
-    every candidate (each a facet of its region), grouped by region, and
-    each region's key (its signs on the flat's traces, one bit each).
+                    ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], NDArray[Any]]:
+    """The distinct lifted regions: the candidate each comes from, every
+    candidate (each a facet of its region), grouped by region, and each
+    region's key (its signs on the flat's traces, one bit each; their
+    signs on every hyperplane: `_lifted_signs`).
 
     Candidates are numbered 0..2·total−1: c < total is the + side of child
     row c, c ≥ total the − side of child row c − total.  A linear
@@ -447,11 +453,17 @@ def _distinct_lifts(flat: Flat, Sc: NDArray[np.int8], Wc: NDArray[np.float64], j
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     first = prefer[pos][order]
-    fs = src[first]
-    side8 = np.where(plus[first], 1, -1).astype(np.int8)
-    S = np.where(flat.tmap[None, :] == jc[first][:, None], side8[:, None] * flat.tsign[None, :],
-                 Sc[fs]).astype(np.int8)
-    return S, cand[first], cand, rank[region_of], keys[first]
+    return cand[first], cand, rank[region_of], keys[first]
+
+
+def _lifted_signs(flat: Flat, Sc: NDArray[np.int8], jj: NDArray[np.intp], first: NDArray[np.intp]) -> NDArray[np.int8]:
+    """The signs of the regions lifted from candidates ``first``: the child's, with the
+    hyperplanes of the candidate's trace on its side."""
+    total = Sc.shape[0]
+    src = first % total
+    side8 = np.where(first < total, 1, -1).astype(np.int8)
+    return np.where(flat.tmap[None, :] == jj[src][:, None], side8[:, None] * flat.tsign[None, :],
+                    Sc[src]).astype(np.int8, copy=False)
 
 
 def _lift_witnesses(flat: Flat, S: NDArray[np.int8], Wc: NDArray[np.float64], Xc: dict[int, Point],
@@ -593,7 +605,7 @@ def _try_facet(flat: Flat, c: int, total: int, jj: NDArray[np.intp], Wc: NDArray
 _Pending = tuple[NDArray[np.float64], dict[int, Point], int, int, list[int], set[tuple[float, ...]]]
 
 
-def _retry_pending(flat: Flat, S: NDArray[np.int8], keys: NDArray[Any], old: NDArray[np.bool_],
+def _retry_pending(flat: Flat, Sc: NDArray[np.int8], keys: NDArray[Any], old: NDArray[np.bool_],
                    first: NDArray[np.intp], Wc: NDArray[np.float64], Xc: dict[int, Point],
                    jj: NDArray[np.intp], total: int, pending: dict[Any, _Pending]) -> None:
     """Regions met again on a later trace of the stream, found before without a float witness:
@@ -605,7 +617,7 @@ def _retry_pending(flat: Flat, S: NDArray[np.int8], keys: NDArray[Any], old: NDA
         key = _hashable(keys, r)
         W, X, row, mirror, tried, searched = pending[key]
         c = int(first[r])
-        expected = S[r, flat.rep] * flat.tsign[flat.rep]
+        expected = _lifted_signs(flat, Sc, jj, first[r : r + 1])[0, flat.rep] * flat.tsign[flat.rep]
         found = _try_facet(flat, c, total, jj, Wc, Xc, expected, bool(np.isfinite(Wc[c % total]).all()),
                            searched)
         tried[0] += 1

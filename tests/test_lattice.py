@@ -61,3 +61,34 @@ def test_pencil_sectors_come_in_angle_order_and_are_exact(normals):
         assert s == [(a * x + b * y > 0) - (a * x + b * y < 0) for a, b, _ in top.rows_exact] and 0 not in s
     angles = [math.atan2(y, x) for x, y in wit.tolist()]
     assert sum(b < a for a, b in zip(angles, angles[1:])) <= 1  # increasing but for one wrap
+
+
+@given(st.integers(2, 5).flatmap(lambda d: st.tuples(
+    st.just(d), st.lists(st.lists(st.integers(-2**30, 2**30), min_size=d + 1, max_size=d + 1)
+                         .filter(lambda r: any(r[:-1])), min_size=2, max_size=8))))
+@settings(max_examples=80, deadline=None)
+def test_compiled_elimination_equals_python_integers(case):
+    """Every child of the top flat: the int64 kernel and Python integers give the same rows,
+    orientations and pivots (entries up to 2^30, where products and differences still fit)."""
+    d, rows = case
+    A = arrangement_from_rows(rows, d)
+    top = _lattice.Lattice(A._prepared.rows, d).top
+    small = top.rows_small
+    assert small is not None
+    for j in range(top.n_traces):
+        got, orient, lead = _lattice._lattice_jit.eliminate(small, j, top.pivot[j])
+        want, orients = _lattice._eliminate(top.rows_exact, j, top.pivot[j])
+        assert orient.tolist() == orients
+        for l, (g, w, o) in enumerate(zip(got.tolist(), want, orients)):
+            if l != j:
+                assert g == w
+            if o in (1, -1):
+                assert lead[l] == next(c for c, v in enumerate(w) if v)
+
+
+def test_large_entries_take_python_integers():
+    """Entries of 2^31 and more are not in int64: the lattice keeps Python integers there."""
+    A = arrangement_from_rows([[2**40 + 1, 3, 1], [1, 2**35, 0], [5, 7, 2**33]], 2)
+    lat = _lattice.Lattice(A._prepared.rows, 2)
+    assert lat.top.rows_small is None
+    assert len(_lift.flat_regions(lat, lat.top)[0]) == A.n_regions()
