@@ -187,20 +187,22 @@ class Faces:
     ([0, 0], (Fraction(0, 1), Fraction(0, 1)))
     """
 
-    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_flat", "_charts", "_thin",
+    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_starts", "_charts", "_thin",
                  "_exact", "_inside")
 
     def __init__(self, signs: NDArray[np.int8], dims: NDArray[np.int64], points: NDArray[np.float64],
-                 bounded: NDArray[np.bool_], flat: NDArray[np.int32], charts: tuple[_Chart, ...],
+                 bounded: NDArray[np.bool_], starts: NDArray[np.int64], charts: tuple[_Chart, ...],
                  thin: dict[int, tuple[Fraction, ...]]) -> None:
-        # Private: tables are built by hyperarr.faces.  Row r lies on the flat
-        # ``charts[flat[r]]`` (its chart is built when exact points are asked
-        # for); ``thin`` maps rows without a float witness in free coordinates
-        # to their exact free coordinates.
-        for a in (signs, dims, points, bounded, flat):
+        # Private: tables are built by hyperarr.faces.  The rows lie on flats
+        # in runs: rows ``starts[i]`` to ``starts[i + 1] − 1`` (the last to the
+        # end) on the flat ``charts[i]``, whose chart is built when exact
+        # points are asked for (a run, not a flat index a row: no memory that
+        # grows with the rows).  ``thin`` maps rows without a float witness
+        # in free coordinates to their exact free coordinates.
+        for a in (signs, dims, points, bounded, starts):
             a.setflags(write=False)
         self._signs, self._dims, self._points, self._bounded = signs, dims, points, bounded
-        self._flat, self._charts, self._thin = flat, charts, thin
+        self._starts, self._charts, self._thin = starts, charts, thin
         self._exact: tuple[tuple[Fraction, ...], ...] | None = None
         self._inside: NDArray[np.bool_] | None = None
 
@@ -210,15 +212,15 @@ class Faces:
         if not parts:
             raise ArrangementError("parts must hold at least one Faces; got none")
         charts: list[_Chart] = []
-        flats, thin, start = [], {}, 0
+        starts, thin, start = [], {}, 0
         for p in parts:
-            flats.append(p._flat + len(charts))
+            starts.append(p._starts + start)
             charts.extend(p._charts)
             thin.update({start + r: y for r, y in p._thin.items()})
             start += len(p)
         return cls(np.concatenate([p._signs for p in parts]), np.concatenate([p._dims for p in parts]),
                    np.concatenate([p._points for p in parts]),
-                   np.concatenate([p._bounded for p in parts]), np.concatenate(flats), tuple(charts), thin)
+                   np.concatenate([p._bounded for p in parts]), np.concatenate(starts), tuple(charts), thin)
 
     @property
     def signs(self) -> NDArray[np.int8]:
@@ -260,20 +262,21 @@ class Faces:
         d = self._points.shape[1]
         exact: list[tuple[Fraction, ...]] = []
         inside = np.empty(len(self), dtype=bool)
-        maps: dict[int, _FlatMap] = {}
-        for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
-            fm = maps.get(k)
+        maps: dict[tuple[int, int], _FlatMap] = {}
+        ends = self._starts.tolist()[1:] + [len(self)]
+        for (rows, key), lo, hi in zip(self._charts, self._starts.tolist(), ends):
+            fm = maps.get((id(rows), key))
             if fm is None:
-                rows, key = self._charts[k]
-                fm = maps[k] = _flat_map(_equations(rows, key), d)
-            y = self._thin.get(r)
-            if y is None:
-                e, ok = fm.exact_of_float(row)
-            else:
-                e = fm.lift_exact(y, d)
-                ok = all(Fraction(v) == w for v, w in zip(row, e))
-            exact.append(e)
-            inside[r] = ok
+                fm = maps[id(rows), key] = _flat_map(_equations(rows, key), d)
+            for r, row in enumerate(self._points[lo:hi].tolist(), lo):
+                y = self._thin.get(r)
+                if y is None:
+                    e, ok = fm.exact_of_float(row)
+                else:
+                    e = fm.lift_exact(y, d)
+                    ok = all(Fraction(v) == w for v, w in zip(row, e))
+                exact.append(e)
+                inside[r] = ok
         inside.setflags(write=False)
         self._exact, self._inside = tuple(exact), inside
 
@@ -294,8 +297,10 @@ class Faces:
         rows = np.arange(len(self))[key]
         where = {int(r): k for k, r in enumerate(rows.tolist())}
         thin = {where[r]: y for r, y in self._thin.items() if r in where}
+        run = np.searchsorted(self._starts, rows, side="right") - 1  # the run of each row taken
+        starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]) if run.size else run
         return Faces(self._signs[rows], self._dims[rows], self._points[rows], self._bounded[rows],
-                     self._flat[rows], self._charts, thin)
+                     starts.astype(np.int64), tuple(self._charts[i] for i in run[starts].tolist()), thin)
 
     def __repr__(self) -> str:
         m, n = self._signs.shape
@@ -399,8 +404,8 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
             f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
             "them with A.face_vector(), or pass a larger max_faces")
     # The table is allocated once, from the face vector, and filled flat by flat: its rows
-    # (signs, dimension, witness, flag, flat) are checked against the memory first.
-    per_row = A.n + 8 + 8 * A.dim + 1 + 4
+    # (signs, dimension, witness, flag) are checked against the memory first.
+    per_row = A.n + 8 + 8 * A.dim + 1
     remedy = "stream them with A.iter_faces(chunk_size=...), or count them with A.face_vector()"
     _memory.refuse_over(f"the table of the {total} faces", total, per_row, remedy)
     with _memory.memory_errors_refused(f"listing the {total} faces", total * per_row, remedy):
@@ -892,8 +897,7 @@ class _Table:
         self.dims = np.empty(rows, dtype=np.int64)
         self.points = np.empty((rows, d), dtype=np.float64)
         self.bounded = np.empty(rows, dtype=bool)
-        self.flat = np.empty(rows, dtype=np.int32)
-        self.charts: list[_Chart] = []
+        self.runs: list[tuple[int, _Chart]] = []  # (first row, flat) of every block written
         self.thin: dict[int, tuple[Fraction, ...]] = {}
         self.written = 0
 
@@ -904,8 +908,7 @@ class _Table:
             raise HyperarrError(f"listed more faces than the {self.dims.shape[0]} the face vector counts")
         thin = b.write(lo, hi, self.signs[pos:end], self.points[pos:end], self.bounded[pos:end])
         self.dims[pos:end] = b.dim
-        self.flat[pos:end] = len(self.charts)
-        self.charts.append(b.chart)
+        self.runs.append((pos, b.chart))
         self.thin.update({pos + r: y for r, y in thin.items()})
         self.written += hi - lo
 
@@ -913,8 +916,10 @@ class _Table:
         if self.written != self.dims.shape[0]:  # pragma: no cover - as in put
             raise HyperarrError(f"listed {self.written} faces where the face vector counts "
                                 f"{self.dims.shape[0]}")
-        return Faces(self.signs, self.dims, self.points, self.bounded, self.flat, tuple(self.charts),
-                     self.thin)
+        self.runs.sort(key=lambda run: run[0])
+        return Faces(self.signs, self.dims, self.points, self.bounded,
+                     np.array([pos for pos, _ in self.runs], dtype=np.int64),
+                     tuple(chart for _, chart in self.runs), self.thin)
 
 
 def _assemble(A: "Arrangement", dims: tuple[int, ...], fv: tuple[int, ...]) -> Faces:
