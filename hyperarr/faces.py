@@ -378,9 +378,11 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     intersection lattice; each flat is visited once and its regions are the
     lifts of its children's, so the total work is proportional to the number
     of (flat, facet-face) incidences.  The table is allocated once, sized by
-    the face vector, and each flat's faces are written in place when the
-    flats above it no longer need its regions; the regions of a flat are
-    held only while they are needed.
+    the face vector, and each flat's faces are written in place as soon as
+    its regions are found (the top flat's one trace at a time).  When all
+    faces are asked for, a flat reads its children's regions back from
+    their rows, so memory holds the table, the intersection lattice (the
+    arrangement's cache) and one flat's lift, never a level of regions.
 
     Examples
     --------
@@ -420,7 +422,9 @@ def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = No
     the flats as they are built, and the stream keeps no chunk it gave.
     Memory holds one chunk, the intersection lattice, and the regions of
     the flats of at most two consecutive dimensions: a flat's table is
-    dropped once the last flat above it that reads it is built.
+    dropped once the last flat above it that reads it is built.  The top
+    flat's regions come one trace at a time, each batch as soon as no later
+    trace can change it.
 
     Examples
     --------
@@ -878,7 +882,8 @@ def _table_from_rows(prep: Any, signs: NDArray[np.int8], points: NDArray[np.floa
     block) had only the exact witness, which ``thin`` (numbered the same
     way) kept: they get NaN in W and their point in X, as in the table.
     """
-    S = signs[:, prep.rep] * prep.orient[prep.rep][None, :]
+    S = signs[:, prep.rep]
+    S *= prep.orient[prep.rep][None, :]
     W = np.ascontiguousarray(points[:, list(free)])
     X: dict[int, _lift.Point] = {}
     for r in exact:

@@ -556,11 +556,16 @@ def test_benchmark_child_measures_the_call():
         sys.path.insert(0, str(root))
     from benchmarks.faces import peak_rss
 
-    table = peak_rss("library.five_lines()", "faces")
-    stream = peak_rss("library.five_lines()", "16")
-    assert table["rows"] == stream["rows"] == 51
+    table = peak_rss("library.five_lines()", "faces", repeats=3)
+    stream = peak_rss("library.five_lines()", "16", lattice=True)
+    cold = peak_rss("library.five_lines()", "faces", kernels="cold")
+    assert table["rows"] == stream["rows"] == cold["rows"] == 51
     assert table["output"] == stream["output"] == 51 * (5 + 8 + 16 + 1)  # signs, dims, points, bounded
     assert table["peak"] is None or table["peak"] >= 0
+    # The first call of a process loads the compiled kernels: more than a call after tiny ones did.
+    assert table["peak"] is None or cold["peak"] > table["peak"]
+    with pytest.raises(ValueError, match="kernels must be 'warm' or 'cold'; got 'hot'"):
+        peak_rss("library.five_lines()", "faces", kernels="hot")
 
 
 # ----------------------------------------------------------------------
