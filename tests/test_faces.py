@@ -463,6 +463,28 @@ def _rebuilt(A: Arrangement) -> Arrangement:
     return Arrangement(A.normals, A.offsets) if not A.exact_rows else arrangement_from_rows(A.exact_rows, A.dim)
 
 
+@pytest.mark.parametrize("name", ["resonance(4)", "braid(4)", "shi(3)", "generic(8, 3)"])
+def test_faces_holds_no_table_of_a_flat_below_the_one_it_builds(name, monkeypatch):
+    # All faces: every flat's rows are written as soon as it is built, and the
+    # flats above read its table back from them, so at no write does the
+    # lattice hold a table, and the rows already written are those of whole
+    # flats, in the order of the table.
+    A = _FAMILIES[name]()
+    lat = A._lattice
+    held, at = [], []
+    put = faces_module._Table.put
+
+    def watched(self, pos, b, lo, hi):
+        held.append(sum(f.regions is not None for f in lat.flats.values()))
+        at.append(pos)
+        put(self, pos, b, lo, hi)
+
+    monkeypatch.setattr(faces_module._Table, "put", watched)
+    F = A.faces()
+    assert len(at) > A.dim and held == [0] * len(held)
+    assert at == sorted(at) and at[0] == 0 and len(F) == sum(A.face_vector())
+
+
 @pytest.mark.parametrize("which", [0, 1])
 def test_a_table_read_back_from_its_rows_is_the_table(which):
     # Every flat's table, written as rows and read back (signs from the
