@@ -980,6 +980,11 @@ def _pieces(pending: list[tuple[_Block, int, int]], rows: int, n: int, d: int) -
     return out.faces()
 
 
+#: Entries (rows × rays × words) of the temporaries of one call of the rays'
+#: kernel (``_bounded.conformal_ray``): 256 KiB each, whatever the flat's rows.
+_RAY_BLOCK = 2**15
+
+
 class _Bounded:
     """Which faces are compact, decided on sign vectors only.
 
@@ -1014,4 +1019,9 @@ class _Bounded:
             T = np.array([np.where(L.tmap >= 0, L.tsign, 0) for L in self.lines], dtype=np.int8)
             T = np.unique(self.prep.to_input(np.concatenate([T, -T])), axis=0)
             self.rays = _bounded.ray_words(T)
-        return ~_bounded.conformal_ray(self.rays, signs)
+        # A few rows at a time: the kernel's temporaries are (rows × rays × words).
+        out = np.empty(m, dtype=bool)
+        step = max(1, _RAY_BLOCK // max(1, self.rays[0].size))
+        for lo in range(0, m, step):
+            out[lo : lo + step] = ~_bounded.conformal_ray(self.rays, signs[lo : lo + step])
+        return out

@@ -712,3 +712,15 @@ def test_a_memory_error_while_listing_vertices_names_the_figures(monkeypatch):
     with pytest.raises(OutputTooLargeError, match=r"^listing the 220 vertices ran out of memory \(about .* "
                                                   r"expected, .* available now\); count them"):
         A.vertices()
+
+
+@pytest.mark.parametrize("make", [lambda: library.generic(8, 3, seed=8), lambda: library.generic(7, 4, seed=1),
+                                  library.five_lines])
+def test_bounded_flags_do_not_depend_on_the_rows_checked_at_a_time(make, monkeypatch):
+    # The rays' kernel is called on a few rows at a time (its temporaries are
+    # rows × rays × words); one row at a time gives the same flags.
+    F = make().faces()
+    monkeypatch.setattr(faces_module, "_RAY_BLOCK", 1)
+    G = make().faces()
+    assert np.array_equal(G.bounded, F.bounded) and G == F
+    assert F.bounded.any() and not F.bounded.all()
