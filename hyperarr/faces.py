@@ -876,14 +876,18 @@ def _table_from_rows(prep: Any, signs: NDArray[np.int8], points: NDArray[np.floa
     """A flat's table ``(S, W, X)`` again, from the rows of the face table it was written to.
 
     The signs of the input are those of the distinct hyperplanes, oriented
-    (`Prepared.orient`), so S is read off its representatives' columns.  A
-    witness is written with its free coordinates as they are, so W is the
-    points' free columns, exactly; the rows ``exact`` (numbered in the
-    block) had only the exact witness, which ``thin`` (numbered the same
-    way) kept: they get NaN in W and their point in X, as in the table.
+    (`Prepared.orient`), so S is read off its representatives' columns (S
+    is a read-only view of ``signs`` where the hyperplanes are distinct and
+    as given).  A witness is written with its free coordinates as they are,
+    so W is the points' free columns, exactly; the rows ``exact`` (numbered
+    in the block) had only the exact witness, which ``thin`` (numbered the
+    same way) kept: they get NaN in W and their point in X, as in the table.
     """
-    S = signs[:, prep.rep]
-    S *= prep.orient[prep.rep][None, :]
+    if prep.rep.size == signs.shape[1] and (prep.orient > 0).all():
+        S = signs.view()  # rep is then 0, 1, ..., n − 1
+    else:
+        S = signs[:, prep.rep]
+        S *= prep.orient[prep.rep][None, :]
     W = np.ascontiguousarray(points[:, list(free)])
     X: dict[int, _lift.Point] = {}
     for r in exact:

@@ -447,12 +447,19 @@ _THIN = [Arrangement([[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]],
          Arrangement([[1, 0], [1, 0], [0, 1]], [1, 1 + Fraction(1, 2**60), 0])]
 
 
-@pytest.mark.parametrize("name", sorted(_FAMILIES) + ["thin 3", "thin 2"])
+#: Hyperplanes given twice, one of them flipped, and others flipped: the signs
+#: of the distinct hyperplanes are not the columns of the input as they are.
+_FLIPPED = Arrangement([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, 0, -1], [1, 1, 1], [0, 2, 0], [1, -1, 0]],
+                       [0, 0, 1, 0, 1, 2, 0])
+
+
+@pytest.mark.parametrize("name", sorted(_FAMILIES) + ["thin 3", "thin 2", "flipped"])
 def test_tables_read_back_give_the_table_of_tables_held(name):
     # faces() drops each flat's table once its rows are written, and the flats
     # above read it back from them: the same rows, in the same places, as when
     # every table is held.
-    make = {"thin 3": lambda: _rebuilt(_THIN[0]), "thin 2": lambda: _rebuilt(_THIN[1])}.get(name)
+    make = {"thin 3": lambda: _rebuilt(_THIN[0]), "thin 2": lambda: _rebuilt(_THIN[1]),
+            "flipped": lambda: _rebuilt(_FLIPPED)}.get(name)
     make = make or _FAMILIES[name]
     F, G = make().faces(), _held_tables(make())
     assert G == F and np.array_equal(G.points_inside, F.points_inside)
@@ -485,15 +492,15 @@ def test_faces_holds_no_table_of_a_flat_below_the_one_it_builds(name, monkeypatc
     assert at == sorted(at) and at[0] == 0 and len(F) == sum(A.face_vector())
 
 
-@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("which", ["resonance(4)", "thin", "flipped"])
 def test_a_table_read_back_from_its_rows_is_the_table(which):
     # Every flat's table, written as rows and read back (signs from the
     # representatives' columns, witnesses from the free coordinates, exact
     # witnesses where there were only those), equals the kernel's table.
-    A = _rebuilt(_THIN[which]) if which else library.resonance(4)
+    cases = {"resonance(4)": [library.resonance(4)], "thin": [_rebuilt(A) for A in _THIN],
+             "flipped": [_rebuilt(_FLIPPED)]}[which]
     checked = thin = 0
-    for A in ([A, _rebuilt(_THIN[0])] if which else [A]):
-        lat = A._lattice
+    for A in cases:
         for k, row, b in faces_module._blocks(A, tuple(range(A.dim + 1)), in_order=True):
             out = faces_module._Table(len(b), A.n, A.dim)
             out.put(0, b, 0, len(b))
@@ -502,10 +509,12 @@ def test_a_table_read_back_from_its_rows_is_the_table(which):
             S0, W0, X0 = b.table
             assert np.array_equal(S, S0) and np.array_equal(W, W0, equal_nan=True) and X == X0
             assert set(np.flatnonzero(np.isnan(W0).any(axis=1)).tolist()) == set(X0)
+            assert not S.flags.writeable and not W.flags.writeable
             checked += 1
             thin += len(X0)
-        assert lat is A._lattice
-    assert checked > 20 and (thin > 0) == bool(which)
+    assert checked > 20 and (thin > 0) == (which == "thin")
+    if which == "flipped":
+        assert len(A._prepared.rows) < A.n and (A._prepared.orient < 0).any()
 
 
 @settings(max_examples=40, deadline=None)
