@@ -25,7 +25,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -187,20 +187,22 @@ class Faces:
     ([0, 0], (Fraction(0, 1), Fraction(0, 1)))
     """
 
-    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_flat", "_charts", "_thin",
+    __slots__ = ("_signs", "_dims", "_points", "_bounded", "_starts", "_charts", "_thin",
                  "_exact", "_inside")
 
     def __init__(self, signs: NDArray[np.int8], dims: NDArray[np.int64], points: NDArray[np.float64],
-                 bounded: NDArray[np.bool_], flat: NDArray[np.int32], charts: tuple[_Chart, ...],
+                 bounded: NDArray[np.bool_], starts: NDArray[np.int64], charts: tuple[_Chart, ...],
                  thin: dict[int, tuple[Fraction, ...]]) -> None:
-        # Private: tables are built by hyperarr.faces.  Row r lies on the flat
-        # ``charts[flat[r]]`` (its chart is built when exact points are asked
-        # for); ``thin`` maps rows without a float witness in free coordinates
-        # to their exact free coordinates.
-        for a in (signs, dims, points, bounded, flat):
+        # Private: tables are built by hyperarr.faces.  The rows lie on flats
+        # in runs: rows ``starts[i]`` to ``starts[i + 1] − 1`` (the last to the
+        # end) on the flat ``charts[i]``, whose chart is built when exact
+        # points are asked for (a run, not a flat index a row: no memory that
+        # grows with the rows).  ``thin`` maps rows without a float witness
+        # in free coordinates to their exact free coordinates.
+        for a in (signs, dims, points, bounded, starts):
             a.setflags(write=False)
         self._signs, self._dims, self._points, self._bounded = signs, dims, points, bounded
-        self._flat, self._charts, self._thin = flat, charts, thin
+        self._starts, self._charts, self._thin = starts, charts, thin
         self._exact: tuple[tuple[Fraction, ...], ...] | None = None
         self._inside: NDArray[np.bool_] | None = None
 
@@ -210,15 +212,15 @@ class Faces:
         if not parts:
             raise ArrangementError("parts must hold at least one Faces; got none")
         charts: list[_Chart] = []
-        flats, thin, start = [], {}, 0
+        starts, thin, start = [], {}, 0
         for p in parts:
-            flats.append(p._flat + len(charts))
+            starts.append(p._starts + start)
             charts.extend(p._charts)
             thin.update({start + r: y for r, y in p._thin.items()})
             start += len(p)
         return cls(np.concatenate([p._signs for p in parts]), np.concatenate([p._dims for p in parts]),
                    np.concatenate([p._points for p in parts]),
-                   np.concatenate([p._bounded for p in parts]), np.concatenate(flats), tuple(charts), thin)
+                   np.concatenate([p._bounded for p in parts]), np.concatenate(starts), tuple(charts), thin)
 
     @property
     def signs(self) -> NDArray[np.int8]:
@@ -260,20 +262,21 @@ class Faces:
         d = self._points.shape[1]
         exact: list[tuple[Fraction, ...]] = []
         inside = np.empty(len(self), dtype=bool)
-        maps: dict[int, _FlatMap] = {}
-        for r, (k, row) in enumerate(zip(self._flat.tolist(), self._points.tolist())):
-            fm = maps.get(k)
+        maps: dict[tuple[int, int], _FlatMap] = {}
+        ends = self._starts.tolist()[1:] + [len(self)]
+        for (rows, key), lo, hi in zip(self._charts, self._starts.tolist(), ends):
+            fm = maps.get((id(rows), key))
             if fm is None:
-                rows, key = self._charts[k]
-                fm = maps[k] = _flat_map(_equations(rows, key), d)
-            y = self._thin.get(r)
-            if y is None:
-                e, ok = fm.exact_of_float(row)
-            else:
-                e = fm.lift_exact(y, d)
-                ok = all(Fraction(v) == w for v, w in zip(row, e))
-            exact.append(e)
-            inside[r] = ok
+                fm = maps[id(rows), key] = _flat_map(_equations(rows, key), d)
+            for r, row in enumerate(self._points[lo:hi].tolist(), lo):
+                y = self._thin.get(r)
+                if y is None:
+                    e, ok = fm.exact_of_float(row)
+                else:
+                    e = fm.lift_exact(y, d)
+                    ok = all(Fraction(v) == w for v, w in zip(row, e))
+                exact.append(e)
+                inside[r] = ok
         inside.setflags(write=False)
         self._exact, self._inside = tuple(exact), inside
 
@@ -294,8 +297,10 @@ class Faces:
         rows = np.arange(len(self))[key]
         where = {int(r): k for k, r in enumerate(rows.tolist())}
         thin = {where[r]: y for r, y in self._thin.items() if r in where}
+        run = np.searchsorted(self._starts, rows, side="right") - 1  # the run of each row taken
+        starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]) if run.size else run
         return Faces(self._signs[rows], self._dims[rows], self._points[rows], self._bounded[rows],
-                     self._flat[rows], self._charts, thin)
+                     starts.astype(np.int64), tuple(self._charts[i] for i in run[starts].tolist()), thin)
 
     def __repr__(self) -> str:
         m, n = self._signs.shape
@@ -373,9 +378,11 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
     intersection lattice; each flat is visited once and its regions are the
     lifts of its children's, so the total work is proportional to the number
     of (flat, facet-face) incidences.  The table is allocated once, sized by
-    the face vector, and each flat's faces are written in place when the
-    flats above it no longer need its regions; the regions of a flat are
-    held only while they are needed.
+    the face vector, and each flat's faces are written in place as soon as
+    its regions are found (the top flat's one trace at a time).  When all
+    faces are asked for, a flat reads its children's regions back from
+    their rows, so memory holds the table, the intersection lattice (the
+    arrangement's cache) and one flat's lift, never a level of regions.
 
     Examples
     --------
@@ -399,8 +406,8 @@ def faces(A: "Arrangement", dim: int | None = None, max_faces: int | None = DEFA
             f"max_faces={max_faces}; stream them with A.iter_faces(chunk_size=...), count "
             "them with A.face_vector(), or pass a larger max_faces")
     # The table is allocated once, from the face vector, and filled flat by flat: its rows
-    # (signs, dimension, witness, flag, flat) are checked against the memory first.
-    per_row = A.n + 8 + 8 * A.dim + 1 + 4
+    # (signs, dimension, witness, flag) are checked against the memory first.
+    per_row = A.n + 8 + 8 * A.dim + 1
     remedy = "stream them with A.iter_faces(chunk_size=...), or count them with A.face_vector()"
     _memory.refuse_over(f"the table of the {total} faces", total, per_row, remedy)
     with _memory.memory_errors_refused(f"listing the {total} faces", total * per_row, remedy):
@@ -415,7 +422,9 @@ def iter_faces(A: "Arrangement", chunk_size: int = 100_000, dim: int | None = No
     the flats as they are built, and the stream keeps no chunk it gave.
     Memory holds one chunk, the intersection lattice, and the regions of
     the flats of at most two consecutive dimensions: a flat's table is
-    dropped once the last flat above it that reads it is built.
+    dropped once the last flat above it that reads it is built.  The top
+    flat's regions come one trace at a time, each batch as soon as no later
+    trace can change it.
 
     Examples
     --------
@@ -633,16 +642,6 @@ def _equations(rows: Sequence[Sequence[int]], key: int) -> list[Sequence[int]]:
     return [rows[u] for u in range(len(rows)) if key >> u & 1]
 
 
-#: Bytes of a face table from which `faces` walks the lattice twice.  The
-#: regions of the top flat are lifted at once from those of the flats below
-#: it (the ``_lift`` kernel's peak); a table this large is filled with the two
-#: highest dimensions first, then with the others, built again, so that
-#: those rows are not yet written during that peak.  Measured on braid(8)
-#: (55 MB of faces): a peak of 1.75× the table instead of 2.40×, for 1.2×
-#: to 1.4× the time.  Smaller tables, whose peak is the lattice's and the
-#: kernel's, gain nothing from it.
-_TWO_PASSES_FROM = 32 * 2**20
-
 #: Rows a block writes at a time: its temporaries, of (rows × n) int8 and
 #: (rows × d) float64, do not grow with the number of faces of its flat.
 _ROWS = 4096
@@ -660,9 +659,9 @@ class _Block:
     __slots__ = ("chart", "map", "dim", "table", "bounded", "prep", "exact_rows")
 
     def __init__(self, key: int, dim: int, table: _lift.Table, bounded: "_Bounded", prep: Any,
-                 d: int) -> None:
+                 fm: _FlatMap) -> None:
         self.chart: _Chart = (prep.rows, key)
-        self.map = _flat_map(_equations(prep.rows, key), d)
+        self.map = fm
         self.dim, self.table, self.bounded, self.prep = dim, table, bounded, prep
         self.exact_rows = sorted(table[2])
 
@@ -708,42 +707,57 @@ class _Block:
         return thin
 
 
-def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool
+#: Where the rows of a block went, for `_blocks` to read its table back:
+#: ``rows_at(dimension, first row, rows)`` gives those rows' signs and points
+#: (views of the face table) and the exact free coordinates of row r of them.
+_RowsAt = Callable[[int, int, int], tuple[NDArray[np.int8], NDArray[np.float64],
+                                          Callable[[int], tuple[Fraction, ...]]]]
+
+
+def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool, rows_at: _RowsAt | None = None
             ) -> Iterator[tuple[int, int, _Block]]:
     """The faces of every flat of a wanted dimension, as ``(dimension, first row, block)``.
 
     The first row counts from the first face of that dimension.  The regions
-    of each flat are the ``_lift`` kernel's (``_regions_of``, which reads the
-    tables of the flat's children from ``Flat.regions``), built bottom-up, a
-    dimension at a time.  A flat's table is dropped as soon as the last flat
-    above it that reads it is built and its own block is consumed, so the
-    tables held are those of at most two consecutive dimensions, fewer as
-    the walk advances.
+    of each flat are the ``_lift`` kernel's (``_regions_of``), built
+    bottom-up, a dimension at a time, from the tables of the flat's
+    children; those of the top flat one trace at a time
+    (``_lift.lift_by_trace``), each batch a block of its own.
 
-    ``in_order``: blocks come in the order of the face table (by dimension,
-    then flat by flat), each as soon as its flat is built.  Otherwise a
-    block below the highest wanted dimension comes when its table is about
-    to be dropped, so that its faces are not held twice (as a table and as
-    rows) while the flats above are built; its first row says where it goes.
+    ``rows_at`` (every dimension up to the highest wanted is wanted, and the
+    blocks are written where it reads them): each block comes as soon as its
+    flat is built, in the order of the face table, and its table is dropped
+    at once.  A flat above reads its children's tables back from their rows
+    (`_table_from_rows`, equal to the tables they were written from), one
+    flat's children at a time, so no level of tables is ever held.
+
+    Otherwise a flat's table is held until the last flat above it that
+    reads it is built (tables of at most two consecutive dimensions).
+    ``in_order``: blocks come in the order of the face table, each as soon
+    as its flat is built.  If not, a block below the highest wanted
+    dimension comes when its table is about to be dropped, so that its
+    faces are not held twice (as a table and as rows) while the flats above
+    are built; its first row says where it goes.
 
     ``_lift.flat_regions`` is not called flat by flat here: it walks the
     whole lattice below its flat and drops the tables of the lower levels,
     which the next flat of the same level needs.  Every table this walk
-    fills is released by the end, the top flat's included, also when the
-    walk is abandoned; a table the lattice held before (the top flat's,
-    after ``A.regions()``) is used and kept.
+    fills is released by the end, also when the walk is abandoned; a table
+    the lattice held before (the top flat's, after ``A.regions()``) is used
+    and kept.
     """
     prep = A._prepared
     d = A.dim
     if A.n == 0:
         if d in dims:
             nothing: _lift.Table = (np.zeros((1, 0), dtype=np.int8), np.zeros((1, d)), {})
-            yield d, 0, _Block(0, d, nothing, _Bounded(A, []), prep, d)
+            yield d, 0, _Block(0, d, nothing, _Bounded(A, []), prep, _flat_map([], d))
         return
     lat = A._lattice
     by_dim = _all_levels(lat)
     bounded = _Bounded(A, by_dim[1])
     top = max(dims)
+    in_order = in_order or rows_at is not None
     # How many flats of the level above may read each flat's table (pencils
     # and lines read none: an upper bound, which only delays a release).
     readers: dict[int, int] = {}
@@ -754,38 +768,98 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool
                 readers[key] = readers.get(key, 0) + 1
     first_row: dict[int, int] = {}
     filled: dict[int, Flat] = {}
+    # With rows_at: where each flat's rows are, until the flats above have read them.
+    placed: dict[int, tuple[int, int, tuple[int, ...], list[int]]] = {}
+    maps: dict[int, _FlatMap] = {}  # the top flat's, for its batches
 
     def block(f: Flat, table: _lift.Table) -> _Block:
-        return _Block(f.key, f.dim, table, bounded, prep, d)
+        fm = maps.get(f.key) or _flat_map(_equations(prep.rows, f.key), d)
+        if f is lat.top:
+            maps[f.key] = fm
+        return _Block(f.key, f.dim, table, bounded, prep, fm)
 
     def release(f: Flat) -> None:
         if filled.pop(f.key, None) is not None:
             f.regions = None
 
+    def table_of(c: Flat) -> _lift.Table:
+        """The table of ``c`` for a flat above: its own, or read back from its rows."""
+        if c.regions is not None or rows_at is None:
+            assert c.regions is not None
+            return c.regions  # type: ignore[no-any-return]
+        first, m, free, exact = placed[c.key]
+        return _table_from_rows(prep, *rows_at(c.dim, first, m), free, exact)
+
+    def read(c: Flat) -> Iterator[tuple[int, int, _Block]]:
+        """A flat above ``c`` has read its table: the last one writes its block (out of order) and drops it."""
+        readers[c.key] -= 1
+        if readers[c.key] == 0:
+            placed.pop(c.key, None)
+            if not in_order and c.dim in dims:
+                assert c.regions is not None
+                yield c.dim, first_row.pop(c.key), block(c, c.regions)
+            release(c)
+
+    def top_batches(f: Flat) -> Iterator[tuple[int, int, _Block]]:
+        """The top flat's regions, one batch a trace (``_lift.lift_by_trace``), never joined.
+
+        A child's table is read once its trace is lifted.  A batch is
+        final once it holds no region without a float witness (a later
+        trace may still find one: ``_lift._retry_pending`` writes into
+        that batch); a final batch is given at once (after those before
+        it, ``in_order``), the others at the end.
+        """
+        lifted: list[Flat] = []
+
+        def child_table(c: Flat) -> _lift.Table:
+            lifted.append(c)
+            return table_of(c)
+
+        held: list[tuple[int, _lift.Table]] = []
+        row = 0
+        for batch in _lift.lift_by_trace(lat, f, child_table):
+            for c in lifted:
+                yield from read(c)
+            lifted.clear()
+            held.append((row, batch))
+            row += batch[0].shape[0]
+            ready = [h for h in held if not h[1][2]] if not in_order else \
+                held[:next((i for i, h in enumerate(held) if h[1][2]), len(held))]
+            for h in ready:
+                yield f.dim, h[0], block(f, h[1])
+            gone = {id(h) for h in ready}
+            held = [h for h in held if id(h) not in gone]
+        for c in lifted:
+            yield from read(c)
+        for start, batch in held:
+            yield f.dim, start, block(f, batch)
+
     try:
         for k in range(top + 1):
             row = 0
             for f in by_dim[k]:
+                if f is lat.top and f.dim > 2 and f.regions is None:
+                    # The largest lift: one trace at a time, its batches written as they come.
+                    yield from top_batches(f)
+                    continue
                 if k == 0:
                     table: _lift.Table = (f.tsign[None, :].copy(), np.zeros((1, 0)), {})
-                else:
-                    if f.regions is None:
-                        # The top flat, the largest lift, one trace at a time (no
-                        # candidates of all its children at once).
-                        f.regions = _lift._regions_of(lat, f) if f is not lat.top or f.dim <= 2 else \
-                            _lift.join(list(_lift.lift_by_trace(lat, f, _table_of)))
-                        filled[f.key] = f
+                elif f.regions is not None:
                     table = f.regions
+                elif rows_at is not None:
+                    # A line's table needs none of its children's (its vertices).
+                    table = _lift._regions_of(lat, f, tables=[
+                        table_of(lat.child(f, j)) for j in range(f.n_traces if k >= 2 else 0)])
+                else:
+                    f.regions = table = _lift._regions_of(lat, f)
+                    filled[f.key] = f
                 for j in range(f.n_traces if k >= 2 else 0):
-                    c = lat.child(f, j)
-                    readers[c.key] -= 1
-                    if readers[c.key] == 0:
-                        if not in_order and c.dim in dims:
-                            assert c.regions is not None
-                            yield c.dim, first_row.pop(c.key), block(c, c.regions)
-                        release(c)
+                    yield from read(lat.child(f, j))
                 if k in dims and (in_order or k in (0, top)):
-                    yield k, row, block(f, table)
+                    b = block(f, table)
+                    if rows_at is not None and readers.get(f.key):
+                        placed[f.key] = (row, len(b), b.map.free, b.exact_rows)
+                    yield k, row, b
                 if k in (0, top):
                     release(f)
                 elif not in_order and k in dims:
@@ -796,10 +870,32 @@ def _blocks(A: "Arrangement", dims: tuple[int, ...], in_order: bool
             f.regions = None
 
 
-def _table_of(f: Flat) -> _lift.Table:
-    """The table of a flat built by the walk of `_blocks`."""
-    assert f.regions is not None
-    return f.regions  # type: ignore[no-any-return]
+def _table_from_rows(prep: Any, signs: NDArray[np.int8], points: NDArray[np.float64],
+                     thin: Callable[[int], tuple[Fraction, ...]], free: tuple[int, ...],
+                     exact: list[int]) -> _lift.Table:
+    """A flat's table ``(S, W, X)`` again, from the rows of the face table it was written to.
+
+    The signs of the input are those of the distinct hyperplanes, oriented
+    (`Prepared.orient`), so S is read off its representatives' columns (S
+    is a read-only view of ``signs`` where the hyperplanes are distinct and
+    as given).  A witness is written with its free coordinates as they are,
+    so W is the points' free columns, exactly; the rows ``exact`` (numbered
+    in the block) had only the exact witness, which ``thin`` (numbered the
+    same way) kept: they get NaN in W and their point in X, as in the table.
+    """
+    if prep.rep.size == signs.shape[1] and (prep.orient > 0).all():
+        S = signs.view()  # rep is then 0, 1, ..., n − 1
+    else:
+        S = signs[:, prep.rep]
+        S *= prep.orient[prep.rep][None, :]
+    W = np.ascontiguousarray(points[:, list(free)])
+    X: dict[int, _lift.Point] = {}
+    for r in exact:
+        W[r] = np.nan
+        X[r] = thin(r)
+    S.setflags(write=False)
+    W.setflags(write=False)
+    return S, W, X
 
 
 class _Table:
@@ -810,8 +906,7 @@ class _Table:
         self.dims = np.empty(rows, dtype=np.int64)
         self.points = np.empty((rows, d), dtype=np.float64)
         self.bounded = np.empty(rows, dtype=bool)
-        self.flat = np.empty(rows, dtype=np.int32)
-        self.charts: list[_Chart] = []
+        self.runs: list[tuple[int, _Chart]] = []  # (first row, flat) of every block written
         self.thin: dict[int, tuple[Fraction, ...]] = {}
         self.written = 0
 
@@ -822,8 +917,7 @@ class _Table:
             raise HyperarrError(f"listed more faces than the {self.dims.shape[0]} the face vector counts")
         thin = b.write(lo, hi, self.signs[pos:end], self.points[pos:end], self.bounded[pos:end])
         self.dims[pos:end] = b.dim
-        self.flat[pos:end] = len(self.charts)
-        self.charts.append(b.chart)
+        self.runs.append((pos, b.chart))
         self.thin.update({pos + r: y for r, y in thin.items()})
         self.written += hi - lo
 
@@ -831,27 +925,35 @@ class _Table:
         if self.written != self.dims.shape[0]:  # pragma: no cover - as in put
             raise HyperarrError(f"listed {self.written} faces where the face vector counts "
                                 f"{self.dims.shape[0]}")
-        return Faces(self.signs, self.dims, self.points, self.bounded, self.flat, tuple(self.charts),
-                     self.thin)
+        self.runs.sort(key=lambda run: run[0])
+        return Faces(self.signs, self.dims, self.points, self.bounded,
+                     np.array([pos for pos, _ in self.runs], dtype=np.int64),
+                     tuple(chart for _, chart in self.runs), self.thin)
 
 
 def _assemble(A: "Arrangement", dims: tuple[int, ...], fv: tuple[int, ...]) -> Faces:
     """The table of the faces of dimensions ``dims``, sized by the face vector ``fv``.
 
-    Each block is written at its place as it comes, then dropped.  A table
-    larger than ``_TWO_PASSES_FROM`` bytes is filled in two walks: the two
-    highest dimensions, then the others, so that their faces are not in the
-    table yet while the highest flats' regions are lifted.
+    Each block is written at its place as it comes, then dropped.  When
+    every dimension up to the highest is wanted (all faces), the flats above
+    read their children's tables back from the rows written (`_blocks`'
+    ``rows_at``), so that memory holds the table, the lattice and one
+    flat's lift.
     """
     start, total = {}, 0
     for k in dims:
         start[k] = total
         total += fv[k]
     out = _Table(total, A.n, A.dim)
-    two = len(dims) > 2 and total * (A.n + 8 * A.dim + 13) > _TWO_PASSES_FROM
-    for part in (dims[-2:], dims[:-2]) if two else (dims,):
-        for k, row, b in _blocks(A, part, in_order=False):
-            out.put(start[k] + row, b, 0, len(b))
+
+    def rows_at(k: int, first: int, m: int) -> tuple[NDArray[np.int8], NDArray[np.float64],
+                                                      Callable[[int], tuple[Fraction, ...]]]:
+        pos = start[k] + first
+        return out.signs[pos : pos + m], out.points[pos : pos + m], lambda r: out.thin[pos + r]
+
+    every = dims == tuple(range(dims[-1] + 1))
+    for k, row, b in _blocks(A, dims, in_order=False, rows_at=rows_at if every else None):
+        out.put(start[k] + row, b, 0, len(b))
     return out.faces()
 
 
@@ -880,6 +982,11 @@ def _pieces(pending: list[tuple[_Block, int, int]], rows: int, n: int, d: int) -
         out.put(pos, b, lo, hi)
         pos += hi - lo
     return out.faces()
+
+
+#: Entries (rows × rays × words) of the temporaries of one call of the rays'
+#: kernel (``_bounded.conformal_ray``): 256 KiB each, whatever the flat's rows.
+_RAY_BLOCK = 2**15
 
 
 class _Bounded:
@@ -916,4 +1023,9 @@ class _Bounded:
             T = np.array([np.where(L.tmap >= 0, L.tsign, 0) for L in self.lines], dtype=np.int8)
             T = np.unique(self.prep.to_input(np.concatenate([T, -T])), axis=0)
             self.rays = _bounded.ray_words(T)
-        return ~_bounded.conformal_ray(self.rays, signs)
+        # A few rows at a time: the kernel's temporaries are (rows × rays × words).
+        out = np.empty(m, dtype=bool)
+        step = max(1, _RAY_BLOCK // max(1, self.rays[0].size))
+        for lo in range(0, m, step):
+            out[lo : lo + step] = ~_bounded.conformal_ray(self.rays, signs[lo : lo + step])
+        return out
