@@ -6,8 +6,9 @@ Usage::
     python -m benchmarks.streaming --quick            # resonance(5) and threshold(5) only
     python -m benchmarks.streaming --r7 600           # also resonance(7) iter_regions for 600 s
 
-Every call runs once in a fresh child process; its peak resident memory is
-the child's own high-water mark (``VmHWM``).  The same-run baseline is the
+Every call runs in a fresh child process (the run of median time of
+``--repeat`` children for the small cases, one for resonance(6)); its peak
+resident memory is the child's own high-water mark (``VmHWM``).  The same-run baseline is the
 lift that holds the table of every child flat at once (``_lift.flat_regions``
 on the whole space), which ``regions()`` used before the lift streamed.
 Each child appends a line to ``--log`` as it goes, so a run that is
@@ -97,6 +98,11 @@ def _child(fam: str, d: int, call: str, log: Path, limit: float = float("inf")) 
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _median(runs: list[dict]) -> dict:
+    """The run of median time (its own peak goes with it)."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+
+
 def _mib(b: float) -> str:
     return f"{b / 2**20:,.0f} MiB"
 
@@ -107,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="resonance(5) and threshold(5) only")
     parser.add_argument("--r7", type=float, default=0.0, metavar="SECONDS",
                         help="also run resonance(7) iter_regions for this long")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="children per call for resonance(5) and threshold(5) (the median is quoted); "
+                             "resonance(6) runs once")
     parser.add_argument("--log", type=Path, default=DEFAULT_OUT / "streaming.log")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT / "streaming.md")
     args = parser.parse_args(argv)
@@ -115,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     _child("resonance", 4, "regions", args.log)  # warm-up: fills the numba cache
     rows = []
     for fam, d in cases:
-        table = _child(fam, d, "regions", args.log)
-        stream = _child(fam, d, "iter", args.log)
-        base = _child(fam, d, "baseline", args.log)
+        runs = 1 if d >= 6 else max(1, args.repeat)
+        table, stream, base = (_median([_child(fam, d, call, args.log) for _ in range(runs)])
+                               for call in ("regions", "iter", "baseline"))
         want = PUBLISHED[(fam, d)]
         out = table["output"]
         for name, got in (("regions()", table), ("iter_regions(chunk_size=10_000)", stream)):

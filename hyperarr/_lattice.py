@@ -40,7 +40,7 @@ class Flat:
     """One flat of the lattice (see the module docstring)."""
 
     __slots__ = ("key", "free", "rows_exact", "tmap", "tsign", "trace_min", "rep",
-                 "group_mask", "pivot", "children", "regions", "chi", "_rows_f", "_rows_i")
+                 "group_mask", "pivot", "regions", "chi", "_rows_f", "_rows_i")
 
     def __init__(self, key: int, free: tuple[int, ...], rows: list[tuple[int, ...]],
                  tmap: NDArray[np.int64], tsign: NDArray[np.int8],
@@ -56,7 +56,6 @@ class Flat:
         self.rep = np.array(rep, dtype=np.int64)
         # The coordinate each trace eliminates: its first nonzero coefficient.
         self.pivot = pivot if pivot is not None else [next(c for c, v in enumerate(r) if v) for r in rows]
-        self.children: dict[int, "Flat"] = {}
         self.regions: tuple[Any, ...] | None = None  # filled by the _lift kernel
         self.chi: Any = None
         self._rows_f: NDArray[np.float64] | None = None
@@ -120,13 +119,9 @@ class Lattice:
     # ------------------------------------------------------------------
     def child(self, flat: Flat, j: int) -> Flat:
         """The flat ``flat ∩ trace j``; it eliminates coordinate ``flat.pivot[j]``."""
-        hit = flat.children.get(j)
-        if hit is not None:
-            return hit
-        key = flat.key | flat.group_mask[j]
+        key = flat.key | flat.group_mask[j]  # the closure: no memo a flat is needed
         known = self.flats.get(key)
         if known is not None:
-            flat.children[j] = known
             return known
         rows = flat.rows_exact
         m = flat.dim
@@ -184,7 +179,6 @@ class Lattice:
                 f"(an arrangement of {self.h} distinct hyperplanes in R^{self.d}); "
                 "this exact computation would not fit in memory"
             )
-        flat.children[j] = child
         return child
 
 

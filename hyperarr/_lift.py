@@ -11,6 +11,7 @@ plane and a line (dimension 1) have direct exact constructions.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
@@ -726,6 +727,9 @@ def _expand(flat: Flat, trace_signs: NDArray[np.int8]) -> NDArray[np.int8]:
 
 def _line_regions(flat: Flat, witnesses: bool) -> Table:
     """A flat of dimension 1: the traces are points; the regions are intervals."""
+    if len(flat.rows_exact) == 1 and flat.rows_exact[0][1] == 0 and witnesses:
+        # One point at 0 (every line of a central arrangement): the two rays around it.
+        return _expand(flat, _RAYS_SIGNS), _rays_at_zero(), {}
     pts = [Fraction(int(b), int(a)) for a, b in flat.rows_exact]
     order = sorted(range(len(pts)), key=pts.__getitem__)
     sorted_pts = [pts[i] for i in order]
@@ -744,6 +748,18 @@ def _line_regions(flat: Flat, witnesses: bool) -> Table:
     interval = np.arange(t + 1)[:, None]
     trace_signs = np.where(rank[None, :] < interval, 1, -1).astype(np.int8)
     return _expand(flat, trace_signs), wit[:, None], exact
+
+
+#: The trace signs of the two rays of a line cut at one point: below it, then above.
+_RAYS_SIGNS = np.array([[-1], [1]], dtype=np.int8)
+
+
+@functools.cache
+def _rays_at_zero() -> NDArray[np.float64]:
+    """`_line_regions`' witnesses of the two rays of a line cut at 0 (read-only, shared)."""
+    W = np.array([[_float_in(None, Fraction(0))], [_float_in(Fraction(0), None)]])
+    W.setflags(write=False)
+    return W
 
 
 def _float_in(lo: Fraction | None, hi: Fraction | None) -> float:
