@@ -90,12 +90,26 @@ def _fresh(A: Any) -> Any:
     return hyperarr.Arrangement(A.normals, A.offsets)
 
 
-def _with_two_solves(A: Any) -> int:
+def _two_solves(F: Any, d: int, spec: Any, S: Any = None, W: Any = None) -> Any:
+    """The baseline kernel behind the current one's interface (a block spec, optional outputs)."""
     from benchmarks.baselines.vertex_solves import vertex_block_two_solves
     from hyperarr import _generic
 
+    blk = vertex_block_two_solves(F, d, _generic._spec_rows(spec))
+    if blk is None or S is None:
+        return blk
+    S[:] = blk[0]
+    if W is None:
+        return S, blk[1]
+    W[:] = blk[1]
+    return S, W
+
+
+def _with_two_solves(A: Any) -> int:
+    from hyperarr import _generic
+
     current = _generic._vertex_block
-    _generic._vertex_block = vertex_block_two_solves  # type: ignore[assignment]
+    _generic._vertex_block = _two_solves  # type: ignore[assignment]
     try:
         return len(A.regions(max_regions=None))
     finally:
