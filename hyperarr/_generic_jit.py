@@ -67,23 +67,37 @@ def _solve(A, piv, x):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _solve_transposed(A, piv, x):  # type: ignore[no-untyped-def]
-    """x ← A⁻ᵀ x for A factored by ``_lu`` (Aᵀ = Uᵀ Lᵀ Pᵀ)."""
+def _solve_pair(A, piv, x, y):  # type: ignore[no-untyped-def]
+    """x ← A⁻¹ x (as `_solve`) and y ← A⁻ᵀ y (Aᵀ = Uᵀ Lᵀ Pᵀ) for A factored by ``_lu``.
+
+    The two substitutions run interleaved, step by step, so that their chains
+    of dependent operations overlap; each keeps its own order of operations.
+    """
     d = A.shape[0]
     for i in range(d):
-        s = x[i]
-        for j in range(i):
-            s -= A[j, i] * x[j]
-        x[i] = s / A[i, i]
-    for i in range(d - 1, -1, -1):
-        s = x[i]
-        for j in range(i + 1, d):
-            s -= A[j, i] * x[j]
-        x[i] = s
-    for i in range(d - 1, -1, -1):
         p = piv[i]
         if p != i:
             x[i], x[p] = x[p], x[i]
+    for i in range(d):
+        s = x[i]
+        t = y[i]
+        for j in range(i):
+            s -= A[i, j] * x[j]
+            t -= A[j, i] * y[j]
+        x[i] = s
+        y[i] = t / A[i, i]
+    for i in range(d - 1, -1, -1):
+        s = x[i]
+        t = y[i]
+        for j in range(i + 1, d):
+            s -= A[i, j] * x[j]
+            t -= A[j, i] * y[j]
+        x[i] = s / A[i, i]
+        y[i] = t
+    for i in range(d - 1, -1, -1):
+        p = piv[i]
+        if p != i:
+            y[i], y[p] = y[p], y[i]
 
 
 @njit(cache=True, nogil=True)
@@ -128,8 +142,7 @@ def vertex_block(NT, b, c, prefix, m, j, offset, S, W):  # type: ignore[no-untyp
                 A[t, q] = NT[q, row]
         if not _lu(A, piv):
             return False
-        _solve(A, piv, p)
-        _solve_transposed(A, piv, lam)
+        _solve_pair(A, piv, p, lam)
         for t in range(d):
             if lam[t] > 0.0:
                 u[t] = 1.0
