@@ -456,6 +456,7 @@ def _vertex_block(F: NDArray[np.float64], d: int, spec: tuple[tuple[int, ...], i
     (`hyperarr._generic_jit.vertex_block`, which walks the subsets of the
     block itself); None if a vertex is degenerate.  Small arrangements take
     `_vertex_block_numpy` instead (one solve per line, no compilation).
+    The signs and witnesses are written into ``S`` and ``W`` when given.
     """
     from hyperarr import _generic_jit
 
@@ -475,6 +476,8 @@ def _vertex_block_numpy(F: NDArray[np.float64], d: int, spec: tuple[tuple[int, .
                         S_out: NDArray[np.int8] | None = None, W_out: NDArray[np.float64] | None = None
                         ) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
     """`_vertex_block` in numpy, one solve per line: for small arrangements (no compilation).
+
+    The result is copied into ``S_out`` and ``W_out`` when given.
 
     One solve per *line*, not per vertex: the rows of ``sub`` are in
     lexicographic order, so the vertices S = T ∪ {k} (k > max T) on the line

@@ -6,9 +6,15 @@ witness p_S + ε u in it, at O(d³ + n·d) a vertex in one pass, without
 temporaries of size (vertices × hyperplanes) beyond the output;
 ``section_lift`` lifts witnesses of a section one level up; and
 ``check_signs`` is ``hyperarr._exact.affine_signs``'s float filter, fused
-with the comparison against the expected signs (``float_signs``: the same
-filter, giving the signs it decides).  Nothing here is trusted:
-every witness is checked exactly.
+with the comparison against the expected signs (``check_receding``: also
+against the rows through the origin, for a region at infinity;
+``float_signs``: the same filter, giving the signs it decides).  Nothing
+here is trusted: every witness is checked exactly.
+
+The loops over the n hyperplanes run one coordinate at a time over the
+transposed normals, so they vectorize; each sum still adds its terms in
+the order of the coordinates, so every float of the output is the one a
+row-by-row loop gives.
 """
 
 from __future__ import annotations
