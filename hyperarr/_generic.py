@@ -286,9 +286,9 @@ class Generic:
         that each region is unbounded: its witness w is a recession direction,
         σ_i (n_i · w) > 0 for every i, so the whole ray {s·w : s ≥ 1} lies in the
         region (and −w in the region −σ)."""
-        if not np.isfinite(W).all() or not S.all():
-            return False  # a zero sign is a face, never a region
         if not self.compiled:
+            if not np.isfinite(W).all() or not S.all():
+                return False  # a zero sign is a face, never a region
             F, rows, want = (self.F_exact, self.rows, S) if not level else \
                 (self.F_both, self.rows_both, np.hstack([S, S]))
             return np.array_equal(_exact.affine_signs(F, rows, W), want)
@@ -296,15 +296,18 @@ class Generic:
 
         unsure = np.zeros(W.shape[0], dtype=bool)
         check = _generic_jit.check_receding if level else _generic_jit.check_signs
+        # False where a sign the filter decides differs from S (a zero in S never matches one).
         if not check(self.F_exact, np.ascontiguousarray(W), S, *_exact.filter_constants(self.d), unsure):
             return False
         if not unsure.any():
             return True
-        # The points the float filter leaves undecided, exactly (both ways at level ≥ 1).
+        # The points the float filter leaves undecided (a NaN or an infinity among
+        # them), exactly; both ways at level ≥ 1.
+        W, want = W[unsure], S[unsure]
+        if not np.isfinite(W).all() or not want.all():
+            return False  # a zero sign is a face, never a region
         F, rows = (self.F_both, self.rows_both) if level else (self.F_exact, self.rows)
-        want = S[unsure]
-        return np.array_equal(_exact.affine_signs(F, rows, W[unsure]),
-                              np.hstack([want, want]) if level else want)
+        return np.array_equal(_exact.affine_signs(F, rows, W), np.hstack([want, want]) if level else want)
 
     def table(self) -> tuple[Any, Any, Any] | None:
         if self.n == 0:

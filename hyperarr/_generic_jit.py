@@ -300,17 +300,17 @@ def _check(rows_f, points, S, scale, tiny, unsure, receding):  # type: ignore[no
         extra = tiny * (_products(aT, absT, points, q, dot, mag) + 1.0)
         doubt = False
         for i in range(n):
-            positive = S[q, i] > 0
+            want = S[q, i]
             v = dot[i] - b[i]
             if abs(v) > (mag[i] + absb[i]) * scale + extra:
-                if (v > 0.0) != positive:
+                if (1 if v > 0.0 else -1) != want:
                     return False
             else:
                 doubt = True
             if receding:
                 v = dot[i]
                 if abs(v) > mag[i] * scale + extra:
-                    if (v > 0.0) != positive:
+                    if (1 if v > 0.0 else -1) != want:
                         return False
                 else:
                     doubt = True
@@ -320,7 +320,8 @@ def _check(rows_f, points, S, scale, tiny, unsure, receding):  # type: ignore[no
 
 @njit(cache=True, nogil=True)
 def check_signs(rows_f, points, S, scale, tiny, unsure):  # type: ignore[no-untyped-def]
-    """False if a sign of ``rows_f`` at a point provably differs from S; marks the others.
+    """False if a sign of ``rows_f`` at a point provably differs from S (a 0 in S
+    differs from every sign the filter decides); marks the others.
 
     The filter of ``hyperarr._exact.affine_signs``: the value a·p − b of
     row [a | b] at p has the sign of its float evaluation when that exceeds

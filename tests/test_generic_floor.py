@@ -172,3 +172,21 @@ def test_the_screen_finds_a_sampled_dependency():
     rows = [[1, 2, 0], [3, -1, 0], [2, 5, 0], [7, 1, 0]]
     assert not _generic.probably_generic(rows, 2)
     assert not _generic.all_minors_nonsingular(rows, 2)
+
+
+def test_the_compiled_check_proves_no_region_from_a_zero_sign():
+    # A zero sign is a face: the compiled check refuses it whether its filter
+    # decides that entry (a clear value against a 0) or leaves it to the exact step.
+    A = Arrangement([[1, 0], [0, 1], [1, 1]], [0, 0, 1])
+    g = _generic.Generic(A._prepared.rows, A.dim)
+    g.compiled = True
+    on_x0 = np.array([[0.0, 0.5]])  # on x = 0: undecided there, exactly 0
+    assert not g.verified(0, np.array([[0, 1, -1]], dtype=np.int8), on_x0)
+    inside = np.array([[0.25, 0.5]])  # every value clear of 0
+    for zero_at in range(3):
+        S = np.array([[1, 1, -1]], dtype=np.int8)
+        assert g.verified(0, S, inside)
+        S[0, zero_at] = 0
+        assert not g.verified(0, S, inside)
+    assert not g.verified(0, np.array([[1, 1, -1]], dtype=np.int8), np.array([[np.inf, 0.5]]))
+    assert not g.verified(1, np.array([[1, 1, 1]], dtype=np.int8), np.array([[np.nan, 1.0]]))
