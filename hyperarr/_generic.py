@@ -24,6 +24,7 @@ returns sign vectors over them; the caller maps them to its input columns.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -150,17 +151,24 @@ def probably_generic(rows: Sequence[Sequence[int]], d: int, samples: int = 256) 
     rng = np.random.default_rng(0)
     for k in (d, d + 1):
         S = np.array([rng.choice(n, size=k, replace=False) for _ in range(samples)])
+        # Every row scaled once (a positive scaling keeps each minor's rank), for the float certificate.
+        U = _exact.unit_rows(rows if k == d + 1 else [r[:k] for r in rows], k)
         # A few minors at a time: the exact fallback's temporaries stay small.
         for start in range(0, samples, 32):
-            if not _exact.nonsingular(_int_minors(rows, S[start : start + 32], k)).all():
+            sub = S[start : start + 32]
+            if not _exact.nonsingular(_int_minors(rows, sub, k), U[sub]).all():
                 return False
     return True
 
 
+@functools.lru_cache(maxsize=64)
 def _section_direction(d: int) -> NDArray[np.float64]:
-    """The fixed direction c = (c', 1) used in dimension d (deterministic, generic)."""
+    """The fixed direction c = (c', 1) used in dimension d (deterministic, generic;
+    read-only, computed once per d)."""
     rng = np.random.default_rng(20261128 + d)
-    return rng.standard_normal(d - 1)
+    c = rng.standard_normal(d - 1)
+    c.setflags(write=False)
+    return c
 
 
 class Generic:
@@ -220,23 +228,39 @@ class Generic:
         blocks numbered ``start`` to ``stop − 1`` (of ``n_blocks()``) are built,
         so independent workers can build disjoint ranges.
         """
+        return self._blocks(start, stop, None)
+
+    def _blocks(self, start: int, stop: int | None,
+                out: tuple[NDArray[np.int8], NDArray[np.float64]] | None
+                ) -> Iterator[tuple[int, NDArray[np.int8], NDArray[np.float64]] | None]:
+        """`blocks`; with ``out`` = (S, W) of the rows of every block from ``start`` on,
+        each block is written into its rows there (and yielded as views of them)."""
         chain = self.levels()
         if chain is None:
             yield None
             return
         vertex_block = _vertex_block if self.compiled else _vertex_block_numpy
+        row = 0
         for index, (level, spec) in enumerate(self.block_specs()):
             if index < start:
                 continue
             if stop is not None and index >= stop:
                 return
             F = chain[level]
+            K = 1 if spec is None else math.comb(spec[1], spec[2])
+            S_out, W_out = (None, None) if out is None else (out[0][row : row + K], out[1][row : row + K])
+            row += K
             if spec is None:  # R^0: the one region of the last section
-                s = -np.sign(F[:, 0]).astype(np.int8)
-                yield None if (s == 0).any() else (level, s[None, :], _lift(chain, level, np.zeros((1, 0))))
+                s = -np.sign(F[:, 0]).astype(np.int8)[None, :]
+                if S_out is not None:
+                    S_out[:] = s
+                yield None if (s == 0).any() else \
+                    (level, s if S_out is None else S_out, _lift(chain, level, np.zeros((1, 0)), False, W_out))
                 continue
-            blk = vertex_block(F, self.d - level, _spec_rows(spec))
-            yield None if blk is None else (level, blk[0], _lift(chain, level, blk[1], self.compiled))
+            # Level 0 writes its witnesses in place; a section's are lifted there.
+            blk = vertex_block(F, self.d - level, spec, S_out, None if level else W_out)
+            yield None if blk is None else \
+                (level, blk[0], _lift(chain, level, blk[1], self.compiled, W_out) if level else blk[1])
 
     def block_specs(self) -> Iterator[tuple[int, tuple[tuple[int, ...], int, int, int] | None]]:
         """``(level, spec)`` of every block, in order, without building any
@@ -252,39 +276,51 @@ class Generic:
         """The number of blocks ``blocks()`` yields."""
         return sum(1 for _ in self.block_specs())
 
+    def n_candidates(self) -> int:
+        """The number of rows of every block together: Σ_{k≤d} C(n, k), one per vertex
+        subset of every level and one for R^0."""
+        return sum(1 if spec is None else math.comb(spec[1], spec[2]) for _, spec in self.block_specs())
+
     def verified(self, level: int, S: NDArray[np.int8], W: NDArray[np.float64]) -> bool:
         """Exact proof that every witness of W has the signs S; at level ≥ 1 also
         that each region is unbounded: its witness w is a recession direction,
         σ_i (n_i · w) > 0 for every i, so the whole ray {s·w : s ≥ 1} lies in the
         region (and −w in the region −σ)."""
-        if not np.isfinite(W).all() or not S.all():
-            return False  # a zero sign is a face, never a region
-        F, rows, want = (self.F_exact, self.rows, S) if not level else \
-            (self.F_both, self.rows_both, np.hstack([S, S]))
         if not self.compiled:
+            if not np.isfinite(W).all() or not S.all():
+                return False  # a zero sign is a face, never a region
+            F, rows, want = (self.F_exact, self.rows, S) if not level else \
+                (self.F_both, self.rows_both, np.hstack([S, S]))
             return np.array_equal(_exact.affine_signs(F, rows, W), want)
         from hyperarr import _generic_jit
 
         unsure = np.zeros(W.shape[0], dtype=bool)
-        if not _generic_jit.check_signs(F, np.ascontiguousarray(W), want, *_exact.filter_constants(self.d),
-                                        unsure):
+        check = _generic_jit.check_receding if level else _generic_jit.check_signs
+        # False where a sign the filter decides differs from S (a zero in S never matches one).
+        if not check(self.F_exact, np.ascontiguousarray(W), S, *_exact.filter_constants(self.d), unsure):
             return False
-        # The points the float filter leaves undecided, exactly.
-        return np.array_equal(_exact.affine_signs(F, rows, W[unsure]), want[unsure])
+        if not unsure.any():
+            return True
+        # The points the float filter leaves undecided (a NaN or an infinity among
+        # them), exactly; both ways at level ≥ 1.
+        W, want = W[unsure], S[unsure]
+        if not np.isfinite(W).all() or not want.all():
+            return False  # a zero sign is a face, never a region
+        F, rows = (self.F_both, self.rows_both) if level else (self.F_exact, self.rows)
+        return np.array_equal(_exact.affine_signs(F, rows, W), np.hstack([want, want]) if level else want)
 
     def table(self) -> tuple[Any, Any, Any] | None:
         if self.n == 0:
             return np.zeros((1, 0), dtype=np.int8), np.zeros((1, self.d)), np.zeros(1, dtype=bool)
         proof = _Proof(self)
-        parts = []
-        for blk in self.blocks():
+        # Every block is written into its rows of the table: no parts to join.
+        rows = self.n_candidates()
+        S, W = np.empty((rows, self.n), dtype=np.int8), np.empty((rows, self.d))
+        for blk in self._blocks(0, None, (S, W)):
             if blk is None or not proof.add(*blk):
                 return None
-            parts.append(blk[1:])
         if proof.finish() is None:
             return None
-        S = np.concatenate([p[0] for p in parts])
-        W = np.concatenate([p[1] for p in parts])
         return S, W, proof.bounded
 
 
@@ -315,7 +351,7 @@ class _Proof:
         self.levels.append(level)
         if level:
             # The section at c·x = +1 is the antipodal image of the one at −1.
-            self.antipodes.append(_keys.pack(-S))
+            self.antipodes.append(_antipodes(S, keys))
         return True
 
     def finish(self) -> NDArray[Any] | None:
@@ -334,6 +370,14 @@ class _Proof:
         if int(self.bounded.sum()) != self.g.n_bounded:
             return None
         return antipodes
+
+
+def _antipodes(S: NDArray[np.int8], keys: NDArray[Any]) -> NDArray[Any]:
+    """``_keys.pack(-S)`` for the keys ``_keys.pack(S)`` of signs without a zero: the keys
+    with their n bits flipped, when they are uint64 words."""
+    if keys.dtype != np.uint64:
+        return _keys.pack(-S)
+    return keys ^ _keys.pack(np.ones((1, S.shape[1]), dtype=np.int8))[0]
 
 
 def bounded_flags(level: int, keys: NDArray[Any], antipodes: NDArray[Any]) -> NDArray[np.bool_]:
@@ -402,35 +446,41 @@ def _spec_rows(spec: tuple[tuple[int, ...], int, int, int]) -> NDArray[np.intp]:
     return np.hstack([head, rest])
 
 
-def _vertex_block(F: NDArray[np.float64], d: int,
-                  sub: NDArray[np.intp]) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
-    """The region above each vertex p_S (S a row of ``sub``) under c = (c', 1).
+def _vertex_block(F: NDArray[np.float64], d: int, spec: tuple[tuple[int, ...], int, int, int],
+                  S: NDArray[np.int8] | None = None, W: NDArray[np.float64] | None = None
+                  ) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+    """The region above each vertex p_S (S a subset of the block ``spec``) under c = (c', 1).
 
     With c = Σ λ_j n_j over the normals of S, the region lies in the cone
     σ_j n_j·(x − p_S) > 0 with σ_j = sign(λ_j); its witness is p_S + ε u with
     N_S u = σ.
 
     One LU factorization of N_S per vertex, in a compiled loop
-    (`hyperarr._generic_jit.vertex_block`); None if a vertex is degenerate.
-    Small arrangements take `_vertex_block_numpy` instead (one solve per
-    line, no compilation).
+    (`hyperarr._generic_jit.vertex_block`, which walks the subsets of the
+    block itself); None if a vertex is degenerate.  Small arrangements take
+    `_vertex_block_numpy` instead (one solve per line, no compilation).
+    The signs and witnesses are written into ``S`` and ``W`` when given.
     """
     from hyperarr import _generic_jit
 
-    K = sub.shape[0]
-    S = np.empty((K, F.shape[0]), dtype=np.int8)
-    W = np.empty((K, d))
+    prefix, m, j, offset = spec
+    K = math.comb(m, j)
+    S = np.empty((K, F.shape[0]), dtype=np.int8) if S is None else S
+    W = np.empty((K, d)) if W is None else W
     c = np.append(_section_direction(d), 1.0)
-    N = np.ascontiguousarray(F[:, :d])
-    if not _generic_jit.vertex_block(N, np.ascontiguousarray(F[:, d]), c,
-                                     np.ascontiguousarray(sub, dtype=np.int64), S, W):
+    NT = np.ascontiguousarray(F[:, :d].T)
+    if not _generic_jit.vertex_block(NT, np.ascontiguousarray(F[:, d]), c, np.array(prefix, dtype=np.int64),
+                                     m, j, offset, S, W):
         return None
     return S, W
 
 
-def _vertex_block_numpy(F: NDArray[np.float64], d: int,
-                        sub: NDArray[np.intp]) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
+def _vertex_block_numpy(F: NDArray[np.float64], d: int, spec: tuple[tuple[int, ...], int, int, int],
+                        S_out: NDArray[np.int8] | None = None, W_out: NDArray[np.float64] | None = None
+                        ) -> tuple[NDArray[np.int8], NDArray[np.float64]] | None:
     """`_vertex_block` in numpy, one solve per line: for small arrangements (no compilation).
+
+    The result is copied into ``S_out`` and ``W_out`` when given.
 
     One solve per *line*, not per vertex: the rows of ``sub`` are in
     lexicographic order, so the vertices S = T ∪ {k} (k > max T) on the line
@@ -443,6 +493,7 @@ def _vertex_block_numpy(F: NDArray[np.float64], d: int,
     λ_T = −λ_k (N M⁻¹)_{k, :d−1}; and u = M⁻¹(σ_T, 0) + β v with
     β = (σ_k − (N M⁻¹)_{k, :d−1}·σ_T) / g_k.
     """
+    sub = _spec_rows(spec)
     N, b = F[:, :d], F[:, d]
     K = sub.shape[0]
     c = np.append(_section_direction(d), 1.0)
@@ -495,7 +546,14 @@ def _vertex_block_numpy(F: NDArray[np.float64], d: int,
         eps = 0.5 * np.min(ratio, axis=1)
     eps = np.minimum(np.where(np.isfinite(eps), eps, 1.0), 1.0)
     with np.errstate(invalid="ignore", over="ignore"):  # a vertex beyond the float range:
-        return S, p + eps[:, None] * u  # its witness is refused by the exact check
+        W = p + eps[:, None] * u  # its witness is refused by the exact check
+    if S_out is not None:
+        S_out[:] = S
+        S = S_out
+    if W_out is not None:
+        W_out[:] = W
+        W = W_out
+    return S, W
 
 
 def _section_rows(F: NDArray[np.float64], d: int) -> NDArray[np.float64] | None:
@@ -514,7 +572,7 @@ def _section_rows(F: NDArray[np.float64], d: int) -> NDArray[np.float64] | None:
 
 
 def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64],
-          compiled: bool = False) -> NDArray[np.float64]:
+          compiled: bool = False, out: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """Witnesses ``Y`` of regions of section level ``level``, lifted to level 0.
 
     From level j to j − 1 (dimension D): x = t·(y, −1 − c'·y) with t large
@@ -522,8 +580,12 @@ def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64],
     is in the region of the section (unbounded below) that y is in.  Through
     hundreds of levels a witness may overflow: it is then refused by the
     exact check, and the caller takes the lattice path.  ``compiled`` runs
-    `hyperarr._generic_jit.section_lift` instead of numpy.
+    `hyperarr._generic_jit.section_lift` instead of numpy.  With ``out``, the
+    witnesses in R^d are written there.
     """
+    if level == 0 and out is not None:
+        out[:] = Y
+        return out
     for j in range(level, 0, -1):
         F = chain[j - 1]
         D = F.shape[1] - 1
@@ -531,7 +593,7 @@ def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64],
         if compiled:
             from hyperarr import _generic_jit
 
-            X = np.empty((Y.shape[0], D))
+            X = out if j == 1 and out is not None else np.empty((Y.shape[0], D))
             _generic_jit.section_lift(np.ascontiguousarray(N), np.ascontiguousarray(b), cp,
                                       np.ascontiguousarray(Y), X)
             Y = X
@@ -544,7 +606,7 @@ def _lift(chain: list[NDArray[np.float64]], level: int, Y: NDArray[np.float64],
             # Hyperplanes parallel to the ray (n·r = 0) are never crossed: ratio 0.
             ratio = np.divide(np.abs(b)[None, :], X, out=np.zeros_like(X), where=X > 0)
             t = 2.0 * np.maximum(1.0, np.max(ratio, axis=1, initial=0.0))
-            Y = t[:, None] * r
+            Y = np.multiply(t[:, None], r, out=out if j == 1 and out is not None else None)
     return Y
 
 
