@@ -133,7 +133,7 @@ def stream_regions(lat: Lattice, flat: Flat, pairs: tuple[int, int, int] | None 
         return
     by_dim = levels(lat, flat)
     base, rows, growth = 0, 0, 1.0
-    budget = _level_rows(lat)
+    budget = level_rows(lat.h, lat.d)
     # A level kept whole by an earlier call (release=False) is not built again, nor those below it.
     kept = next((k for k in range(flat.dim - 2, 0, -1)
                  if by_dim[k] and all(f.regions is not None for f in by_dim[k])), 0)
@@ -192,12 +192,19 @@ def join(tables: Sequence[Table]) -> Table:
     return np.concatenate([tb[0] for tb in tables]), np.concatenate([tb[1] for tb in tables]), X
 
 
-def _level_rows(lat: Lattice) -> int:
-    """`LEVEL_ROWS`, or the rows of tables (signs and witnesses) that fill `LEVEL_SHARE` of the memory."""
+def level_rows(h: int, d: int) -> int:
+    """`LEVEL_ROWS`, or the rows of tables (signs and witnesses) of h hyperplanes in R^d that
+    fill `LEVEL_SHARE` of the memory."""
     if LEVEL_ROWS is not None:
         return LEVEL_ROWS
     memory = _memory.available() or 2**32
-    return max(1, int(LEVEL_SHARE * memory / (lat.h + 8 * lat.d + 8)))
+    return max(1, int(LEVEL_SHARE * memory / (h + 8 * d + 8)))
+
+
+def level_table(lat: Lattice, flat: Flat) -> Table:
+    """The table of a flat of a level held whole, from its children's (no float hunt: the
+    levels below the top are seeds of the lift, where an exact point does as well)."""
+    return _regions_of(lat, flat, hunt=False)
 
 
 def _cells(lat: Lattice, expected: float, budget: int, regions: int = 0) -> list[Cell | None]:
@@ -288,9 +295,7 @@ def _build_up_to(lat: Lattice, by_dim: list[list[Flat]], top: int, start: int = 
     for dim in range(start, top + 1):
         for f in by_dim[dim]:
             if f.regions is None:
-                # Float witnesses are hunted for the flat asked for only: those
-                # below are seeds of the lift, where an exact point does as well.
-                f.regions = _regions_of(lat, f, hunt=False)
+                f.regions = level_table(lat, f)
         if dim >= 2:
             for f in by_dim[dim - 1]:
                 f.regions = None

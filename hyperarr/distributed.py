@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from hyperarr import _exact, _generic, _keys, _levels, _lift, characteristic
+from hyperarr import _exact, _generic, _keys, _lattice, _levels, _lift, characteristic
 from hyperarr._atomic import atomic_folder, atomic_write_bytes, atomic_write_text
 from hyperarr.arrangement import Arrangement, checked
 from hyperarr.exceptions import ArrangementError
@@ -363,8 +363,43 @@ def _owned(target: Path) -> list[str]:
 # ----------------------------------------------------------------------
 
 
-def _runner(client: Any, progress: bool = False) -> Any:
-    """``run(fn, args_list) -> results``: on the Dask client, or here, in order."""
+class _Runner:
+    """``run(fn, args_list) -> results`` on the Dask client (or here, in order), and `submit`
+    / `gather` for tasks whose results stay on the workers and feed later tasks."""
+
+    def __init__(self, client: Any, progress: bool) -> None:
+        self.client, self.progress = client, progress
+
+    def __call__(self, fn: Any, args: Sequence[tuple[Any, ...]]) -> list[Any]:
+        if self.client is None:
+            return [fn(*a) for a in args]
+        futures = [self.submit(fn, *a) for a in args]
+        if self.progress:
+            from distributed import progress as bar
+
+            bar(futures)
+        return list(self.client.gather(futures))
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        """A handle on ``fn(*args)``: a Dask future (handles in ``args`` resolved on the
+        worker), or the value itself here."""
+        if self.client is None:
+            return fn(*args)
+        return self.client.submit(fn, *args, pure=False, key=f"hyperarr-{fn.__name__}-{_token(args)}")
+
+    def gather(self, handles: Sequence[Any]) -> list[Any]:
+        return list(handles) if self.client is None else list(self.client.gather(list(handles)))
+
+    @property
+    def workers(self) -> int:
+        """Worker threads to share a round of tasks (1 here)."""
+        if self.client is None:
+            return 1
+        return max(1, sum(self.client.nthreads().values()))
+
+
+def _runner(client: Any, progress: bool = False) -> _Runner:
+    """The `_Runner` of ``client``: the one given, the current Dask client, or none (here)."""
     if client is None:
         try:
             from distributed import get_client
@@ -372,19 +407,7 @@ def _runner(client: Any, progress: bool = False) -> Any:
             client = get_client()
         except (ImportError, ValueError):
             client = None
-    if client is None:
-        return lambda fn, args: [fn(*a) for a in args]
-
-    def run(fn: Any, args: Sequence[tuple[Any, ...]]) -> list[Any]:
-        futures = [client.submit(fn, *a, pure=False, key=f"hyperarr-{fn.__name__}-{i}-{_token(a)}")
-                   for i, a in enumerate(args)]
-        if progress:
-            from distributed import progress as bar
-
-            bar(futures)
-        return list(client.gather(futures))
-
-    return run
+    return _Runner(client, progress)
 
 
 def characteristic_polynomial(A: "Arrangement", client: Any = None, symmetry: Any = None, *,
@@ -660,15 +683,16 @@ def _save(path: Path, **arrays: NDArray[Any]) -> None:
 # ----------------------------------------------------------------------
 
 
-def _cells_run(A: "Arrangement", folder: Path, run: Any, partitions: int,
+def _cells_run(A: "Arrangement", folder: Path, run: _Runner, partitions: int,
                print_: str) -> list[tuple[str, int, str]]:
     """Parts that are ranges of the pairs of opposite sign cells of ``_lift.cells_of(p)``.
 
-    Each task enumerates the regions of its pairs over the lattice (the
-    regions come in canonical order, so the parts in order are
-    ``A.regions()``) and writes its part.  A worker keeps the arrangement
-    of its last task, with the levels of the lattice held whole, for the
-    next task of the same run.
+    First the levels of the lattice held whole are built on the workers,
+    one round a dimension (`_levels_run`); then each task enumerates the
+    regions of its pairs above them (the regions come in canonical order,
+    so the parts in order are ``A.regions()``) and writes its part.  A
+    worker keeps the arrangement of its last task, with its lattice and the
+    tables it holds, for the next task of the same run.
     """
     h = len(A._prepared.rows)
     p = min(h, _lift.MAX_CELL_PLANES, 1 + math.ceil(math.log2(partitions)))  # 0: no hyperplane, one task
@@ -677,24 +701,91 @@ def _cells_run(A: "Arrangement", folder: Path, run: Any, partitions: int,
     bounds = np.linspace(0, pairs, tasks + 1).round().astype(int).tolist()
     rows = [tuple(r) for r in A.exact_rows]
     try:
-        written = run(_cells_task, [(rows, A.dim, p, lo, hi, os.fspath(folder), i, print_)
-                                    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))])
+        base = _levels_run(A, rows, run, print_) if p else []
+        written = run.gather([run.submit(_cells_task, rows, A.dim, p, lo, hi, os.fspath(folder), i, print_, *base)
+                              for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))])
     finally:
         _KEPT.clear()  # tasks that ran in this process
     return [(PART_PATTERN.format(i), r, digest) for i, (r, digest) in enumerate(written)]
+
+
+def _levels_run(A: "Arrangement", rows: list[tuple[Any, ...]], run: _Runner, print_: str) -> list[Any]:
+    """The levels of the lattice that the stream holds whole (`_lift.stream_regions`' rule),
+    built one round a dimension, each round's flats shared among the workers.
+
+    A task of a round takes the tables of the whole level below (handles on
+    the previous round's tasks) and returns those of its share of the
+    flats; only their row counts come back here.  Returns the handles on
+    the last level built (nothing if the stream builds no level).
+    """
+    d = A.dim
+    if d <= 2 or len(A._prepared.rows) <= 1:
+        return []
+    shares = run.workers
+    budget = _lift.level_rows(len(A._prepared.rows), d)
+    level: list[Any] = []
+    got, growth = 0, 1.0
+    for dim in range(1, d - 1):
+        if dim > _lift.MIN_LEVELS and got * growth > budget:
+            break
+        level = [run.submit(_level_task, rows, d, print_, dim, c, shares, *level) for c in range(shares)]
+        new = sum(run.gather([run.submit(_table_rows, t) for t in level]))
+        growth = new / got if got else 1.0
+        got = new
+    return level
+
+
+def _table_rows(tables: dict[int, Any]) -> int:
+    """Rows of the tables of a share of a level."""
+    return sum(t[0].shape[0] for t in tables.values())
 
 
 #: The arrangement of a worker's last task, by fingerprint (see `_cells_run`).
 _KEPT: dict[str, "Arrangement"] = {}
 
 
-def _cells_task(rows: list[tuple[Any, ...]], d: int, p: int, lo: int, hi: int, folder: str, i: int,
-                print_: str) -> tuple[int, str]:
-    """Write part i: the regions of the pairs of cells lo to hi − 1."""
+def _kept(rows: list[tuple[Any, ...]], d: int, print_: str, *below: dict[int, Any]) -> "Arrangement":
+    """The worker's arrangement for this run, with the tables of ``below`` (shares of one
+    level, by flat key) in its lattice."""
     A = _KEPT.get(print_)
     if A is None:
         _KEPT.clear()
         A = _KEPT[print_] = Arrangement._from_rows(rows, d)
+    lat = A._lattice
+    for share in below:
+        for key, table in share.items():
+            lat.flats[key].regions = table
+    return A
+
+
+def _level_task(rows: list[tuple[Any, ...]], d: int, print_: str, dim: int, c: int, shares: int,
+                *below: dict[int, Any]) -> dict[int, Any]:
+    """The tables of share c of the flats of dimension ``dim``, from those of the level below."""
+    A = _kept(rows, d, print_, *below)
+    lat = A._lattice
+    by_dim = _lattice.levels(lat, lat.top)
+    for f in by_dim[dim - 2] if dim >= 3 else ():
+        f.regions = None  # two levels down: not needed any more
+    out = {}
+    for f in by_dim[dim][c::shares]:
+        if f.regions is None:
+            f.regions = _lift.level_table(lat, f)
+        out[f.key] = f.regions
+    return out
+
+
+def _cells_task(rows: list[tuple[Any, ...]], d: int, p: int, lo: int, hi: int, folder: str, i: int,
+                print_: str, *base: dict[int, Any]) -> tuple[int, str]:
+    """Write part i: the regions of the pairs of cells lo to hi − 1 (``base``: the level held
+    whole, in shares)."""
+    A = _kept(rows, d, print_, *base)
+    held = next((share for share in base if share), None)
+    if held is not None:  # the levels below the one held whole are not needed
+        lat = A._lattice
+        by_dim = _lattice.levels(lat, lat.top)
+        for k in range(1, lat.flats[next(iter(held))].dim):
+            for f in by_dim[k]:
+                f.regions = None
     chunks = list(_lattice_batches(A, (p, lo, hi) if p else None, release=False))
     R = Regions.concatenate(chunks) if chunks else Regions._wrap(
         np.zeros((0, A.n), dtype=np.int8), np.zeros((0, d)), np.zeros(0, dtype=bool))

@@ -517,3 +517,29 @@ def test_two_writers_one_wins_the_other_is_refused_and_nothing_is_left(tmp_path)
     assert proc.returncode == 0, err
     assert len(read_regions(target)) == len(library.generic(30, 5, seed=1).regions())
     assert os.listdir(tmp_path) == ["out"]
+
+
+@pytest.mark.parametrize("make", [lambda: library.resonance(5), lambda: library.threshold(4)], ids=["R5", "T4"])
+def test_levels_built_in_shares_are_the_levels_built_here(make):
+    """Each round's flats split among three tasks (as among workers), every task given the
+    whole level below: the tables are those of the stream's own levels, bit for bit."""
+    from hyperarr import _lattice, _lift, distributed
+
+    A = make()
+    rows, d, key = [tuple(r) for r in A.exact_rows], A.dim, distributed.fingerprint(A)
+    below: list = []
+    try:
+        for dim in range(1, d - 1):
+            below = [distributed._level_task(rows, d, key, dim, c, 3, *below) for c in range(3)]
+            assert sorted(k for share in below for k in share) == sorted({k for share in below for k in share})
+    finally:
+        distributed._KEPT.clear()
+    lat = A._lattice
+    by_dim = _lattice.levels(lat, lat.top)
+    _lift._build_up_to(lat, by_dim, d - 2)
+    got = {k: t for share in below for k, t in share.items()}
+    assert sorted(got) == sorted(f.key for f in by_dim[d - 2])
+    for f in by_dim[d - 2]:
+        S, W, X = got[f.key]
+        assert np.array_equal(S, f.regions[0]) and np.array_equal(W, f.regions[1], equal_nan=True)
+        assert X == f.regions[2]
