@@ -380,12 +380,21 @@ class _Runner:
             bar(futures)
         return list(self.client.gather(futures))
 
-    def submit(self, fn: Any, *args: Any) -> Any:
+    def submit(self, fn: Any, *args: Any, spread: int | None = None) -> Any:
         """A handle on ``fn(*args)``: a Dask future (handles in ``args`` resolved on the
-        worker), or the value itself here."""
+        worker), or the value itself here.
+
+        ``spread = i`` asks for the i-th worker (in turn), any other if it is gone:
+        tasks that take the same inputs would otherwise all go where the inputs are.
+        """
         if self.client is None:
             return fn(*args)
-        return self.client.submit(fn, *args, pure=False, key=f"hyperarr-{fn.__name__}-{_token(args)}")
+        where = {}
+        if spread is not None:
+            workers = sorted(self.client.scheduler_info()["workers"])
+            if workers:
+                where = {"workers": [workers[spread % len(workers)]], "allow_other_workers": True}
+        return self.client.submit(fn, *args, pure=False, key=f"hyperarr-{fn.__name__}-{_token(args)}", **where)
 
     def gather(self, handles: Sequence[Any]) -> list[Any]:
         return list(handles) if self.client is None else list(self.client.gather(list(handles)))
@@ -702,8 +711,8 @@ def _cells_run(A: "Arrangement", folder: Path, run: _Runner, partitions: int,
     rows = [tuple(r) for r in A.exact_rows]
     try:
         base = _levels_run(A, rows, run, print_) if p else []
-        written = run.gather([run.submit(_cells_task, rows, A.dim, p, lo, hi, os.fspath(folder), i, print_, *base)
-                              for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))])
+        written = run.gather([run.submit(_cells_task, rows, A.dim, p, lo, hi, os.fspath(folder), i, print_, *base,
+                                         spread=i) for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]))])
     finally:
         _KEPT.clear()  # tasks that ran in this process
     return [(PART_PATTERN.format(i), r, digest) for i, (r, digest) in enumerate(written)]
@@ -728,7 +737,7 @@ def _levels_run(A: "Arrangement", rows: list[tuple[Any, ...]], run: _Runner, pri
     for dim in range(1, d - 1):
         if dim > _lift.MIN_LEVELS and got * growth > budget:
             break
-        level = [run.submit(_level_task, rows, d, print_, dim, c, shares, *level) for c in range(shares)]
+        level = [run.submit(_level_task, rows, d, print_, dim, c, shares, *level, spread=c) for c in range(shares)]
         new = sum(run.gather([run.submit(_table_rows, t) for t in level]))
         growth = new / got if got else 1.0
         got = new
