@@ -115,6 +115,7 @@ class Lattice:
                         tmap, tsign, list(range(self.h)), [1 << u for u in range(self.h)],
                         list(range(self.h)))
         self.flats: dict[int, Flat] = {0: self.top}
+        self.walked: list[list[Flat]] | None = None  # `levels` of the top, once walked
 
     # ------------------------------------------------------------------
     def child(self, flat: Flat, j: int) -> Flat:
@@ -213,7 +214,10 @@ def _eliminate(rows: Sequence[tuple[int, ...]], j: int, k: int) -> tuple[list[li
 
 def levels(lat: Lattice, flat: Flat) -> list[list[Flat]]:
     """All flats below ``flat`` (itself included), by dimension, discovered
-    breadth-first in trace order (so the order is deterministic)."""
+    breadth-first in trace order (so the order is deterministic); the top's
+    are walked once a lattice (a fresh list each call)."""
+    if flat is lat.top and lat.walked is not None:  # the flats never change once built
+        return [list(level) for level in lat.walked]
     by_dim: list[list[Flat]] = [[] for _ in range(flat.dim + 1)]
     seen = {flat.key}
     by_dim[flat.dim].append(flat)
@@ -224,4 +228,6 @@ def levels(lat: Lattice, flat: Flat) -> list[list[Flat]]:
                 if child.key not in seen:
                     seen.add(child.key)
                     by_dim[dim - 1].append(child)
+    if flat is lat.top:
+        lat.walked = [list(level) for level in by_dim]
     return by_dim
