@@ -709,6 +709,7 @@ def _cells_run(A: "Arrangement", folder: Path, run: _Runner, partitions: int,
     tasks = min(partitions, pairs)
     bounds = np.linspace(0, pairs, tasks + 1).round().astype(int).tolist()
     rows = [tuple(r) for r in A.exact_rows]
+    characteristic._check_lattice(A, 1, "Enumerating its regions")  # a lattice too large: refused here, at once
     try:
         base = _levels_run(A, rows, run, print_) if p else []
         written = run.gather([run.submit(_cells_task, rows, A.dim, p, lo, hi, os.fspath(folder), i, print_, *base,

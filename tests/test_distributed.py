@@ -543,3 +543,16 @@ def test_levels_built_in_shares_are_the_levels_built_here(make):
         S, W, X = got[f.key]
         assert np.array_equal(S, f.regions[0]) and np.array_equal(W, f.regions[1], equal_nan=True)
         assert X == f.regions[2]
+
+
+def test_a_lattice_over_its_budget_is_refused_before_any_task(tmp_path, monkeypatch):
+    """The lattice check runs in the caller, before the rounds that build the levels."""
+    from hyperarr import _lattice, distributed
+    from hyperarr.exceptions import OutputTooLargeError
+
+    monkeypatch.setattr(_lattice.Lattice, "max_flats", 10)
+    called: list = []
+    monkeypatch.setattr(distributed, "_level_task", lambda *a: called.append(a))
+    with pytest.raises(OutputTooLargeError, match="max_flats=10"):
+        regions_to_parquet(library.resonance(4), tmp_path / "out")
+    assert called == [] and not (tmp_path / "out").exists()
