@@ -762,6 +762,7 @@ def _kept(rows: list[tuple[Any, ...]], d: int, print_: str, *below: dict[int, An
         _KEPT.clear()
         A = _KEPT[print_] = Arrangement._from_rows(rows, d)
     lat = A._lattice
+    _lattice.levels(lat, lat.top)  # a fresh worker (or one restarted) has not walked it yet
     for share in below:
         for key, table in share.items():
             lat.flats[key].regions = table

@@ -521,8 +521,8 @@ def test_two_writers_one_wins_the_other_is_refused_and_nothing_is_left(tmp_path)
 
 @pytest.mark.parametrize("make", [lambda: library.resonance(5), lambda: library.threshold(4)], ids=["R5", "T4"])
 def test_levels_built_in_shares_are_the_levels_built_here(make):
-    """Each round's flats split among three tasks (as among workers), every task given the
-    whole level below: the tables are those of the stream's own levels, bit for bit."""
+    """Each round's flats split among three tasks (as among workers, each task on a fresh one),
+    every task given the whole level below: the tables are the stream's own, bit for bit."""
     from hyperarr import _lattice, _lift, distributed
 
     A = make()
@@ -530,7 +530,11 @@ def test_levels_built_in_shares_are_the_levels_built_here(make):
     below: list = []
     try:
         for dim in range(1, d - 1):
-            below = [distributed._level_task(rows, d, key, dim, c, 3, *below) for c in range(3)]
+            shares = []
+            for c in range(3):
+                distributed._KEPT.clear()  # a fresh worker: its lattice not walked yet
+                shares.append(distributed._level_task(rows, d, key, dim, c, 3, *below))
+            below = shares
             assert sorted(k for share in below for k in share) == sorted({k for share in below for k in share})
     finally:
         distributed._KEPT.clear()
