@@ -1257,7 +1257,7 @@ def test_cells_pair_opposite_sign_prefixes():
     assert cells[1].mask(S).tolist() == [False, False, True, True, False]
     assert _lift._cells(library.resonance(4)._lattice, 0.5e6, 1_000_000) == [None]
     # By default a level may fill a share of the memory available: millions of rows here.
-    assert _lift._level_rows(library.resonance(4)._lattice) > 10**6
+    assert _lift.level_rows(library.resonance(4)._lattice.h, library.resonance(4).dim) > 10**6
 
 
 def test_large_entries_have_no_pruned_count():
