@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_generic import _fraction_det  # the general-position tests' exact Fraction oracle
 
 from hyperarr import Arrangement, _exact, _generic, _keys, library
 from hyperarr._binomial import region_count
@@ -136,20 +137,6 @@ def _rows_with_dependencies(draw):
         rows[i] = [a * x + b * y for x, y in zip(rows[j], rows[k])]
     return rows, d
 
-
-def _fraction_det(rows) -> Fraction:
-    m = [[Fraction(v) for v in r] for r in rows]
-    k, det = len(m), Fraction(1)
-    for c in range(k):
-        piv = next((r for r in range(c, k) if m[r][c] != 0), None)
-        if piv is None:
-            return Fraction(0)
-        m[c], m[piv] = m[piv], m[c]
-        det *= m[c][c]
-        for r in range(c + 1, k):
-            f = m[r][c] / m[c][c]
-            m[r] = [a - f * b for a, b in zip(m[r], m[c])]
-    return det
 
 
 @settings(max_examples=60, deadline=None)
