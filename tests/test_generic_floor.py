@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_generic import _fraction_det  # the general-position tests' exact Fraction oracle
+from test_generic import (
+    _fraction_det,  # the general-position tests' exact Fraction oracle
+)
 
 from hyperarr import Arrangement, _exact, _generic, _keys, library
 from hyperarr._binomial import region_count
